@@ -1,0 +1,67 @@
+# Khruakhai: `make run` to try it, `make test` to test it.
+SHELL := /bin/bash
+PY := .venv/bin/python
+UV := python3 -m uv
+MANAGE := $(PY) manage.py
+export DJANGO_SETTINGS_MODULE ?= config.settings
+
+.PHONY: run test install messages migrate demo lint format bench e2e-deps clean help
+
+help:
+	@echo "make run    - install, migrate, load the demo and start web + worker + beat on :8000"
+	@echo "make test   - the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
+	@echo "make lint   - ruff, manage.py check and makemigrations --check"
+	@echo "make bench  - benchmarks (not part of make test)"
+
+# uv installs the locked environment; it is itself installed with pip when missing.
+.venv/.installed: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+install: .venv/.installed
+
+messages: install
+	@$(MANAGE) compilemessages --ignore='.venv' --ignore='node_modules' --ignore='var' -v0
+
+var:
+	@mkdir -p var/mail var/celery/processed var/media
+
+migrate: install var
+	@$(MANAGE) migrate --noinput -v0
+	@$(MANAGE) createcachetable
+
+demo: migrate
+	@$(MANAGE) demo_data
+
+run: messages demo
+	@echo "Khruakhai: http://127.0.0.1:8000  (demo logins in README.md; Ctrl-C stops web, worker and beat)"
+	@.venv/bin/honcho start -f Procfile
+
+test: messages e2e-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+bench: messages
+	$(PY) bench/run.py
+
+# Browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
+e2e-deps:
+	@command -v chromium >/dev/null 2>&1 || command -v /usr/bin/chromium >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	    || echo "chromium is not installed: browser tests will be skipped"; }
+	@command -v pdftotext >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null) \
+	    || echo "poppler-utils is not installed: PDF text tests will be skipped"; }
+
+clean:
+	rm -rf var .venv

@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .catalogue import (
+    CHARTER_PARTS,
+    MEMBER_CATEGORIES,
+    NETWORK_FORMS,
+    ORGANISATION_KINDS,
+    by_code,
+    choices,
+)
+from .provinces import PROVINCES
+
+
+def _localised(th: str, en: str) -> str:
+    """The English name in English when there is one; the Thai name otherwise."""
+    if en and not (translation.get_language() or "th").startswith("th"):
+        return en
+    return th
+
+
+class Organisation(models.Model):
+    name_th = models.CharField(_("name (Thai)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=choices(ORGANISATION_KINDS))
+    province = models.CharField(_("province"), max_length=40, choices=choices(PROVINCES))
+    address = models.TextField(_("address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name_th"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _localised(self.name_th, self.name_en)
+
+    @property
+    def kind_entry(self):
+        return by_code(ORGANISATION_KINDS).get(self.kind)
+
+    @property
+    def province_entry(self):
+        return by_code(PROVINCES).get(self.province)
+
+
+class NetworkQuerySet(models.QuerySet["Network"]):
+    def visible_to(self, user) -> NetworkQuerySet:
+        """Networks the user holds any role in; a site admin sees every network."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(id__in=Role.objects.filter(person__user=user).values("network_id"))
+
+    def active(self) -> NetworkQuerySet:
+        return self.exclude(status=Network.Status.DISSOLVED)
+
+
+class Network(models.Model):
+    class Status(models.TextChoices):
+        FORMING = "forming", _("Forming")
+        ACTIVE = "active", _("Active")
+        DISSOLVED = "dissolved", _("Dissolved")
+
+    name_th = models.CharField(_("name (Thai)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+    slug = models.SlugField(_("short name for addresses"), max_length=80, unique=True)
+    form = models.CharField(_("form of network"), max_length=32, choices=choices(NETWORK_FORMS))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.FORMING
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("lead organisation"),
+        on_delete=models.PROTECT,
+        related_name="led_networks",
+        null=True,
+        blank=True,
+    )
+    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    benefits = models.JSONField(_("benefits aimed for"), default=list, blank=True)
+    # The charter: the six parts of the network-based management approach.
+    purpose = models.TextField(_("purpose"), blank=True)
+    principle = models.TextField(_("principle"), blank=True)
+    capability = models.TextField(_("capability"), blank=True)
+    concept = models.TextField(_("concept"), blank=True)
+    structure = models.TextField(_("structure"), blank=True)
+    practice = models.TextField(_("practice"), blank=True)
+    dissolved_on = models.DateField(_("dissolution date"), null=True, blank=True)
+    dissolution_reason = models.TextField(_("reason for dissolution"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_th"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _localised(self.name_th, self.name_en)
+
+    @property
+    def is_dissolved(self) -> bool:
+        return self.status == self.Status.DISSOLVED
+
+    @property
+    def form_entry(self):
+        return by_code(NETWORK_FORMS).get(self.form)
+
+    def charter(self) -> list[tuple]:
+        """(catalogue entry, text) for the six parts, in the deck's order."""
+        return [(part, getattr(self, part.code)) for part in CHARTER_PARTS]
+
+
+class Membership(models.Model):
+    """An organisation's place in a network, from joining until leaving."""
+
+    class Place(models.TextChoices):
+        LEAD = "lead", _("Lead organisation")
+        PARTNER = "partner", _("Partner")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    place = models.CharField(
+        _("place in the network"), max_length=16, choices=Place.choices, default=Place.PARTNER
+    )
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["network", "organisation__name_th"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "organisation"],
+                condition=Q(left_on__isnull=True),
+                name="membership_one_current_per_org",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} @ {self.network}"
+
+
+class Person(models.Model):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        related_name="person",
+        null=True,
+        blank=True,
+    )
+    title = models.CharField(_("title"), max_length=50, blank=True)
+    full_name = models.CharField(_("full name"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    category = models.CharField(
+        _("category"), max_length=32, choices=choices(MEMBER_CATEGORIES), blank=True
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.title}{self.full_name}" if self.title else self.full_name
+
+    @property
+    def category_entry(self):
+        return by_code(MEMBER_CATEGORIES).get(self.category)
+
+
+class Role(models.Model):
+    """A person's role in one network. Many leaders at once is normal (§7, factor 4)."""
+
+    class Kind(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        CHAIR = "chair", _("Committee chair")
+        COMMITTEE = "committee", _("Committee member")
+        CORE_LEADER = "core_leader", _("Core leader")
+        PARTNER_REP = "partner_rep", _("Partner representative")
+        MEMBER = "member", _("Member")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="roles")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(_("role"), max_length=16, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["network", "kind", "person__full_name"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "person", "kind"], name="role_unique_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_kind_display()} @ {self.network}"

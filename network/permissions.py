@@ -1,0 +1,164 @@
+"""The permission rules every app asks. Views fetch objects only through these.
+
+The rules, in one place:
+- a user sees a network only if they hold a role in it (a site admin sees all);
+  any other network, and anything in it, is a 404 — its existence is not revealed;
+- inside a visible network, an action the role does not allow is a 403;
+- coordinators (and site admins) manage; chairs, committee and partners read;
+  partner representatives also update what their own organisation owns;
+- a dissolved network is read-only for everyone; only a site admin reopens it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from operator import attrgetter
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from .models import Membership, Network, Organisation, Person, Role
+
+MANAGE_ROLES = frozenset({Role.Kind.COORDINATOR})
+OVERSIGHT_ROLES = frozenset({Role.Kind.COORDINATOR, Role.Kind.CHAIR, Role.Kind.COMMITTEE})
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may do in one network."""
+
+    network: Network
+    roles: frozenset[str]
+    organisation_ids: frozenset[int]
+    is_site_admin: bool = False
+
+    @property
+    def can_view(self) -> bool:
+        return self.is_site_admin or bool(self.roles)
+
+    @property
+    def can_manage(self) -> bool:
+        return self.is_site_admin or bool(self.roles & MANAGE_ROLES)
+
+    @property
+    def can_oversee(self) -> bool:
+        """Coordinators, the chair and the committee see the whole network's detail."""
+        return self.is_site_admin or bool(self.roles & OVERSIGHT_ROLES)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return Role.Kind.COORDINATOR in self.roles
+
+    @property
+    def is_chair(self) -> bool:
+        return Role.Kind.CHAIR in self.roles
+
+    @property
+    def is_partner(self) -> bool:
+        return Role.Kind.PARTNER_REP in self.roles
+
+    def represents(self, organisation_id: int | None) -> bool:
+        """True when the user speaks for this organisation in this network."""
+        return organisation_id is not None and organisation_id in self.organisation_ids
+
+    def can_update_for(self, organisation_ids) -> bool:
+        """Coordinators update anything; partners what one of these organisations owns."""
+        if self.network.is_dissolved:
+            return False
+        return self.can_manage or any(self.represents(org_id) for org_id in organisation_ids)
+
+
+def access_for(user, network: Network) -> Access:
+    """One query: the user's roles in the network and the organisations they represent."""
+    if not user.is_authenticated:
+        return Access(network=network, roles=frozenset(), organisation_ids=frozenset())
+    rows = list(
+        Role.objects.filter(network=network, person__user=user).values_list(
+            "kind", "person__organisation_id"
+        )
+    )
+    roles = frozenset(kind for kind, _org in rows)
+    orgs = frozenset(
+        org for kind, org in rows if kind in (Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR)
+    )
+    return Access(
+        network=network,
+        roles=roles,
+        organisation_ids=orgs,
+        is_site_admin=user.is_superuser,
+    )
+
+
+def _check(access: Access, *, manage: bool, write: bool) -> Access:
+    if not access.can_view:
+        raise Http404
+    if (manage or write) and access.network.is_dissolved:
+        raise PermissionDenied(_("This network has been dissolved and is read-only."))
+    if manage and not access.can_manage:
+        raise PermissionDenied(_("Only the network's coordinators may do this."))
+    return access
+
+
+def network_access(
+    request: HttpRequest, slug: str, *, manage: bool = False, write: bool = False
+) -> Access:
+    """The network named by ``slug`` as the request's user may use it.
+
+    404 when the user is not in it; 403 when ``manage`` is asked of a non-coordinator
+    or anything is to be written in a dissolved network.
+    """
+    queryset = Network.objects.visible_to(request.user).select_related("lead_organisation")
+    network = queryset.filter(slug=slug).first()
+    if network is None:
+        raise Http404
+    return _check(access_for(request.user, network), manage=manage, write=write)
+
+
+def scoped(queryset: QuerySet, user, *, network_path: str = "network") -> QuerySet:
+    """Limit a queryset to objects in networks the user can see."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    visible = Network.objects.visible_to(user).values("id")
+    return queryset.filter(**{f"{network_path}__in": visible})
+
+
+def object_access(
+    request: HttpRequest,
+    queryset: QuerySet,
+    *,
+    network_path: str = "network",
+    manage: bool = False,
+    write: bool = False,
+    **lookup,
+):
+    """Fetch one object through its network's rules: (object, Access).
+
+    ``network_path`` is the lookup from the object to its network, e.g.
+    ``"activity__step__network"``.
+    """
+    obj = scoped(queryset, request.user, network_path=network_path).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    network = attrgetter(network_path.replace("__", "."))(obj)
+    return obj, _check(access_for(request.user, network), manage=manage, write=write)
+
+
+def organisations_visible_to(user) -> QuerySet[Organisation]:
+    """Organisations in the user's networks, plus the user's own organisation."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    networks = Network.objects.visible_to(user).values("id")
+    members = Membership.objects.filter(network__in=networks).values("organisation_id")
+    own = Person.objects.filter(user=user).values("organisation_id")
+    return Organisation.objects.filter(Q(id__in=members) | Q(id__in=own))
+
+
+def require_site_admin(request: HttpRequest) -> None:
+    if not (request.user.is_authenticated and request.user.is_superuser):
+        raise PermissionDenied(_("Only a site administrator may do this."))

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from core import tasks
+from core.models import WorkerHeartbeat
+from tests.conftest import requires_redis
+
+
+@pytest.mark.django_db
+def test_heartbeat_task_counts_beats():
+    tasks.heartbeat.delay()
+    tasks.heartbeat.delay()
+    assert WorkerHeartbeat.objects.get(name="worker").count == 2
+
+
+@pytest.mark.django_db
+def test_enqueue_waits_for_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        tasks.enqueue(tasks.heartbeat, "on-commit")
+    assert not WorkerHeartbeat.objects.filter(name="on-commit").exists()
+    callbacks[0]()
+    assert WorkerHeartbeat.objects.get(name="on-commit").count == 1
+
+
+@pytest.mark.django_db
+def test_enqueue_survives_a_broker_that_is_down(django_capture_on_commit_callbacks, monkeypatch):
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(app.conf, "broker_transport_options", {})
+    monkeypatch.setattr(app, "_pool", None)  # a fresh connection pool for the dead broker
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.enqueue(tasks.heartbeat, "lost")  # must not raise
+    assert not WorkerHeartbeat.objects.filter(name="lost").exists()
+
+
+@requires_redis
+@pytest.mark.redis
+def test_a_real_worker_runs_a_task_sent_through_redis(real_worker):
+    tasks.heartbeat.delay("real-worker")
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        beat = WorkerHeartbeat.objects.filter(name="real-worker").first()
+        if beat:
+            break
+        time.sleep(0.1)
+    assert beat is not None and beat.count == 1
+    print("real Celery worker ran core.tasks.heartbeat through Redis")
