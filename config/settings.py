@@ -25,7 +25,7 @@ VERSION = "0.1.0"
 DEBUG = env("DEBUG")
 
 # --- secrets -------------------------------------------------------------------
-_DEV_SECRET_KEY = "dev-only-insecure-key-khruakhai-never-use-in-production-0123456789"
+_DEV_SECRET_KEY = "dev-only-insecure-key-khruakhai-never-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:

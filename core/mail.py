@@ -18,9 +18,7 @@ class FileAndConsoleBackend(FileBackend):
     def write_message(self, message) -> None:
         super().write_message(message)
         msg = message.message()
-        sys.stdout.write(
-            f"[mail] to={', '.join(message.recipients())} subject={msg['Subject']}\n"
-        )
+        sys.stdout.write(f"[mail] to={', '.join(message.recipients())} subject={msg['Subject']}\n")
 
 
 def email_send(

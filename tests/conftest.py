@@ -132,3 +132,23 @@ def _eager_celery():
     app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager = False
+
+
+_real_service_outcomes: dict[str, str] = {}
+
+
+def pytest_runtest_logreport(report):
+    """Remember how the tests that need real services (marked ``redis``) ended."""
+    if "redis" in report.keywords and (report.when == "call" or report.skipped):
+        _real_service_outcomes[report.nodeid] = report.outcome
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly whether the real-Redis/real-worker tests ran or were skipped."""
+    if not _real_service_outcomes:
+        return
+    terminalreporter.section("real services (Redis broker, Celery worker)")
+    for nodeid, outcome in sorted(_real_service_outcomes.items()):
+        terminalreporter.write_line(f"{outcome.upper():8} {nodeid}")
+    ran = sum(1 for o in _real_service_outcomes.values() if o == "passed")
+    terminalreporter.write_line(f"{ran} of {len(_real_service_outcomes)} real-service tests passed")

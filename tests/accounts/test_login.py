@@ -66,7 +66,14 @@ def test_open_signup_is_closed(client):
     response = client.get("/accounts/signup/")
     assert response.status_code == 200
     assert 'name="password1"' not in response.content.decode()
-    client.post("/accounts/signup/", {"email": "x@example.org", "password1": "a-long-pass-2569", "password2": "a-long-pass-2569"})
+    client.post(
+        "/accounts/signup/",
+        {
+            "email": "x@example.org",
+            "password1": "a-long-pass-2569",
+            "password2": "a-long-pass-2569",
+        },
+    )
     assert not get_user_model().objects.exists()
 
 

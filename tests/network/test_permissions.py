@@ -82,7 +82,9 @@ def test_scoped_querysets(cast, who):
     user = cast.user(who)
     from django.contrib.auth.models import AnonymousUser
 
-    visible = set(scoped(Role.objects.all(), user or AnonymousUser()).values_list("network_id", flat=True))
+    visible = set(
+        scoped(Role.objects.all(), user or AnonymousUser()).values_list("network_id", flat=True)
+    )
     if who == "site_admin":
         assert visible == {cast.network.id, cast.other_network.id}
     elif who in VIEW:
