@@ -52,7 +52,7 @@ format: install
 	.venv/bin/ruff check --fix .
 
 bench: messages
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH)
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
 e2e-deps:
