@@ -19,13 +19,35 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+BENCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/khruakhai_bench"
+
+
+def _ensure_database() -> None:
+    """Benchmarks run on PostgreSQL: create the bench database (UTF-8 ctype) if missing."""
+    import psycopg
+
+    url = os.environ.setdefault("DATABASE_URL", BENCH_DATABASE_URL)
+    if not url.startswith("postgres"):
+        return
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(
+                f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+                "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+            )
 
 
 def main(argv: list[str]) -> int:
     import django
+    from django.core.management import call_command
 
+    _ensure_database()
     django.setup()
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     only = set(argv)
     modules = sorted(p.stem for p in (ROOT / "bench").glob("bench_*.py"))
     rows: list[dict] = []
@@ -40,8 +62,10 @@ def main(argv: list[str]) -> int:
             print(f"   {row['what']}: {row['figure']} {row.get('unit', '')}", flush=True)
     width = max((len(r["what"]) for r in rows), default=10)
     print()
-    print(f"Khruakhai benchmark — {dt.datetime.now():%Y-%m-%d %H:%M} — {platform.node()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"Khruakhai benchmark — {dt.datetime.now():%Y-%m-%d %H:%M} — {platform.node()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"{'what':<{width}}  {'figure':>12}  unit      note")
     for r in rows:
         figure = f"{r['figure']:.3f}" if isinstance(r["figure"], float) else str(r["figure"])
@@ -49,7 +73,9 @@ def main(argv: list[str]) -> int:
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(
-        json.dumps({"at": dt.datetime.now().isoformat(), "rows": rows}, ensure_ascii=False, indent=2)
+        json.dumps(
+            {"at": dt.datetime.now().isoformat(), "rows": rows}, ensure_ascii=False, indent=2
+        )
     )
     return 0
 
