@@ -231,7 +231,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The static schedule; what is due lives in the database, not in the broker.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "worker-heartbeat": {"task": "core.tasks.heartbeat", "schedule": 60.0},
+    # reports: reminders due are found every 15 minutes; periods open hourly (idempotent).
+    "reports-reminder-sweep": {"task": "reports.tasks.reminder_sweep", "schedule": 15 * 60.0},
+    "reports-periods-open": {"task": "reports.tasks.periods_open", "schedule": 60 * 60.0},
 }
+# A reminder claimed but not sent for this long belongs to a dead worker: reclaim it.
+REPORTS_CLAIM_STALE_SECONDS = env.int("REPORTS_CLAIM_STALE_SECONDS", default=600)
 
 # --- security ------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
