@@ -83,3 +83,13 @@ def test_two_factor_setup_is_available_to_every_user(client):
     response = client.get("/accounts/2fa/totp/activate/")
     assert response.status_code in (200, 302)
     assert client.get("/accounts/2fa/").status_code == 200
+
+
+def test_password_errors_are_in_thai():
+    from django.utils import translation
+
+    with translation.override("th"), pytest.raises(ValidationError) as error:
+        validate_password("1234567")
+    messages = " ".join(error.value.messages)
+    assert "รหัสผ่านสั้นเกินไป" in messages
+    assert "ตัวเลขทั้งหมด" in messages
