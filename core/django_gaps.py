@@ -40,8 +40,8 @@ def _strings() -> None:  # pragma: no cover - read by xgettext, never run
     gettext_noop("Your password can't be entirely numeric.")
     gettext_noop("Password reset sent")
     ngettext(
-        "This password is too short. It must contain at least %(min_length)d character.",
-        "This password is too short. It must contain at least %(min_length)d characters.",
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
         1,
     )
     ngettext(
