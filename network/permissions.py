@@ -162,3 +162,44 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
 def require_site_admin(request: HttpRequest) -> None:
     if not (request.user.is_authenticated and request.user.is_superuser):
         raise PermissionDenied(_("Only a site administrator may do this."))
+
+
+def organisation_can_edit(user, organisation: Organisation) -> bool:
+    """Who may edit an organisation's profile.
+
+    Its own representatives (a person of it who is a partner representative or a
+    coordinator) and the coordinators of a network it belongs to, as long as that
+    network is not dissolved; and site admins.
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    live = Role.objects.filter(person__user=user).exclude(network__status=Network.Status.DISSOLVED)
+    own = Q(
+        person__organisation=organisation,
+        kind__in=(Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR),
+    )
+    coordinates = Q(
+        kind=Role.Kind.COORDINATOR,
+        network__memberships__organisation=organisation,
+        network__memberships__left_on__isnull=True,
+    )
+    return live.filter(own | coordinates).exists()
+
+
+def organisation_access(
+    request: HttpRequest, pk: int, *, write: bool = False
+) -> tuple[Organisation, bool]:
+    """An organisation the user may see: (organisation, may edit).
+
+    404 when it is outside the user's networks; 403 when ``write`` is asked by
+    someone who does not speak for it.
+    """
+    organisation = organisations_visible_to(request.user).filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    can_edit = organisation_can_edit(request.user, organisation)
+    if write and not can_edit:
+        raise PermissionDenied(_("Only the organisation's own representatives may edit it."))
+    return organisation, can_edit

@@ -1,19 +1,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Membership, Network, Organisation, Person, Role
+from core.mail import email_send
+from core.tasks import enqueue
+
+from .catalogue import CHARTER_PARTS
+from .models import Invitation, Membership, Network, Organisation, Person, Role
 from .signals import network_created
+
+# Paths under /networks/ that are pages, not networks.
+RESERVED_SLUGS = frozenset({"new"})
 
 
 def _unique_slug(base: str) -> str:
     slug = slugify(base)[:60] or "network"
     candidate, n = slug, 2
-    while Network.objects.filter(slug=candidate).exists():
+    while candidate in RESERVED_SLUGS or Network.objects.filter(slug=candidate).exists():
         candidate, n = f"{slug}-{n}", n + 1
     return candidate
 
@@ -68,3 +79,280 @@ def membership_add(
 def role_grant(*, network: Network, person: Person, kind: str) -> Role:
     role, _created = Role.objects.get_or_create(network=network, person=person, kind=kind)
     return role
+
+
+# --- the network itself ------------------------------------------------------------
+NETWORK_EDITABLE = ("name_th", "name_en", "form", "status", "lead_organisation", "founded_on")
+
+
+def network_update(*, network: Network, changes: dict) -> Network:
+    """Save the basic facts and the benefits checklist; dissolution has its own service."""
+    for field, value in changes.items():
+        if field not in (*NETWORK_EDITABLE, "benefits"):
+            raise ValueError(f"{field} is not editable here")
+        setattr(network, field, value)
+    if network.status == Network.Status.DISSOLVED:
+        raise ValueError("use network_dissolve to dissolve a network")
+    network.save()
+    return network
+
+
+def charter_update(*, network: Network, parts: dict[str, str]) -> Network:
+    """Write the six parts of the charter; the history keeps every earlier wording."""
+    allowed = {part.code for part in CHARTER_PARTS}
+    for code, text in parts.items():
+        if code not in allowed:
+            raise ValueError(f"{code} is not a charter part")
+        setattr(network, code, text.strip())
+    network.save()
+    return network
+
+
+@transaction.atomic
+def network_dissolve(*, network: Network, reason: str, dissolved_on: dt.date) -> Network:
+    """Close a network (§7: networks dissolve when no longer needed); it becomes read-only."""
+    network = Network.objects.select_for_update().get(pk=network.pk)
+    network.status = Network.Status.DISSOLVED
+    network.dissolution_reason = reason.strip()
+    network.dissolved_on = dissolved_on
+    network.save()
+    for invitation in network.invitations.pending():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return network
+
+
+@transaction.atomic
+def network_reopen(*, network: Network) -> Network:
+    """Site admins only: the reason and date stay in the history."""
+    network = Network.objects.select_for_update().get(pk=network.pk)
+    network.status = Network.Status.ACTIVE
+    network.dissolved_on = None
+    network.dissolution_reason = ""
+    network.save()
+    return network
+
+
+# --- organisations and people ------------------------------------------------------
+ORGANISATION_EDITABLE = ("name_th", "name_en", "kind", "province", "address", "phone", "email")
+
+
+def organisation_update(*, organisation: Organisation, changes: dict) -> Organisation:
+    for field, value in changes.items():
+        if field not in (*ORGANISATION_EDITABLE, "website"):
+            raise ValueError(f"{field} is not editable here")
+        setattr(organisation, field, value)
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def person_add(
+    *,
+    network: Network,
+    organisation: Organisation,
+    full_name: str,
+    kind: str,
+    title: str = "",
+    position: str = "",
+    category: str = "",
+    email: str = "",
+    phone: str = "",
+) -> Person:
+    """A person of a member organisation, with a role in the network.
+
+    The organisation joins the network first if it is not yet a member.
+    """
+    membership_add(network=network, organisation=organisation)
+    person = Person.objects.create(
+        organisation=organisation,
+        full_name=full_name.strip(),
+        title=title.strip(),
+        position=position.strip(),
+        category=category,
+        email=email.strip().lower(),
+        phone=phone.strip(),
+    )
+    role_grant(network=network, person=person, kind=kind)
+    return person
+
+
+def role_revoke(*, role: Role) -> None:
+    """Remove one role; deleting through the model keeps a history row."""
+    role.delete()
+
+
+# --- invitations ------------------------------------------------------------------
+INVITATION_DAYS = 7
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    network: Network,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    invited_by,
+    role: str = Role.Kind.PARTNER_REP,
+    title: str = "",
+    position: str = "",
+    category: str = "",
+    language: str = "",
+    days: int = INVITATION_DAYS,
+) -> tuple[Invitation, str]:
+    """Invite someone by email; returns the invitation and its one-time token.
+
+    Re-inviting the same address to the same network revokes the earlier link,
+    so only the newest email works. The email goes out after the commit.
+    """
+    from .tasks import invitation_send_task
+
+    email = email.strip().lower()
+    now = timezone.now()
+    for old in Invitation.objects.select_for_update().filter(
+        network=network, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ):
+        old.revoked_at = now
+        old.save(update_fields=["revoked_at"])
+    existing_user = get_user_model().objects.filter(email__iexact=email).first()
+    language = (existing_user.language if existing_user else "") or language or "th"
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        network=network,
+        organisation=organisation,
+        email=email,
+        title=title.strip(),
+        full_name=full_name.strip(),
+        position=position.strip(),
+        category=category,
+        role=role,
+        language=language,
+        token_hash=_token_hash(token),
+        invited_by=invited_by,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    # The raw token exists only here and in the email; the task needs it to
+    # write the link, and the database keeps only its hash.
+    enqueue(invitation_send_task, invitation.id, token)
+    return invitation, token
+
+
+def invitation_send(*, invitation_id: int, token: str) -> bool:
+    """Email the invitation once. A conditional UPDATE claims it, so a task run
+    twice sends one email; a link revoked before the worker got to it is not sent."""
+    claimed = Invitation.objects.filter(
+        id=invitation_id,
+        sent_at__isnull=True,
+        revoked_at__isnull=True,
+        accepted_at__isnull=True,
+        token_hash=_token_hash(token),
+    ).update(sent_at=timezone.now())
+    if not claimed:
+        return False
+    invitation = Invitation.objects.select_related("network", "organisation", "invited_by").get(
+        id=invitation_id
+    )
+    email_send(
+        template="network_invitation",
+        to=[invitation.email],
+        context={
+            "invitation": invitation,
+            "network": invitation.network,
+            "organisation": invitation.organisation,
+            "accept_path": reverse("network:invitation_accept", args=[token]),
+            "expires_at": invitation.expires_at,
+        },
+        language=invitation.language,
+    )
+    return True
+
+
+def invitation_find(*, token: str) -> Invitation | None:
+    """The invitation a link names, or None for a forged or mistyped link."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("network", "organisation")
+        .filter(token_hash=_token_hash(token))
+        .first()
+    )
+
+
+def invitation_revoke(*, invitation: Invitation) -> Invitation:
+    if invitation.state == Invitation.State.PENDING:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+class InvitationError(Exception):
+    """The invitation cannot be accepted; the message says why, in the user's language."""
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, user=None, password: str = "", full_name: str = ""
+):
+    """Accept: create or link the account, then the person, the membership and the role.
+
+    ``user`` is the logged-in account when the address already has one; otherwise
+    a new account is created with ``password``. Returns the user. Nothing changes
+    unless the invitation is still pending when the row lock is taken, so two
+    clicks on one link accept it once.
+    """
+    from django.utils.translation import gettext as _
+
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.state != Invitation.State.PENDING:
+        raise InvitationError(_("This invitation can no longer be used."))
+    if invitation.network.is_dissolved:
+        raise InvitationError(_("This network has been dissolved."))
+    User = get_user_model()
+    if user is None:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise InvitationError(_("An account with this email exists: log in to accept."))
+        user = User.objects.create_user(
+            email=invitation.email,
+            password=password,
+            full_name=(full_name or invitation.full_name).strip(),
+            language=invitation.language,
+        )
+    elif user.email.lower() != invitation.email.lower():
+        raise InvitationError(
+            _("This invitation was sent to %(email)s. Log in with that account to accept it.")
+            % {"email": invitation.email}
+        )
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        person = (
+            Person.objects.filter(
+                organisation=invitation.organisation,
+                email__iexact=invitation.email,
+                user__isnull=True,
+            )
+            .order_by("id")
+            .first()
+        )
+    if person is None:
+        person = Person(organisation=invitation.organisation, email=invitation.email)
+    elif person.organisation_id != invitation.organisation_id:
+        raise InvitationError(
+            _("Your account already belongs to a person of another organisation.")
+        )
+    person.user = user
+    person.full_name = person.full_name or (full_name or invitation.full_name).strip()
+    person.title = person.title or invitation.title
+    person.position = person.position or invitation.position
+    person.category = person.category or invitation.category
+    person.save()
+    membership_add(network=invitation.network, organisation=invitation.organisation)
+    role_grant(network=invitation.network, person=person, kind=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user

@@ -7,5 +7,42 @@ from . import views
 app_name = "network"
 urlpatterns = [
     path("networks/", views.my_networks, name="my_networks"),
+    path("networks/new/", views.network_found, name="found"),
     path("networks/<slug:slug>/", views.network_detail, name="detail"),
+    path("networks/<slug:slug>/edit/", views.network_edit, name="edit"),
+    path("networks/<slug:slug>/charter/", views.charter_edit, name="charter_edit"),
+    path("networks/<slug:slug>/dissolve/", views.network_dissolve, name="dissolve"),
+    path("networks/<slug:slug>/reopen/", views.network_reopen, name="reopen"),
+    path("networks/<slug:slug>/people/", views.people, name="people"),
+    path("networks/<slug:slug>/people/add/", views.person_add, name="person_add"),
+    path("networks/<slug:slug>/roles/add/", views.role_add, name="role_add"),
+    path("networks/<slug:slug>/roles/<int:pk>/remove/", views.role_remove, name="role_remove"),
+    path("networks/<slug:slug>/invitations/", views.invitations, name="invitations"),
+    path(
+        "networks/<slug:slug>/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("networks/<slug:slug>/map/", views.network_map, name="map"),
+    path("networks/<slug:slug>/map.json", views.network_map_data, name="map_data"),
+    path("networks/<slug:slug>/import/", views.directory_import, name="import"),
+    path(
+        "networks/<slug:slug>/import/confirm/",
+        views.directory_import_confirm,
+        name="import_confirm",
+    ),
+    path(
+        "networks/<slug:slug>/import/<str:kind>.csv",
+        views.directory_import_template,
+        name="import_template",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("organisations/", views.directory, name="directory"),
+    path(
+        "organisations/export.<str:fmt>",
+        views.directory_export,
+        name="directory_export",
+    ),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
 ]

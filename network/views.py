@@ -1,26 +1,546 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from collections import defaultdict
 
-from .models import Network
-from .permissions import network_access
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import exports, imports, services
+from .catalogue import BENEFITS
+from .forms import (
+    AcceptNewAccountForm,
+    CharterForm,
+    DissolveForm,
+    ImportForm,
+    InvitationForm,
+    NetworkEditForm,
+    NetworkFoundForm,
+    OrganisationForm,
+    PersonAddForm,
+    RoleAddForm,
+)
+from .graph import map_build
+from .history import recent_changes
+from .models import Invitation, Membership, Network, Person, Role
+from .permissions import (
+    network_access,
+    object_access,
+    organisation_access,
+    organisations_visible_to,
+    require_site_admin,
+)
+
+IMPORT_SESSION_KEY = "network-import-{}"
+
+
+# --- my networks, founding ----------------------------------------------------------
+@login_required
+def my_networks(request: HttpRequest) -> HttpResponse:
+    networks = list(
+        Network.objects.visible_to(request.user)
+        .select_related("lead_organisation")
+        .order_by("name_th")
+    )
+    person = Person.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "network/my_networks.html",
+        {
+            "networks": [n for n in networks if not n.is_dissolved],
+            "dissolved": [n for n in networks if n.is_dissolved],
+            "can_found": person is not None,
+        },
+    )
+
+
+def _founder(request: HttpRequest) -> Person:
+    person = Person.objects.select_related("organisation").filter(user=request.user).first()
+    if person is None:
+        raise PermissionDenied(
+            _("Only a person of an organisation can found a network. Ask a site admin.")
+        )
+    return person
 
 
 @login_required
-def my_networks(request: HttpRequest) -> HttpResponse:
-    networks = Network.objects.visible_to(request.user).select_related("lead_organisation")
-    return render(request, "network/my_networks.html", {"networks": networks})
+def network_found(request: HttpRequest) -> HttpResponse:
+    founder = _founder(request)
+    form = NetworkFoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        network = services.network_create(
+            name_th=form.cleaned_data["name_th"],
+            name_en=form.cleaned_data["name_en"],
+            form=form.cleaned_data["form"],
+            founded_on=form.cleaned_data["founded_on"],
+            benefits=form.cleaned_data["benefits"],
+            lead_organisation=founder.organisation,
+            coordinator=founder,
+        )
+        messages.success(request, _("The network is founded. Now write its charter."))
+        return redirect("network:charter_edit", network.slug)
+    return render(request, "network/found.html", {"form": form, "founder": founder})
+
+
+# --- the network page ---------------------------------------------------------------
+def _members_by_organisation(network: Network) -> list[dict]:
+    """Current member organisations, lead first, each with its people and their roles."""
+    memberships = list(
+        network.memberships.filter(left_on__isnull=True)
+        .select_related("organisation")
+        .order_by("place", "organisation__name_th")
+    )
+    people: dict[int, dict[int, dict]] = defaultdict(dict)
+    for role in Role.objects.filter(network=network).select_related("person"):
+        entry = people[role.person.organisation_id].setdefault(
+            role.person_id, {"person": role.person, "roles": []}
+        )
+        entry["roles"].append(role)
+    return [
+        {
+            "membership": m,
+            "organisation": m.organisation,
+            "people": sorted(
+                people.get(m.organisation_id, {}).values(), key=lambda e: e["person"].full_name
+            ),
+        }
+        for m in memberships
+    ]
 
 
 @login_required
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_access(request, slug)
     network = access.network
-    memberships = network.memberships.filter(left_on__isnull=True).select_related("organisation")
+    groups = _members_by_organisation(network)
+    role_counts: dict[str, int] = defaultdict(int)
+    people_ids = set()
+    for group in groups:
+        for entry in group["people"]:
+            people_ids.add(entry["person"].id)
+            for role in entry["roles"]:
+                role_counts[role.kind] += 1
+    benefits = [b for b in BENEFITS if b.code in (network.benefits or [])]
     return render(
         request,
         "network/detail.html",
-        {"network": network, "access": access, "memberships": memberships},
+        {
+            "network": network,
+            "access": access,
+            "memberships": [g["membership"] for g in groups],
+            "groups": groups,
+            "counts": {
+                "organisations": len(groups),
+                "people": len(people_ids),
+                "coordinators": role_counts[Role.Kind.COORDINATOR],
+                "leaders": role_counts[Role.Kind.CORE_LEADER],
+            },
+            "benefits": benefits,
+            "changes": recent_changes(network=network),
+        },
+    )
+
+
+@login_required
+def network_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug, manage=True)
+    network = access.network
+    initial = {
+        "name_th": network.name_th,
+        "name_en": network.name_en,
+        "form": network.form,
+        "status": network.status,
+        "founded_on": network.founded_on,
+        "benefits": network.benefits,
+        "lead_organisation": network.lead_organisation_id,
+    }
+    form = NetworkEditForm(request.POST or None, initial=initial, network=network)
+    if request.method == "POST" and form.is_valid():
+        services.network_update(network=network, changes=form.cleaned_data)
+        messages.success(request, _("The network is saved."))
+        return redirect("network:detail", network.slug)
+    return render(request, "network/edit.html", {"form": form, "network": network})
+
+
+@login_required
+def charter_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug, manage=True)
+    network = access.network
+    initial = {part.code: text for part, text in network.charter()}
+    form = CharterForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.charter_update(network=network, parts=form.cleaned_data)
+        messages.success(request, _("The charter is saved."))
+        return redirect("network:detail", network.slug)
+    return render(request, "network/charter_edit.html", {"form": form, "network": network})
+
+
+@login_required
+def network_dissolve(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug, manage=True)
+    network = access.network
+    form = DissolveForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        services.network_dissolve(
+            network=network,
+            reason=form.cleaned_data["reason"],
+            dissolved_on=form.cleaned_data["dissolved_on"],
+        )
+        messages.success(request, _("The network is dissolved. Its pages stay readable."))
+        return redirect("network:detail", network.slug)
+    return render(request, "network/dissolve.html", {"form": form, "network": network})
+
+
+@login_required
+@require_POST
+def network_reopen(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug)
+    require_site_admin(request)
+    if access.network.is_dissolved:
+        services.network_reopen(network=access.network)
+        messages.success(request, _("The network is open again."))
+    else:
+        messages.info(request, _("The network is not dissolved."))
+    return redirect("network:detail", access.network.slug)
+
+
+# --- people and roles ---------------------------------------------------------------
+@login_required
+def people(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug)
+    return render(
+        request,
+        "network/people.html",
+        {
+            "network": access.network,
+            "access": access,
+            "groups": _members_by_organisation(access.network),
+            "role_choices": Role.Kind.choices,
+        },
+    )
+
+
+@login_required
+def person_add(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug, manage=True)
+    network = access.network
+    form = PersonAddForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        person = services.person_add(network=network, **form.cleaned_data)
+        messages.success(request, _("%(name)s is added.") % {"name": person.display_name})
+        return redirect("network:people", network.slug)
+    return render(request, "network/person_add.html", {"form": form, "network": network})
+
+
+@login_required
+@require_POST
+def role_add(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug, manage=True)
+    network = access.network
+    form = RoleAddForm(request.POST)
+    person = None
+    if form.is_valid():
+        # Only people of the network's member organisations can take a role in it.
+        person = Person.objects.filter(
+            pk=form.cleaned_data["person"],
+            organisation__memberships__network=network,
+            organisation__memberships__left_on__isnull=True,
+        ).first()
+    if person is None:
+        messages.error(request, _("Choose a person and a role."))
+    else:
+        services.role_grant(network=network, person=person, kind=form.cleaned_data["kind"])
+        messages.success(request, _("The role is added."))
+    return redirect("network:people", network.slug)
+
+
+@login_required
+@require_POST
+def role_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    role, access = object_access(
+        request, Role.objects.select_related("network"), manage=True, pk=pk, network__slug=slug
+    )
+    if role.kind == Role.Kind.COORDINATOR and (
+        Role.objects.filter(network=role.network, kind=Role.Kind.COORDINATOR).count() == 1
+    ):
+        messages.error(request, _("A network needs at least one coordinator."))
+    else:
+        services.role_revoke(role=role)
+        messages.success(request, _("The role is removed."))
+    return redirect("network:people", access.network.slug)
+
+
+# --- invitations --------------------------------------------------------------------
+@login_required
+def invitations(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug, manage=True)
+    network = access.network
+    form = InvitationForm(
+        request.POST or None,
+        network=network,
+        initial={"language": request.LANGUAGE_CODE},
+    )
+    if request.method == "POST" and form.is_valid():
+        invitation, _token = services.invitation_create(
+            network=network, invited_by=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request, _("The invitation is on its way to %(email)s.") % {"email": invitation.email}
+        )
+        return redirect("network:invitations", network.slug)
+    rows = network.invitations.select_related("organisation").order_by("-created_at")[:100]
+    return render(
+        request,
+        "network/invitations.html",
+        {"form": form, "network": network, "invitations": rows},
+    )
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    invitation, access = object_access(
+        request,
+        Invitation.objects.select_related("network"),
+        manage=True,
+        pk=pk,
+        network__slug=slug,
+    )
+    services.invitation_revoke(invitation=invitation)
+    messages.success(request, _("The invitation link no longer works."))
+    return redirect("network:invitations", access.network.slug)
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the link in the email. Forged, used, revoked and expired links change nothing."""
+    invitation = services.invitation_find(token=token)
+    if invitation is None:
+        return render(request, "network/invitation_invalid.html", {"reason": "unknown"}, status=404)
+    state = invitation.state
+    if state != Invitation.State.PENDING or invitation.network.is_dissolved:
+        reason = "dissolved" if state == Invitation.State.PENDING else state
+        return render(
+            request,
+            "network/invitation_invalid.html",
+            {"reason": reason, "invitation": invitation},
+            status=410,
+        )
+    from django.contrib.auth import get_user_model
+
+    account = get_user_model().objects.filter(email__iexact=invitation.email).first()
+    user = request.user if request.user.is_authenticated else None
+    form = None
+    if account is None and user is None:
+        form = AcceptNewAccountForm(
+            request.POST or None,
+            email=invitation.email,
+            initial={"full_name": invitation.full_name},
+        )
+    if request.method == "POST" and (form is None or form.is_valid()):
+        if account is not None and user is None:
+            return redirect(f"{reverse('account_login')}?next={request.path}")
+        try:
+            accepted_by = services.invitation_accept(
+                invitation=invitation,
+                user=user,
+                password=form.cleaned_data["password1"] if form else "",
+                full_name=form.cleaned_data["full_name"] if form else "",
+            )
+        except services.InvitationError as error:
+            messages.error(request, str(error))
+        else:
+            if user is None:
+                login(request, accepted_by, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, _("Welcome to %(network)s.") % {"network": invitation.network.name}
+            )
+            return redirect("network:detail", invitation.network.slug)
+    return render(
+        request,
+        "network/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "account": account,
+            "wrong_account": user is not None and user.email.lower() != invitation.email,
+            "login_url": f"{reverse('account_login')}?next={request.path}",
+        },
+    )
+
+
+# --- the map ------------------------------------------------------------------------
+@login_required
+def network_map(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug)
+    graph = map_build(network=access.network, user=request.user)
+    return render(
+        request,
+        "network/map.html",
+        {"network": access.network, "access": access, "graph": graph},
+    )
+
+
+@login_required
+def network_map_data(request: HttpRequest, slug: str) -> JsonResponse:
+    access = network_access(request, slug)
+    graph = map_build(network=access.network, user=request.user)
+    return JsonResponse(graph, json_dumps_params={"ensure_ascii": False})
+
+
+# --- import -------------------------------------------------------------------------
+@login_required
+def directory_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload, then a preview; nothing is written until the preview is confirmed."""
+    access = network_access(request, slug, manage=True)
+    network = access.network
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = imports.decode(form.cleaned_data["file"].read())
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            kind = form.cleaned_data["kind"]
+            result = imports.preview(network=network, kind=kind, text=text)
+            if result.ok:
+                request.session[IMPORT_SESSION_KEY.format(network.id)] = {
+                    "kind": kind,
+                    "text": text,
+                }
+    return render(
+        request,
+        "network/import.html",
+        {"form": form, "network": network, "result": result},
+    )
+
+
+@login_required
+@require_POST
+def directory_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug, manage=True)
+    network = access.network
+    pending = request.session.pop(IMPORT_SESSION_KEY.format(network.id), None)
+    if not pending:
+        messages.error(request, _("Nothing to import: upload the file again."))
+        return redirect("network:import", network.slug)
+    try:
+        result = imports.directory_import(
+            network=network, kind=pending["kind"], text=pending["text"]
+        )
+    except imports.ImportRejected as rejected:
+        return render(
+            request,
+            "network/import.html",
+            {"form": ImportForm(), "network": network, "result": rejected.preview},
+        )
+    messages.success(request, _("%(n)s rows imported.") % {"n": len(result.rows)})
+    return redirect("network:people" if pending["kind"] == "people" else "network:detail", slug)
+
+
+@login_required
+def directory_import_template(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    network_access(request, slug, manage=True)
+    if kind not in imports.KINDS:
+        raise Http404
+    body = imports.template_csv(kind, thai=request.LANGUAGE_CODE.startswith("th"))
+    response = HttpResponse(body.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
+    return response
+
+
+# --- organisations ------------------------------------------------------------------
+def _directory(request: HttpRequest):
+    query = request.GET.get("q", "").strip()[:100]
+    visible = Network.objects.visible_to(request.user).values("id")
+    organisations = (
+        organisations_visible_to(request.user)
+        .search(query)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(left_on__isnull=True, network__in=visible)
+                .select_related("network")
+                .order_by("network__name_th"),
+                to_attr="current_memberships",
+            )
+        )
+        .order_by("name_th")
+    )
+    return query, organisations
+
+
+@login_required
+def directory(request: HttpRequest) -> HttpResponse:
+    query, organisations = _directory(request)
+    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "network/directory.html",
+        {"page": page, "query": query, "organisations": page.object_list},
+    )
+
+
+@login_required
+def directory_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    _query, organisations = _directory(request)
+    if fmt == "xlsx":
+        body = exports.directory_xlsx(organisations)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = exports.directory_csv(organisations)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="organisations.{fmt}"'
+    return response
+
+
+@login_required
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation, can_edit = organisation_access(request, pk)
+    visible = Network.objects.visible_to(request.user).values("id")
+    memberships = (
+        organisation.memberships.filter(network__in=visible)
+        .select_related("network")
+        .order_by("left_on", "network__name_th")
+    )
+    people_rows = organisation.people.prefetch_related(
+        Prefetch(
+            "roles",
+            queryset=Role.objects.filter(network__in=visible).select_related("network"),
+            to_attr="visible_roles",
+        )
+    )
+    return render(
+        request,
+        "network/organisation.html",
+        {
+            "organisation": organisation,
+            "can_edit": can_edit,
+            "memberships": memberships,
+            "people": people_rows,
+        },
+    )
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation, _can_edit = organisation_access(request, pk, write=True)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_update(organisation=organisation, changes=form.cleaned_data)
+        messages.success(request, _("The organisation's profile is saved."))
+        return redirect("network:organisation", organisation.pk)
+    return render(
+        request, "network/organisation_edit.html", {"form": form, "organisation": organisation}
     )

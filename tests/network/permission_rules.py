@@ -1,8 +1,91 @@
+"""Every network URL against the whole cast (see tests/security/rules.py)."""
+
 from __future__ import annotations
 
-from tests.security.rules import Rule, logged_in, members
+import datetime as dt
+
+from django.utils import timezone
+
+from network.models import Invitation, Role
+from tests.security.rules import LOGIN, Rule, logged_in, managers, members, public
+
+
+def _net(path: str = ""):
+    return lambda cast: f"/networks/{cast.network.slug}/{path}"
+
+
+def _role_url(cast) -> str:
+    role = Role.objects.filter(network=cast.network, kind=Role.Kind.PARTNER_REP).first()
+    return f"/networks/{cast.network.slug}/roles/{role.pk}/remove/"
+
+
+def _invitation_url(cast) -> str:
+    invitation = Invitation.objects.create(
+        network=cast.network,
+        organisation=cast.partner_org,
+        email="invitee@example.org",
+        full_name="ผู้ได้รับเชิญ ทดสอบ",
+        token_hash="0" * 64,
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    return f"/networks/{cast.network.slug}/invitations/{invitation.pk}/revoke/"
+
+
+def _found_expect() -> dict:
+    # Founding needs a person of an organisation; the cast's site admin is only a login.
+    return logged_in() | {"site_admin": 403}
+
+
+def _organisation_edit_expect() -> dict:
+    # The partner edits their own organisation; the network's coordinator may too.
+    return {
+        "coordinator": 200,
+        "partner": 200,
+        "site_admin": 200,
+        "chair": 403,
+        "other_partner": 404,
+        "anonymous": LOGIN,
+    }
+
 
 RULES = {
     "network:my_networks": Rule(url=lambda cast: "/networks/", expect=logged_in()),
-    "network:detail": Rule(url=lambda cast: f"/networks/{cast.network.slug}/", expect=members()),
+    "network:found": Rule(url=lambda cast: "/networks/new/", expect=_found_expect()),
+    "network:detail": Rule(url=_net(), expect=members()),
+    "network:edit": Rule(url=_net("edit/"), expect=managers()),
+    "network:charter_edit": Rule(url=_net("charter/"), expect=managers()),
+    "network:dissolve": Rule(url=_net("dissolve/"), expect=managers()),
+    "network:reopen": Rule(
+        url=_net("reopen/"),
+        method="post",
+        expect=members(403) | {"site_admin": 302},
+    ),
+    "network:people": Rule(url=_net("people/"), expect=members()),
+    "network:person_add": Rule(url=_net("people/add/"), expect=managers()),
+    "network:role_add": Rule(url=_net("roles/add/"), method="post", expect=managers(302)),
+    "network:role_remove": Rule(url=_role_url, method="post", expect=managers(302)),
+    "network:invitations": Rule(url=_net("invitations/"), expect=managers()),
+    "network:invitation_revoke": Rule(url=_invitation_url, method="post", expect=managers(302)),
+    "network:map": Rule(url=_net("map/"), expect=members()),
+    "network:map_data": Rule(url=_net("map.json"), expect=members()),
+    "network:import": Rule(url=_net("import/"), expect=managers()),
+    "network:import_confirm": Rule(
+        url=_net("import/confirm/"), method="post", expect=managers(302)
+    ),
+    "network:import_template": Rule(url=_net("import/organisations.csv"), expect=managers()),
+    # A forged link: a clear page for everyone, nothing revealed.
+    "network:invitation_accept": Rule(
+        url=lambda cast: "/invitations/not-a-real-token/", expect=public(404)
+    ),
+    "network:directory": Rule(url=lambda cast: "/organisations/", expect=logged_in()),
+    "network:directory_export": Rule(
+        url=lambda cast: "/organisations/export.csv", expect=logged_in()
+    ),
+    "network:organisation": Rule(
+        url=lambda cast: f"/organisations/{cast.partner_org.pk}/", expect=members()
+    ),
+    "network:organisation_edit": Rule(
+        url=lambda cast: f"/organisations/{cast.partner_org.pk}/edit/",
+        expect=_organisation_edit_expect(),
+    ),
 }

@@ -1,0 +1,13 @@
+"""Thin Celery tasks: take ids, call a service, safe to run twice."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def invitation_send_task(invitation_id: int, token: str) -> bool:
+    # The token travels with the task because the database keeps only its hash.
+    return services.invitation_send(invitation_id=invitation_id, token=token)
