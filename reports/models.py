@@ -1,1 +1,412 @@
+"""Reporting schedules, periods, progress reports, the reminder dispatch table and notices.
+
+What is due lives here, in the database: the beat sweep reads these tables, the
+unique constraint on ``Reminder`` makes each reminder exist once, and a worker
+claims a row before any email leaves. Redis only carries "look at row N".
+"""
+
 from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from network.models import Network, Organisation
+
+
+def _default_before() -> list[int]:
+    return [7, 1]
+
+
+def _default_after() -> list[int]:
+    return [3]
+
+
+class ReportingSchedule(models.Model):
+    """How often a network's partners report, and how they are reminded."""
+
+    class Frequency(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        SEMESTER = "semester", _("Each semester of the Thai academic year")
+        CUSTOM = "custom", _("Custom dates")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed, waiting for the coordinator")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    network = models.OneToOneField(
+        Network, on_delete=models.CASCADE, related_name="reporting_schedule"
+    )
+    frequency = models.CharField(
+        _("how often"), max_length=16, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+    # Days after the period ends: 5 means "the 5th of the following month" for
+    # monthly, quarterly and semester periods, which all end on a month's last day.
+    due_day = models.PositiveSmallIntegerField(_("due day"), default=7)
+    custom_end_dates = models.JSONField(_("custom period end dates"), default=list, blank=True)
+    starts_on = models.DateField(_("first period starts on"))
+    remind_days_before = models.JSONField(
+        _("remind this many days before the due date"), default=_default_before, blank=True
+    )
+    remind_on_due_day = models.BooleanField(_("remind on the due date"), default=True)
+    remind_days_after = models.JSONField(
+        _("remind this many days after the due date"), default=_default_after, blank=True
+    )
+    escalate_after_days = models.PositiveSmallIntegerField(
+        _("tell the coordinators after this many days overdue"), default=7
+    )
+    send_time = models.TimeField(_("time reminders are sent"), default=dt.time(8, 0))
+    quiet_start = models.TimeField(_("quiet hours start"), default=dt.time(20, 0))
+    quiet_end = models.TimeField(_("quiet hours end"), default=dt.time(7, 0))
+    weekly_cap = models.PositiveSmallIntegerField(
+        _("most reminder emails per person per week"), default=5
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_from = models.TextField(_("proposed from the agreement's words"), blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reporting schedule")
+        verbose_name_plural = _("reporting schedules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_day__lte=90), name="reporting_schedule_due_day_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network} — {self.get_frequency_display()}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+
+class ReportingPeriod(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="report_periods")
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    due_on = models.DateField(_("due on"))
+    opened_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["network", "-starts_on"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "starts_on", "ends_on"], name="reporting_period_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="reporting_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        from core.dates import format_date
+
+        return f"{format_date(self.starts_on)} – {format_date(self.ends_on)}"
+
+
+class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
+    def open(self) -> ProgressReportQuerySet:
+        """Not yet submitted (a returned report is open again)."""
+        return self.filter(status__in=(ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED))
+
+    def due_on(self, day: dt.date) -> ProgressReportQuerySet:
+        return self.filter(period__due_on=day)
+
+    def late(self, today: dt.date) -> ProgressReportQuerySet:
+        return self.open().filter(period__due_on__lt=today)
+
+    def for_network(self, network: Network) -> ProgressReportQuerySet:
+        return self.filter(period__network=network)
+
+
+class ProgressReport(models.Model):
+    """One organisation's report for one period."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Open")
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned for changes")
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reports")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="progress_reports"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    problems = models.TextField(_("problems"), blank=True)
+    help_needed = models.TextField(_("help needed"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Each review is a round, so "returned" twice gives two distinct notices.
+    review_round = models.PositiveSmallIntegerField(default=0)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    review_comment = models.TextField(_("comment from the coordinator"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period__starts_on", "organisation__name_th"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "organisation"], name="progress_report_one_per_org"
+            )
+        ]
+        indexes = [models.Index(fields=["status"], name="progress_report_status")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.period}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_late(self) -> bool:
+        """Submitted after the due date, or still open after it."""
+        due = self.period.due_on
+        if self.submitted_at:
+            return timezone.localdate(self.submitted_at) > due
+        return timezone.localdate() > due
+
+    @property
+    def standing(self) -> str:
+        """submitted / late / missing / open, as the committee report and dashboard say it."""
+        today = timezone.localdate()
+        if self.status in (self.Status.SUBMITTED, self.Status.ACCEPTED):
+            return "late" if self.is_late else "submitted"
+        return "missing" if today > self.period.due_on else "open"
+
+
+class ReportNarrative(models.Model):
+    """The partner's words about one roadmap step or one activity, for one report.
+
+    The subject is kept as (kind, id, title) rather than a foreign key so reports
+    stay readable if the roadmap is re-planned after the period.
+    """
+
+    class Subject(models.TextChoices):
+        STEP = "step", _("Step")
+        ACTIVITY = "activity", _("Activity")
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="narratives")
+    subject_kind = models.CharField(max_length=16, choices=Subject.choices)
+    subject_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=300)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["subject_kind", "subject_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "subject_kind", "subject_id"], name="report_narrative_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReminderPreference(models.Model):
+    class Mode(models.TextChoices):
+        ALL = "all", _("Every reminder")
+        ESSENTIAL = "essential", _("Only essential reminders (due today, overdue, decisions)")
+        DIGEST = "digest", _("A weekly digest instead of early reminders")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
+    )
+    mode = models.CharField(_("reminders"), max_length=16, choices=Mode.choices, default=Mode.ALL)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.mode}"
+
+
+class Reminder(models.Model):
+    """The dispatch table: one row per (report, kind, recipient), ever.
+
+    ``kind`` is "before:7", "due", "after:3", "escalation", "submitted:1",
+    "accepted:1", "returned:2"… A worker claims a row with a conditional UPDATE
+    (``claimed_at`` from NULL or stale) and records ``sent_at`` in the transaction
+    that hands the email to the mail backend.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Not emailed")
+        DIGEST = "digest", _("Waiting for the weekly digest")
+        DIGESTED = "digested", _("Sent in a weekly digest")
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=32)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    skip_reason = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind", "recipient"], name="reminder_once_per_report_kind_user"
+            )
+        ]
+        indexes = [
+            # The sweep's question: which pending rows are due?
+            models.Index(
+                fields=["due_at"],
+                name="reminder_pending_due",
+                condition=Q(status="pending"),
+            ),
+            models.Index(fields=["recipient", "sent_at"], name="reminder_recipient_sent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id} ({self.status})"
+
+    @property
+    def base_kind(self) -> str:
+        return self.kind.split(":", 1)[0]
+
+
+class DigestDispatch(models.Model):
+    """One weekly digest per person per week, claimed like a reminder."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week_of = models.DateField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week_of"], name="digest_once_per_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"digest {self.week_of} → {self.user_id}"
+
+
+class Notification(models.Model):
+    """The in-app notice list. Text is rendered when shown, in the reader's language."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    reminder = models.OneToOneField(
+        Reminder, on_delete=models.CASCADE, null=True, blank=True, related_name="notification"
+    )
+    kind = models.CharField(max_length=32)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.user_id}"
+
+
+class CommitteeReport(models.Model):
+    """A committee PDF for one period, built by a worker; the page polls its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Being built")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="committee_reports")
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="committee_reports"
+    )
+    language = models.CharField(max_length=8, default="th")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="committee_reports/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    verify_code = models.CharField(max_length=64, blank=True)
+    verify_url = models.CharField(max_length=500, blank=True)
+    # The sealed document in core.sealing, when that layer is present.
+    sealed_document_id = models.PositiveBigIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.network} — {self.period} ({self.status})"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarToken(models.Model):
+    """The secret in a person's calendar address; rotating it kills the old address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    rotated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar of {self.user_id}"
+
+    def rotate(self) -> None:
+        self.token = _new_token()
+        self.rotated_at = timezone.now()

@@ -1,0 +1,947 @@
+"""Every write reports makes: schedules, periods, reports, reminders, notices, committee PDFs.
+
+Delivery discipline for reminder emails (documented choice):
+
+* The sweep *creates* reminder rows; the unique constraint (report, kind,
+  recipient) makes each exist once however many sweeps run at once.
+* A worker *claims* a row with a conditional UPDATE (claimed_at NULL or stale),
+  committed on its own, so two workers never both hold it.
+* The email is handed to the mail backend inside the transaction that locks the
+  row (SELECT … FOR UPDATE) and records ``sent_at``. A worker that dies before
+  that COMMIT leaves no ``sent_at``: the claim goes stale and the next sweep sends
+  it (nothing is lost). A row with ``sent_at`` is never sent again.
+* The one window left is a crash after the mail server accepted the message and
+  before COMMIT (microseconds): then the message would go again after the stale
+  timeout. We choose at-least-once for that window over at-most-once, because
+  losing a due-date reminder costs more than a rare duplicate, and the window
+  is as small as the mail hand-off itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import logging
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.mail import email_send
+from network.models import Membership, Network, Role
+
+from . import periods as P
+from . import sources
+from .models import (
+    CalendarToken,
+    CommitteeReport,
+    DigestDispatch,
+    Notification,
+    ProgressReport,
+    Reminder,
+    ReminderPreference,
+    ReportingPeriod,
+    ReportingSchedule,
+    ReportNarrative,
+)
+
+log = logging.getLogger(__name__)
+
+# Kinds a person may opt out of or take as a digest; the rest always arrive.
+NON_ESSENTIAL = frozenset({"before"})
+# Reminder kinds counted by the weekly cap (decisions and escalations are not capped).
+CAPPED = frozenset({"before", "due", "after"})
+# Reminders about an open report; once it is submitted they are moot.
+ABOUT_OPEN_REPORT = frozenset({"before", "due", "after", "escalation"})
+# How far back the sweep still plans reminders for open reports.
+PLAN_HORIZON_DAYS = 45
+
+
+def _stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=getattr(settings, "REPORTS_CLAIM_STALE_SECONDS", 600))
+
+
+# --- schedules ----------------------------------------------------------------------
+def schedule_for(*, network: Network) -> ReportingSchedule:
+    """The network's schedule, or an unsaved default one to start the form from."""
+    schedule = ReportingSchedule.objects.filter(network=network).first()
+    if schedule is None:
+        schedule = ReportingSchedule(
+            network=network, starts_on=network.founded_on or timezone.localdate()
+        )
+    return schedule
+
+
+@transaction.atomic
+def schedule_save(*, network: Network, values: dict, user) -> ReportingSchedule:
+    """Save (and confirm) the schedule the coordinator filled in."""
+    schedule = schedule_for(network=network)
+    for field, value in values.items():
+        setattr(schedule, field, value)
+    schedule.status = ReportingSchedule.Status.CONFIRMED
+    schedule.confirmed_at = timezone.now()
+    schedule.save()
+    return schedule
+
+
+@transaction.atomic
+def schedule_propose_from_agreement(*, network: Network) -> ReportingSchedule | None:
+    """Read how often partners report from the signed agreement (IV-C/IV-D).
+
+    The result is a *proposed* schedule: nothing opens until the coordinator
+    confirms it. A confirmed schedule is never overwritten by a proposal.
+    """
+    found = P.frequency_from_text(sources.agreement_reporting_text(network))
+    if found is None:
+        return None
+    frequency, words = found
+    schedule = schedule_for(network=network)
+    if schedule.pk and schedule.is_confirmed:
+        return schedule
+    schedule.frequency = frequency
+    schedule.proposed_from = words
+    schedule.status = ReportingSchedule.Status.PROPOSED
+    schedule.save()
+    return schedule
+
+
+# --- periods ------------------------------------------------------------------------
+def periods_open(*, today: dt.date | None = None) -> int:
+    """Open every started period of every confirmed schedule; returns reports created.
+
+    Idempotent: the unique constraints on periods and (period, organisation)
+    make a second run create nothing.
+    """
+    today = today or timezone.localdate()
+    created = 0
+    schedules = ReportingSchedule.objects.filter(status=ReportingSchedule.Status.CONFIRMED).exclude(
+        network__status=Network.Status.DISSOLVED
+    )
+    for schedule in schedules.select_related("network"):
+        created += period_open_for(schedule=schedule, today=today)
+    return created
+
+
+@transaction.atomic
+def period_open_for(*, schedule: ReportingSchedule, today: dt.date) -> int:
+    network = schedule.network
+    members = list(
+        Membership.objects.filter(network=network, left_on__isnull=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    created = 0
+    spans = P.periods_between(
+        frequency=schedule.frequency,
+        starts_on=schedule.starts_on,
+        until=today,
+        custom_end_dates=schedule.custom_end_dates,
+    )
+    for start, end in spans:
+        period, _new = ReportingPeriod.objects.get_or_create(
+            network=network,
+            starts_on=start,
+            ends_on=end,
+            defaults={"due_on": P.due_date(end, schedule.due_day)},
+        )
+        if period.due_on < today - dt.timedelta(days=PLAN_HORIZON_DAYS) and not _new:
+            continue  # long closed: members who joined since owe nothing for it
+        existing = set(period.reports.values_list("organisation_id", flat=True))
+        fresh = [
+            ProgressReport(period=period, organisation_id=org)
+            for org in members
+            if org not in existing
+        ]
+        ProgressReport.objects.bulk_create(fresh, ignore_conflicts=True)
+        created += len(fresh)
+    return created
+
+
+# --- writing and reviewing reports ----------------------------------------------------
+class ReportLocked(Exception):
+    """The report is submitted or accepted: read-only."""
+
+
+def report_subjects(*, report: ProgressReport) -> list[sources.Subject]:
+    """The steps of the roadmap and the activities this organisation owns."""
+    network = report.period.network
+    return sources.steps(network) + sources.activities(network, [report.organisation_id])
+
+
+@transaction.atomic
+def report_save(
+    *,
+    report: ProgressReport,
+    user,
+    problems: str,
+    help_needed: str,
+    narratives: dict[tuple[str, int], str],
+    submit: bool,
+) -> ProgressReport:
+    """Save the partner's draft; with ``submit``, hand it in (then it is read-only)."""
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if not report.is_editable:
+        raise ReportLocked
+    report.problems = problems
+    report.help_needed = help_needed
+    titles = {(s.kind, s.id): s.title for s in report_subjects(report=report)}
+    for (kind, subject_id), text in narratives.items():
+        if (kind, subject_id) not in titles:
+            continue  # not a subject of this report: ignore rather than store
+        ReportNarrative.objects.update_or_create(
+            report=report,
+            subject_kind=kind,
+            subject_id=subject_id,
+            defaults={"text": text, "title": titles[(kind, subject_id)][:300]},
+        )
+    if submit:
+        report.status = ProgressReport.Status.SUBMITTED
+        report.submitted_at = timezone.now()
+        report.submitted_by = user
+    report.save()
+    if submit:
+        _notice_rows(
+            report=report,
+            kind=f"submitted:{report.review_round + 1}",
+            recipients=_coordinator_ids(report.period.network_id),
+        )
+    return report
+
+
+@transaction.atomic
+def report_review(*, report: ProgressReport, user, accept: bool, comment: str) -> ProgressReport:
+    """Accept a submitted report, or return it with a comment; the partner is told."""
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != ProgressReport.Status.SUBMITTED:
+        raise ReportLocked
+    report.review_round += 1
+    report.reviewed_at = timezone.now()
+    report.reviewed_by = user
+    report.review_comment = comment
+    report.status = ProgressReport.Status.ACCEPTED if accept else ProgressReport.Status.RETURNED
+    report.save()
+    kind = f"{'accepted' if accept else 'returned'}:{report.review_round}"
+    _notice_rows(
+        report=report,
+        kind=kind,
+        recipients=_reporter_ids(report.period.network_id, report.organisation_id),
+    )
+    return report
+
+
+def _notice_rows(*, report: ProgressReport, kind: str, recipients: Iterable[int]) -> None:
+    """Decision notices go through the same dispatch table as reminders."""
+    now = timezone.now()
+    rows = [
+        Reminder(report=report, kind=kind, recipient_id=uid, due_at=now) for uid in set(recipients)
+    ]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(
+        Reminder.objects.filter(
+            report=report, kind=kind, status=Reminder.Status.PENDING
+        ).values_list("id", flat=True)
+    )
+    from . import tasks
+
+    for reminder_id in ids:
+        # After commit, and a broker that is down never fails the request: the
+        # row is in the database and the next sweep sends it.
+        from core.tasks import enqueue
+
+        enqueue(tasks.reminder_send, reminder_id)
+
+
+def _coordinator_ids(network_id: int) -> list[int]:
+    return list(
+        Role.objects.filter(
+            network_id=network_id, kind=Role.Kind.COORDINATOR, person__user__isnull=False
+        ).values_list("person__user_id", flat=True)
+    )
+
+
+def _reporter_ids(network_id: int, organisation_id: int) -> list[int]:
+    """The people who speak for this organisation in this network."""
+    return list(
+        Role.objects.filter(
+            network_id=network_id,
+            kind__in=(Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR),
+            person__organisation_id=organisation_id,
+            person__user__isnull=False,
+        )
+        .values_list("person__user_id", flat=True)
+        .distinct()
+    )
+
+
+# --- the reminder sweep -----------------------------------------------------------------
+def reminders_plan(*, now: dt.datetime | None = None) -> int:
+    """Create the reminder rows that have fallen due (idempotent); returns rows offered."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    reports = (
+        ProgressReport.objects.open()
+        .filter(
+            period__network__reporting_schedule__status=ReportingSchedule.Status.CONFIRMED,
+            period__due_on__gte=today - dt.timedelta(days=PLAN_HORIZON_DAYS),
+        )
+        .exclude(period__network__status=Network.Status.DISSOLVED)
+        .values_list("id", "organisation_id", "period__due_on", "period__network_id")
+    )
+    rows: list[tuple[int, int, dt.date, int]] = list(reports)
+    if not rows:
+        return 0
+    network_ids = {r[3] for r in rows}
+    schedules = {
+        s.network_id: s for s in ReportingSchedule.objects.filter(network_id__in=network_ids)
+    }
+    reporters: dict[tuple[int, int], set[int]] = defaultdict(set)
+    coordinators: dict[int, set[int]] = defaultdict(set)
+    for network_id, kind, org_id, user_id in Role.objects.filter(
+        network_id__in=network_ids, person__user__isnull=False
+    ).values_list("network_id", "kind", "person__organisation_id", "person__user_id"):
+        if kind in (Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR):
+            reporters[(network_id, org_id)].add(user_id)
+        if kind == Role.Kind.COORDINATOR:
+            coordinators[network_id].add(user_id)
+
+    offered = 0
+    batch: list[Reminder] = []
+    for report_id, org_id, due, network_id in rows:
+        s = schedules[network_id]
+        for kind, when, to_coordinators in _kinds_due(s, due, now, today):
+            people = (
+                coordinators[network_id] if to_coordinators else reporters[(network_id, org_id)]
+            )
+            for uid in people:
+                batch.append(
+                    Reminder(report_id=report_id, kind=kind, recipient_id=uid, due_at=when)
+                )
+        if len(batch) >= 5000:
+            Reminder.objects.bulk_create(batch, ignore_conflicts=True)
+            offered += len(batch)
+            batch = []
+    if batch:
+        Reminder.objects.bulk_create(batch, ignore_conflicts=True)
+        offered += len(batch)
+    return offered
+
+
+def _kinds_due(s: ReportingSchedule, due: dt.date, now: dt.datetime, today: dt.date):
+    """(kind, due_at, to_coordinators) for every reminder of one report due by ``now``."""
+
+    def at(day: dt.date) -> dt.datetime:
+        # A reminder that falls in quiet hours waits until they end.
+        return P.after_quiet_hours(P.at_local(day, s.send_time), s.quiet_start, s.quiet_end)
+
+    if today < due:
+        for days in s.remind_days_before or []:
+            when = at(due - dt.timedelta(days=int(days)))
+            if when <= now:
+                yield f"before:{int(days)}", when, False
+    if s.remind_on_due_day and today == due:
+        when = at(due)
+        if when <= now:
+            yield "due", when, False
+    for days in s.remind_days_after or []:
+        when = at(due + dt.timedelta(days=int(days)))
+        if when <= now:
+            yield f"after:{int(days)}", when, False
+    if s.escalate_after_days:
+        when = at(due + dt.timedelta(days=s.escalate_after_days))
+        if when <= now:
+            yield "escalation", when, True
+
+
+def reminders_due_ids(*, now: dt.datetime | None = None, limit: int | None = None) -> list[int]:
+    """Rows due and not held by a live claim: never claimed, or claimed long ago."""
+    now = now or timezone.now()
+    stale = now - _stale_after()
+    rows = (
+        Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=now)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .order_by("due_at", "id")
+        .values_list("id", flat=True)
+    )
+    return list(rows[:limit] if limit else rows)
+
+
+def reminder_sweep(*, now: dt.datetime | None = None) -> list[int]:
+    """The 15-minute sweep: plan what fell due, return the ids to send."""
+    now = now or timezone.now()
+    reminders_plan(now=now)
+    return reminders_due_ids(now=now)
+
+
+def reminder_claim(*, reminder_id: int, now: dt.datetime | None = None) -> str | None:
+    """A conditional UPDATE: the claim token when this worker now holds the row."""
+    now = now or timezone.now()
+    token = secrets.token_hex(16)
+    won = (
+        Reminder.objects.filter(
+            id=reminder_id, status=Reminder.Status.PENDING, sent_at__isnull=True, due_at__lte=now
+        )
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - _stale_after()))
+        .update(claimed_at=now, claim_token=token, attempts=F("attempts") + 1)
+    )
+    return token if won else None
+
+
+def reminder_send(*, reminder_id: int, now: dt.datetime | None = None) -> str:
+    """Claim one row and deliver it (email + in-app notice); safe to run twice.
+
+    Returns what happened: sent, skipped:<reason>, digest, quiet, or not-mine.
+    """
+    now = now or timezone.now()
+    token = reminder_claim(reminder_id=reminder_id, now=now)
+    if token is None:
+        return "not-mine"
+    with transaction.atomic():
+        row = (
+            Reminder.objects.select_for_update()
+            .select_related("report__period__network", "report__organisation", "recipient")
+            .get(id=reminder_id)
+        )
+        if row.claim_token != token or row.sent_at is not None:
+            return "not-mine"  # our claim went stale and another worker took over
+        # Serialise sends per recipient so the weekly cap cannot be raced past.
+        get_user_model().objects.select_for_update().filter(id=row.recipient_id).first()
+        outcome = _deliver(row, now)
+    return outcome
+
+
+def _deliver(row: Reminder, now: dt.datetime) -> str:
+    report = row.report
+    network = report.period.network
+    schedule = ReportingSchedule.objects.filter(network=network).first()
+    base = row.base_kind
+    if schedule and base in ABOUT_OPEN_REPORT:
+        if not report.is_editable:
+            return _finish(row, now, Reminder.Status.SKIPPED, "submitted")
+        if P.in_quiet_hours(now, schedule.quiet_start, schedule.quiet_end):
+            # Caught up during quiet hours (e.g. after an outage): wait for the morning.
+            row.due_at = P.after_quiet_hours(now, schedule.quiet_start, schedule.quiet_end)
+            row.claimed_at = None
+            row.claim_token = ""
+            row.save(update_fields=["due_at", "claimed_at", "claim_token"])
+            return "quiet"
+    mode = _mode(row.recipient_id)
+    _notice(row, network)
+    if base in NON_ESSENTIAL and mode == ReminderPreference.Mode.ESSENTIAL:
+        return _finish(row, now, Reminder.Status.SKIPPED, "opted_out")
+    if base in NON_ESSENTIAL and mode == ReminderPreference.Mode.DIGEST:
+        return _finish(row, now, Reminder.Status.DIGEST, "")
+    if schedule and base in CAPPED:
+        week = Reminder.objects.filter(
+            recipient_id=row.recipient_id,
+            status=Reminder.Status.SENT,
+            sent_at__gte=now - dt.timedelta(days=7),
+            kind__regex=r"^(before|due|after)",
+        ).count()
+        if week >= schedule.weekly_cap:
+            return _finish(row, now, Reminder.Status.SKIPPED, "weekly_cap")
+    _email(row, report, network)
+    row.sent_at = now
+    row.status = Reminder.Status.SENT
+    row.save(update_fields=["sent_at", "status"])
+    return "sent"
+
+
+def _finish(row: Reminder, now: dt.datetime, status: str, reason: str) -> str:
+    row.status = status
+    row.skip_reason = reason
+    row.save(update_fields=["status", "skip_reason"])
+    return f"skipped:{reason}" if status == Reminder.Status.SKIPPED else status
+
+
+def _mode(user_id: int) -> str:
+    pref = ReminderPreference.objects.filter(user_id=user_id).values_list("mode", flat=True)
+    return pref.first() or ReminderPreference.Mode.ALL
+
+
+def _notice(row: Reminder, network: Network) -> None:
+    Notification.objects.get_or_create(
+        reminder=row,
+        defaults={
+            "user_id": row.recipient_id,
+            "network": network,
+            "report": row.report,
+            "kind": row.base_kind,
+            "comment": row.report.review_comment if row.base_kind == "returned" else "",
+        },
+    )
+
+
+def report_url(report: ProgressReport) -> str:
+    return settings.SITE_URL + reverse(
+        "reports:report", args=[report.period.network.slug, report.pk]
+    )
+
+
+def _email(row: Reminder, report: ProgressReport, network: Network) -> None:
+    user = row.recipient
+    email_send(
+        template="reports_reminder",
+        to=[user.email],
+        language=user.language,
+        context={
+            "kind": row.base_kind,
+            "days": row.kind.split(":", 1)[1] if ":" in row.kind else "",
+            "report": report,
+            "period": report.period,
+            "network": network,
+            "organisation": report.organisation,
+            "recipient": user,
+            "url": report_url(report),
+            "comment": report.review_comment,
+        },
+    )
+
+
+# --- weekly digest ------------------------------------------------------------------------
+def digests_plan(*, now: dt.datetime | None = None) -> list[int]:
+    """On Mondays from 08:00 (Bangkok), one digest row per person with waiting items."""
+    now = now or timezone.now()
+    local = now.astimezone(P.BANGKOK)
+    if local.weekday() != 0 or local.hour < 8:
+        return []
+    week_of = local.date()
+    users = set(
+        Reminder.objects.filter(status=Reminder.Status.DIGEST).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    DigestDispatch.objects.bulk_create(
+        [DigestDispatch(user_id=u, week_of=week_of) for u in users], ignore_conflicts=True
+    )
+    return list(
+        DigestDispatch.objects.filter(week_of=week_of, sent_at__isnull=True).values_list(
+            "id", flat=True
+        )
+    )
+
+
+def digest_send(*, digest_id: int, now: dt.datetime | None = None) -> str:
+    now = now or timezone.now()
+    token = secrets.token_hex(16)
+    won = (
+        DigestDispatch.objects.filter(id=digest_id, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - _stale_after()))
+        .update(claimed_at=now, claim_token=token)
+    )
+    if not won:
+        return "not-mine"
+    with transaction.atomic():
+        digest = DigestDispatch.objects.select_for_update().select_related("user").get(id=digest_id)
+        if digest.claim_token != token or digest.sent_at:
+            return "not-mine"
+        items = list(
+            Reminder.objects.select_for_update()
+            .filter(recipient=digest.user, status=Reminder.Status.DIGEST)
+            .select_related("report__period__network", "report__organisation")
+        )
+        open_items = [r for r in items if r.report.is_editable]
+        if open_items:
+            email_send(
+                template="reports_digest",
+                to=[digest.user.email],
+                language=digest.user.language,
+                context={
+                    "recipient": digest.user,
+                    "items": [(r, report_url(r.report)) for r in open_items],
+                },
+            )
+        Reminder.objects.filter(id__in=[r.id for r in items]).update(
+            status=Reminder.Status.DIGESTED, sent_at=now
+        )
+        digest.sent_at = now
+        digest.items = len(open_items)
+        digest.save(update_fields=["sent_at", "items"])
+    return "sent"
+
+
+# --- notices and preferences --------------------------------------------------------------
+def notification_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one notice (or, with no id, every notice) of this user as read."""
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        rows = rows.filter(id=notification_id)
+    return rows.update(read_at=timezone.now())
+
+
+def preference_save(*, user, mode: str) -> ReminderPreference:
+    pref, _created = ReminderPreference.objects.update_or_create(user=user, defaults={"mode": mode})
+    return pref
+
+
+# --- calendar -----------------------------------------------------------------------------
+def calendar_token_for(*, user) -> CalendarToken:
+    token, _created = CalendarToken.objects.get_or_create(user=user)
+    return token
+
+
+def calendar_token_rotate(*, user) -> CalendarToken:
+    token = calendar_token_for(user=user)
+    for _attempt in range(3):
+        token.rotate()
+        try:
+            with transaction.atomic():
+                token.save()
+            return token
+        except IntegrityError:  # a 24-byte token collided: astronomically rare; draw again
+            continue
+    raise RuntimeError("could not draw a unique calendar token")
+
+
+def calendar_ics(*, user) -> bytes:
+    """The due dates that concern this person: their reports, their activities."""
+    from icalendar import Calendar, Event
+
+    roles = list(
+        Role.objects.filter(person__user=user)
+        .exclude(network__status=Network.Status.DISSOLVED)
+        .values_list("network_id", "kind", "person__organisation_id")
+    )
+    own = {(n, o) for n, k, o in roles if k in (Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR)}
+    overseen = {n for n, k, _o in roles if k in (Role.Kind.COORDINATOR, Role.Kind.CHAIR)}
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        cal = Calendar()
+        cal.add("prodid", "-//Khruakhai//reports//TH")
+        cal.add("version", "2.0")
+        cal.add("x-wr-calname", _("Khruakhai due dates"))
+        cal.add("x-wr-timezone", settings.TIME_ZONE)
+        stamp = timezone.now()
+        q = Q(pk__in=[])
+        for network_id, org_id in own:
+            q |= Q(period__network_id=network_id, organisation_id=org_id)
+        reports = ProgressReport.objects.filter(q).select_related("period__network", "organisation")
+        for report in reports:
+            event = Event()
+            event.add("uid", f"report-{report.pk}@khruakhai")
+            event.add(
+                "summary",
+                _("Progress report due: %(org)s (%(network)s)")
+                % {"org": report.organisation.name, "network": report.period.network.name},
+            )
+            event.add("dtstart", report.period.due_on)
+            event.add("dtend", report.period.due_on + dt.timedelta(days=1))
+            event.add("dtstamp", stamp)
+            event.add("url", report_url(report))
+            event.add("description", report.period.label)
+            cal.add_component(event)
+        for period in ReportingPeriod.objects.filter(network_id__in=overseen).select_related(
+            "network"
+        ):
+            event = Event()
+            event.add("uid", f"period-{period.pk}@khruakhai")
+            event.add(
+                "summary",
+                _("Partners' progress reports due (%(network)s)")
+                % {"network": period.network.name},
+            )
+            event.add("dtstart", period.due_on)
+            event.add("dtend", period.due_on + dt.timedelta(days=1))
+            event.add("dtstamp", stamp)
+            cal.add_component(event)
+        orgs = {o for _n, o in own}
+        networks = {n for n, _o in own}
+        for activity_id, title, due_on, network_name in sources.activities_due_for(orgs, networks):
+            event = Event()
+            event.add("uid", f"activity-{activity_id}@khruakhai")
+            event.add(
+                "summary",
+                _("Activity due: %(title)s (%(network)s)")
+                % {"title": title, "network": network_name},
+            )
+            event.add("dtstart", due_on)
+            event.add("dtend", due_on + dt.timedelta(days=1))
+            event.add("dtstamp", stamp)
+            cal.add_component(event)
+    return cal.to_ical()
+
+
+# --- exports ----------------------------------------------------------------------------
+def export_rows(*, network: Network, what: str) -> tuple[list[str], list[list]]:
+    """(header, rows) of the network's reports or activities, in the current language."""
+    from core.dates import format_date
+
+    if what == "reports":
+        header = [
+            _("Period"),
+            _("Due on"),
+            _("Organisation"),
+            _("Status"),
+            _("Standing"),
+            _("Submitted at"),
+            _("Problems"),
+            _("Help needed"),
+        ]
+        standing = standing_labels()
+        rows = [
+            [
+                r.period.label,
+                format_date(r.period.due_on),
+                r.organisation.name,
+                r.get_status_display(),
+                standing[r.standing],
+                format_date(r.submitted_at),
+                r.problems,
+                r.help_needed,
+            ]
+            for r in ProgressReport.objects.for_network(network).select_related(
+                "period", "organisation"
+            )
+        ]
+        return [str(h) for h in header], rows
+    header = [_("Step"), _("Activity"), _("Owners"), _("Due on"), _("Status"), _("Percent")]
+    rows = [
+        [a["step"], a["title"], a["owners"], format_date(a["due_on"]), a["status"], a["percent"]]
+        for a in sources.activity_rows(network)
+    ]
+    return [str(h) for h in header], rows
+
+
+def export_csv(*, header: list[str], rows: list[list]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        # A cell starting with = + - @ would be a formula in a spreadsheet.
+        writer.writerow([_defuse(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads Thai as UTF-8
+
+
+def export_xlsx(*, header: list[str], rows: list[list], title: str) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_defuse(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _defuse(value):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return "" if value is None else value
+
+
+def standing_labels() -> dict[str, str]:
+    return {
+        "submitted": _("Submitted"),
+        "late": _("Submitted late"),
+        "missing": _("Missing"),
+        "open": _("Not yet due"),
+    }
+
+
+# --- committee report -------------------------------------------------------------------
+@transaction.atomic
+def committee_report_request(
+    *, network: Network, period: ReportingPeriod, user, language: str
+) -> CommitteeReport:
+    """Queue a committee PDF; a worker builds it while the page polls its progress."""
+    job = CommitteeReport.objects.create(
+        network=network, period=period, language=language, requested_by=user
+    )
+    from core.tasks import enqueue
+
+    from . import tasks
+
+    enqueue(tasks.committee_report_build, job.pk)
+    return job
+
+
+def committee_reports_stuck(*, now: dt.datetime | None = None) -> list[int]:
+    """Jobs the broker lost (queued > 2 minutes) or whose worker died (running > 15)."""
+    now = now or timezone.now()
+    return list(
+        CommitteeReport.objects.filter(
+            Q(status=CommitteeReport.Status.QUEUED, requested_at__lt=now - dt.timedelta(minutes=2))
+            | Q(
+                status=CommitteeReport.Status.RUNNING,
+                started_at__lt=now - dt.timedelta(minutes=15),
+            )
+        ).values_list("id", flat=True)
+    )
+
+
+def _progress(job: CommitteeReport, percent: int) -> None:
+    CommitteeReport.objects.filter(pk=job.pk).update(progress=percent)
+
+
+def committee_context(*, network: Network, period: ReportingPeriod) -> dict:
+    reports = list(ProgressReport.objects.filter(period=period).select_related("organisation"))
+    by_org = {r.organisation_id: r for r in reports}
+    members = (
+        Membership.objects.filter(network=network, left_on__isnull=True)
+        .select_related("organisation")
+        .order_by("organisation__name_th")
+    )
+    labels = standing_labels()
+    status_rows = []
+    for m in members:
+        report = by_org.get(m.organisation_id)
+        standing = report.standing if report else "missing"
+        status_rows.append(
+            {
+                "organisation": m.organisation,
+                "standing": standing,
+                "label": labels[standing],
+                "submitted_at": report.submitted_at if report else None,
+                "report": report,
+            }
+        )
+    counts = defaultdict(int)
+    for row in status_rows:
+        counts[row["standing"]] += 1
+    chair = (
+        Role.objects.filter(network=network, kind=Role.Kind.CHAIR)
+        .select_related("person__organisation")
+        .first()
+    )
+    return {
+        "network": network,
+        "period": period,
+        "status_rows": status_rows,
+        "counts": dict(counts),
+        "progress": sources.roadmap_progress(network),
+        "activities": sources.activity_rows(network),
+        "wins": sources.wins(network),
+        "step_chart": sources.chart("step_progress_svg", network),
+        "timeline_chart": sources.chart("timeline_svg", network),
+        "heatmap_chart": sources.chart("obstacle_heatmap_svg", network),
+        "health_chart": sources.chart("health_trend_svg", network),
+        "chair": chair.person if chair else None,
+        "members": [m.organisation for m in members],
+        "generated_at": timezone.now(),
+    }
+
+
+def committee_pdf(*, network: Network, period: ReportingPeriod, language: str, extra=None) -> bytes:
+    """Render the committee PDF: core.pdf when present, WeasyPrint directly otherwise."""
+    with translation.override(language):
+        context = committee_context(network=network, period=period) | (extra or {})
+        try:
+            from core.pdf import render_pdf_template
+        except ImportError:
+            render_pdf_template = None
+        if render_pdf_template is not None:
+            return render_pdf_template("reports/committee_pdf.html", context, language=language)
+        from weasyprint import HTML
+
+        html = render_to_string("reports/committee_pdf.html", {**context, "pdf_language": language})
+        return HTML(string=html, base_url=str(settings.BASE_DIR / "static")).write_pdf()
+
+
+def committee_report_build(*, committee_report_id: int) -> CommitteeReport | None:
+    """Build, seal and store one committee PDF; a second run of a finished job is a no-op."""
+    now = timezone.now()
+    won = (
+        CommitteeReport.objects.filter(pk=committee_report_id)
+        .filter(
+            Q(status=CommitteeReport.Status.QUEUED)
+            | Q(
+                status=CommitteeReport.Status.RUNNING,
+                started_at__lt=now - dt.timedelta(minutes=15),
+            )
+        )
+        .update(status=CommitteeReport.Status.RUNNING, started_at=now, progress=5)
+    )
+    if not won:
+        return None
+    job = CommitteeReport.objects.select_related("network", "period").get(pk=committee_report_id)
+    try:
+        sealing = _sealing()
+        extra: dict = {}
+        document = None
+        if sealing is not None:
+            with translation.override(job.language):
+                title = _("Committee report: %(network)s, %(period)s") % {
+                    "network": job.network.name,
+                    "period": job.period.label,
+                }
+            document = sealing.sealed_document_reserve(
+                kind="committee_report", title=title, language=job.language
+            )
+            url = sealing.verify_url(document)
+            extra = {"verify_url": url, "qr": sealing.qr_data_uri(url), "document": document}
+        _progress(job, 30)
+        pdf = committee_pdf(
+            network=job.network, period=job.period, language=job.language, extra=extra
+        )
+        _progress(job, 80)
+        digest = hashlib.sha256(pdf).hexdigest()
+        if sealing is not None and document is not None:
+            stored = sealing.sealed_document_store(
+                document=document,
+                pdf=pdf,
+                summary=f"{job.network.name} — {job.period.label}",
+                content_sha256=digest,
+            )
+            stored = stored or document
+            job.sealed_document_id = stored.pk
+            job.verify_url = extra["verify_url"]
+            job.verify_code = str(getattr(stored, "code", "") or "")
+            stored_pdf = _stored_pdf(stored)
+            if stored_pdf:
+                pdf = stored_pdf
+        from django.core.files.base import ContentFile
+
+        job.pdf.save(
+            f"committee-{job.network.slug}-{job.period.pk}-{job.pk}.pdf",
+            ContentFile(pdf),
+            save=False,
+        )
+        # The hash of the very bytes we keep (a sealed PDF differs from the rendered one).
+        job.sha256 = hashlib.sha256(pdf).hexdigest()
+        job.status = CommitteeReport.Status.DONE
+        job.progress = 100
+        job.finished_at = timezone.now()
+        job.save()
+    except Exception as exc:
+        log.exception("committee report %s failed", committee_report_id)
+        job.status = CommitteeReport.Status.FAILED
+        job.error = str(exc)[:2000]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+    return job
+
+
+def _sealing():
+    try:
+        from core import sealing
+    except ImportError:
+        return None
+    needed = ("sealed_document_reserve", "verify_url", "qr_data_uri", "sealed_document_store")
+    return sealing if all(hasattr(sealing, n) for n in needed) else None
+
+
+def _stored_pdf(document) -> bytes | None:
+    """The sealed bytes, when the sealing layer signed the PDF (its hash is of those)."""
+    for name in ("pdf", "file"):
+        f = getattr(document, name, None)
+        if f:
+            try:
+                f.open("rb")
+                try:
+                    return f.read()
+                finally:
+                    f.close()
+            except Exception:
+                return None
+    return None

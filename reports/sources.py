@@ -1,0 +1,215 @@
+"""What reports reads from roadmap and agreements, in one place.
+
+Reports is built beside those apps; each reader returns an empty answer when
+the other side is not there (an app without the model, or a network without a
+roadmap), so reports keep working and simply show less.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.apps import apps
+
+from network.models import Network
+
+log = logging.getLogger(__name__)
+
+
+def _model(label: str):
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+@dataclass(frozen=True)
+class Subject:
+    kind: str  # "step" or "activity"
+    id: int
+    title: str
+    number: int | None = None
+    due_on: dt.date | None = None
+    percent: int | None = None
+    status: str = ""
+
+
+def steps(network: Network) -> list[Subject]:
+    Step = _model("roadmap.Step")
+    if Step is None:
+        return []
+    rows = Step.objects.filter(network=network).order_by("number")
+    return [
+        Subject("step", s.id, str(s.title), number=s.number, status=str(getattr(s, "status", "")))
+        for s in rows
+    ]
+
+
+def activities(network: Network, organisation_ids=None) -> list[Subject]:
+    Activity = _model("roadmap.Activity")
+    if Activity is None:
+        return []
+    manager = Activity.objects
+    rows = (
+        manager.for_network(network)
+        if hasattr(manager, "for_network")
+        else manager.filter(step__network=network)
+    )
+    if organisation_ids is not None:
+        if hasattr(rows, "owed_by"):
+            rows = rows.owed_by(list(organisation_ids))
+        else:
+            rows = rows.filter(owners__in=list(organisation_ids)).distinct()
+    rows = rows.select_related("step").prefetch_related("owners").order_by("step__number", "id")
+    return [
+        Subject(
+            "activity",
+            a.id,
+            str(a.title),
+            number=getattr(a.step, "number", None),
+            due_on=getattr(a, "due_on", None),
+            percent=getattr(a, "percent", None),
+            status=str(a.get_status_display()) if hasattr(a, "get_status_display") else "",
+        )
+        for a in rows
+    ]
+
+
+def activity_rows(network: Network) -> list[dict]:
+    """The activity table for exports and the committee PDF."""
+    Activity = _model("roadmap.Activity")
+    if Activity is None:
+        return []
+    manager = Activity.objects
+    rows = (
+        manager.for_network(network)
+        if hasattr(manager, "for_network")
+        else manager.filter(step__network=network)
+    )
+    rows = rows.select_related("step").prefetch_related("owners").order_by("step__number", "id")
+    out = []
+    for a in rows:
+        out.append(
+            {
+                "step": getattr(a.step, "number", ""),
+                "title": str(a.title),
+                "owners": ", ".join(o.name for o in a.owners.all()),
+                "due_on": getattr(a, "due_on", None),
+                "status": a.get_status_display() if hasattr(a, "get_status_display") else "",
+                "percent": getattr(a, "percent", None),
+            }
+        )
+    return out
+
+
+def activities_due_for(organisation_ids, network_ids) -> list[tuple]:
+    """(activity id, title, due_on, network name) of activities these organisations own."""
+    Activity = _model("roadmap.Activity")
+    if Activity is None or not organisation_ids:
+        return []
+    owned = Activity.owners.through.objects.filter(organisation_id__in=list(organisation_ids))
+    rows = Activity.objects.filter(
+        step__network_id__in=list(network_ids),
+        pk__in=owned.values("activity_id"),
+        due_on__isnull=False,
+    ).select_related("step__network")
+    return [(a.id, str(a.title), a.due_on, a.step.network.name) for a in rows]
+
+
+def progress_updates(network: Network, start: dt.date, end: dt.date, organisation=None) -> list:
+    """The period's progress updates, attached to a report automatically."""
+    ProgressUpdate = _model("roadmap.ProgressUpdate")
+    if ProgressUpdate is None:
+        return []
+    manager = ProgressUpdate.objects
+    if hasattr(manager, "between"):
+        rows = manager.between(network, start, end)
+    else:
+        rows = manager.filter(
+            activity__step__network=network,
+            created_at__date__gte=start,
+            created_at__date__lte=end,
+        )
+    if organisation is not None:
+        rows = rows.filter(organisation=organisation)
+    return list(rows.select_related("activity", "organisation", "author").order_by("created_at"))
+
+
+def wins(network: Network) -> list:
+    Win = _model("roadmap.Win")
+    if Win is None:
+        return []
+    fields = {f.name for f in Win._meta.get_fields()}
+    rows = Win.objects.all()
+    if "network" in fields:
+        rows = rows.filter(network=network)
+    elif "step" in fields:
+        rows = rows.filter(step__network=network)
+    elif "activity" in fields:
+        rows = rows.filter(activity__step__network=network)
+    else:
+        return []
+    return list(rows[:50])
+
+
+def chart(name: str, network: Network) -> str:
+    """An SVG chart from roadmap.charts, or "" when the roadmap has none to offer."""
+    try:
+        from roadmap import charts
+    except ImportError:
+        return ""
+    function = getattr(charts, name, None)
+    if function is None:
+        return ""
+    try:
+        return str(function(network=network))
+    except Exception:  # a chart must never stop the committee report
+        log.exception("chart %s failed for network %s", name, network.pk)
+        return ""
+
+
+def roadmap_progress(network: Network) -> list[dict]:
+    """Per step: number, title, average percent of its activities."""
+    rows = []
+    acts = activities(network)
+    for step in steps(network):
+        mine = [a.percent or 0 for a in acts if a.number == step.number]
+        rows.append(
+            {
+                "number": step.number,
+                "title": step.title,
+                "percent": round(sum(mine) / len(mine)) if mine else 0,
+                "activities": len(mine),
+            }
+        )
+    return rows
+
+
+def health_latest(network: Network) -> dict | None:
+    """The latest health round's mean score, if roadmap keeps health rounds."""
+    HealthRound = _model("roadmap.HealthRound")
+    if HealthRound is None:
+        return None
+    try:
+        latest = HealthRound.objects.filter(network=network).order_by("-id").first()
+    except Exception:
+        return None
+    if latest is None:
+        return None
+    return {"round": latest, "label": str(latest)}
+
+
+def agreement_reporting_text(network: Network) -> str:
+    """IV-C and IV-D of the signed agreement, or "" when there is none."""
+    try:
+        from agreements.services import agreement_current_signed
+    except ImportError:
+        return ""
+    version = agreement_current_signed(network=network)
+    if version is None:
+        return ""
+    return "\n".join(
+        str(getattr(version, field, "") or "") for field in ("monitoring", "reporting")
+    )

@@ -1,0 +1,384 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from network.permissions import network_access, object_access
+
+from . import services, sources
+from .forms import CommitteeForm, PreferenceForm, ReportForm, ReviewForm, ScheduleForm
+from .models import (
+    CalendarToken,
+    CommitteeReport,
+    Notification,
+    ProgressReport,
+    ReminderPreference,
+)
+
+
+def _visible_reports(access):
+    """Overseers see every report of the network; a partner only their organisation's."""
+    reports = ProgressReport.objects.filter(period__network=access.network)
+    if not access.can_oversee:
+        reports = reports.filter(organisation_id__in=access.organisation_ids)
+    return reports
+
+
+@login_required
+def index(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug)
+    reports = list(
+        _visible_reports(access)
+        .select_related("period", "organisation")
+        .order_by("-period__starts_on", "organisation__name_th")[:500]
+    )
+    periods: dict[int, dict] = {}
+    for report in reports:
+        entry = periods.setdefault(report.period_id, {"period": report.period, "reports": []})
+        entry["reports"].append(report)
+    schedule = services.schedule_for(network=access.network)
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "network": access.network,
+            "access": access,
+            "periods": list(periods.values()),
+            "schedule": schedule if schedule.pk else None,
+            "standing": services.standing_labels(),
+        },
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug)
+    if not access.can_oversee:
+        raise PermissionDenied(_("The dashboard is for coordinators and the committee."))
+    network = access.network
+    today = timezone.localdate()
+    base = ProgressReport.objects.for_network(network).select_related("period", "organisation")
+    late = list(base.late(today).order_by("period__due_on", "organisation__name_th")[:50])
+    soon = list(
+        base.open()
+        .filter(period__due_on__gte=today, period__due_on__lte=today + dt.timedelta(days=14))
+        .order_by("period__due_on", "organisation__name_th")[:50]
+    )
+    totals = base.aggregate(
+        total=Count("id"),
+        done=Count("id", filter=Q(status__in=("submitted", "accepted"))),
+        waiting=Count("id", filter=Q(status="submitted")),
+    )
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "network": network,
+            "access": access,
+            "late": late,
+            "soon": soon,
+            "totals": totals,
+            "today": today,
+            "progress": sources.roadmap_progress(network),
+            "step_chart": sources.chart("step_progress_svg", network),
+            "health_chart": sources.chart("health_trend_svg", network),
+            "activities_soon": [
+                a
+                for a in sources.activities(network)
+                if a.due_on and today <= a.due_on <= today + dt.timedelta(days=30)
+            ][:20],
+        },
+    )
+
+
+@login_required
+def schedule(request: HttpRequest, slug: str) -> HttpResponse:
+    writing = request.method == "POST"
+    access = network_access(request, slug, manage=True, write=writing)
+    current = services.schedule_for(network=access.network)
+    form = ScheduleForm(request.POST or None, instance=current)
+    if writing and form.is_valid():
+        services.schedule_save(network=access.network, values=form.cleaned_data, user=request.user)
+        messages.success(request, _("The reporting schedule is saved and confirmed."))
+        return redirect("reports:index", slug=slug)
+    return render(
+        request,
+        "reports/schedule.html",
+        {"network": access.network, "access": access, "form": form, "schedule": current},
+        status=400 if writing else 200,
+    )
+
+
+@login_required
+@require_POST
+def schedule_propose(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug, manage=True, write=True)
+    proposed = services.schedule_propose_from_agreement(network=access.network)
+    if proposed is None:
+        messages.warning(
+            request,
+            _("The signed agreement does not say how often partners report; choose it here."),
+        )
+    elif proposed.is_confirmed:
+        messages.info(request, _("The schedule is already confirmed; it was left as it is."))
+    else:
+        messages.success(
+            request,
+            _("Proposed from the agreement (“%(words)s”): check it and confirm.")
+            % {"words": proposed.proposed_from},
+        )
+    return redirect("reports:schedule", slug=slug)
+
+
+def _report_for(request: HttpRequest, slug: str, pk: int, *, write: bool = False):
+    report, access = object_access(
+        request,
+        ProgressReport.objects.select_related("period__network", "organisation"),
+        network_path="period__network",
+        write=write,
+        pk=pk,
+        period__network__slug=slug,
+    )
+    if not (access.can_oversee or access.represents(report.organisation_id)):
+        raise PermissionDenied(_("Only this organisation's people and the committee see it."))
+    return report, access
+
+
+@login_required
+def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    writing = request.method == "POST"
+    report, access = _report_for(request, slug, pk, write=writing)
+    can_write = report.is_editable and access.can_update_for([report.organisation_id])
+    if writing and not can_write:
+        raise PermissionDenied(_("This report is read-only."))
+    narratives = {(n.subject_kind, n.subject_id): n.text for n in report.narratives.all()}
+    form = ReportForm(
+        request.POST or None,
+        subjects=services.report_subjects(report=report),
+        initial={"problems": report.problems, "help_needed": report.help_needed},
+        narratives=narratives,
+    )
+    if writing and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            services.report_save(
+                report=report,
+                user=request.user,
+                problems=form.cleaned_data["problems"],
+                help_needed=form.cleaned_data["help_needed"],
+                narratives=form.narratives(),
+                submit=submit,
+            )
+        except services.ReportLocked:
+            raise PermissionDenied(_("This report is read-only.")) from None
+        messages.success(
+            request, _("Report submitted. Thank you.") if submit else _("Draft saved.")
+        )
+        return redirect("reports:report", slug=slug, pk=pk)
+    period = report.period
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "network": report.period.network,
+            "access": access,
+            "report": report,
+            "form": form,
+            "can_write": can_write,
+            "can_review": access.can_manage
+            and report.status == ProgressReport.Status.SUBMITTED
+            and not report.period.network.is_dissolved,
+            "review_form": ReviewForm(),
+            "narratives": report.narratives.all(),
+            "updates": sources.progress_updates(
+                report.period.network, period.starts_on, period.ends_on, report.organisation
+            ),
+        },
+        status=400 if writing else 200,
+    )
+
+
+@login_required
+@require_POST
+def report_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    report, _access = object_access(
+        request,
+        ProgressReport.objects.select_related("period__network"),
+        network_path="period__network",
+        manage=True,
+        pk=pk,
+        period__network__slug=slug,
+    )
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("reports:report", slug=slug, pk=pk)
+    try:
+        services.report_review(
+            report=report,
+            user=request.user,
+            accept=form.cleaned_data["decision"] == "accept",
+            comment=form.cleaned_data["comment"],
+        )
+    except services.ReportLocked:
+        messages.error(request, _("Only a submitted report can be accepted or returned."))
+        return redirect("reports:report", slug=slug, pk=pk)
+    messages.success(request, _("Decision recorded; the partner has been told."))
+    return redirect("reports:report", slug=slug, pk=pk)
+
+
+@login_required
+def committee(request: HttpRequest, slug: str) -> HttpResponse:
+    writing = request.method == "POST"
+    access = network_access(request, slug, write=writing)
+    if not access.can_oversee:
+        raise PermissionDenied(_("Committee reports are for coordinators and the committee."))
+    form = CommitteeForm(
+        request.POST or None,
+        network=access.network,
+        initial={"language": translation.get_language()},
+    )
+    if writing and form.is_valid():
+        job = services.committee_report_request(
+            network=access.network,
+            period=form.cleaned_data["period"],
+            user=request.user,
+            language=form.cleaned_data["language"],
+        )
+        return redirect("reports:committee_job", slug=slug, pk=job.pk)
+    jobs = CommitteeReport.objects.filter(network=access.network).select_related("period")[:20]
+    return render(
+        request,
+        "reports/committee.html",
+        {"network": access.network, "access": access, "form": form, "jobs": jobs},
+        status=400 if writing else 200,
+    )
+
+
+def _job_for(request: HttpRequest, slug: str, pk: int) -> CommitteeReport:
+    job, access = object_access(
+        request,
+        CommitteeReport.objects.select_related("network", "period"),
+        pk=pk,
+        network__slug=slug,
+    )
+    if not access.can_oversee:
+        raise PermissionDenied(_("Committee reports are for coordinators and the committee."))
+    return job, access
+
+
+@login_required
+def committee_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    job, access = _job_for(request, slug, pk)
+    template = "reports/_committee_status.html" if request.htmx else "reports/committee_job.html"
+    return render(request, template, {"network": job.network, "access": access, "job": job})
+
+
+@login_required
+def committee_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    job, _access = _job_for(request, slug, pk)
+    if job.status != CommitteeReport.Status.DONE or not job.pdf:
+        raise Http404
+    return FileResponse(
+        job.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"committee-report-{job.network.slug}-{job.period.starts_on:%Y%m}.pdf",
+    )
+
+
+@login_required
+def export(request: HttpRequest, slug: str, what: str, fmt: str) -> HttpResponse:
+    access = network_access(request, slug)
+    if not access.can_oversee:
+        raise PermissionDenied(_("Exports are for coordinators and the committee."))
+    if what not in ("reports", "activities") or fmt not in ("csv", "xlsx"):
+        raise Http404
+    header, rows = services.export_rows(network=access.network, what=what)
+    name = f"{access.network.slug}-{what}-{timezone.localdate():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        body = services.export_csv(header=header, rows=rows)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        body = services.export_xlsx(header=header, rows=rows, title=what)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    notices = list(
+        Notification.objects.filter(user=request.user).select_related(
+            "network", "report__period", "report__organisation"
+        )[:100]
+    )
+    return render(request, "reports/notifications.html", {"notices": notices})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    # Someone else's notice is a 404, like anything outside one's own reach.
+    if not Notification.objects.filter(user=request.user, pk=pk).exists():
+        raise Http404
+    services.notification_mark_read(user=request.user, notification_id=pk)
+    return redirect("reports:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    services.notification_mark_read(user=request.user)
+    return redirect("reports:notifications")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    current = ReminderPreference.objects.filter(user=request.user).first()
+    form = PreferenceForm(
+        request.POST or None, initial={"mode": current.mode if current else "all"}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.preference_save(user=request.user, mode=form.cleaned_data["mode"])
+        messages.success(request, _("Your reminder settings are saved."))
+        return redirect("reports:preferences")
+    token = CalendarToken.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "reports/preferences.html",
+        {"form": form, "token": token},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def calendar_rotate(request: HttpRequest) -> HttpResponse:
+    services.calendar_token_rotate(user=request.user)
+    messages.success(request, _("New calendar address made; the old one no longer works."))
+    return redirect("reports:preferences")
+
+
+def calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """Public by design: the unguessable token is the credential (calendar apps cannot log in)."""
+    row = CalendarToken.objects.select_related("user").filter(token=token).first()
+    if row is None or not row.user.is_active:
+        raise Http404
+    response = HttpResponse(
+        services.calendar_ics(user=row.user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, max-age=900"
+    return response

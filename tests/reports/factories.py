@@ -1,0 +1,55 @@
+"""Factories and helpers for reports tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from reports.models import (
+    CommitteeReport,
+    ProgressReport,
+    ReportingPeriod,
+    ReportingSchedule,
+)
+from tests.factories import NetworkFactory, OrganisationFactory
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportingSchedule
+        django_get_or_create = ("network",)
+
+    network = factory.SubFactory(NetworkFactory)
+    frequency = ReportingSchedule.Frequency.QUARTERLY
+    due_day = 7
+    starts_on = dt.date(2026, 1, 1)
+    status = ReportingSchedule.Status.CONFIRMED
+
+
+class PeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportingPeriod
+        django_get_or_create = ("network", "starts_on", "ends_on")
+
+    network = factory.SubFactory(NetworkFactory)
+    starts_on = dt.date(2026, 7, 1)
+    ends_on = dt.date(2026, 9, 30)
+    due_on = dt.date(2026, 10, 7)
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReport
+
+    period = factory.SubFactory(PeriodFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class CommitteeReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitteeReport
+
+    network = factory.SelfAttribute("period.network")
+    period = factory.SubFactory(PeriodFactory)
+    language = "th"

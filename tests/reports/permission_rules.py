@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from tests.security.rules import LOGIN, Rule, logged_in, managers, members, overseers, public
+
+from .factories import CommitteeReportFactory, PeriodFactory, ReportFactory
+
+
+def _partner_report(cast):
+    """A report of the partner's own organisation: members who may see it get 200."""
+    return ReportFactory(period=PeriodFactory(network=cast.network), organisation=cast.partner_org)
+
+
+def _job(cast):
+    return CommitteeReportFactory(period=PeriodFactory(network=cast.network))
+
+
+def _calendar(cast):
+    from reports.services import calendar_token_for
+
+    return f"/calendar/{calendar_token_for(user=cast.partner).token}.ics"
+
+
+def _notice(cast, who_owns="partner"):
+    from reports.models import Notification
+
+    n = Notification.objects.create(user=cast.partner, network=cast.network, kind="before")
+    return f"/notifications/{n.pk}/read/"
+
+
+def _post(ok: dict) -> dict:
+    return ok
+
+
+# The partner reads its own organisation's report; the chair reads all.
+REPORT_READERS = members()
+# Only logged-in owners of a notice mark it read; others get a 404 for it.
+NOTICE = {
+    "partner": 302,
+    "coordinator": 404,
+    "chair": 404,
+    "other_partner": 404,
+    "site_admin": 404,
+    "anonymous": LOGIN,
+}
+
+RULES = {
+    "reports:index": Rule(url=lambda c: f"/networks/{c.network.slug}/reports/", expect=members()),
+    "reports:dashboard": Rule(
+        url=lambda c: f"/networks/{c.network.slug}/dashboard/", expect=overseers()
+    ),
+    "reports:schedule": Rule(
+        url=lambda c: f"/networks/{c.network.slug}/reports/schedule/", expect=managers()
+    ),
+    "reports:schedule_propose": Rule(
+        url=lambda c: f"/networks/{c.network.slug}/reports/schedule/propose/",
+        method="post",
+        expect=managers(302),
+    ),
+    "reports:report": Rule(
+        url=lambda c: f"/networks/{c.network.slug}/reports/{_partner_report(c).pk}/",
+        expect=REPORT_READERS,
+    ),
+    "reports:review": Rule(
+        url=lambda c: f"/networks/{c.network.slug}/reports/{_partner_report(c).pk}/review/",
+        method="post",
+        data=lambda c: {"decision": "accept"},
+        expect=managers(302),
+    ),
+    "reports:committee": Rule(
+        url=lambda c: f"/networks/{c.network.slug}/reports/committee/", expect=overseers()
+    ),
+    "reports:committee_job": Rule(
+        url=lambda c: f"/networks/{c.network.slug}/reports/committee/{_job(c).pk}/",
+        expect=overseers(),
+    ),
+    "reports:committee_pdf": Rule(
+        # Not built yet: a 404 for those who may see it, 403 for partners.
+        url=lambda c: f"/networks/{c.network.slug}/reports/committee/{_job(c).pk}/pdf/",
+        expect=overseers(404),
+    ),
+    "reports:export": Rule(
+        url=lambda c: f"/networks/{c.network.slug}/reports/export/reports.csv",
+        expect=overseers(),
+    ),
+    "reports:notifications": Rule(url=lambda c: "/notifications/", expect=logged_in()),
+    "reports:notification_read": Rule(url=_notice, method="post", expect=NOTICE),
+    "reports:notifications_read_all": Rule(
+        url=lambda c: "/notifications/read-all/", method="post", expect=logged_in(302)
+    ),
+    "reports:preferences": Rule(url=lambda c: "/reminders/", expect=logged_in()),
+    "reports:calendar_rotate": Rule(
+        url=lambda c: "/calendar/rotate/", method="post", expect=logged_in(302)
+    ),
+    # The token is the credential: the same answer whoever asks.
+    "reports:calendar": Rule(url=_calendar, expect=public()),
+}
