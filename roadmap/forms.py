@@ -1,0 +1,260 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import ThaiDateField
+from network.models import Organisation, Person
+
+from .catalogue import HEALTH_GROUPS
+from .evidence import evidence_check
+from .models import Activity, HealthRound, ObstacleEntry, Step
+
+MAX_FILES = 10
+
+
+def member_organisations(network):
+    return Organisation.objects.filter(
+        memberships__network=network, memberships__left_on__isnull=True
+    ).distinct()
+
+
+def network_people(network):
+    return (
+        Person.objects.filter(organisation__in=member_organisations(network).values("id"))
+        .select_related("organisation")
+        .order_by("full_name")
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name} ({obj.organisation.name})"
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name} ({obj.organisation.name})"
+
+
+def _check_dates(form, start: str, end: str) -> None:
+    first, last = form.cleaned_data.get(start), form.cleaned_data.get(end)
+    if first and last and last < first:
+        form.add_error(end, _("The end date cannot be before the start date."))
+
+
+def _check_blocked(form) -> None:
+    data = form.cleaned_data
+    if (
+        data.get("status") == Activity.Status.BLOCKED
+        and not (data.get("blocked_reason") or "").strip()
+    ):
+        form.add_error("blocked_reason", _("Say why the activity is blocked."))
+
+
+class StepForm(forms.ModelForm):
+    target_start = ThaiDateField(label=_("target start"), required=False)
+    target_end = ThaiDateField(label=_("target end"), required=False)
+
+    class Meta:
+        model = Step
+        fields = ["status", "target_start", "target_end", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self):
+        super().clean()
+        _check_dates(self, "target_start", "target_end")
+        return self.cleaned_data
+
+
+class ActivityForm(forms.Form):
+    step = forms.ModelChoiceField(label=_("step"), queryset=Step.objects.none())
+    title = forms.CharField(label=_("title"), max_length=255)
+    description = forms.CharField(
+        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    owners = forms.ModelMultipleChoiceField(
+        label=_("owning organisations"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Their representatives report progress on this activity."),
+    )
+    responsible = PersonChoiceField(
+        label=_("responsible person"), queryset=Person.objects.none(), required=False
+    )
+    start_on = ThaiDateField(label=_("start date"), required=False)
+    due_on = ThaiDateField(label=_("due date"), required=False)
+    status = forms.ChoiceField(label=_("status"), choices=Activity.Status.choices)
+    blocked_reason = forms.CharField(
+        label=_("why it is blocked"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].queryset = Step.objects.filter(network=network).order_by("number")
+        self.fields["step"].label_from_instance = lambda s: f"{s.number}. {s.title}"
+        self.fields["owners"].queryset = member_organisations(network)
+        self.fields["responsible"].queryset = network_people(network)
+
+    def clean(self):
+        super().clean()
+        _check_dates(self, "start_on", "due_on")
+        _check_blocked(self)
+        return self.cleaned_data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Several files at once; each is checked by content (roadmap.evidence)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(uploads) > MAX_FILES:
+            raise ValidationError(
+                _("Attach at most %(n)s files at a time.") % {"n": MAX_FILES}, code="count"
+            )
+        checked, errors = [], []
+        for upload in uploads:
+            try:
+                checked.append(evidence_check(upload))
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+class ProgressForm(forms.Form):
+    percent = forms.IntegerField(
+        label=_("percent complete"),
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": 5}),
+    )
+    status = forms.ChoiceField(label=_("status"), choices=Activity.Status.choices)
+    blocked_reason = forms.CharField(
+        label=_("why it is blocked"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    narrative = forms.CharField(
+        label=_("what happened"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was done since the last update, and what comes next."),
+    )
+    files = EvidenceField(
+        label=_("evidence files"),
+        required=False,
+        help_text=_("PDF, photos or office documents; up to %(size)s MB each."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, max_mb: int = 20, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = self.fields["files"].help_text % {"size": max_mb}
+
+    def clean(self):
+        super().clean()
+        _check_blocked(self)
+        return self.cleaned_data
+
+
+class WinForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=255)
+    description = forms.CharField(
+        label=_("what was achieved"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    happened_on = ThaiDateField(label=_("date"))
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("credited organisations"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    people = PeopleChoiceField(
+        label=_("credited people"),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = member_organisations(network)
+        self.fields["people"].queryset = network_people(network)
+
+
+class ObstacleForm(forms.ModelForm):
+    likelihood = forms.TypedChoiceField(
+        label=_("likelihood"), coerce=int, choices=[(i, i) for i in range(1, 6)]
+    )
+    impact = forms.TypedChoiceField(
+        label=_("impact"), coerce=int, choices=[(i, i) for i in range(1, 6)]
+    )
+    owner = PersonChoiceField(label=_("owner"), queryset=Person.objects.none(), required=False)
+    review_on = ThaiDateField(label=_("review date"), required=False)
+
+    class Meta:
+        model = ObstacleEntry
+        fields = ["likelihood", "impact", "mitigation", "owner", "review_on"]
+        widgets = {"mitigation": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = network_people(network)
+
+
+class HealthRoundForm(forms.ModelForm):
+    opened_on = ThaiDateField(label=_("opens on"))
+    closes_on = ThaiDateField(label=_("closes on"))
+
+    class Meta:
+        model = HealthRound
+        fields = ["label", "opened_on", "closes_on"]
+
+    def clean(self):
+        super().clean()
+        _check_dates(self, "opened_on", "closes_on")
+        return self.cleaned_data
+
+
+SCORES = [(i, str(i)) for i in range(1, 6)]
+
+
+class HealthResponseForm(forms.Form):
+    """One 1–5 choice per item of §7, grouped the way the deck groups them."""
+
+    comment = forms.CharField(
+        label=_("comment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=_("Coordinators and the chair see comments without your name."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.groups = []
+        for group, items in HEALTH_GROUPS:
+            names = []
+            for item in items:
+                self.fields[item.code] = forms.TypedChoiceField(
+                    label=item.label,
+                    coerce=int,
+                    choices=SCORES,
+                    widget=forms.RadioSelect(attrs={"class": "btn-check"}),
+                )
+                names.append(item.code)
+            self.groups.append((group, names))
+        # The comment comes last, after the scores.
+        self.order_fields([*[n for _g, names in self.groups for n in names], "comment"])
+
+    def grouped(self):
+        return [(group, [self[name] for name in names]) for group, names in self.groups]
+
+    def answers(self) -> dict[str, int]:
+        return {name: self.cleaned_data[name] for _g, names in self.groups for name in names}

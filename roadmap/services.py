@@ -1,0 +1,403 @@
+"""Every write of the roadmap. Keyword-only, typed, ``<thing>_<verb>``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import BooleanField, Case, Count, F, Prefetch, QuerySet, Value, When
+from django.utils import timezone
+
+from network.models import Network, Organisation, Person, Role
+
+from .catalogue import (
+    DISADVANTAGES,
+    HEALTH_GROUPS,
+    HEALTH_ITEMS,
+    OBSTACLES,
+    STEPS,
+    WINS_STEP_NUMBER,
+)
+from .evidence import CheckedFile
+from .models import (
+    Activity,
+    Evidence,
+    HealthResponse,
+    HealthRound,
+    ObstacleEntry,
+    ProgressUpdate,
+    Step,
+    Win,
+)
+
+# Per-item averages appear only from this many answers on, so that no partner can
+# work out another partner's scores from a mean of two.
+HEALTH_MIN_RESPONSES = 3
+RESPONDENT_ROLES = (Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR)
+
+
+class ActivityConflict(Exception):
+    """Someone saved the activity after the form was opened; nothing was written."""
+
+    def __init__(self, current: Activity):
+        super().__init__(f"activity {current.pk} is at version {current.version}")
+        self.current = current
+
+
+# --- steps and register -----------------------------------------------------------
+@transaction.atomic
+def roadmap_create(*, network: Network) -> None:
+    """The 8 steps and the 14-row obstacle register. Idempotent: adds only what is missing."""
+    have = set(network.steps.values_list("number", flat=True))
+    Step.objects.bulk_create(
+        Step(network=network, number=n, code=entry.code)
+        for n, entry in enumerate(STEPS, start=1)
+        if n not in have
+    )
+    codes = set(network.obstacles.values_list("code", flat=True))
+    rows = [(e, ObstacleEntry.Kind.OBSTACLE) for e in OBSTACLES]
+    rows += [(e, ObstacleEntry.Kind.DISADVANTAGE) for e in DISADVANTAGES]
+    ObstacleEntry.objects.bulk_create(
+        ObstacleEntry(network=network, code=e.code, kind=kind)
+        for e, kind in rows
+        if e.code not in codes
+    )
+
+
+def step_update(
+    *,
+    step: Step,
+    status: str,
+    target_start: dt.date | None,
+    target_end: dt.date | None,
+    notes: str,
+) -> Step:
+    step.status = status
+    step.target_start = target_start
+    step.target_end = target_end
+    step.notes = notes
+    step.save()
+    return step
+
+
+def obstacle_update(
+    *,
+    entry: ObstacleEntry,
+    likelihood: int,
+    impact: int,
+    mitigation: str,
+    owner: Person | None,
+    review_on: dt.date | None,
+) -> ObstacleEntry:
+    entry.likelihood = likelihood
+    entry.impact = impact
+    entry.mitigation = mitigation
+    entry.owner = owner
+    entry.review_on = review_on
+    entry.save()
+    return entry
+
+
+# --- activities -------------------------------------------------------------------
+@transaction.atomic
+def activity_create(
+    *,
+    step: Step,
+    title: str,
+    owners: Iterable[Organisation],
+    description: str = "",
+    responsible: Person | None = None,
+    start_on: dt.date | None = None,
+    due_on: dt.date | None = None,
+    status: str = Activity.Status.NOT_STARTED,
+    blocked_reason: str = "",
+    percent: int = 0,
+) -> Activity:
+    activity = Activity.objects.create(
+        step=step,
+        title=title,
+        description=description,
+        responsible=responsible,
+        start_on=start_on,
+        due_on=due_on,
+        status=status,
+        blocked_reason=blocked_reason if status == Activity.Status.BLOCKED else "",
+        percent=percent,
+    )
+    activity.owners.set(owners)
+    return activity
+
+
+def _claim_version(activity: Activity, based_on_version: int) -> None:
+    """Move the version on only if nobody else did: the one conditional UPDATE that decides.
+
+    Raises ActivityConflict with the newer row when the form was opened on an older version.
+    """
+    claimed = Activity.objects.filter(pk=activity.pk, version=based_on_version).update(
+        version=based_on_version + 1
+    )
+    if not claimed:
+        current = (
+            Activity.objects.select_related("step", "responsible")
+            .prefetch_related("owners")
+            .get(pk=activity.pk)
+        )
+        raise ActivityConflict(current)
+    activity.version = based_on_version + 1
+
+
+@transaction.atomic
+def activity_edit(
+    *,
+    activity: Activity,
+    based_on_version: int,
+    step: Step,
+    title: str,
+    owners: Iterable[Organisation],
+    description: str,
+    responsible: Person | None,
+    start_on: dt.date | None,
+    due_on: dt.date | None,
+    status: str,
+    blocked_reason: str,
+) -> Activity:
+    """The coordinator's plan change, refused with ActivityConflict on a stale version."""
+    _claim_version(activity, based_on_version)
+    activity.step = step
+    activity.title = title
+    activity.description = description
+    activity.responsible = responsible
+    activity.start_on = start_on
+    activity.due_on = due_on
+    activity.status = status
+    activity.blocked_reason = blocked_reason if status == Activity.Status.BLOCKED else ""
+    if status == Activity.Status.DONE:
+        activity.percent = 100
+    activity.save()  # through save(), so the audit history sees it
+    activity.owners.set(owners)
+    return activity
+
+
+@transaction.atomic
+def progress_record(
+    *,
+    activity: Activity,
+    author,
+    organisation: Organisation | None,
+    based_on_version: int,
+    percent: int,
+    status: str,
+    narrative: str,
+    blocked_reason: str = "",
+    files: Sequence[CheckedFile] = (),
+) -> ProgressUpdate:
+    """Post a progress update with its evidence; the activity takes the update's values.
+
+    Raises ActivityConflict, writing nothing, when someone saved since ``based_on_version``.
+    """
+    _claim_version(activity, based_on_version)
+    if status == Activity.Status.DONE:
+        percent = 100
+    blocked_reason = blocked_reason if status == Activity.Status.BLOCKED else ""
+    update = ProgressUpdate.objects.create(
+        activity=activity,
+        organisation=organisation,
+        author=author,
+        percent=percent,
+        status=status,
+        blocked_reason=blocked_reason,
+        narrative=narrative,
+        based_on_version=based_on_version,
+    )
+    for checked in files:
+        evidence = Evidence(
+            update=update,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+        )
+        # The storage name comes from upload_to (a uuid); only the extension is ours.
+        evidence.file.save(f"upload{checked.extension}", ContentFile(checked.content), save=False)
+        evidence.save()
+    activity.percent = percent
+    activity.status = status
+    activity.blocked_reason = blocked_reason
+    activity.save()
+    return update
+
+
+def activities_owed(*, user, today: dt.date) -> QuerySet[Activity]:
+    """What the user's organisations owe in their live networks: late first, then by due date."""
+    if not user.is_authenticated:
+        return Activity.objects.none()
+    roles = Role.objects.filter(
+        person__user=user, kind__in=RESPONDENT_ROLES, network__status__in=("forming", "active")
+    )
+    org_ids = roles.values("person__organisation_id")
+    return (
+        Activity.objects.open()
+        .filter(step__network__in=roles.values("network_id"))
+        .owed_by(org_ids)
+        .annotate(
+            late=Case(
+                When(due_on__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("step__network", "responsible")
+        .prefetch_related("owners")
+        .order_by("-late", F("due_on").asc(nulls_last=True), "id")
+    )
+
+
+# --- wins -------------------------------------------------------------------------
+@transaction.atomic
+def win_record(
+    *,
+    network: Network,
+    title: str,
+    description: str,
+    happened_on: dt.date,
+    organisations: Iterable[Organisation],
+    people: Iterable[Person],
+    recorded_by,
+    step: Step | None = None,
+) -> Win:
+    step = step or network.steps.filter(number=WINS_STEP_NUMBER).first()
+    win = Win.objects.create(
+        network=network,
+        title=title,
+        description=description,
+        happened_on=happened_on,
+        step=step,
+        recorded_by=recorded_by,
+    )
+    win.organisations.set(organisations)
+    win.people.set(people)
+    return win
+
+
+def wins_recent(*, network: Network, limit: int = 5) -> list[Win]:
+    """The latest wins with their credits: three queries whatever the limit."""
+    return list(
+        Win.objects.filter(network=network)
+        .prefetch_related(
+            Prefetch(
+                "organisations", queryset=Organisation.objects.only("id", "name_th", "name_en")
+            ),
+            "people",
+        )
+        .order_by("-happened_on", "-id")[:limit]
+    )
+
+
+# --- health check -----------------------------------------------------------------
+def health_round_open(
+    *, network: Network, label: str, opened_on: dt.date, closes_on: dt.date
+) -> HealthRound:
+    return HealthRound.objects.create(
+        network=network, label=label, opened_on=opened_on, closes_on=closes_on
+    )
+
+
+def health_answer(
+    *,
+    round: HealthRound,
+    respondent,
+    organisation: Organisation | None,
+    answers: dict[str, int],
+    comment: str,
+) -> HealthResponse:
+    """Save (or replace, while the round is open) one person's answers."""
+    clean = {item.code: int(answers[item.code]) for item in HEALTH_ITEMS if item.code in answers}
+    response, _created = HealthResponse.objects.update_or_create(
+        round=round,
+        respondent=respondent,
+        defaults={"organisation": organisation, "answers": clean, "comment": comment},
+    )
+    return response
+
+
+def health_expected_respondents(*, network: Network) -> int:
+    return (
+        Role.objects.filter(network=network, kind__in=RESPONDENT_ROLES, person__user__isnull=False)
+        .values("person__user")
+        .distinct()
+        .count()
+    )
+
+
+@dataclass
+class RoundSummary:
+    round: HealthRound
+    responses: int
+    expected: int
+    # {item_code: average}, {group_code: average}; empty below HEALTH_MIN_RESPONSES
+    items: dict[str, float]
+    groups: dict[str, float]
+    overall: float | None
+    # Comments without names or organisations, sorted so order reveals nothing.
+    comments: list[str]
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.responses / self.expected) if self.expected else 0
+
+    @property
+    def enough(self) -> bool:
+        return self.responses >= HEALTH_MIN_RESPONSES
+
+
+def _mean(values: list[int]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def health_summaries(*, network: Network) -> list[RoundSummary]:
+    """Aggregates per round, oldest first: two queries for any number of rounds."""
+    expected = health_expected_respondents(network=network)
+    rounds = list(
+        network.health_rounds.annotate(n=Count("responses")).prefetch_related(
+            Prefetch(
+                "responses", queryset=HealthResponse.objects.only("round_id", "answers", "comment")
+            )
+        )
+    )
+    summaries = []
+    for rnd in rounds:
+        scored = [r.scores() for r in rnd.responses.all()]
+        items: dict[str, float] = {}
+        groups: dict[str, float] = {}
+        overall = None
+        comments: list[str] = []
+        if rnd.n >= HEALTH_MIN_RESPONSES:
+            for item in HEALTH_ITEMS:
+                mean = _mean([s[item.code] for s in scored if item.code in s])
+                if mean is not None:
+                    items[item.code] = mean
+            for group, members in HEALTH_GROUPS:
+                mean = _mean([s[i.code] for s in scored for i in members if i.code in s])
+                if mean is not None:
+                    groups[group.code] = mean
+            overall = _mean([v for s in scored for v in s.values()])
+            comments = sorted(r.comment for r in rnd.responses.all() if r.comment.strip())
+        summaries.append(
+            RoundSummary(
+                round=rnd,
+                responses=rnd.n,
+                expected=expected,
+                items=items,
+                groups=groups,
+                overall=overall,
+                comments=comments,
+            )
+        )
+    return summaries
+
+
+def today() -> dt.date:
+    return timezone.localdate()
