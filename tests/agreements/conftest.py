@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def real_pdf():
+    """Ask for this to let the signed-PDF task really render (WeasyPrint + seal)."""
+    return True
+
+
+@pytest.fixture(autouse=True)
+def _no_pdf_render_by_default(request, monkeypatch):
+    # Rendering and sealing two PDFs takes seconds; flow tests do not need them.
+    if "real_pdf" in request.fixturenames:
+        return
+    from agreements import services
+
+    monkeypatch.setattr(services, "version_pdf_render", lambda *, version_id: None)

@@ -1,0 +1,113 @@
+"""Signature reminders and renewal notices: due in the database, sent exactly once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from agreements import services, tasks
+from agreements.models import AgreementVersion, SignatureReminder
+from tests.factories import PASSWORD
+
+from . import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _sent_days_ago(cast, days: int):
+    version = f.sent_for(cast)
+    AgreementVersion.objects.filter(pk=version.pk).update(
+        sent_at=timezone.now() - dt.timedelta(days=days)
+    )
+    mail.outbox.clear()
+    return version
+
+
+def _sweep_on(monkeypatch, day: dt.date):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: day)
+    with f.after_commit():
+        tasks.sweep()
+
+
+def test_no_reminder_before_n_days(cast, monkeypatch):
+    _sent_days_ago(cast, 2)
+    _sweep_on(monkeypatch, timezone.localdate())
+    assert mail.outbox == []
+
+
+def test_two_sweeps_on_the_same_day_send_each_reminder_once(cast, monkeypatch):
+    version = _sent_days_ago(cast, 3)
+    today = timezone.localdate()
+    _sweep_on(monkeypatch, today)
+    _sweep_on(monkeypatch, today)
+    assert SignatureReminder.objects.count() == 2  # one per pending party
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [cast.coordinator.email, cast.partner.email]
+    )
+    assert all(r.sent_at for r in SignatureReminder.objects.all())
+    assert version.events.filter(kind="reminded").count() == 2
+
+
+def test_two_workers_claiming_the_same_reminder_send_once(cast):
+    version = _sent_days_ago(cast, 4)
+    party = version.parties.get(signatory__user=cast.partner)
+    today = timezone.localdate()
+    assert services.party_remind(party_id=party.id, today=today) is True
+    assert services.party_remind(party_id=party.id, today=today) is False
+    assert len(mail.outbox) == 1
+
+
+def test_reminders_every_n_days_at_most_m(cast, monkeypatch):
+    version = _sent_days_ago(cast, 0)
+    version.agreement.reminder_every_days = 2
+    version.agreement.reminder_max = 3
+    version.agreement.save()
+    party = version.parties.get(signatory__user=cast.partner)
+    start = timezone.localdate()
+    sent_days = []
+    for offset in range(0, 15):
+        day = start + dt.timedelta(days=offset)
+        if services.party_remind(party_id=party.id, today=day):
+            sent_days.append(offset)
+    assert sent_days == [2, 4, 6]
+
+
+def test_signing_declining_and_withdrawal_stop_reminders(cast):
+    version = _sent_days_ago(cast, 5)
+    today = timezone.localdate()
+    partner_party = version.parties.get(signatory__user=cast.partner)
+    services.party_sign(
+        party=partner_party,
+        user=cast.partner,
+        password=PASSWORD,
+        typed_name=cast.partner.person.full_name,
+    )
+    coordinator_party = version.parties.get(signatory__user=cast.coordinator)
+    assert services.reminders_due(today=today) == [coordinator_party.id]
+    services.version_withdraw(version=version, user=cast.coordinator)
+    assert services.reminders_due(today=today) == []
+    assert services.party_remind(party_id=coordinator_party.id, today=today) is False
+
+
+def test_renewal_reminder_30_days_before_the_end_once(cast, monkeypatch):
+    version = f.draft_for(cast)
+    version.effective_until = timezone.localdate() + dt.timedelta(days=45)
+    version.save()
+    services.version_send(version=version, user=cast.coordinator)
+    for party in version.parties.select_related("signatory__user"):
+        services.party_sign(
+            party=party,
+            user=party.signatory.user,
+            password=PASSWORD,
+            typed_name=party.signatory.full_name,
+        )
+    mail.outbox.clear()
+    _sweep_on(monkeypatch, timezone.localdate())
+    assert mail.outbox == []
+    later = version.effective_until - dt.timedelta(days=30)
+    _sweep_on(monkeypatch, later)
+    _sweep_on(monkeypatch, later + dt.timedelta(days=1))
+    assert [m.to for m in mail.outbox] == [[cast.coordinator.email]]
