@@ -1,0 +1,105 @@
+"""The committee PDF, built by a worker while the page polls; CSV and XLSX exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import subprocess
+
+import pytest
+from openpyxl import load_workbook
+
+from core.dates import format_date
+from reports import services
+from reports.models import CommitteeReport
+
+needs_pdftotext = pytest.mark.skipif(not shutil.which("pdftotext"), reason="needs pdftotext")
+
+
+def _text(pdf: bytes) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, timeout=60, check=True
+    )
+    return result.stdout.decode("utf-8")
+
+
+@needs_pdftotext
+def test_committee_pdf_names_every_organisation_and_the_period(
+    cast, reporting, django_capture_on_commit_callbacks
+):
+    _s, period, reports = reporting
+    services.report_save(
+        report=reports[cast.partner_org.pk],
+        user=cast.partner,
+        problems="",
+        help_needed="",
+        narratives={},
+        submit=True,
+    )
+    url = f"/networks/{cast.network.slug}/reports/committee/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cast.client("chair").post(url, {"period": period.pk, "language": "th"})
+    job = CommitteeReport.objects.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"/{job.pk}/")
+    assert job.status == "done", job.error
+    assert len(job.sha256) == 64
+    pdf = cast.client("chair").get(f"{url}{job.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    body = b"".join(pdf.streaming_content)
+    text = _text(body)
+    squashed = "".join(text.split())
+    for membership in cast.network.memberships.all():
+        assert "".join(membership.organisation.name_th.split()) in squashed
+    assert "".join(format_date(period.starts_on, language="th").split()) in squashed
+    assert "".join(format_date(period.ends_on, language="th").split()) in squashed
+    # the partner may not fetch it
+    assert cast.client("partner").get(f"{url}{job.pk}/pdf/").status_code == 403
+
+
+def test_status_fragment_polls_until_done(cast, reporting):
+    _s, period, _r = reporting
+    job = CommitteeReport.objects.create(network=cast.network, period=period, progress=30)
+    url = f"/networks/{cast.network.slug}/reports/committee/{job.pk}/"
+    fragment = cast.client("coordinator").get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'hx-trigger="every 2s"' in fragment and 'value="30"' in fragment
+    assert "<html" not in fragment
+    job.status = "done"
+    job.save()
+    fragment = cast.client("coordinator").get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in fragment
+
+
+def test_a_job_is_built_once(cast, reporting):
+    _s, period, _r = reporting
+    job = CommitteeReport.objects.create(network=cast.network, period=period)
+    services.committee_report_build(committee_report_id=job.pk)
+    assert services.committee_report_build(committee_report_id=job.pk) is None
+
+
+def test_exports_csv_and_xlsx(cast, reporting):
+    base = f"/networks/{cast.network.slug}/reports/export/"
+    client = cast.client("coordinator")
+    response = client.get(base + "reports.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1 + len(reporting[2])
+    assert cast.partner_org.name_th in {r[2] for r in rows[1:]}
+    response = client.get(base + "reports.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.max_row == 1 + len(reporting[2])
+    assert client.get(base + "activities.xlsx").status_code == 200
+    assert client.get(base + "activities.csv").status_code == 200
+    assert client.get(base + "secrets.csv").status_code == 404
+    assert cast.client("partner").get(base + "reports.csv").status_code == 403
+
+
+def test_export_defuses_spreadsheet_formulas(cast, reporting):
+    _s, _p, reports = reporting
+    report = reports[cast.partner_org.pk]
+    report.problems = '=HYPERLINK("http://evil")'
+    report.save()
+    response = cast.client("coordinator").get(
+        f"/networks/{cast.network.slug}/reports/export/reports.csv"
+    )
+    assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
