@@ -278,6 +278,8 @@ def preview(*, network: Network, kind: str, text: str) -> Preview:
         if kind == "organisations"
         else set()
     )
+    # Problems name a column as the file names it, in whichever language it uses.
+    named = {key: rows[0][index].replace("\ufeff", "").strip() for key, index in positions.items()}
     seen: dict[str, int] = {}
     for number, raw in enumerate(body, start=2):
         if not any(cell.strip() for cell in raw):
@@ -287,19 +289,21 @@ def preview(*, network: Network, kind: str, text: str) -> Preview:
             index = positions.get(column.key)
             value = raw[index].strip() if index is not None and index < len(raw) else ""
             if not value and column.required:
-                result.problems.append(Problem(number, column.label, _("This value is required.")))
+                result.problems.append(
+                    Problem(number, named[column.key], _("This value is required."))
+                )
                 continue
             try:
                 row[column.key] = column.clean(value) if column.clean else value
             except ValidationError as error:
-                result.problems.append(Problem(number, column.label, " ".join(error.messages)))
+                result.problems.append(Problem(number, named[column.key], " ".join(error.messages)))
         if kind == "organisations" and row.get("name_th"):
             name = row["name_th"]
             if name in seen:
                 result.problems.append(
                     Problem(
                         number,
-                        columns[0].label,
+                        named["name_th"],
                         _("The same organisation is already on row %(row)s.") % {"row": seen[name]},
                     )
                 )
@@ -311,7 +315,7 @@ def preview(*, network: Network, kind: str, text: str) -> Preview:
                 result.problems.append(
                     Problem(
                         number,
-                        columns[0].label,
+                        named["organisation"],
                         _("No organisation of this network is called “%(name)s”.")
                         % {"name": row["organisation"]},
                     )

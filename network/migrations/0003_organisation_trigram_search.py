@@ -9,6 +9,8 @@ The indexes live outside the model state because SQLite has no GIN.
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+# Django's icontains on PostgreSQL is UPPER(col::text) LIKE UPPER(%s): index that
+# same expression, or the planner cannot use it.
 INDEXES = (
     ("network_org_name_th_trgm", "name_th"),
     ("network_org_name_en_trgm", "name_en"),
@@ -21,7 +23,7 @@ def create_indexes(apps, schema_editor):
     for name, column in INDEXES:
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {name} ON network_organisation "
-            f"USING gin ({column} gin_trgm_ops)"
+            f"USING gin ((UPPER({column}::text)) gin_trgm_ops)"
         )
 
 
