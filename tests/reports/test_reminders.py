@@ -129,7 +129,7 @@ def test_quiet_hours_hold_a_reminder_until_they_end(cast, reporting):
 
 
 def test_a_row_caught_up_during_quiet_hours_waits(cast, reporting):
-    schedule, _period, _reports = reporting
+    _schedule, _period, _reports = reporting
     services.reminders_plan(now=bkk(2026, 9, 30, 9))
     row = Reminder.objects.get(recipient=cast.partner)
     # the broker was down all day; the first sweep that can send runs at 22:00
