@@ -1,6 +1,25 @@
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
 from tests.security.rules import LOGIN, Rule, public
+
+
+def _sealed_code(cast) -> str:
+    """A stored sealed document (a stand-in file: the rule is about who gets in)."""
+    from core.models import SealedDocument
+
+    document = SealedDocument(
+        kind=SealedDocument.Kind.AGREEMENT,
+        title="ข้อตกลงทดสอบ",
+        sha256="0" * 64,
+        sealed_at=timezone.now(),
+    )
+    document.file.save(f"{document.code}.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
+    document.save()
+    return document.code
+
 
 RULES = {
     "home": Rule(
@@ -17,4 +36,8 @@ RULES = {
         data=lambda cast: {"language": "en", "next": "/"},
         expect=public(302),
     ),
+    # The verify page and the sealed PDF are public by design: anyone holding the
+    # printed code may check a document.
+    "verify": Rule(url=lambda cast: f"/verify/{_sealed_code(cast)}/", expect=public(200)),
+    "verify_pdf": Rule(url=lambda cast: f"/verify/{_sealed_code(cast)}/pdf", expect=public(200)),
 }
