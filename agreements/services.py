@@ -382,15 +382,19 @@ def _signing_party(party: Party, user) -> tuple[Party, AgreementVersion]:
     )
     party = Party.objects.select_for_update().select_related("signatory").get(pk=party.pk)
     if party.signatory.user_id != user.pk:
-        raise AgreementError(_("Only the named signatory may sign for this organisation."))
+        raise AgreementError(
+            _("Only the named signatory may sign for this organisation."), code="not_signatory"
+        )
     if version.status == AgreementVersion.Status.WITHDRAWN:
-        raise AgreementError(_("This version was withdrawn; it can no longer be signed."))
+        raise AgreementError(
+            _("This version was withdrawn; it can no longer be signed."), code="withdrawn"
+        )
     if version.status != AgreementVersion.Status.SENT:
-        raise AgreementError(_("This version is not waiting for signatures."))
+        raise AgreementError(_("This version is not waiting for signatures."), code="not_sent")
     if party.status == Party.Status.SIGNED:
-        raise AgreementError(_("You have already signed this version."))
+        raise AgreementError(_("You have already signed this version."), code="already_signed")
     if party.status == Party.Status.DECLINED:
-        raise AgreementError(_("You have declined this version."))
+        raise AgreementError(_("You have declined this version."), code="declined")
     return party, version
 
 
@@ -834,26 +838,28 @@ def version_pdf_context(*, version: AgreementVersion, language: str, document=No
 
 
 def version_summary(*, version: AgreementVersion, language: str) -> dict:
-    """What the public verify page shows about the sealed document."""
-    from core.dates import format_date, format_datetime
-
+    """What the public verify page shows about the sealed document (core.sealing's shape)."""
     network = version.agreement.network
     with translation.override(language):
         return {
             "network": network.name,
-            "agreement": version.agreement.title,
-            "version": version.number,
-            "effective_from": format_date(version.effective_from, language=language),
-            "effective_until": format_date(version.effective_until, language=language),
-            "content_sha256": version.content_sha256,
+            "period": {
+                "start": version.effective_from.isoformat() if version.effective_from else "",
+                "end": version.effective_until.isoformat() if version.effective_until else "",
+            },
             "parties": [
                 {
                     "organisation": p.organisation.name,
                     "signatory": p.signatory.display_name,
                     "position": p.position,
-                    "signed_at": format_datetime(p.signed_at, language=language),
+                    "signed_at": p.signed_at.isoformat() if p.signed_at else "",
                 }
                 for p in version.parties.select_related("organisation", "signatory")
+            ],
+            "details": [
+                [_("Agreement"), version.agreement.title],
+                [_("Version"), str(version.number)],
+                [_("Content SHA-256"), version.content_sha256],
             ],
         }
 
@@ -870,7 +876,6 @@ def version_pdf_render_one(*, version: AgreementVersion, language: str, document
 def version_pdf_render(*, version_id: int) -> AgreementVersion | None:
     """Render, seal and store the Thai and English PDFs of a signed version (idempotent)."""
     from core import sealing
-    from core.pdf import seal_pdf
 
     version = (
         AgreementVersion.objects.select_related(
@@ -903,16 +908,11 @@ def version_pdf_render(*, version_id: int) -> AgreementVersion | None:
                 document = getattr(version, field)
                 if document is None or document.file:
                     continue
+        # sealed_document_store seals (pyHanko, certification, no changes allowed).
         pdf = version_pdf_render_one(version=version, language=language, document=document)
-        with translation.override(language):
-            reason = _("Signed agreement of %(network)s, version %(number)s") % {
-                "network": version.agreement.network.name,
-                "number": version.number,
-            }
-        sealed = seal_pdf(pdf, reason=reason)
         sealing.sealed_document_store(
             document=document,
-            pdf=sealed,
+            pdf=pdf,
             summary=version_summary(version=version, language=language),
             content_sha256=version.content_sha256,
         )
