@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from .models import Membership, Network, Organisation, Person, Role
+from .models import Invitation, Membership, Network, Organisation, Person, Role
 from .services import network_create, role_grant
 
 DEMO_PASSWORD = "khruakhai-demo-2569"  # noqa: S105 — a published demo login
@@ -186,13 +188,135 @@ NETWORKS = [
 ]
 
 
+# Contact details so organisation pages and the directory export look real.
+CONTACTS = {
+    "padu": (
+        "123 หมู่ 4 ตำบลป่าไผ่ อำเภอสันทราย จังหวัดเชียงใหม่ 50210",
+        "053-491234",
+        "padu@school.example",
+        "https://padu.school.example",
+    ),
+    "cmu": (
+        "239 ถนนห้วยแก้ว ตำบลสุเทพ อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่ 50200",
+        "053-941000",
+        "edu@cmu.example",
+        "https://edu.cmu.example",
+    ),
+    "nonghan": (
+        "99 หมู่ 1 ตำบลหนองหาร อำเภอสันทราย จังหวัดเชียงใหม่ 50290",
+        "053-380111",
+        "saraban@nonghan.example",
+        "",
+    ),
+    "namjai": (
+        "55/8 ถนนเจริญราษฎร์ ตำบลวัดเกต อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่ 50000",
+        "081-234-5678",
+        "hello@namjai.example",
+        "https://namjai.example",
+    ),
+    "lanna": (
+        "88 ถนนนิมมานเหมินท์ ตำบลสุเทพ อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่ 50200",
+        "053-222333",
+        "csr@lanna-digital.example",
+        "https://lanna-digital.example",
+    ),
+    "sansai": ("1 หมู่ 9 ตำบลสันทรายหลวง อำเภอสันทราย จังหวัดเชียงใหม่ 50210", "053-491555", "", ""),
+    "esa1": (
+        "ถนนโชตนา ตำบลช้างเผือก อำเภอเมืองเชียงใหม่ จังหวัดเชียงใหม่ 50300",
+        "053-112233",
+        "",
+        "https://cmarea1.example",
+    ),
+    "rimnam": ("12 หมู่ 3 ตำบลบางหลวง อำเภอบางเลน จังหวัดนครปฐม 73130", "034-391234", "", ""),
+    "npru": (
+        "85 ถนนมาลัยแมน ตำบลนครปฐม อำเภอเมืองนครปฐม จังหวัดนครปฐม 73000",
+        "034-261065",
+        "edu@npru.example",
+        "https://npru.example",
+    ),
+}
+
+# People without logins: listed in the network, reached by the coordinator.
+EXTRA_PEOPLE = [
+    # org key, title, full name, position, category, network slug, role
+    (
+        "cmu",
+        "รศ.ดร.",
+        "ชัยวัฒน์ สุขเกษม",
+        "นักวิจัยสถาบันวิจัยการศึกษา",
+        "researcher",
+        "sansai-reading",
+        Role.Kind.MEMBER,
+    ),
+    (
+        "padu",
+        "นางสาว",
+        "อรทัย ใจงาม",
+        "ครูบรรณารักษ์",
+        "outstanding_teacher",
+        "sansai-reading",
+        Role.Kind.CORE_LEADER,
+    ),
+    (
+        "esa1",
+        "นาย",
+        "วีระ ศักดิ์ดี",
+        "ศึกษานิเทศก์",
+        "government_official",
+        "sansai-reading",
+        Role.Kind.COMMITTEE,
+    ),
+    (
+        "namjai",
+        "นาง",
+        "ศรีนวล คำมูล",
+        "ประธานมูลนิธิ",
+        "policy_executive",
+        "sansai-reading",
+        Role.Kind.COMMITTEE,
+    ),
+    (
+        "tachin",
+        "นาง",
+        "มาลี ศรีท่าจีน",
+        "ครูวิทยาศาสตร์",
+        "outstanding_teacher",
+        "riverside-nakhonpathom",
+        Role.Kind.CORE_LEADER,
+    ),
+    (
+        "bangluang",
+        "นาย",
+        "ประยูร ริมน้ำ",
+        "ปลัด อบต.",
+        "government_official",
+        "riverside-nakhonpathom",
+        Role.Kind.MEMBER,
+    ),
+]
+
+RIVERSIDE_CHARTER_MORE = {
+    "capability": "การสอนวิทยาศาสตร์แบบสืบเสาะ การใช้แม่น้ำท่าจีนเป็นห้องเรียน การเก็บข้อมูลคุณภาพน้ำ",
+    "concept": "โรงเรียนแกนนำจัดค่ายวิทยาศาสตร์ มหาวิทยาลัยราชภัฏเป็นพี่เลี้ยงครู อบต. ดูแลพื้นที่ริมน้ำ",
+}
+
+
 def load(*, stdout=None) -> None:
     User = get_user_model()
     orgs = {}
     for key, name_th, name_en, kind, province in ORGANISATIONS:
+        address, phone, email, website = CONTACTS.get(key, ("", "", "", ""))
         orgs[key], _ = Organisation.objects.update_or_create(
             name_th=name_th,
-            defaults={"name_en": name_en, "kind": kind, "province": province},
+            defaults={
+                "name_en": name_en,
+                "kind": kind,
+                "province": province,
+                "address": address,
+                "phone": phone,
+                "email": email,
+                "website": website,
+            },
         )
     people = {}
     for email, org_key, title, full_name, position, category in PEOPLE:
@@ -246,5 +370,59 @@ def load(*, stdout=None) -> None:
                 role_grant(network=network, person=people[email], kind=kind)
         for email, kind in spec["extra_roles"]:
             role_grant(network=network, person=people[email], kind=kind)
+    _load_extras(orgs=orgs, people=people)
     if stdout:
         stdout.write(f"network: {len(NETWORKS)} networks, {len(orgs)} organisations")
+
+
+def _load_extras(*, orgs: dict, people: dict) -> None:
+    """People without logins, a shared member, more charter text and a pending invitation."""
+    networks = {n.slug: n for n in Network.objects.filter(slug__in=[s["slug"] for s in NETWORKS])}
+    for org_key, title, full_name, position, category, slug, kind in EXTRA_PEOPLE:
+        network = networks[slug]
+        person, _ = Person.objects.update_or_create(
+            organisation=orgs[org_key],
+            full_name=full_name,
+            defaults={"title": title, "position": position, "category": category},
+        )
+        Membership.objects.get_or_create(
+            network=network,
+            organisation=orgs[org_key],
+            left_on=None,
+            defaults={"joined_on": network.founded_on},
+        )
+        role_grant(network=network, person=person, kind=kind)
+
+    # The foundation works with both networks: the map shows the link between them.
+    riverside = networks["riverside-nakhonpathom"]
+    Membership.objects.get_or_create(
+        network=riverside,
+        organisation=orgs["namjai"],
+        left_on=None,
+        defaults={"joined_on": dt.date(2026, 7, 1)},
+    )
+    changed = False
+    for part, text in RIVERSIDE_CHARTER_MORE.items():
+        if not getattr(riverside, part):
+            setattr(riverside, part, text)
+            changed = True
+    if changed:
+        riverside.save()
+
+    sansai = networks["sansai-reading"]
+    if not Invitation.objects.filter(network=sansai, email="kru.ratchada@khruakhai.example"):
+        coordinator = people["coordinator@khruakhai.example"].user
+        Invitation.objects.create(
+            network=sansai,
+            organisation=orgs["sansai"],
+            email="kru.ratchada@khruakhai.example",
+            title="นางสาว",
+            full_name="รัชฎา บุญมา",
+            position="ครูภาษาไทย",
+            category="outstanding_teacher",
+            role=Role.Kind.CORE_LEADER,
+            # A token nobody knows: the demo shows a pending invitation, not a usable link.
+            token_hash=secrets.token_hex(32),
+            invited_by=coordinator,
+            expires_at=timezone.now() + dt.timedelta(days=7),
+        )
