@@ -122,6 +122,12 @@ def _mail_recipients(folder: Path) -> Counter:
     return counts
 
 
+def _database_url(db: dict) -> str:
+    """The test database (test_…), which the subprocess worker must use too."""
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 def _worker(env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [
@@ -162,7 +168,7 @@ def test_a_worker_killed_mid_sweep_loses_none_and_doubles_none(cast, transaction
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.reports.worker_settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": _database_url(db),
         "REDIS_URL": REDIS_URL,
         "KK_TEST_MAIL_DIR": str(mail_dir),
         "KK_TEST_MAIL_DELAY": "0.1",
