@@ -81,7 +81,7 @@ def step_progress_svg(*, network) -> str:
         label = f"{avg:.0f}%" if n else _("no activities")
         body.append(_text(label_w + bar_w + 6, y + 17, label, fill="#212529"))
     desc = "; ".join(f"{s.number}. {s.title}: {avg:.0f}%" for s, _n, avg in rows)
-    return _svg(width, height, _("Progress by step"), body, desc)
+    return _svg(width, height, _("Progress by step"), body, desc, fixed=True)
 
 
 def timeline_svg(*, network, today: dt.date | None = None) -> str:
@@ -173,7 +173,7 @@ def obstacle_heatmap_svg(*, network) -> str:
         .annotate(n=Count("id"))
     ):
         counts[(row["likelihood"], row["impact"])] = row["n"]
-    cell, left, top = 56, 70, 10
+    cell, left, top = 50, 70, 10
     width, height = left + cell * 5 + 10, top + cell * 5 + 50
     body = []
     for likelihood in range(1, 6):
@@ -216,7 +216,7 @@ def obstacle_heatmap_svg(*, network) -> str:
         _("likelihood %(l)s, impact %(i)s: %(n)s") % {"l": k[0], "i": k[1], "n": v}
         for k, v in sorted(counts.items())
     )
-    return _svg(width, height, _("Obstacle heat map"), body, desc)
+    return _svg(width, height, _("Obstacle heat map"), body, desc, fixed=True)
 
 
 def health_trend_svg(*, network) -> str:
@@ -269,4 +269,4 @@ def health_trend_svg(*, network) -> str:
             f"{group.label}: "
             + ", ".join(f"{s.round.label} {s.groups.get(group.code, '—')}" for s in summaries)
         )
-    return _svg(width, height, title, body, "; ".join(desc))
+    return _svg(width, height, title, body, "; ".join(desc), fixed=True)

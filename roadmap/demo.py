@@ -25,6 +25,7 @@ from .services import (
     obstacle_update,
     progress_record,
     roadmap_create,
+    step_update,
     win_record,
 )
 
@@ -259,6 +260,30 @@ UPDATES = [
         20,
     ),
 ]
+
+# slug: {step number: (status, target start, target end, notes)}
+STEP_PLANS = {
+    "sansai-reading": {
+        1: (
+            "done",
+            dt.date(2025, 6, 1),
+            dt.date(2025, 9, 30),
+            "ผลสำรวจชี้ว่านักเรียน ป.3 อ่านไม่คล่องร้อยละ 27",
+        ),
+        2: ("done", dt.date(2025, 7, 1), dt.date(2025, 10, 31), "คณะทำงานแกนนำ 9 คน จาก 6 องค์กร"),
+        3: ("done", dt.date(2025, 11, 1), dt.date(2026, 1, 31), ""),
+        4: ("in_progress", dt.date(2026, 2, 1), dt.date(2026, 12, 31), ""),
+        5: ("in_progress", dt.date(2026, 5, 1), dt.date(2027, 3, 31), ""),
+        6: ("in_progress", dt.date(2026, 6, 1), dt.date(2027, 3, 31), ""),
+        7: ("not_started", dt.date(2026, 11, 1), dt.date(2027, 6, 30), ""),
+        8: ("not_started", dt.date(2027, 1, 1), dt.date(2027, 12, 31), ""),
+    },
+    "riverside-nakhonpathom": {
+        1: ("done", dt.date(2026, 6, 15), dt.date(2026, 8, 31), ""),
+        2: ("in_progress", dt.date(2026, 7, 1), dt.date(2026, 10, 31), ""),
+        3: ("not_started", dt.date(2026, 11, 1), dt.date(2027, 1, 31), ""),
+    },
+}
 
 BLOCKED_REASON = "รอการอนุมัติรับบริจาคครุภัณฑ์จากสำนักงานเขตพื้นที่การศึกษา"
 
@@ -515,6 +540,17 @@ def load(*, stdout=None) -> None:
             continue
         totals += _load_network(network, activities, people, orgs)
         _load_updates(network, people)
+        for step in Step.objects.filter(network=network, number__in=STEP_PLANS.get(slug, {})):
+            status, start, end, notes = STEP_PLANS[slug][step.number]
+            if (step.status, step.target_start, step.target_end, step.notes) != (
+                status,
+                start,
+                end,
+                notes,
+            ):
+                step_update(
+                    step=step, status=status, target_start=start, target_end=end, notes=notes
+                )
         for title, description, day, org_names, emails in WINS.get(slug, []):
             if not Win.objects.filter(network=network, title=title).exists():
                 win_record(
