@@ -41,7 +41,7 @@ def _loose(text: str) -> str:
     still true after the fix.
     """
     text = re.sub("[\u0e48-\u0e4b]?\u0e33", "\u0e32", text)
-    return re.sub("[\s\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]", "", text)
+    return re.sub("[\\s\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]", "", text)
 
 
 def _fonts(data: bytes, tmp_path) -> str:
