@@ -434,7 +434,7 @@ def directory_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("network:import", network.slug)
     try:
         result = imports.directory_import(
-            network=network, kind=pending["kind"], text=pending["text"]
+            network=network, kind=pending["kind"], text=pending["text"], user=request.user
         )
     except imports.ImportRejected as rejected:
         return render(

@@ -187,3 +187,11 @@ def test_export_xlsx(cast):
 
 def test_export_unknown_format_is_404(cast):
     assert cast.client("coordinator").get("/organisations/export.pdf").status_code == 404
+
+
+def test_import_history_names_the_coordinator(cast):
+    client = cast.client("coordinator")
+    _upload(client, cast.network.slug, THAI_ORGS)
+    client.post(f"/networks/{cast.network.slug}/import/confirm/")
+    org = Organisation.objects.get(name_th="โรงเรียนบ้านหนองบัว")
+    assert org.history.get().history_user == cast.coordinator
