@@ -1,10 +1,415 @@
-"""Placeholder until the Thai text-layer fix lands (issue 8)."""
+"""Thai text that copies out of our PDFs exactly: ActualText around misnamed clusters.
+
+The defect (WeasyPrint 70, upstream Kozea/WeasyPrint#2841): WeasyPrint writes one
+Unicode string per glyph in the font's ToUnicode map, fixed the first time the glyph
+is drawn (``draw_first_line`` in ``weasyprint/draw/text.py``). Thai shaping reuses
+glyphs in other contexts — SARA AM is drawn as NIKHAHIT + SARA AA, tone marks are
+substituted and moved inside a cluster — so later clusters map back to the wrong
+text: ``pdftotext`` reads "ตาบล" for ตำบล and "นา" for น้ำ.
+
+The fix, as Chromium's PDF backend does it: while a line is drawn, every cluster
+(Pango's unit of text that maps to a group of glyphs) whose glyphs' ToUnicode
+strings do not spell the cluster's own text is wrapped in marked content::
+
+    /Span <</ActualText <FEFF…UTF-16BE…>>> BDC [<glyphs>] TJ EMC
+
+Text extractors that honour ActualText (poppler's pdftotext, Acrobat, most search
+indexers and screen readers) then read the cluster's real text. Clusters that map
+back correctly — all of English, most Thai — are written exactly as before, so the
+pages look the same and English PDFs are byte-for-byte unchanged. (pypdf ignores
+ActualText and keeps reading the ToUnicode map, as it does for Chromium's PDFs.)
+
+``draw_first_line`` below is WeasyPrint 70.0's function (BSD licence) with that
+wrapping added; the lines that differ are marked ``# ActualText``. It is installed
+over WeasyPrint's at import and only acts inside ``applied()`` (render_pdf uses it).
+Because it copies WeasyPrint's code, it is pinned: importing this module fails if
+WeasyPrint is not 70.0 or if the function it replaces has changed (a test checks
+the same). When upgrading WeasyPrint, re-apply the marked lines to the new function
+(or drop this module if upstream fixed #2841) and update the pins.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import inspect
+import unicodedata
+from contextvars import ContextVar
+from io import BytesIO
+from xml.etree import ElementTree
+
+import weasyprint
+import weasyprint.draw.text as wp_text
+from PIL import Image
+from weasyprint.images import RasterImage, SVGImage
+from weasyprint.logger import LOGGER
+from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
+from weasyprint.text.fonts import get_hb_object_data
+from weasyprint.text.line_break import get_last_word_end
+
+PINNED_WEASYPRINT = "70.0"
+# sha256 of inspect.getsource(weasyprint.draw.text.draw_first_line) in WeasyPrint 70.0.
+PINNED_SOURCE_SHA256 = "1bb8eae6d88e71b17096a034656f3be17da8f1f513c78536c1c38d971927638b"
+
+_original = getattr(wp_text.draw_first_line, "__wrapped_original__", wp_text.draw_first_line)
+
+
+def source_sha256() -> str:
+    return hashlib.sha256(inspect.getsource(_original).encode()).hexdigest()
+
+
+def check_pins() -> None:
+    """Fail loudly if WeasyPrint changed under the copied function."""
+    if weasyprint.__version__ != PINNED_WEASYPRINT:
+        raise RuntimeError(
+            f"core.pdf.thai_text patches WeasyPrint {PINNED_WEASYPRINT}, found "
+            f"{weasyprint.__version__}: re-apply the ActualText fix to the new "
+            "weasyprint.draw.text.draw_first_line and update the pins."
+        )
+    if source_sha256() != PINNED_SOURCE_SHA256:
+        raise RuntimeError(
+            "weasyprint.draw.text.draw_first_line is not the function core.pdf.thai_text "
+            "copied: re-apply the ActualText fix and update PINNED_SOURCE_SHA256."
+        )
+
+
+check_pins()
+
+_active: ContextVar[bool] = ContextVar("khruakhai_thai_text_active", default=False)
+_suppressed: ContextVar[bool] = ContextVar("khruakhai_thai_text_suppressed", default=False)
 
 
 @contextlib.contextmanager
 def applied():
-    yield
+    """Within this block, WeasyPrint writes ActualText for misnamed clusters."""
+    token = _active.set(not _suppressed.get())
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+@contextlib.contextmanager
+def disabled():
+    """Render without the fix (for the before/after comparisons and the bench)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def actual_text_properties(text: str) -> bytes:
+    """The property list of an ActualText span: a UTF-16BE hex string with a BOM."""
+    return b"<</ActualText <FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">>>"
+
+
+def _close(stream, string):  # ActualText
+    """Show the glyphs collected so far; return an empty glyph list."""
+    string = string[:-1] if string[-1] == "<" else string + ">"
+    if string:
+        stream.show_text(string)
+    return "<"
+
+
+def _joins_previous(text: bytes, position: int) -> bool:
+    """Whether the character at a UTF-8 position belongs to the previous letter's
+    cell: a combining mark (Thai tone marks, upper and lower vowels) or SARA AM."""
+    char = text[position : position + 4].decode("utf-8", "ignore")[:1]
+    return bool(char) and (char == "\u0e33" or unicodedata.category(char) == "Mn")
+
+
+def _cluster_needs_actual_text(
+    font, glyphs_info, clusters, start, end, t_end, text, offset
+) -> tuple[bool, str]:
+    """Whether the glyphs [start, end) of one cluster fail to spell its text (and
+    that text).
+
+    Predicts the ToUnicode entries WeasyPrint assigns (first drawing wins; inside a
+    cluster only the last glyph gets the cluster's text) and compares.
+    """
+    known = font.to_unicode
+    assigned: dict[int, str] = {}
+    spelled = []
+    for i in range(start, end):
+        glyph_id = glyphs_info[i].glyph
+        if glyph_id == pango.PANGO_GLYPH_EMPTY:
+            continue
+        if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+            return False, ""  # .notdef boxes: WeasyPrint maps them itself
+        if glyph_id in known:
+            spelled.append(known[glyph_id])
+        elif glyph_id in assigned:
+            spelled.append(assigned[glyph_id])
+        else:
+            t1 = clusters[i]
+            t2 = t_end if i == end - 1 else clusters[i + 1]
+            value = text[offset + t1 : offset + t2].decode()
+            assigned[glyph_id] = value
+            spelled.append(value)
+    cluster_text = text[offset + clusters[start] : offset + t_end].decode()
+    # A letter with its marks (tone marks, upper and lower vowels, placed by GPOS)
+    # is several glyphs. Even when each is named right, extractors that order
+    # characters by position put a zero-width mark after the next vowel (ยา่ for
+    # ย่า): the Span keeps the letter's text in logical order.
+    return len(spelled) > 1 or "".join(spelled) != cluster_text, cluster_text
+
+
+def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+    """Draw the given ``textbox`` line to the document ``stream``."""
+    if not _active.get():  # ActualText
+        return _original(stream, textbox, text_overflow, block_ellipsis, matrix)
+
+    # Don’t draw lines with only invisible characters.
+    if not textbox.text.strip():
+        return []
+
+    if textbox.style["font_size"] < 1e-6:  # default float precision used by pydyf
+        return []
+
+    pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
+
+    if text_overflow == "ellipsis" or block_ellipsis != "none":
+        assert textbox.pango_layout.max_width is not None
+        max_width = textbox.pango_layout.max_width
+        pango.pango_layout_set_width(textbox.pango_layout.layout, int(max_width * TO_UNITS))
+        if text_overflow == "ellipsis":
+            pango.pango_layout_set_ellipsize(
+                textbox.pango_layout.layout, pango.PANGO_ELLIPSIZE_END
+            )
+        else:
+            if block_ellipsis == "auto":
+                ellipsis = "…"
+            else:
+                assert block_ellipsis[0] == "string"
+                ellipsis = block_ellipsis[1]
+
+            # Remove last word if hyphenated.
+            new_text = textbox.pango_layout.text
+            if new_text.endswith(textbox.style["hyphenate_character"]):
+                last_word_end = get_last_word_end(
+                    new_text[: -len(textbox.style["hyphenate_character"])],
+                    textbox.style["lang"],
+                )
+                if last_word_end:
+                    new_text = new_text[:last_word_end]
+
+            textbox.pango_layout.set_text(new_text + ellipsis)
+
+    first_line, index = textbox.pango_layout.get_first_line()
+
+    if block_ellipsis != "none":
+        while index:
+            last_word_end = get_last_word_end(
+                textbox.pango_layout.text[: -len(ellipsis)], textbox.style["lang"]
+            )
+            if last_word_end is None:
+                break
+            new_text = textbox.pango_layout.text[:last_word_end]
+            textbox.pango_layout.set_text(new_text + ellipsis)
+            first_line, index = textbox.pango_layout.get_first_line()
+
+    stream.set_text_matrix(*matrix.values)
+    previous_pango_font = None
+    string = ""
+    x_advance = 0
+    emojis = []
+    run = first_line.runs[0]
+    utf8_line = textbox.pango_layout.text.encode()  # ActualText
+    while run != ffi.NULL:
+        # Get Pango objects.
+        glyph_item = run.data
+        run = run.next
+        glyph_string = glyph_item.glyphs
+        glyphs_info = glyph_string.glyphs
+        num_glyphs = glyph_string.num_glyphs
+        clusters = glyph_string.log_clusters
+        utf8_text = None
+        rtl = glyph_item.item.analysis.level % 2  # ActualText
+        item_offset = glyph_item.item.offset  # ActualText
+        item_length = glyph_item.item.length  # ActualText
+        cluster_end = -1  # ActualText: index after the current cluster's last glyph
+        in_span = False  # ActualText
+
+        pango_font = glyph_item.item.analysis.font
+        if pango_font != previous_pango_font:
+            # Add font file content and get font size.
+            previous_pango_font = pango_font
+            font, font_size = stream.add_font(pango_font)
+
+            # Workaround for https://gitlab.gnome.org/GNOME/pango/-/issues/530.
+            # This is also needed by raster emoji fonts, see #2800.
+            if pango.pango_version() < 14802 or font.png:
+                font_size = textbox.style["font_size"]
+
+            # Go through the run glyphs.
+            if string:
+                stream.show_text(string)
+            string = ""
+            stream.set_font_size(font.hash, 1 if font.bitmap else font_size)
+        string += "<"
+        for i, glyph_info in enumerate(glyphs_info[0:num_glyphs]):
+            glyph_id = glyph_info.glyph
+            width = glyph_info.geometry.width
+
+            # ActualText: at the first glyph of a left-to-right cluster, decide
+            # whether its glyphs spell its text; if not, open a Span.
+            if not rtl and i >= cluster_end:
+                cluster_end = i + 1
+                while cluster_end < num_glyphs and (
+                    clusters[cluster_end] == clusters[i]
+                    or _joins_previous(utf8_line, item_offset + clusters[cluster_end])
+                ):
+                    cluster_end += 1
+                t_end = clusters[cluster_end] if cluster_end < num_glyphs else item_length
+                wrong, cluster_text = _cluster_needs_actual_text(
+                    font, glyphs_info, clusters, i, cluster_end, t_end, utf8_line, item_offset
+                )
+                if wrong:
+                    string = _close(stream, string)
+                    stream.begin_marked_content("Span", actual_text_properties(cluster_text))
+                    in_span = True
+
+            # Display zero-width empty glyph.
+            if glyph_id == pango.PANGO_GLYPH_EMPTY:
+                string += f">{-width / font_size}<"
+                if in_span and i == cluster_end - 1:  # ActualText: close the Span
+                    string = _close(stream, string)
+                    stream.end_marked_content()
+                    in_span = False
+                continue
+
+            # Display .notdef and log warning for missing glyphs.
+            if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                codepoint = glyph_id - pango.PANGO_GLYPH_UNKNOWN_FLAG
+                LOGGER.warning(
+                    ".notdef glyph rendered for Unicode string unsupported by fonts: "
+                    '"%s" (U+%04X)',
+                    chr(codepoint),
+                    codepoint,
+                )
+                glyph_id = font.get_unused_glyph_id(codepoint)
+                font.widths[glyph_id] = round(width * 1000 * FROM_UNITS / font_size)
+                if 0 not in font.widths:
+                    # "width" is actually Pango’s get_approximate_char_width. Force
+                    # .notdef’s to use this width, even if it’s not the right, as we
+                    # want to keep Pango’s layout for next glyphs.
+                    font.widths[0] = font.widths[glyph_id]
+
+            # Create mapping between glyphs and Unicode codepoints.
+            if glyph_id not in font.to_unicode:
+                # Get positions of the glyph in the UTF-8 string.
+                offset = glyph_item.item.offset
+                t1 = clusters[i]
+                if glyph_item.item.analysis.level % 2:  # rtl
+                    t2 = glyph_item.item.length if i == 0 else clusters[i - 1]
+                else:
+                    t2 = glyph_item.item.length if i == num_glyphs - 1 else clusters[i + 1]
+                utf8_text = utf8_text or textbox.pango_layout.text.encode()
+                font.to_unicode[glyph_id] = utf8_text[offset + t1 : offset + t2].decode()
+
+            # Set horizontal and vertical offsets.
+            offset = glyph_info.geometry.x_offset / font_size
+            rise = glyph_info.geometry.y_offset / 1000
+            if rise:
+                if string[-1] == "<":
+                    string = string[:-1]
+                else:
+                    string += ">"
+                if string:
+                    stream.show_text(string)
+                stream.set_text_rise(-rise)
+                string = ""
+                if offset:
+                    string = f"{-offset}"
+                string += f"<{glyph_id:02x}>" if font.bitmap else f"<{glyph_id:04x}>"
+                stream.show_text(string)
+                stream.set_text_rise(0)
+                string = "<"
+            else:
+                if offset:
+                    string += f">{-offset}<"
+                string += f"{glyph_id:02x}" if font.bitmap else f"{glyph_id:04x}"
+
+            # Get glyph logical widths.
+            if glyph_id in font.widths:
+                logical_width = font.widths[glyph_id]
+            else:
+                pango.pango_font_get_glyph_extents(
+                    pango_font, glyph_id, stream.ink_rect, stream.logical_rect
+                )
+                logical_width = font.widths[glyph_id] = round(
+                    stream.logical_rect.width * 1000 * FROM_UNITS / font_size
+                )
+
+            # Set kerning, word spacing, letter spacing.
+            kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
+            if kerning:
+                string += f">{int(kerning)}<"
+
+            # Create list of emojis.
+            if font.svg:
+                svg_data = get_hb_object_data(font.hb_face, "svg", glyph_id)
+                if svg_data:
+                    # Do as explained in specification
+                    # https://learn.microsoft.com/typography/opentype/spec/svg
+                    tree = ElementTree.fromstring(svg_data)  # noqa: S314 (font data)
+                    if tree.get("id") != f"glyph{glyph_id}":
+                        defs = ElementTree.Element("defs")
+                        for child in list(tree):
+                            defs.append(child)
+                            tree.remove(child)
+                        tree.append(defs)
+                        ElementTree.SubElement(
+                            tree, "use", attrib={"href": f"#glyph{glyph_id}"}
+                        )
+                    if "viewBox" not in tree.attrib:
+                        tree.attrib["viewBox"] = f"0 0 {font.upem} {font.upem}"
+                    image = SVGImage(tree, None, None, None)
+                    a = d = 1
+                    emojis.append([image, font, a, d, x_advance, 0])
+            elif font.png:
+                png_data = get_hb_object_data(font.hb_font, "png", glyph_id)
+                if png_data:
+                    pillow_image = Image.open(BytesIO(png_data))
+                    image_id = f"{font.hash}{glyph_id}"
+                    image = RasterImage(pillow_image, image_id, png_data)
+                    d = logical_width / 1000
+                    a = pillow_image.width / pillow_image.height * d
+                    pango.pango_font_get_glyph_extents(
+                        pango_font, glyph_id, stream.ink_rect, stream.logical_rect
+                    )
+                    f = -stream.logical_rect.y
+                    f = f * FROM_UNITS / font_size - font_size
+                    emojis.append([image, font, a, d, x_advance, f])
+            elif font.colr:
+                svg_data = get_hb_object_data(font.hb_font, "colr", glyph_id)
+                if svg_data:
+                    tree = ElementTree.fromstring(svg_data)  # noqa: S314 (font data)
+                    image = SVGImage(tree, None, None, None)
+                    a = d = 1
+                    e = x_advance - kerning
+                    emojis.append([image, font, a, d, e, -textbox.baseline])
+
+            x_advance += (logical_width + offset - kerning) / 1000
+
+            if in_span and i == cluster_end - 1:  # ActualText: close the Span
+                string = _close(stream, string)
+                stream.end_marked_content()
+                in_span = False
+
+        # Close the last glyphs list, remove if empty.
+        if string[-1] == "<":
+            string = string[:-1]
+        else:
+            string += ">"
+
+    # Draw text.
+    stream.show_text(string)
+
+    return emojis
+
+
+draw_first_line.__wrapped_original__ = _original
+# Installed once; draw_text and the SVG text code look the name up in this module.
+wp_text.draw_first_line = draw_first_line

@@ -1,0 +1,151 @@
+"""Issue 8: Thai text that copies out of our PDFs exactly (core.pdf.thai_text)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+import weasyprint
+from PIL import Image, ImageChops
+from pypdf import PdfReader
+
+from core.pdf import render_pdf, thai_text
+
+from .pdf_helpers import pdftotext
+from .thai_corpus import ENGLISH, PARAGRAPH, SENTENCES
+
+
+def _html(sentences) -> str:
+    return "".join(f"<p>{s}</p>" for s in sentences)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def thai_pdfs() -> tuple[bytes, bytes]:
+    html = _html(SENTENCES)
+    with thai_text.disabled():
+        before = render_pdf(html)
+    return before, render_pdf(html)
+
+
+def test_corpus_is_rich_enough():
+    assert len(SENTENCES) >= 20
+    text = "".join(SENTENCES)
+    for needle in ("น้ำ", "ค่ำ", "ปู่", "ผู้", "กิ่ง", "ตั๋ว", "๒๕๖๙", "ฯ", "ๆ", "STEM"):
+        assert needle in text
+
+
+def test_pdftotext_gives_back_every_sentence_exactly(thai_pdfs):
+    _before, after = thai_pdfs
+    assert _squash(pdftotext(after)) == _squash("".join(SENTENCES))
+
+
+def test_without_the_fix_the_text_layer_is_wrong(thai_pdfs):
+    """The defect is real (so the fix is not a no-op); see the bench for figures."""
+    before, _after = thai_pdfs
+    text = _squash(pdftotext(before))
+    exact = sum(_squash(s) in text for s in SENTENCES)
+    assert exact < len(SENTENCES) // 2
+
+
+def _pngs(pdf: bytes, tmp_path: Path, name: str) -> list[Path]:
+    if not shutil.which("pdftoppm"):
+        pytest.skip("poppler-utils (pdftoppm) is not installed")
+    source = tmp_path / f"{name}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "110", "-png", source, tmp_path / name], check=True)
+    return sorted(tmp_path.glob(f"{name}-*.png"))
+
+
+def test_page_images_are_identical_before_and_after(thai_pdfs, tmp_path):
+    before, after = thai_pdfs
+    old, new = _pngs(before, tmp_path, "before"), _pngs(after, tmp_path, "after")
+    assert old and len(old) == len(new)
+    for a, b in zip(old, new, strict=True):
+        with Image.open(a) as first, Image.open(b) as second:
+            assert first.size == second.size
+            assert ImageChops.difference(first.convert("RGB"), second.convert("RGB")).getbbox() is None
+
+
+def test_actual_text_spans_are_balanced_and_only_where_needed(thai_pdfs):
+    _before, after = thai_pdfs
+    content = b"".join(
+        page.get_contents().get_data() for page in PdfReader(BytesIO(after)).pages
+    )
+    spans = content.count(b"/ActualText")
+    assert spans > 0
+    assert content.count(b"BDC") == content.count(b"EMC")
+    # น้ำ: the SARA AM cell carries its real text in UTF-16BE.
+    assert thai_text.actual_text_properties("น้ำ")[15:-3].decode() in content.decode("latin-1")
+
+
+def test_english_pdfs_are_unaffected():
+    html = _html(ENGLISH) + "<h1>Khruakhai</h1><table><tr><td>1,250.00</td></tr></table>"
+    with thai_text.disabled():
+        before = render_pdf(html)
+    after = render_pdf(html)
+    pages = zip(PdfReader(BytesIO(before)).pages, PdfReader(BytesIO(after)).pages, strict=True)
+    for old, new in pages:
+        assert old.get_contents().get_data() == new.get_contents().get_data()
+    assert b"/ActualText" not in after
+    assert _squash(pdftotext(after)) == _squash("".join(ENGLISH)) + "Khruakhai1,250.00"
+
+
+def test_no_line_break_inside_a_word():
+    from pythainlp.tokenize import word_tokenize
+
+    # A narrow column forces many breaks; each must fall between two words.
+    html = f'<div lang="th" style="width: 9cm">{PARAGRAPH}</div>'  # noqa: E501 (PDF HTML, not a page)
+    pdf = render_pdf(html)
+    lines = [line.strip() for line in pdftotext(pdf).splitlines() if line.strip()]
+    assert len(lines) >= 8
+    squashed = _squash(PARAGRAPH)
+    assert _squash("".join(lines)) == squashed
+    boundaries = {0}
+    position = 0
+    for token in word_tokenize(PARAGRAPH, engine="newmm", keep_whitespace=False):
+        position += len(_squash(token))
+        boundaries.add(position)
+    assert position == len(squashed)
+    breaks = []
+    offset = 0
+    for line in lines[:-1]:
+        offset += len(_squash(line))
+        breaks.append(offset)
+    inside = [squashed[b - 6 : b] + "|" + squashed[b : b + 6] for b in breaks if b not in boundaries]
+    assert not inside, inside
+
+
+def test_pinned_to_weasyprint_70():
+    assert weasyprint.__version__ == thai_text.PINNED_WEASYPRINT == "70.0"
+    assert thai_text.source_sha256() == thai_text.PINNED_SOURCE_SHA256
+    import weasyprint.draw.text as wp_text
+
+    assert wp_text.draw_first_line is thai_text.draw_first_line
+
+
+def test_a_different_weasyprint_fails_loudly(monkeypatch):
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(RuntimeError, match="70.0"):
+        thai_text.check_pins()
+
+
+def test_a_changed_draw_first_line_fails_loudly(monkeypatch):
+    monkeypatch.setattr(thai_text, "PINNED_SOURCE_SHA256", "0" * 64)
+    with pytest.raises(RuntimeError, match="draw_first_line"):
+        thai_text.check_pins()
+
+
+def test_the_fix_acts_only_inside_render_pdf():
+    """WeasyPrint used directly (not through render_pdf) behaves as upstream."""
+    pdf = weasyprint.HTML(string="<p>น้ำ</p>").write_pdf()
+    assert b"/ActualText" not in b"".join(
+        page.get_contents().get_data() for page in PdfReader(BytesIO(pdf)).pages
+    )
