@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint.text.fonts import FontConfiguration
 
-from . import thai_text
+from . import thai_breaks, thai_text
 from .fetcher import StaticOnlyFetcher, default_base_url
 
 # Sarabun, the typeface of Thai government documents, shipped under static/fonts.
@@ -45,6 +45,7 @@ def font_faces_css() -> str:
     ]
     # Sarabun is the default even for HTML that names no font.
     rules.append('html { font-family: "Sarabun", sans-serif; }')
+    rules.append(thai_breaks.CSS)
     return "\n".join(rules)
 
 
@@ -53,12 +54,15 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
 
     ``base_url`` resolves relative URLs; by default it is SITE_URL, so the
     ``{% static %}`` URLs of a template resolve to the project's static files, read
-    from disk. Nothing else is fetched (see core.pdf.fetcher).
+    from disk. Nothing else is fetched (see core.pdf.fetcher). Thai words are kept
+    whole across line breaks (core.pdf.thai_breaks).
     """
     fetcher = StaticOnlyFetcher()
     font_config = FontConfiguration()
     document = weasyprint.HTML(
-        string=html, base_url=base_url or default_base_url(), url_fetcher=fetcher
+        string=thai_breaks.keep_thai_words(html),
+        base_url=base_url or default_base_url(),
+        url_fetcher=fetcher,
     )
     fonts = weasyprint.CSS(string=font_faces_css(), font_config=font_config, url_fetcher=fetcher)
     with thai_text.applied():

@@ -112,47 +112,45 @@ def _close(stream, string):  # ActualText
     return "<"
 
 
-def _joins_previous(text: bytes, position: int) -> bool:
-    """Whether the character at a UTF-8 position belongs to the previous letter's
-    cell: a combining mark (Thai tone marks, upper and lower vowels) or SARA AM."""
-    char = text[position : position + 4].decode("utf-8", "ignore")[:1]
-    return bool(char) and (char == "\u0e33" or unicodedata.category(char) == "Mn")
+def _joining_offsets(item: bytes) -> set[int]:
+    """Byte offsets (in a Pango item's UTF-8 text) of characters that belong to the
+    previous letter's cell: combining marks (Thai tone marks, upper and lower
+    vowels) and SARA AM."""
+    offsets = set()
+    position = 0
+    for char in item.decode("utf-8", "replace"):
+        if char == "\u0e33" or unicodedata.category(char) == "Mn":
+            offsets.add(position)
+        position += len(char.encode())
+    return offsets
 
 
-def _cluster_needs_actual_text(
-    font, glyphs_info, clusters, start, end, t_end, text, offset
-) -> tuple[bool, str]:
-    """Whether the glyphs [start, end) of one cluster fail to spell its text (and
-    that text).
+def _cell_actual_text(font, glyphs_info, start, end, cell_text) -> str | None:
+    """The text to write as ActualText for the glyphs [start, end) of one cell, or
+    None when the glyphs already read back as the cell's text.
 
-    Predicts the ToUnicode entries WeasyPrint assigns (first drawing wins; inside a
-    cluster only the last glyph gets the cluster's text) and compares.
+    A letter with its marks (placed by GPOS) is several glyphs. Even when each is
+    named right, extractors that order characters by position put a zero-width mark
+    after the next vowel (ยา่ for ย่า), so such cells always get a Span. A single
+    glyph reads back as its ToUnicode entry: right unless the glyph was first drawn
+    for other text (SARA AA after NIKHAHIT reads "ำ"; a tone mark reads as the
+    whole cluster it was first drawn in).
     """
-    known = font.to_unicode
-    assigned: dict[int, str] = {}
-    spelled = []
+    count = 0
+    glyph_id = None
     for i in range(start, end):
-        glyph_id = glyphs_info[i].glyph
-        if glyph_id == pango.PANGO_GLYPH_EMPTY:
+        glyph_id_i = glyphs_info[i].glyph
+        if glyph_id_i == pango.PANGO_GLYPH_EMPTY:
             continue
-        if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-            return False, ""  # .notdef boxes: WeasyPrint maps them itself
-        if glyph_id in known:
-            spelled.append(known[glyph_id])
-        elif glyph_id in assigned:
-            spelled.append(assigned[glyph_id])
-        else:
-            t1 = clusters[i]
-            t2 = t_end if i == end - 1 else clusters[i + 1]
-            value = text[offset + t1 : offset + t2].decode()
-            assigned[glyph_id] = value
-            spelled.append(value)
-    cluster_text = text[offset + clusters[start] : offset + t_end].decode()
-    # A letter with its marks (tone marks, upper and lower vowels, placed by GPOS)
-    # is several glyphs. Even when each is named right, extractors that order
-    # characters by position put a zero-width mark after the next vowel (ยา่ for
-    # ย่า): the Span keeps the letter's text in logical order.
-    return len(spelled) > 1 or "".join(spelled) != cluster_text, cluster_text
+        if glyph_id_i & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+            return None  # .notdef boxes: WeasyPrint maps them itself
+        count += 1
+        glyph_id = glyph_id_i
+    if count > 1:
+        return cell_text
+    if count == 1 and font.to_unicode.get(glyph_id, cell_text) != cell_text:
+        return cell_text
+    return None
 
 
 def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
@@ -174,9 +172,7 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         max_width = textbox.pango_layout.max_width
         pango.pango_layout_set_width(textbox.pango_layout.layout, int(max_width * TO_UNITS))
         if text_overflow == "ellipsis":
-            pango.pango_layout_set_ellipsize(
-                textbox.pango_layout.layout, pango.PANGO_ELLIPSIZE_END
-            )
+            pango.pango_layout_set_ellipsize(textbox.pango_layout.layout, pango.PANGO_ELLIPSIZE_END)
         else:
             if block_ellipsis == "auto":
                 ellipsis = "…"
@@ -228,8 +224,16 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         rtl = glyph_item.item.analysis.level % 2  # ActualText
         item_offset = glyph_item.item.offset  # ActualText
         item_length = glyph_item.item.length  # ActualText
-        cluster_end = -1  # ActualText: index after the current cluster's last glyph
+        cluster_end = -1  # ActualText: index after the current cell's last glyph
         in_span = False  # ActualText
+        # ActualText: only left-to-right items with Thai text are looked at; all
+        # other text (English) is written exactly as WeasyPrint writes it.
+        item_bytes = utf8_line[item_offset : item_offset + item_length]  # ActualText
+        joins = (  # ActualText
+            _joining_offsets(item_bytes)
+            if not rtl and (b"\xe0\xb8" in item_bytes or b"\xe0\xb9" in item_bytes)
+            else None
+        )
 
         pango_font = glyph_item.item.analysis.font
         if pango_font != previous_pango_font:
@@ -252,22 +256,21 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
             glyph_id = glyph_info.glyph
             width = glyph_info.geometry.width
 
-            # ActualText: at the first glyph of a left-to-right cluster, decide
-            # whether its glyphs spell its text; if not, open a Span.
-            if not rtl and i >= cluster_end:
+            # ActualText: at the first glyph of a Thai cell (a letter and its
+            # marks), decide whether its glyphs read back as its text; if not, open
+            # a Span around them.
+            if joins is not None and i >= cluster_end:
                 cluster_end = i + 1
                 while cluster_end < num_glyphs and (
-                    clusters[cluster_end] == clusters[i]
-                    or _joins_previous(utf8_line, item_offset + clusters[cluster_end])
+                    clusters[cluster_end] == clusters[i] or clusters[cluster_end] in joins
                 ):
                     cluster_end += 1
                 t_end = clusters[cluster_end] if cluster_end < num_glyphs else item_length
-                wrong, cluster_text = _cluster_needs_actual_text(
-                    font, glyphs_info, clusters, i, cluster_end, t_end, utf8_line, item_offset
-                )
-                if wrong:
+                cell_text = utf8_line[item_offset + clusters[i] : item_offset + t_end].decode()
+                actual = _cell_actual_text(font, glyphs_info, i, cluster_end, cell_text)
+                if actual is not None:
                     string = _close(stream, string)
-                    stream.begin_marked_content("Span", actual_text_properties(cluster_text))
+                    stream.begin_marked_content("Span", actual_text_properties(actual))
                     in_span = True
 
             # Display zero-width empty glyph.
@@ -283,8 +286,7 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
             if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
                 codepoint = glyph_id - pango.PANGO_GLYPH_UNKNOWN_FLAG
                 LOGGER.warning(
-                    ".notdef glyph rendered for Unicode string unsupported by fonts: "
-                    '"%s" (U+%04X)',
+                    '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)',
                     chr(codepoint),
                     codepoint,
                 )
@@ -360,9 +362,7 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
                             defs.append(child)
                             tree.remove(child)
                         tree.append(defs)
-                        ElementTree.SubElement(
-                            tree, "use", attrib={"href": f"#glyph{glyph_id}"}
-                        )
+                        ElementTree.SubElement(tree, "use", attrib={"href": f"#glyph{glyph_id}"})
                     if "viewBox" not in tree.attrib:
                         tree.attrib["viewBox"] = f"0 0 {font.upem} {font.upem}"
                     image = SVGImage(tree, None, None, None)

@@ -71,14 +71,14 @@ def test_page_images_are_identical_before_and_after(thai_pdfs, tmp_path):
     for a, b in zip(old, new, strict=True):
         with Image.open(a) as first, Image.open(b) as second:
             assert first.size == second.size
-            assert ImageChops.difference(first.convert("RGB"), second.convert("RGB")).getbbox() is None
+            assert (
+                ImageChops.difference(first.convert("RGB"), second.convert("RGB")).getbbox() is None
+            )
 
 
 def test_actual_text_spans_are_balanced_and_only_where_needed(thai_pdfs):
     _before, after = thai_pdfs
-    content = b"".join(
-        page.get_contents().get_data() for page in PdfReader(BytesIO(after)).pages
-    )
+    content = b"".join(page.get_contents().get_data() for page in PdfReader(BytesIO(after)).pages)
     spans = content.count(b"/ActualText")
     assert spans > 0
     assert content.count(b"BDC") == content.count(b"EMC")
@@ -102,7 +102,7 @@ def test_no_line_break_inside_a_word():
     from pythainlp.tokenize import word_tokenize
 
     # A narrow column forces many breaks; each must fall between two words.
-    html = f'<div lang="th" style="width: 9cm">{PARAGRAPH}</div>'  # noqa: E501 (PDF HTML, not a page)
+    html = f'<div lang="th" style="width: 9cm">{PARAGRAPH}</div>'
     pdf = render_pdf(html)
     lines = [line.strip() for line in pdftotext(pdf).splitlines() if line.strip()]
     assert len(lines) >= 8
@@ -119,7 +119,9 @@ def test_no_line_break_inside_a_word():
     for line in lines[:-1]:
         offset += len(_squash(line))
         breaks.append(offset)
-    inside = [squashed[b - 6 : b] + "|" + squashed[b : b + 6] for b in breaks if b not in boundaries]
+    inside = [
+        squashed[b - 6 : b] + "|" + squashed[b : b + 6] for b in breaks if b not in boundaries
+    ]
     assert not inside, inside
 
 
@@ -133,7 +135,7 @@ def test_pinned_to_weasyprint_70():
 
 def test_a_different_weasyprint_fails_loudly(monkeypatch):
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
-    with pytest.raises(RuntimeError, match="70.0"):
+    with pytest.raises(RuntimeError, match=r"70\.0"):
         thai_text.check_pins()
 
 

@@ -1,0 +1,136 @@
+"""PDF pipeline figures: render time with and without the Thai text-layer fix,
+what pdftotext and pypdf read back, and sealing / seal-check times."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+import subprocess
+import time
+from io import BytesIO
+
+ROUNDS = 15
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _document() -> tuple[str, list[str]]:
+    from tests.core.thai_corpus import PARAGRAPH, SENTENCES
+
+    body = []
+    for n in range(6):  # about five A4 pages of Thai
+        body.append(f"<h2>ส่วนที่ {n + 1}</h2>")
+        body.extend(f"<p>{s}</p>" for s in SENTENCES)
+        body.append(f"<p>{PARAGRAPH}</p>")
+    return "".join(body), SENTENCES
+
+
+def _timed(fn) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def _pdftotext(pdf: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"],  # noqa: S607 (poppler-utils, from PATH)
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+
+
+def run() -> list[dict]:
+    from pypdf import PdfReader
+
+    from core.pdf import check_seal, render_pdf, seal_pdf, thai_text
+    from core.pdf.thai_breaks import keep_thai_words
+
+    html, sentences = _document()
+    render_pdf(html)  # warm up fonts, the tokenizer's dictionary and caches
+    with thai_text.disabled():
+        render_pdf(html)
+    on, off = [], []
+    for _ in range(ROUNDS):  # interleaved, so drift hits both sides alike
+        with thai_text.disabled():
+            seconds, before = _timed(lambda: render_pdf(html))
+        off.append(seconds)
+        seconds, after = _timed(lambda: render_pdf(html))
+        on.append(seconds)
+    median_on, median_off = statistics.median(on), statistics.median(off)
+    pages = len(PdfReader(BytesIO(after)).pages)
+    rows = [
+        {
+            "what": "Thai PDF render, without the text-layer fix",
+            "figure": round(median_off * 1000, 1),
+            "unit": "ms",
+            "note": f"median of {ROUNDS}, {pages} A4 pages",
+        },
+        {
+            "what": "Thai PDF render, with the text-layer fix",
+            "figure": round(median_on * 1000, 1),
+            "unit": "ms",
+            "note": f"median of {ROUNDS}, {pages} A4 pages",
+        },
+        {
+            "what": "Text-layer fix overhead",
+            "figure": round((median_on / median_off - 1) * 100, 1),
+            "unit": "%",
+            "note": "target <= 5%",
+        },
+    ]
+    seconds, _ = _timed(lambda: keep_thai_words(html))
+    rows.append(
+        {
+            "what": "Keeping Thai words whole (tokenize + spans), per document",
+            "figure": round(seconds * 1000, 1),
+            "unit": "ms",
+            "note": "part of both renders above",
+        }
+    )
+    if shutil.which("pdftotext"):
+        for label, pdf in (("without", before), ("with", after)):
+            text = _squash(_pdftotext(pdf))
+            exact = sum(_squash(s) in text for s in sentences)
+            rows.append(
+                {
+                    "what": f"pdftotext sentences exact, {label} the fix",
+                    "figure": f"{exact}/{len(sentences)}",
+                    "unit": "sentences",
+                    "note": "poppler honours ActualText",
+                }
+            )
+    for label, pdf in (("without", before), ("with", after)):
+        text = _squash("".join(p.extract_text() for p in PdfReader(BytesIO(pdf)).pages))
+        exact = sum(_squash(s) in text for s in sentences)
+        rows.append(
+            {
+                "what": f"pypdf sentences exact, {label} the fix",
+                "figure": f"{exact}/{len(sentences)}",
+                "unit": "sentences",
+                "note": "pypdf ignores ActualText (reported, not tuned)",
+            }
+        )
+    seal_pdf(after, reason="bench")  # the key may be generated on first use
+    seconds, sealed = _timed(lambda: seal_pdf(after, reason="bench"))
+    rows.append(
+        {
+            "what": "Seal (pyHanko certify)",
+            "figure": round(seconds * 1000, 1),
+            "unit": "ms",
+            "note": f"{len(sealed) // 1024} KiB PDF",
+        }
+    )
+    seconds, check = _timed(lambda: check_seal(sealed))
+    rows.append(
+        {
+            "what": "Seal check",
+            "figure": round(seconds * 1000, 1),
+            "unit": "ms",
+            "note": "intact" if check.intact else "NOT intact",
+        }
+    )
+    return rows
