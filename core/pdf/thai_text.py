@@ -1,4 +1,4 @@
-"""Thai text that copies out of our PDFs exactly: ActualText around misnamed clusters.
+"""Thai text that copies out of our PDFs exactly: ActualText around misread cells.
 
 The defect (WeasyPrint 70, upstream Kozea/WeasyPrint#2841): WeasyPrint writes one
 Unicode string per glyph in the font's ToUnicode map, fixed the first time the glyph
@@ -7,17 +7,18 @@ glyphs in other contexts — SARA AM is drawn as NIKHAHIT + SARA AA, tone marks 
 substituted and moved inside a cluster — so later clusters map back to the wrong
 text: ``pdftotext`` reads "ตาบล" for ตำบล and "นา" for น้ำ.
 
-The fix, as Chromium's PDF backend does it: while a line is drawn, every cluster
-(Pango's unit of text that maps to a group of glyphs) whose glyphs' ToUnicode
-strings do not spell the cluster's own text is wrapped in marked content::
+The fix, as Chromium's PDF backend does it: while a line is drawn, every Thai cell
+(a letter with its tone marks and upper or lower vowels, SARA AM included) whose
+glyphs would not read back as its own text is wrapped in marked content::
 
     /Span <</ActualText <FEFF…UTF-16BE…>>> BDC [<glyphs>] TJ EMC
 
 Text extractors that honour ActualText (poppler's pdftotext, Acrobat, most search
-indexers and screen readers) then read the cluster's real text. Clusters that map
-back correctly — all of English, most Thai — are written exactly as before, so the
-pages look the same and English PDFs are byte-for-byte unchanged. (pypdf ignores
-ActualText and keeps reading the ToUnicode map, as it does for Chromium's PDFs.)
+indexers and screen readers) then read the cell's real text. Only the text
+operators are split and marked; the glyphs and their positions are the same, so
+the pages look the same. Text that is not Thai is not even looked at: English PDFs
+are unchanged. (pypdf ignores ActualText and keeps reading the ToUnicode map, as it
+does for Chromium's PDFs.)
 
 ``draw_first_line`` below is WeasyPrint 70.0's function (BSD licence) with that
 wrapping added; the lines that differ are marked ``# ActualText``. It is installed
