@@ -18,6 +18,13 @@ class StartForm(forms.Form):
     title = forms.CharField(label=_("Title of the agreement"), max_length=255)
 
 
+class ReminderPolicyForm(forms.Form):
+    every_days = forms.IntegerField(
+        label=_("Remind signatories every (days)"), min_value=1, max_value=30
+    )
+    max_count = forms.IntegerField(label=_("At most (reminders)"), min_value=0, max_value=20)
+
+
 class VersionForm(forms.Form):
     """The text of the five sections and the effective dates of a draft."""
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from network.models import Network, Organisation, Person
@@ -37,7 +38,7 @@ class Agreement(models.Model):
     network = models.OneToOneField(
         Network, on_delete=models.CASCADE, related_name="agreement", verbose_name=_("network")
     )
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("agreement", "title"), max_length=255)
     # The reminder policy is data, so coordinators change it without a deploy.
     reminder_every_days = models.PositiveSmallIntegerField(
         _("remind signatories every (days)"), default=3
@@ -70,11 +71,11 @@ class AgreementVersionQuerySet(models.QuerySet["AgreementVersion"]):
 
 class AgreementVersion(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SENT = "sent", _("Sent for signature")
-        SIGNED = "signed", _("Signed")
-        SUPERSEDED = "superseded", _("Superseded")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("agreement status", "Draft")
+        SENT = "sent", pgettext_lazy("agreement status", "Sent for signature")
+        SIGNED = "signed", pgettext_lazy("agreement status", "Signed")
+        SUPERSEDED = "superseded", pgettext_lazy("agreement status", "Superseded")
+        WITHDRAWN = "withdrawn", pgettext_lazy("agreement status", "Withdrawn")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
@@ -294,9 +295,9 @@ class Party(models.Model):
     """An organisation that signs a version, through the person who signs for it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting for signature")
-        SIGNED = "signed", _("Signed")
-        DECLINED = "declined", _("Declined")
+        PENDING = "pending", pgettext_lazy("signature status", "Waiting for signature")
+        SIGNED = "signed", pgettext_lazy("signature status", "Signed")
+        DECLINED = "declined", pgettext_lazy("signature status", "Declined")
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="parties")
     organisation = models.ForeignKey(
@@ -366,13 +367,13 @@ class SigningEvent(models.Model):
     """The audit trail of a version: printed in the signed PDF's appendix."""
 
     class Kind(models.TextChoices):
-        SENT = "sent", _("Sent for signature")
-        VIEWED = "viewed", _("Viewed")
-        SIGNED = "signed", _("Signed")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        REMINDED = "reminded", _("Reminder sent")
-        COMPLETED = "completed", _("Fully signed")
+        SENT = "sent", pgettext_lazy("signing event", "Sent for signature")
+        VIEWED = "viewed", pgettext_lazy("signing event", "Viewed")
+        SIGNED = "signed", pgettext_lazy("signing event", "Signed")
+        DECLINED = "declined", pgettext_lazy("signing event", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("signing event", "Withdrawn")
+        REMINDED = "reminded", pgettext_lazy("signing event", "Reminder sent")
+        COMPLETED = "completed", pgettext_lazy("signing event", "Fully signed")
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="events")
     party = models.ForeignKey(

@@ -159,6 +159,18 @@ def agreement_start(*, network: Network, user, title: str) -> AgreementVersion:
     return AgreementVersion.objects.create(agreement=agreement, number=1, created_by=user)
 
 
+def agreement_reminders_set(*, agreement: Agreement, every_days: int, max_count: int) -> Agreement:
+    """The network's reminder policy: every N days, at most M reminders per signatory."""
+    if every_days < 1 or max_count < 0:
+        raise AgreementError(
+            _("Remind at least one day apart, and not a negative number of times.")
+        )
+    agreement.reminder_every_days = every_days
+    agreement.reminder_max = max_count
+    agreement.save(update_fields=["reminder_every_days", "reminder_max"])
+    return agreement
+
+
 @transaction.atomic
 def version_update(*, version: AgreementVersion, user, data: dict) -> AgreementVersion:
     """Change the text and dates of a draft. Anything else is refused."""

@@ -9,6 +9,7 @@ _v = "networks/<slug:slug>/agreement/v<int:number>/"
 urlpatterns = [
     path("networks/<slug:slug>/agreement/", views.index, name="index"),
     path("networks/<slug:slug>/agreement/start/", views.start, name="start"),
+    path("networks/<slug:slug>/agreement/reminders/", views.reminders, name="reminders"),
     path(_v, views.version_detail, name="version"),
     path(f"{_v}edit/", views.edit, name="edit"),
     path(f"{_v}duties/add/", views.duty_add, name="duty_add"),

@@ -20,6 +20,7 @@ from .forms import (
     DeclineForm,
     DutyForm,
     PartyForm,
+    ReminderPolicyForm,
     ResourceForm,
     SignForm,
     StartForm,
@@ -100,6 +101,14 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
             "current": current,
             "open_version": open_version,
             "my_party": my_party,
+            "reminder_form": ReminderPolicyForm(
+                initial={
+                    "every_days": agreement.reminder_every_days,
+                    "max_count": agreement.reminder_max,
+                }
+            )
+            if agreement
+            else None,
             "start_form": StartForm(
                 initial={"title": _("Agreement of %(network)s") % {"network": network.name}}
             ),
@@ -124,6 +133,22 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("agreements:index", slug=slug)
     messages.success(request, _("The first draft is ready. Write the five sections."))
     return _to_version(version, "agreements:edit")
+
+
+@login_required
+@require_POST
+def reminders(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug, manage=True, write=True)
+    agreement = get_object_or_404(Agreement, network=access.network)
+    form = ReminderPolicyForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("agreements:index", slug=slug)
+    services.agreement_reminders_set(agreement=agreement, **form.cleaned_data)
+    messages.success(request, _("The reminder settings are saved."))
+    return redirect("agreements:index", slug=slug)
 
 
 @login_required

@@ -15,6 +15,11 @@ def _draft(cast) -> str:
     return _base(cast, f.draft_for(cast))
 
 
+def _reminders(cast) -> str:
+    f.draft_for(cast)
+    return f"/networks/{cast.network.slug}/agreement/reminders/"
+
+
 def _sent(cast) -> str:
     return _base(cast, f.sent_for(cast))
 
@@ -59,6 +64,12 @@ RULES = {
         url=lambda cast: f"/networks/{cast.network.slug}/agreement/start/",
         method="post",
         data=lambda cast: {"title": "บันทึกข้อตกลง"},
+        expect=managers(302),
+    ),
+    "agreements:reminders": Rule(
+        url=_reminders,
+        method="post",
+        data=lambda cast: {"every_days": "2", "max_count": "4"},
         expect=managers(302),
     ),
     "agreements:version": Rule(url=_draft, expect=members()),

@@ -236,3 +236,15 @@ def test_english_page(cast):
     html = client.get(_url(cast, version)).content.decode()
     assert "Basic information" in html
     assert "Management system" in html
+
+
+def test_reminder_policy_is_set_by_coordinators(cast):
+    version = f.draft_for(cast)
+    url = f"/networks/{cast.network.slug}/agreement/reminders/"
+    client = cast.client("coordinator")
+    assert client.post(url, {"every_days": "0", "max_count": "4"}).status_code == 302
+    version.agreement.refresh_from_db()
+    assert version.agreement.reminder_every_days == 3  # refused, unchanged
+    client.post(url, {"every_days": "7", "max_count": "2"})
+    version.agreement.refresh_from_db()
+    assert (version.agreement.reminder_every_days, version.agreement.reminder_max) == (7, 2)
