@@ -96,7 +96,7 @@ def _committee_pdf(network: Network, period: ReportingPeriod, coordinators: list
     if CommitteeReport.objects.filter(network=network, period=period).exists():
         return
     try:
-        import weasyprint  # noqa: F401, PLC0415 — no PDF layer, no demo PDF
+        import weasyprint  # noqa: F401 — no PDF layer, no demo PDF
     except ImportError:
         return
     job = CommitteeReport.objects.create(

@@ -406,15 +406,21 @@ def reminder_send(*, reminder_id: int, now: dt.datetime | None = None) -> str:
     if token is None:
         return "not-mine"
     with transaction.atomic():
+        # One query for the row (locked alone) and everything the decision reads.
         row = (
-            Reminder.objects.select_for_update()
-            .select_related("report__period__network", "report__organisation", "recipient")
+            Reminder.objects.select_for_update(of=("self",))
+            .select_related(
+                "report__period__network__reporting_schedule",
+                "report__organisation",
+                "recipient__reminder_preference",
+            )
             .get(id=reminder_id)
         )
         if row.claim_token != token or row.sent_at is not None:
             return "not-mine"  # our claim went stale and another worker took over
-        # Serialise sends per recipient so the weekly cap cannot be raced past.
-        get_user_model().objects.select_for_update().filter(id=row.recipient_id).first()
+        if row.base_kind in CAPPED:
+            # Serialise capped sends per recipient so the weekly cap cannot be raced past.
+            get_user_model().objects.select_for_update().filter(id=row.recipient_id).first()
         outcome = _deliver(row, now)
     return outcome
 
@@ -422,7 +428,7 @@ def reminder_send(*, reminder_id: int, now: dt.datetime | None = None) -> str:
 def _deliver(row: Reminder, now: dt.datetime) -> str:
     report = row.report
     network = report.period.network
-    schedule = ReportingSchedule.objects.filter(network=network).first()
+    schedule = getattr(network, "reporting_schedule", None)
     base = row.base_kind
     if schedule and base in ABOUT_OPEN_REPORT:
         if not report.is_editable:
@@ -434,7 +440,8 @@ def _deliver(row: Reminder, now: dt.datetime) -> str:
             row.claim_token = ""
             row.save(update_fields=["due_at", "claimed_at", "claim_token"])
             return "quiet"
-    mode = _mode(row.recipient_id)
+    pref = getattr(row.recipient, "reminder_preference", None)
+    mode = pref.mode if pref else ReminderPreference.Mode.ALL
     _notice(row, network)
     if base in NON_ESSENTIAL and mode == ReminderPreference.Mode.ESSENTIAL:
         return _finish(row, now, Reminder.Status.SKIPPED, "opted_out")
@@ -463,21 +470,20 @@ def _finish(row: Reminder, now: dt.datetime, status: str, reason: str) -> str:
     return f"skipped:{reason}" if status == Reminder.Status.SKIPPED else status
 
 
-def _mode(user_id: int) -> str:
-    pref = ReminderPreference.objects.filter(user_id=user_id).values_list("mode", flat=True)
-    return pref.first() or ReminderPreference.Mode.ALL
-
-
 def _notice(row: Reminder, network: Network) -> None:
-    Notification.objects.get_or_create(
-        reminder=row,
-        defaults={
-            "user_id": row.recipient_id,
-            "network": network,
-            "report": row.report,
-            "kind": row.base_kind,
-            "comment": row.report.review_comment if row.base_kind == "returned" else "",
-        },
+    """The in-app notice; its one-to-one link to the reminder makes it exist once."""
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                reminder=row,
+                user_id=row.recipient_id,
+                network=network,
+                report=row.report,
+                kind=row.base_kind,
+                comment=row.report.review_comment if row.base_kind == "returned" else "",
+            )
+        ],
+        ignore_conflicts=True,
     )
 
 
@@ -890,7 +896,7 @@ def committee_report_build(*, committee_report_id: int) -> CommitteeReport | Non
             stored = sealing.sealed_document_store(
                 document=document,
                 pdf=pdf,
-                summary=f"{job.network.name} — {job.period.label}",
+                summary=_seal_summary(job),
                 content_sha256=digest,
             )
             stored = stored or document
@@ -920,6 +926,23 @@ def committee_report_build(*, committee_report_id: int) -> CommitteeReport | Non
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
     return job
+
+
+def _seal_summary(job: CommitteeReport) -> dict:
+    """What the public verify page shows about this committee report."""
+    with translation.override(job.language):
+        counts = defaultdict(int)
+        for report in ProgressReport.objects.filter(period=job.period):
+            counts[report.standing] += 1
+        labels = standing_labels()
+        return {
+            "network": job.network.name,
+            "period": {
+                "start": job.period.starts_on.isoformat(),
+                "end": job.period.ends_on.isoformat(),
+            },
+            "details": [[str(labels[k]), str(v)] for k, v in sorted(counts.items())],
+        }
 
 
 def _sealing():
