@@ -111,3 +111,48 @@ def test_renewal_reminder_30_days_before_the_end_once(cast, monkeypatch):
     _sweep_on(monkeypatch, later)
     _sweep_on(monkeypatch, later + dt.timedelta(days=1))
     assert [m.to for m in mail.outbox] == [[cast.coordinator.email]]
+
+
+def test_reminder_email_is_in_the_signatorys_language(cast):
+    cast.partner.language = "en"
+    cast.partner.save()
+    version = _sent_days_ago(cast, 3)
+    party = version.parties.get(signatory__user=cast.partner)
+    services.party_remind(party_id=party.id, today=timezone.localdate())
+    (message,) = mail.outbox
+    assert message.subject.startswith("Reminder:")
+    assert f"/agreement/v{version.number}/sign/" in message.body
+
+
+@pytest.mark.skipif(
+    "postgresql" not in __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"],
+    reason="needs PostgreSQL for two concurrent connections",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_workers_send_one_reminder(cast):
+    """Two threads (two database connections) claim the same reminder at once."""
+    import threading
+
+    from django.db import connection
+
+    version = _sent_days_ago(cast, 3)
+    party = version.parties.get(signatory__user=cast.partner)
+    today = timezone.localdate()
+    barrier = threading.Barrier(2)
+    results = []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(services.party_remind(party_id=party.id, today=today))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, True]
+    assert SignatureReminder.objects.filter(party=party).count() == 1
+    assert len([m for m in mail.outbox if m.to == [cast.partner.email]]) == 1
