@@ -168,6 +168,8 @@ class ProgressUpdate(models.Model):
     narrative = models.TextField(_("what happened"))
     based_on_version = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the conditional UPDATE that claims the "blocked" notice, so it goes out once.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ProgressUpdateQuerySet.as_manager()
 

@@ -6,11 +6,15 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import BooleanField, Case, Count, F, Prefetch, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
 
+from core.mail import email_send
+from core.tasks import enqueue
 from network.models import Network, Organisation, Person, Role
 
 from .catalogue import (
@@ -198,6 +202,7 @@ def progress_record(
 
     Raises ActivityConflict, writing nothing, when someone saved since ``based_on_version``.
     """
+    was_blocked = activity.status == Activity.Status.BLOCKED
     _claim_version(activity, based_on_version)
     if status == Activity.Status.DONE:
         percent = 100
@@ -227,7 +232,49 @@ def progress_record(
     activity.status = status
     activity.blocked_reason = blocked_reason
     activity.save()
+    if status == Activity.Status.BLOCKED and not was_blocked:
+        from . import tasks  # tasks import this module
+
+        enqueue(tasks.blocked_notice_send, update.pk)
     return update
+
+
+def blocked_notice_send(*, update_id: int) -> int:
+    """Tell the network's coordinators that an activity became blocked. Safe to run twice.
+
+    The conditional UPDATE claims the notice before any email leaves, so a retried or
+    duplicated task sends nothing more. Returns the number of emails sent.
+    """
+    claimed = ProgressUpdate.objects.filter(pk=update_id, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    update = ProgressUpdate.objects.select_related(
+        "activity__step__network", "author", "organisation"
+    ).get(pk=update_id)
+    network = update.activity.step.network
+    path = reverse("roadmap:activity_detail", args=[network.slug, update.activity_id])
+    users = {
+        role.person.user
+        for role in Role.objects.filter(
+            network=network, kind=Role.Kind.COORDINATOR, person__user__isnull=False
+        ).select_related("person__user")
+        if role.person.user.email and role.person.user.is_active
+    }
+    for user in sorted(users, key=lambda u: u.pk):
+        email_send(
+            template="roadmap_blocked",
+            to=[user.email],
+            language=user.language,
+            context={
+                "network": network,
+                "activity": update.activity,
+                "update": update,
+                "activity_url": f"{settings.SITE_URL}{path}",
+            },
+        )
+    return len(users)
 
 
 def activities_owed(*, user, today: dt.date) -> QuerySet[Activity]:

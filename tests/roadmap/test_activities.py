@@ -288,3 +288,39 @@ def test_queryset_helpers(cast):
     start = end = dt.date.today()
     assert ProgressUpdate.objects.between(cast.network, start - dt.timedelta(1), end).count() == 1
     assert ProgressUpdate.objects.between(cast.other_network, start, end).count() == 0
+
+
+def test_coordinators_hear_once_when_an_activity_becomes_blocked(
+    cast, mailoutbox, django_capture_on_commit_callbacks
+):
+    activity = ActivityFactory(network=cast.network, owners=[cast.partner_org], title="แท็บเล็ต")
+    client = cast.client("partner")
+    reason = "รอการอนุมัติครุภัณฑ์"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            _url(cast, activity, "progress/"),
+            _progress(activity, status="blocked", blocked_reason=reason),
+            HTTP_HX_REQUEST="true",
+        )
+    assert response.status_code == 200
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [cast.coordinator.email]
+    assert "แท็บเล็ต" in message.subject and reason in message.body
+    assert f"/roadmap/activities/{activity.pk}/" in message.body
+    update = activity.updates.get()
+    assert services.blocked_notice_send(update_id=update.pk) == 0  # a second run sends nothing
+    activity.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            _url(cast, activity, "progress/"),
+            _progress(activity, status="blocked", blocked_reason=reason, narrative="ยังรออยู่"),
+        )
+    assert len(mailoutbox) == 1  # still blocked: no new notice
+
+
+def test_pages_read_in_english(cast):
+    client = cast.client("chair")
+    client.post("/language/", {"language": "en", "next": "/"})
+    body = client.get(f"/networks/{cast.network.slug}/roadmap/").content.decode()
+    assert "The 8-step change roadmap" in body and "Celebrate short-term wins" in body
