@@ -71,22 +71,23 @@ def _seal_reason(document: SealedDocument) -> str:
 def sealed_document_store(
     *, document: SealedDocument, pdf: bytes, summary: dict, content_sha256: str = ""
 ) -> SealedDocument:
-    """Seal ``pdf``, store it and its hash. A document is sealed once: storing again
-    (a retried task) returns the stored record unchanged."""
+    """Seal ``pdf``, store it and its hash; ``document`` is updated in place and
+    returned. A document is sealed once: storing again (a retried task) leaves the
+    stored record as it is."""
     with transaction.atomic():
         locked = SealedDocument.objects.select_for_update().get(pk=document.pk)
-        if locked.sealed_at is not None:
-            return locked
-        sealed = seal_pdf(pdf, reason=_seal_reason(locked))
-        # A random part in the name: the file name is not guessable from the code.
-        name = f"{locked.code}-{secrets.token_hex(6)}.pdf"
-        locked.file.save(name, ContentFile(sealed), save=False)
-        locked.sha256 = sha256_hex(sealed)
-        locked.content_sha256 = content_sha256
-        locked.summary = summary
-        locked.sealed_at = timezone.now()
-        locked.save()
-    return locked
+        if locked.sealed_at is None:
+            sealed = seal_pdf(pdf, reason=_seal_reason(locked))
+            # A random part in the name: the file name is not guessable from the code.
+            name = f"{locked.code}-{secrets.token_hex(6)}.pdf"
+            locked.file.save(name, ContentFile(sealed), save=False)
+            locked.sha256 = sha256_hex(sealed)
+            locked.content_sha256 = content_sha256
+            locked.summary = summary
+            locked.sealed_at = timezone.now()
+            locked.save()
+    document.refresh_from_db()
+    return document
 
 
 @dataclass(frozen=True)

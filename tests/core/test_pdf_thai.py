@@ -23,13 +23,17 @@ def _html(sentences) -> str:
     return "".join(f"<p>{s}</p>" for s in sentences)
 
 
+NARROW_CSS = "<style>.narrow { width: 9cm; }</style>"
+
+
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
 @pytest.fixture(scope="module")
 def thai_pdfs() -> tuple[bytes, bytes]:
-    html = _html(SENTENCES)
+    # The sentences, then the long paragraph wrapped in a narrow column.
+    html = _html(SENTENCES) + f'<div class="narrow">{PARAGRAPH}</div>' + NARROW_CSS
     with thai_text.disabled():
         before = render_pdf(html)
     return before, render_pdf(html)
@@ -44,7 +48,7 @@ def test_corpus_is_rich_enough():
 
 def test_pdftotext_gives_back_every_sentence_exactly(thai_pdfs):
     _before, after = thai_pdfs
-    assert _squash(pdftotext(after)) == _squash("".join(SENTENCES))
+    assert _squash(pdftotext(after)) == _squash("".join(SENTENCES) + PARAGRAPH)
 
 
 def test_without_the_fix_the_text_layer_is_wrong(thai_pdfs):

@@ -162,6 +162,7 @@ def test_store_seals_saves_and_hashes(plain_pdf):
     stored = sealed_document_store(
         document=document, pdf=plain_pdf, summary=summary, content_sha256="ab" * 32
     )
+    assert stored is document  # updated in place
     stored.refresh_from_db()
     data = stored.file.read()
     assert stored.file.name.startswith("sealed/")
@@ -177,6 +178,11 @@ def test_store_seals_saves_and_hashes(plain_pdf):
 def test_storing_twice_keeps_the_first_seal(plain_pdf):
     document = sealed_document_reserve(kind="agreement", title="ข้อตกลง")
     first = sealed_document_store(document=document, pdf=plain_pdf, summary={"a": 1})
+    sha, name = first.sha256, first.file.name
     again = sealed_document_store(document=document, pdf=b"%PDF other", summary={"b": 2})
-    assert again.sha256 == first.sha256 and again.summary == {"a": 1}
-    assert again.file.name == first.file.name
+    assert again.sha256 == sha and again.summary == {"a": 1}
+    assert again.file.name == name
+    # A stale copy of the row (another worker's) gets the stored values back.
+    stale = SealedDocument.objects.get(pk=document.pk)
+    stale.sha256 = ""
+    assert sealed_document_store(document=stale, pdf=b"x", summary={}).sha256 == sha

@@ -145,3 +145,39 @@ def test_thai_message_for_a_large_file(client, sealed):
     response = client.post(f"/verify/{sealed.code}/", {"pdf": big})
     assert response.status_code == 400
     assert "20 MB" in response.content.decode() or "20 เมกะไบต์" in response.content.decode()
+
+
+def test_the_upload_stops_reading_past_the_limit(client, sealed, monkeypatch):
+    """The size-limit handler stops the upload itself (nothing spooled past it)."""
+    from core import verify_views
+
+    seen = []
+    original = verify_views.SizeLimitHandler.receive_data_chunk
+
+    def spy(self, raw_data, start):
+        seen.append(start)
+        return original(self, raw_data, start)
+
+    monkeypatch.setattr(verify_views.SizeLimitHandler, "receive_data_chunk", spy)
+    big = SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * (21 * 1024 * 1024))
+    client.cookies["khruakhai_language"] = "en"
+    response = client.post(f"/verify/{sealed.code}/", {"pdf": big})
+    assert response.status_code == 400
+    assert "larger than 20 MB" in response.content.decode()
+    assert max(seen) <= 20 * 1024 * 1024
+
+
+def test_the_upload_form_is_csrf_protected(sealed):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(f"/verify/{sealed.code}/", {"pdf": SimpleUploadedFile("a.pdf", b"x")})
+    assert response.status_code == 403
+    page = client.get(f"/verify/{sealed.code}/")
+    token = page.cookies["csrftoken"].value
+    response = client.post(
+        f"/verify/{sealed.code}/",
+        {"pdf": SimpleUploadedFile("a.pdf", b"x"), "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 200
+    assert response.context["result"].identical is False
