@@ -103,3 +103,41 @@ def test_export_defuses_spreadsheet_formulas(cast, reporting):
         f"/networks/{cast.network.slug}/reports/export/reports.csv"
     )
     assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
+
+
+def test_a_job_the_broker_lost_is_picked_up_by_the_sweep(cast, reporting):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _s, period, _r = reporting
+    fresh = CommitteeReport.objects.create(network=cast.network, period=period)
+    lost = CommitteeReport.objects.create(
+        network=cast.network, period=period, requested_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    dead = CommitteeReport.objects.create(
+        network=cast.network,
+        period=period,
+        status="running",
+        started_at=timezone.now() - dt.timedelta(minutes=30),
+    )
+    assert set(services.committee_reports_stuck()) == {lost.pk, dead.pk}
+    assert fresh.pk not in services.committee_reports_stuck()
+
+
+def test_sealed_with_a_verify_link_when_the_sealing_layer_is_there(cast, reporting):
+    sealing = services._sealing()
+    if sealing is None:
+        pytest.skip("core.sealing is not present")
+    from core.models import SealedDocument
+
+    _s, period, _r = reporting
+    job = CommitteeReport.objects.create(network=cast.network, period=period)
+    services.committee_report_build(committee_report_id=job.pk)
+    job.refresh_from_db()
+    document = SealedDocument.objects.get(pk=job.sealed_document_id)
+    assert document.sha256 == job.sha256 and document.kind == "committee_report"
+    assert job.verify_url.endswith(f"/verify/{document.code}/")
+    job.pdf.open("rb")
+    assert services.hashlib.sha256(job.pdf.read()).hexdigest() == job.sha256
+    job.pdf.close()
