@@ -1,0 +1,65 @@
+"""Reports read the roadmap: a narrative per step and per owned activity, the period's
+progress updates attached, and the activity table in exports and the committee PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from reports.models import ReportNarrative
+from roadmap.models import ProgressUpdate
+from tests.roadmap.factories import ActivityFactory, ProgressUpdateFactory
+
+
+def test_narratives_per_step_and_owned_activity_are_saved(cast, reporting):
+    _s, _p, reports = reporting
+    report = reports[cast.partner_org.pk]
+    mine = ActivityFactory(network=cast.network, owners=[cast.partner_org], title="ค่ายรักการอ่าน")
+    theirs = ActivityFactory(network=cast.network, owners=[cast.network.lead_organisation])
+    url = f"/networks/{cast.network.slug}/reports/{report.pk}/"
+    client = cast.client("partner")
+    page = client.get(url).content.decode()
+    assert "ค่ายรักการอ่าน" in page and theirs.title not in page
+    step1 = cast.network.steps.get(number=1)
+    response = client.post(
+        url,
+        {
+            f"n_step_{step1.pk}": "ประชุมครบทุกภาคี",
+            f"n_activity_{mine.pk}": "จัดค่ายแล้ว 2 ครั้ง",
+            f"n_activity_{theirs.pk}": "ไม่ควรถูกบันทึก",
+            "action": "draft",
+        },
+    )
+    assert response.status_code == 302
+    saved = {(n.subject_kind, n.subject_id): n.text for n in ReportNarrative.objects.all()}
+    assert saved[("step", step1.pk)] == "ประชุมครบทุกภาคี"
+    assert saved[("activity", mine.pk)] == "จัดค่ายแล้ว 2 ครั้ง"
+    assert ("activity", theirs.pk) not in saved  # not theirs to report on
+
+
+def test_the_periods_progress_updates_are_attached(cast, reporting):
+    _s, period, reports = reporting
+    report = reports[cast.partner_org.pk]
+    activity = ActivityFactory(network=cast.network, owners=[cast.partner_org])
+    inside = ProgressUpdateFactory(
+        activity=activity, organisation=cast.partner_org, author=cast.partner, narrative="ในรอบ"
+    )
+    outside = ProgressUpdateFactory(
+        activity=activity, organisation=cast.partner_org, author=cast.partner, narrative="นอกรอบ"
+    )
+    when = timezone.make_aware(dt.datetime.combine(period.starts_on, dt.time(10)))
+    ProgressUpdate.objects.filter(pk=inside.pk).update(created_at=when + dt.timedelta(days=5))
+    ProgressUpdate.objects.filter(pk=outside.pk).update(created_at=when - dt.timedelta(days=5))
+    page = cast.client("partner").get(f"/networks/{cast.network.slug}/reports/{report.pk}/")
+    body = page.content.decode()
+    assert "ในรอบ" in body and "นอกรอบ" not in body
+
+
+def test_activity_export_lists_the_roadmap(cast, reporting):
+    ActivityFactory(network=cast.network, owners=[cast.partner_org], title="อบรมครู")
+    response = cast.client("chair").get(
+        f"/networks/{cast.network.slug}/reports/export/activities.csv"
+    )
+    text = response.content.decode("utf-8-sig")
+    assert "อบรมครู" in text and cast.partner_org.name_th in text
