@@ -282,7 +282,9 @@ def activities_owed(*, user, today: dt.date) -> QuerySet[Activity]:
     if not user.is_authenticated:
         return Activity.objects.none()
     roles = Role.objects.filter(
-        person__user=user, kind__in=RESPONDENT_ROLES, network__status__in=("forming", "active")
+        person__user=user,
+        kind__in=RESPONDENT_ROLES,
+        network__status__in=(Network.Status.FORMING, Network.Status.ACTIVE),
     )
     org_ids = roles.values("person__organisation_id")
     return (

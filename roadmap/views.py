@@ -55,10 +55,10 @@ def _owner_ids(activity: Activity) -> list[int]:
 
 def _own_organisation(request: HttpRequest, access: Access):
     """The organisation the user speaks for here (None for a site admin without one)."""
+    if not access.roles:
+        return None
     person = Person.objects.filter(user=request.user).select_related("organisation").first()
-    if person and (access.represents(person.organisation_id) or access.roles):
-        return person.organisation
-    return None
+    return person.organisation if person else None
 
 
 # --- overview and steps -------------------------------------------------------------
@@ -234,11 +234,8 @@ def activity_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     activity, access = _activity(request, slug, pk, write=True)
     if not access.can_update_for(_owner_ids(activity)):
         raise PermissionDenied(_("Only the owning organisations' representatives may update this."))
-    template = (
-        "roadmap/_progress_panel.html"
-        if request.htmx or request.method == "GET"
-        else ("roadmap/activity_detail.html")
-    )
+    # htmx gets the panel alone; a plain request (no JS, or an opened link) the whole page.
+    template = "roadmap/_progress_panel.html" if request.htmx else "roadmap/activity_detail.html"
     if request.method != "POST":
         return render(request, template, _progress_context(activity, access))
     form = ProgressForm(

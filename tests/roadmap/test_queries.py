@@ -51,3 +51,46 @@ def test_query_count_is_the_same_at_1_and_50_activities(
         client.get(url)
     fifty = _count(client, url)
     assert one == fifty
+
+
+def _wins(cast, n: int) -> None:
+    for _ in range(n):
+        win = WinFactory(network=cast.network)
+        win.organisations.add(cast.partner_org)
+        win.people.add(cast.partner.person)
+
+
+def _rounds(cast, n: int) -> None:
+    from roadmap import services
+    from roadmap.catalogue import HEALTH_ITEMS
+
+    from .factories import HealthRoundFactory
+
+    for _ in range(n):
+        rnd = HealthRoundFactory(network=cast.network)
+        services.health_answer(
+            round=rnd,
+            respondent=cast.partner,
+            organisation=cast.partner_org,
+            answers={i.code: 4 for i in HEALTH_ITEMS},
+            comment="ดี",
+        )
+
+
+@pytest.mark.parametrize(
+    ("path", "grow", "more"),
+    [
+        ("steps/5/", _activities, 49),
+        ("wins/", _wins, 49),
+        ("health/", _rounds, 9),
+    ],
+    ids=["step_detail", "wins", "health"],
+)
+def test_other_list_pages_do_not_grow_with_rows(cast, path, grow, more):
+    client = cast.client("partner")
+    url = f"/networks/{cast.network.slug}/roadmap/{path}"
+    grow(cast, 1)
+    client.get(url)
+    one = _count(client, url)
+    grow(cast, more)
+    assert _count(client, url) == one
