@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import ThaiDateField
 from network.models import Organisation, Person
@@ -70,9 +71,11 @@ class StepForm(forms.ModelForm):
 
 class ActivityForm(forms.Form):
     step = forms.ModelChoiceField(label=_("step"), queryset=Step.objects.none())
-    title = forms.CharField(label=_("title"), max_length=255)
+    title = forms.CharField(label=pgettext_lazy("roadmap", "title"), max_length=255)
     description = forms.CharField(
-        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("roadmap", "description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     owners = forms.ModelMultipleChoiceField(
         label=_("owning organisations"),
@@ -165,7 +168,7 @@ class ProgressForm(forms.Form):
 
 
 class WinForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=255)
+    title = forms.CharField(label=pgettext_lazy("roadmap", "title"), max_length=255)
     description = forms.CharField(
         label=_("what was achieved"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )

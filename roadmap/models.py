@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from network.models import Network, Organisation, Person
@@ -94,8 +95,8 @@ class Activity(models.Model):
     step = models.ForeignKey(
         Step, verbose_name=_("step"), on_delete=models.CASCADE, related_name="activities"
     )
-    title = models.CharField(_("title"), max_length=255)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(pgettext_lazy("roadmap", "title"), max_length=255)
+    description = models.TextField(pgettext_lazy("roadmap", "description"), blank=True)
     owners = models.ManyToManyField(
         Organisation, verbose_name=_("owning organisations"), related_name="roadmap_activities"
     )
@@ -210,7 +211,7 @@ class Win(models.Model):
     """A short-term win (step 6), crediting the organisations and people behind it."""
 
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="wins")
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(pgettext_lazy("roadmap", "title"), max_length=255)
     description = models.TextField(_("what was achieved"), blank=True)
     happened_on = models.DateField(_("date"))
     organisations = models.ManyToManyField(
