@@ -7,8 +7,9 @@ over the network and nothing outside the static folders is read:
 - ``data:`` URIs are decoded in memory;
 - ``file://`` URLs are read only when the resolved path (symlinks and ``..`` followed)
   lies inside ``STATICFILES_DIRS`` or ``STATIC_ROOT``;
-- ``<SITE_URL>/static/…`` (what ``{% static %}`` gives against the default base URL)
-  is mapped to the same files on disk, never requested;
+- ``<SITE_URL>/static/…`` (what ``{% static %}`` gives against the default base URL),
+  the same path on the render's own base URL, and an absolute STATIC_URL, are
+  mapped to the same files on disk, never requested;
 - everything else (http(s) anywhere else, ftp, other files, redirects — there is no
   request to redirect) raises, and WeasyPrint renders the document without it.
 """
@@ -60,7 +61,22 @@ def _local_file(path_part: str) -> Path:
     raise ForbiddenURL(f"file outside the static folders: {path}")
 
 
-def resolve_url(url: str) -> Path | None:
+def _static_prefixes(base_url: str | None) -> set[tuple[str, str, str]]:
+    """(scheme, host, path prefix) triples that stand for the static folders: the
+    static URL on SITE_URL, on the render's base URL, and STATIC_URL itself when it
+    is absolute (a CDN)."""
+    static = urlsplit(settings.STATIC_URL)
+    path = static.path or "/static/"
+    origins = {settings.SITE_URL}
+    if base_url:
+        origins.add(base_url)
+    prefixes = {(o.scheme, o.netloc, path) for o in map(urlsplit, origins) if o.netloc}
+    if static.scheme in ("http", "https") and static.netloc:
+        prefixes.add((static.scheme, static.netloc, path))
+    return prefixes
+
+
+def resolve_url(url: str, base_url: str | None = None) -> Path | None:
     """The static file a URL stands for; None for a data: URI; ForbiddenURL otherwise."""
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     if scheme == "data":
@@ -69,24 +85,27 @@ def resolve_url(url: str) -> Path | None:
         return _local_file(urlsplit(url).path)
     if scheme in ("http", "https"):
         parts = urlsplit(url)
-        site = urlsplit(settings.SITE_URL)
-        static_path = urlsplit(settings.STATIC_URL).path or "/static/"
-        same_origin = (parts.scheme, parts.netloc) == (site.scheme, site.netloc)
-        if same_origin and parts.path.startswith(static_path) and not parts.query:
-            return _static_file(parts.path[len(static_path) :])
+        for prefix_scheme, host, path in _static_prefixes(base_url):
+            if (
+                (parts.scheme, parts.netloc) == (prefix_scheme, host)
+                and parts.path.startswith(path)
+                and not parts.query
+            ):
+                return _static_file(parts.path[len(path) :])
     raise ForbiddenURL(f"the PDF renderer does not fetch {url[:200]!r}")
 
 
 class StaticOnlyFetcher(URLFetcher):
     """WeasyPrint fetcher that reads static files and data: URIs, and nothing else."""
 
-    def __init__(self) -> None:
+    def __init__(self, base_url: str | None = None) -> None:
         # No redirects and no protocols for the parent's opener: fetch() below
         # never calls it, this is belt and braces.
         super().__init__(allowed_protocols=(), allow_redirects=False, fail_on_errors=False)
+        self.base_url = base_url
 
     def fetch(self, url, headers=None):
-        path = resolve_url(url)
+        path = resolve_url(url, self.base_url)
         if path is None:
             # resolve_url() returned None: a data: URI, decoded in memory, no I/O.
             data_request = request.Request(url)  # noqa: S310

@@ -57,12 +57,11 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     from disk. Nothing else is fetched (see core.pdf.fetcher). Thai words are kept
     whole across line breaks (core.pdf.thai_breaks).
     """
-    fetcher = StaticOnlyFetcher()
+    base_url = base_url or default_base_url()
+    fetcher = StaticOnlyFetcher(base_url)
     font_config = FontConfiguration()
     document = weasyprint.HTML(
-        string=thai_breaks.keep_thai_words(html),
-        base_url=base_url or default_base_url(),
-        url_fetcher=fetcher,
+        string=thai_breaks.keep_thai_words(html), base_url=base_url, url_fetcher=fetcher
     )
     fonts = weasyprint.CSS(string=font_faces_css(), font_config=font_config, url_fetcher=fetcher)
     with thai_text.applied():

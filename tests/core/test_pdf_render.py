@@ -210,3 +210,19 @@ def test_base_template_english_page_numbers(pages_template):
     text = pdftotext(pdf)
     assert f"Page 1 of {pages}" in text
     assert "หน้า" not in text.replace("ย่อหน้า", "")
+
+
+def test_static_urls_on_the_render_base_url_are_read_from_disk(settings, fetch_log):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    html = '<img src="/static/favicon.svg" alt="a"><img src="/not-static/x.png" alt="b">'
+    render_pdf(html, base_url="http://testserver/")
+    assert fetch_log["http://testserver/static/favicon.svg"] == "served"
+    assert fetch_log["http://testserver/not-static/x.png"] == "refused"
+
+
+def test_an_absolute_static_url_maps_to_disk(settings):
+    settings.STATIC_URL = "https://cdn.example/assets/"
+    path = resolve_url("https://cdn.example/assets/fonts/Sarabun-Bold.ttf")
+    assert path is not None and path.name == "Sarabun-Bold.ttf"
+    with pytest.raises(ForbiddenURL):
+        resolve_url("https://cdn.example/other/fonts/Sarabun-Bold.ttf")
