@@ -105,3 +105,17 @@ def test_chair_does_not_answer(cast):
 def test_another_networks_round_is_not_found(cast):
     rnd = HealthRoundFactory(network=cast.other_network)
     assert _respond(cast.client("partner"), cast, rnd, _answers(3)).status_code == 404
+
+
+def test_coordinator_opens_a_round_with_thai_dates(cast):
+    url = f"/networks/{cast.network.slug}/roadmap/health/rounds/new/"
+    client = cast.client("coordinator")
+    bad = client.post(url, {"label": "รอบผิด", "opened_on": "1/12/2569", "closes_on": "1/11/2569"})
+    assert bad.status_code == 422
+    assert "วันสิ้นสุดต้องไม่อยู่ก่อนวันเริ่มต้น" in bad.content.decode()
+    ok = client.post(
+        url, {"label": "ภาคเรียนที่ 2/2569", "opened_on": "1/12/2569", "closes_on": "31/1/2570"}
+    )
+    assert ok.status_code == 302
+    rnd = cast.network.health_rounds.get()
+    assert (rnd.opened_on, rnd.closes_on) == (dt.date(2026, 12, 1), dt.date(2027, 1, 31))
