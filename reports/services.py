@@ -6,15 +6,17 @@ Delivery discipline for reminder emails (documented choice):
   recipient) makes each exist once however many sweeps run at once.
 * A worker *claims* a row with a conditional UPDATE (claimed_at NULL or stale),
   committed on its own, so two workers never both hold it.
-* The email is handed to the mail backend inside the transaction that locks the
-  row (SELECT … FOR UPDATE) and records ``sent_at``. A worker that dies before
-  that COMMIT leaves no ``sent_at``: the claim goes stale and the next sweep sends
-  it (nothing is lost). A row with ``sent_at`` is never sent again.
-* The one window left is a crash after the mail server accepted the message and
-  before COMMIT (microseconds): then the message would go again after the stale
-  timeout. We choose at-least-once for that window over at-most-once, because
-  losing a due-date reminder costs more than a rare duplicate, and the window
-  is as small as the mail hand-off itself.
+* Inside one transaction the worker locks the row (SELECT … FOR UPDATE), checks
+  its claim token, writes ``sent_at``, and only then hands the email to the mail
+  backend; COMMIT follows. A worker that dies before COMMIT leaves no ``sent_at``:
+  the claim goes stale (REPORTS_CLAIM_STALE_SECONDS) and the next sweep sends it,
+  so nothing is lost. A row with ``sent_at`` is never sent again.
+* The choice: at-least-once for one window only — a crash after the mail server
+  accepted the message and before the COMMIT round trip completes (about a
+  millisecond). There the message would go again after the stale timeout. The
+  alternative (commit ``sent_at`` first, then send) is at-most-once and would
+  silently lose every reminder whose worker dies during the much longer SMTP
+  conversation; a lost due-date reminder costs more than a rare duplicate.
 """
 
 from __future__ import annotations
@@ -456,10 +458,13 @@ def _deliver(row: Reminder, now: dt.datetime) -> str:
         ).count()
         if week >= schedule.weekly_cap:
             return _finish(row, now, Reminder.Status.SKIPPED, "weekly_cap")
-    _email(row, report, network)
+    # sent_at is written first, in the transaction that holds the row lock; the email
+    # is handed over last, so only the COMMIT separates "handed over" from "recorded".
+    # If the hand-over raises, the transaction rolls back and the row stays due.
     row.sent_at = now
     row.status = Reminder.Status.SENT
     row.save(update_fields=["sent_at", "status"])
+    _email(row, report, network)
     return "sent"
 
 

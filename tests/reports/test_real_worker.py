@@ -128,7 +128,7 @@ def _database_url(db: dict) -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _worker(env: dict, log: Path) -> subprocess.Popen:
+def _worker(env: dict, log: Path, concurrency: int) -> subprocess.Popen:
     return subprocess.Popen(
         [
             sys.executable,
@@ -138,7 +138,7 @@ def _worker(env: dict, log: Path) -> subprocess.Popen:
             "config",
             "worker",
             "--pool=prefork",
-            "--concurrency=3",
+            f"--concurrency={concurrency}",
             "--loglevel=INFO",
             "--without-gossip",
             "--without-mingle",
@@ -171,22 +171,26 @@ def test_a_worker_killed_mid_sweep_loses_none_and_doubles_none(cast, transaction
         "DATABASE_URL": _database_url(db),
         "REDIS_URL": REDIS_URL,
         "KK_TEST_MAIL_DIR": str(mail_dir),
-        "KK_TEST_MAIL_DELAY": "0.1",
+        "KK_TEST_MAIL_DELAY": "0.2",
         "REPORTS_CLAIM_STALE_SECONDS": "2",
         "PYTHONPATH": str(ROOT),
     }
     log = tmp_path / "worker.log"
-    worker = _worker(env, log)
+    # One process first, so "mid-send" is observable: the mail backend's marker file
+    # exists only between the claim+lock and the hand-over of the message.
+    worker = _worker(env, log, concurrency=1)
     try:
         tasks.reminder_sweep.delay()
-        # Kill it once it is well into sending, with most rows still to go.
-        _wait(lambda: sum(_mail_recipients(mail_dir).values()) >= 10, 60, "first emails")
+        _wait(lambda: sum(_mail_recipients(mail_dir).values()) >= 10, 90, "first emails")
+        _wait(lambda: any(tmp_path.glob("sending-*")), 30, "a send in progress")
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
         sent_before = Reminder.objects.filter(sent_at__isnull=False).count()
+        orphaned = Reminder.objects.filter(claimed_at__isnull=False, sent_at__isnull=True)
         assert sent_before < expected, "the kill came too late to prove anything"
+        assert orphaned.count() == 1  # the row it was sending: claimed, never recorded
         time.sleep(2.5)  # any claim the dead worker held is now stale
-        worker = _worker(env, log)
+        worker = _worker(env, log, concurrency=3)
         # The next sweeps (beat would send them every 15 minutes) pick up the rest.
         deadline = time.monotonic() + 90
         while not _all_sent() and time.monotonic() < deadline:
