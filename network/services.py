@@ -85,8 +85,14 @@ def role_grant(*, network: Network, person: Person, kind: str) -> Role:
 NETWORK_EDITABLE = ("name_th", "name_en", "form", "status", "lead_organisation", "founded_on")
 
 
+@transaction.atomic
 def network_update(*, network: Network, changes: dict) -> Network:
-    """Save the basic facts and the benefits checklist; dissolution has its own service."""
+    """Save the basic facts and the benefits checklist; dissolution has its own service.
+
+    A new lead organisation takes the lead place among the memberships and the
+    previous lead becomes a partner, so the member list and the map agree.
+    """
+    previous_lead = network.lead_organisation_id
     for field, value in changes.items():
         if field not in (*NETWORK_EDITABLE, "benefits"):
             raise ValueError(f"{field} is not editable here")
@@ -94,6 +100,16 @@ def network_update(*, network: Network, changes: dict) -> Network:
     if network.status == Network.Status.DISSOLVED:
         raise ValueError("use network_dissolve to dissolve a network")
     network.save()
+    if network.lead_organisation_id != previous_lead:
+        for membership in network.memberships.filter(left_on__isnull=True):
+            place = (
+                Membership.Place.LEAD
+                if membership.organisation_id == network.lead_organisation_id
+                else Membership.Place.PARTNER
+            )
+            if membership.place != place:
+                membership.place = place
+                membership.save(update_fields=["place"])
     return network
 
 
@@ -175,6 +191,30 @@ def person_add(
     )
     role_grant(network=network, person=person, kind=kind)
     return person
+
+
+class MembershipError(Exception):
+    """The membership cannot end; the message says why."""
+
+
+@transaction.atomic
+def membership_end(*, membership: Membership, left_on: dt.date | None = None) -> Membership:
+    """An organisation leaves the network: its people lose their roles in it.
+
+    The row stays (with its dates) so the network's history shows who was a member
+    when; the lead organisation cannot leave until another organisation leads.
+    """
+    from django.utils.translation import gettext as _
+
+    if membership.organisation_id == membership.network.lead_organisation_id:
+        raise MembershipError(_("The lead organisation cannot leave. Choose another lead first."))
+    membership.left_on = left_on or timezone.localdate()
+    membership.save(update_fields=["left_on"])
+    for role in Role.objects.filter(
+        network=membership.network, person__organisation=membership.organisation
+    ):
+        role.delete()
+    return membership
 
 
 def role_revoke(*, role: Role) -> None:

@@ -15,6 +15,11 @@ urlpatterns = [
     path("networks/<slug:slug>/reopen/", views.network_reopen, name="reopen"),
     path("networks/<slug:slug>/people/", views.people, name="people"),
     path("networks/<slug:slug>/people/add/", views.person_add, name="person_add"),
+    path(
+        "networks/<slug:slug>/members/<int:pk>/end/",
+        views.membership_end,
+        name="membership_end",
+    ),
     path("networks/<slug:slug>/roles/add/", views.role_add, name="role_add"),
     path("networks/<slug:slug>/roles/<int:pk>/remove/", views.role_remove, name="role_remove"),
     path("networks/<slug:slug>/invitations/", views.invitations, name="invitations"),

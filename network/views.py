@@ -278,6 +278,29 @@ def role_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("network:people", access.network.slug)
 
 
+@login_required
+@require_POST
+def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    membership, access = object_access(
+        request,
+        Membership.objects.select_related("network", "organisation"),
+        manage=True,
+        pk=pk,
+        network__slug=slug,
+        left_on__isnull=True,
+    )
+    try:
+        services.membership_end(membership=membership)
+    except services.MembershipError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(org)s has left the network.") % {"org": membership.organisation.name},
+        )
+    return redirect("network:people", access.network.slug)
+
+
 # --- invitations --------------------------------------------------------------------
 @login_required
 def invitations(request: HttpRequest, slug: str) -> HttpResponse:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from network.models import Invitation, Role
+from tests import factories
 from tests.security.rules import LOGIN, Rule, logged_in, managers, members, public
 
 
@@ -29,6 +30,11 @@ def _invitation_url(cast) -> str:
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
     return f"/networks/{cast.network.slug}/invitations/{invitation.pk}/revoke/"
+
+
+def _membership_url(cast) -> str:
+    membership = factories.MembershipFactory(network=cast.network)
+    return f"/networks/{cast.network.slug}/members/{membership.pk}/end/"
 
 
 def _found_expect() -> dict:
@@ -62,6 +68,7 @@ RULES = {
     ),
     "network:people": Rule(url=_net("people/"), expect=members()),
     "network:person_add": Rule(url=_net("people/add/"), expect=managers()),
+    "network:membership_end": Rule(url=_membership_url, method="post", expect=managers(302)),
     "network:role_add": Rule(url=_net("roles/add/"), method="post", expect=managers(302)),
     "network:role_remove": Rule(url=_role_url, method="post", expect=managers(302)),
     "network:invitations": Rule(url=_net("invitations/"), expect=managers()),

@@ -16,6 +16,7 @@ WRITE_VIEWS = [
     "network:charter_edit",
     "network:dissolve",
     "network:person_add",
+    "network:membership_end",
     "network:role_add",
     "network:role_remove",
     "network:invitations",

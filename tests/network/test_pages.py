@@ -206,3 +206,40 @@ def test_map_page_draws_svg_without_inline_style(cast):
     assert cast.other_network.name_th in body  # shared organisation
     assert "style=" not in body
     assert "network_map.js" in body
+
+
+def test_an_organisation_leaves_and_its_people_lose_their_roles(cast):
+    membership = Membership.objects.get(network=cast.network, organisation=cast.partner_org)
+    response = cast.client("coordinator").post(
+        f"/networks/{cast.network.slug}/members/{membership.pk}/end/"
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.left_on is not None
+    assert not Role.objects.filter(network=cast.network, person__user=cast.partner).exists()
+    # The partner no longer sees the network.
+    assert cast.client("partner").get(f"/networks/{cast.network.slug}/").status_code == 404
+
+
+def test_the_lead_organisation_cannot_leave(cast):
+    lead = Membership.objects.get(network=cast.network, place="lead")
+    cast.client("coordinator").post(f"/networks/{cast.network.slug}/members/{lead.pk}/end/")
+    lead.refresh_from_db()
+    assert lead.left_on is None
+
+
+def test_changing_the_lead_moves_the_lead_place(cast):
+    old_lead = cast.network.lead_organisation
+    cast.client("coordinator").post(
+        f"/networks/{cast.network.slug}/edit/",
+        {
+            "name_th": cast.network.name_th,
+            "form": "cop",
+            "status": "active",
+            "lead_organisation": cast.partner_org.pk,
+        },
+    )
+    places = dict(
+        Membership.objects.filter(network=cast.network).values_list("organisation_id", "place")
+    )
+    assert places[cast.partner_org.pk] == "lead" and places[old_lead.pk] == "partner"
