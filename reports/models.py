@@ -143,7 +143,7 @@ class ProgressReport(models.Model):
     """One organisation's report for one period."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Open")
+        DRAFT = "draft", _("Being written")
         SUBMITTED = "submitted", _("Submitted")
         ACCEPTED = "accepted", _("Accepted")
         RETURNED = "returned", _("Returned for changes")

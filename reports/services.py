@@ -117,6 +117,15 @@ def schedule_propose_from_agreement(*, network: Network) -> ReportingSchedule | 
     return schedule
 
 
+def schedules_propose_missing() -> int:
+    """Propose a schedule for every active network that has none, from its agreement."""
+    proposed = 0
+    for network in Network.objects.active().filter(reporting_schedule__isnull=True):
+        if schedule_propose_from_agreement(network=network) is not None:
+            proposed += 1
+    return proposed
+
+
 # --- periods ------------------------------------------------------------------------
 def periods_open(*, today: dt.date | None = None) -> int:
     """Open every started period of every confirmed schedule; returns reports created.

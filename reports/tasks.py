@@ -45,7 +45,9 @@ def digest_send(digest_id: int) -> str:
 
 @shared_task
 def periods_open() -> int:
-    """Daily: open the period's progress report for every current member organisation."""
+    """Hourly: propose schedules from newly signed agreements, then open the period's
+    progress report for every current member organisation (both idempotent)."""
+    services.schedules_propose_missing()
     return services.periods_open()
 
 

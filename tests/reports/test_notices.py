@@ -78,3 +78,14 @@ def test_no_words_in_the_agreement_proposes_nothing(cast, monkeypatch):
     monkeypatch.setattr(sources, "agreement_reporting_text", lambda network: "")
     assert services.schedule_propose_from_agreement(network=cast.network) is None
     assert not ReportingSchedule.objects.exists()
+
+
+def test_the_hourly_task_proposes_for_networks_without_a_schedule(cast, monkeypatch):
+    from reports import tasks
+
+    monkeypatch.setattr(
+        sources, "agreement_reporting_text", lambda network: "Partners report monthly."
+    )
+    tasks.periods_open.delay()
+    proposed = ReportingSchedule.objects.get(network=cast.network)
+    assert proposed.frequency == "monthly" and not proposed.is_confirmed
