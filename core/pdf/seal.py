@@ -13,10 +13,12 @@ is reported as not intact.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import fcntl
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -59,6 +61,21 @@ class SealCheck:
     signed_at: dt.datetime | None
     summary: str
     trusted: bool = False
+
+
+def _outside_event_loop(fn, *args, **kwargs):
+    """Call one of pyHanko's synchronous functions (they use asyncio.run inside).
+
+    With an event loop already running in this thread (an async caller, or a
+    browser test's loop kept open by Playwright) asyncio.run refuses to start, so
+    the call then runs in a short-lived thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyhanko") as pool:
+        return pool.submit(fn, *args, **kwargs).result()
 
 
 def _pem(value: str) -> bytes:
@@ -178,7 +195,7 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "Thailand") -> bytes:
         subfilter=fields.SigSeedSubFilter.PADES,
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    out = signers.sign_pdf(writer, meta, signer=signer())
+    out = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer())
     return out.getvalue()
 
 
@@ -248,7 +265,7 @@ def check_seal(pdf: bytes) -> SealCheck:
         ours = [s for s in signatures if s.field_name == SEAL_FIELD] or signatures
         embedded = ours[0]
         context = ValidationContext(trust_roots=[seal_certificate()], allow_fetching=False)
-        status = validate_pdf_signature(embedded, context)
+        status = _outside_event_loop(validate_pdf_signature, embedded, context)
     except Exception as exc:
         return _not_intact(f"seal could not be validated ({type(exc).__name__})")
     # The signature value sits in a zero-padded hole that the signature cannot cover;

@@ -186,3 +186,15 @@ def test_storing_twice_keeps_the_first_seal(plain_pdf):
     stale = SealedDocument.objects.get(pk=document.pk)
     stale.sha256 = ""
     assert sealed_document_store(document=stale, pdf=b"x", summary={}).sha256 == sha
+
+
+def test_sealing_works_with_an_event_loop_running(plain_pdf):
+    """A running loop (an async caller, Playwright's) must not break pyHanko's
+    synchronous API, which calls asyncio.run inside."""
+    import asyncio
+
+    async def inside_a_loop():
+        sealed = seal_pdf(plain_pdf, reason="in a loop")
+        return check_seal(sealed)
+
+    assert asyncio.run(inside_a_loop()).intact
