@@ -42,8 +42,9 @@ def map_build(*, network: Network, user) -> dict:
     )
 
     n = max(len(memberships), 1)
-    # The ring grows with the number of organisations so labels keep ~48px apart.
-    radius = max(170.0, n * 48 / (2 * math.pi))
+    # The ring grows with the number of organisations: ~30px of arc each, enough
+    # for one radial label line.
+    radius = max(200.0, n * 30 / (2 * math.pi))
     people_by_org: dict[int, dict[int, dict]] = defaultdict(dict)
     for role in roles:
         person = people_by_org[role.person.organisation_id].setdefault(
@@ -68,6 +69,7 @@ def map_build(*, network: Network, user) -> dict:
         angle = 2 * math.pi * index / n - math.pi / 2
         angle_of[org.id] = angle
         x, y = radius * math.cos(angle), radius * math.sin(angle)
+        right = math.cos(angle) >= -0.01
         nodes.append(
             {
                 "id": f"o{org.id}",
@@ -79,16 +81,23 @@ def map_build(*, network: Network, user) -> dict:
                 "kind": org.kind_entry.label if org.kind_entry else "",
                 "x": round(x, 1),
                 "y": round(y, 1),
-                "anchor": "start" if math.cos(angle) >= -0.01 else "end",
+                # Labels run along the radius, so neighbours on a crowded ring never
+                # overlap; on the left half they are turned to stay readable.
+                "anchor": "start" if right else "end",
+                "rotate": round(math.degrees(angle) if right else math.degrees(angle) + 180, 1),
+                "dx": 16 if right else -16,
             }
         )
         edges.append({"source": f"n{network.id}", "target": f"o{org.id}", "type": "member"})
         people = list(people_by_org.get(org.id, {}).values())
         for p_index, entry in enumerate(people):
             person = entry["person"]
-            spread = 0.5 / max(len(people), 1)
-            p_angle = angle + (p_index - (len(people) - 1) / 2) * spread * 0.6
-            distance = radius + 70
+            # People sit just inside the ring, fanned around their organisation,
+            # leaving the outside for the organisation's label.
+            p_angle = angle + (p_index - (len(people) - 1) / 2) * min(
+                0.12, 2 * math.pi / n / (len(people) + 1)
+            )
+            distance = radius - 45 - 14 * (p_index % 2)
             labels = [str(r.get_kind_display()) for r in entry["roles"]]
             nodes.append(
                 {
@@ -123,7 +132,7 @@ def map_build(*, network: Network, user) -> dict:
         xs = [math.cos(angle_of[o]) for o in entry["orgs"]]
         ys = [math.sin(angle_of[o]) for o in entry["orgs"]]
         angle = math.atan2(sum(ys), sum(xs)) if any(xs) or any(ys) else 0.0
-        distance = radius + 170
+        distance = radius + 230
         nodes.append(
             {
                 "id": f"n{other.id}",
@@ -140,7 +149,7 @@ def map_build(*, network: Network, user) -> dict:
         for org_id in entry["orgs"]:
             edges.append({"source": f"o{org_id}", "target": f"n{other.id}", "type": "shared"})
 
-    extent = radius + (260 if others else 200)
+    extent = radius + (320 if others else 200)
     positions = {node["id"]: node for node in nodes}
     for edge in edges:
         a, b = positions[edge["source"]], positions[edge["target"]]

@@ -10,9 +10,15 @@
   var scale = 1;
 
   function apply() {
+    // Keep the point at the centre of the frame where it was, so zooming on a
+    // phone does not throw the reader to a corner.
+    var cx = (frame.scrollLeft + frame.clientWidth / 2) / (svg.clientWidth || 1);
+    var cy = (frame.scrollTop + frame.clientHeight / 2) / (svg.clientHeight || 1);
     var size = Math.round(natural * scale);
     svg.setAttribute("width", size);
     svg.setAttribute("height", size);
+    frame.scrollLeft = cx * size - frame.clientWidth / 2;
+    frame.scrollTop = cy * size - frame.clientHeight / 2;
   }
   function fit() {
     scale = Math.min(1, (frame.clientWidth - 4) / natural);
