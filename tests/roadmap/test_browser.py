@@ -1,22 +1,79 @@
 """The partner's phone journey in a real browser: inline progress with htmx, and a
-version conflict swapped in with the typed text intact."""
+version conflict swapped in with the typed text intact.
+
+tests/e2e keeps one Playwright session open for the whole run, and Playwright's
+sync API refuses a second one in the same thread. So the browser side of each
+journey runs in its own thread, as a generator: at each ``yield`` it hands control
+back to the test, which checks or changes the database, then resumes it.
+"""
 
 from __future__ import annotations
+
+import queue
+import threading
+from pathlib import Path
 
 import pytest
 
 from roadmap import services
-from tests.e2e import conftest as e2e
-from tests.e2e.conftest import axe_check, screenshot
+from tests.e2e.conftest import CHROMIUM, axe_check, screenshot
 from tests.factories import PASSWORD
 
 from .factories import ActivityFactory
 
-# The browser fixtures live in tests/e2e/conftest.py; make them visible here.
-browser = e2e.browser
-page_factory = e2e.page_factory
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+class Journey:
+    """Drive ``journey(page)`` (a generator) in a browser thread, step by step."""
+
+    def __init__(self, base_url: str, journey, *, width: int = 360, height: int = 740):
+        self._to_browser: queue.Queue = queue.Queue()
+        self._to_test: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(
+            target=self._run, args=(base_url, journey, width, height), daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, base_url, journey, width, height) -> None:
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+                context = browser.new_context(
+                    viewport={"width": width, "height": height}, locale="th-TH", base_url=base_url
+                )
+                context.set_default_timeout(15_000)
+                for value in journey(context.new_page()):
+                    self._to_test.put(("step", value))
+                    self._to_browser.get()
+                browser.close()
+            self._to_test.put(("done", None))
+        except BaseException as exc:  # hand any failure to the test thread
+            self._to_test.put(("error", exc))
+
+    def next(self):
+        """Wait for the next checkpoint; None when the journey has finished."""
+        kind, value = self._to_test.get(timeout=120)
+        if kind == "error":
+            raise value
+        return value if kind == "step" else None
+
+    def resume(self) -> None:
+        self._to_browser.put(True)
+
+    def finish(self) -> None:
+        self.resume()
+        assert self.next() is None
+        self._thread.join(timeout=30)
+
+
+@pytest.fixture
+def journey(live_server):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make e2e-deps installs it)")
+    return lambda fn: Journey(live_server.url, fn)
 
 
 def _login(page, user) -> None:
@@ -27,26 +84,39 @@ def _login(page, user) -> None:
     page.wait_for_url("**/")
 
 
-def test_partner_updates_progress_inline_on_a_phone(page_factory, cast):
+def test_partner_updates_progress_inline_on_a_phone(journey, cast):
     activity = ActivityFactory(network=cast.network, owners=[cast.partner_org], title="ค่ายรักการอ่าน")
-    page = page_factory(width=360, height=740)
-    _login(page, cast.partner)
     url = f"/networks/{cast.network.slug}/roadmap/activities/{activity.pk}/"
-    page.goto(url)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    assert not axe_check(page, "roadmap-activity-phone")
-    # The blocked-reason box stays out of the way until "blocked" is chosen.
-    assert not page.locator("textarea[name=blocked_reason]").is_visible()
-    page.fill("input[name=percent]", "40")
-    page.fill("textarea[name=narrative]", "อบรมครูรุ่นแรกแล้ว")
-    page.get_by_role("button", name="บันทึกรายงาน").click()
-    page.get_by_text("บันทึกรายงานความก้าวหน้าของคุณแล้ว").wait_for()
-    assert page.url.endswith(url)  # swapped in place, no page load
-    screenshot(page, "roadmap-progress-saved-phone")
+
+    def steps(page):
+        _login(page, cast.partner)
+        page.goto(url)
+        yield {
+            "width": page.evaluate("document.documentElement.scrollWidth"),
+            "axe": axe_check(page, "roadmap-activity-phone"),
+            # the blocked-reason box stays out of the way until "blocked" is chosen
+            "reason_visible": page.locator("textarea[name=blocked_reason]").is_visible(),
+        }
+        page.fill("input[name=percent]", "40")
+        page.fill("textarea[name=narrative]", "อบรมครูรุ่นแรกแล้ว")
+        page.get_by_role("button", name="บันทึกรายงาน").click()
+        page.get_by_text("บันทึกรายงานความก้าวหน้าของคุณแล้ว").wait_for()
+        screenshot(page, "roadmap-progress-saved-phone")
+        yield page.url
+        # The test saved another update meanwhile; this page still holds the old version.
+        page.fill("textarea[name=narrative]", "ข้อความที่ภาคีพิมพ์ไว้")
+        page.get_by_role("button", name="บันทึกรายงาน").click()
+        page.get_by_text("ผู้ประสานงานบันทึกก่อน").first.wait_for()
+        screenshot(page, "roadmap-progress-conflict-phone")
+        yield page.input_value("textarea[name=narrative]")
+
+    run = journey(steps)
+    first = run.next()
+    assert first["width"] <= 360 and not first["axe"] and not first["reason_visible"]
+    run.resume()
+    assert run.next().endswith(url)  # swapped in place, no page load
     activity.refresh_from_db()
     assert activity.percent == 40
-
-    # Someone else saves meanwhile; this page still holds the older version.
     services.progress_record(
         activity=activity,
         author=cast.coordinator,
@@ -56,20 +126,35 @@ def test_partner_updates_progress_inline_on_a_phone(page_factory, cast):
         status="in_progress",
         narrative="ผู้ประสานงานบันทึกก่อน",
     )
-    page.fill("textarea[name=narrative]", "ข้อความที่ภาคีพิมพ์ไว้")
-    page.get_by_role("button", name="บันทึกรายงาน").click()
-    page.get_by_text("ผู้ประสานงานบันทึกก่อน").first.wait_for()
-    assert page.input_value("textarea[name=narrative]") == "ข้อความที่ภาคีพิมพ์ไว้"
-    screenshot(page, "roadmap-progress-conflict-phone")
+    run.resume()
+    assert run.next() == "ข้อความที่ภาคีพิมพ์ไว้"  # the typed text survived the conflict
+    run.finish()
     activity.refresh_from_db()
     assert activity.percent == 60
 
 
-def test_roadmap_overview_is_accessible_on_a_phone(page_factory, cast):
+def test_roadmap_pages_are_accessible_on_a_phone(journey, cast):
     ActivityFactory(network=cast.network, owners=[cast.partner_org])
-    page = page_factory(width=360, height=740)
-    _login(page, cast.coordinator)
-    page.goto(f"/networks/{cast.network.slug}/roadmap/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    assert not axe_check(page, "roadmap-overview-phone")
-    screenshot(page, "roadmap-overview-phone")
+
+    def steps(page):
+        _login(page, cast.coordinator)
+        results = {}
+        for name, path in [
+            ("overview", "/"),
+            ("obstacles", "obstacles/"),
+            ("health", "health/"),
+            ("wins", "wins/"),
+        ]:
+            page.goto(f"/networks/{cast.network.slug}/roadmap/{path.lstrip('/')}")
+            results[name] = (
+                page.evaluate("document.documentElement.scrollWidth"),
+                axe_check(page, f"roadmap-{name}-phone"),
+            )
+            screenshot(page, f"roadmap-{name}-phone")
+        yield results
+
+    run = journey(steps)
+    for name, (width, serious) in run.next().items():
+        assert width <= 360, name
+        assert not serious, (name, serious)
+    run.finish()
