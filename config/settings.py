@@ -239,6 +239,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
 }
 # A reminder claimed but not sent for this long belongs to a dead worker: reclaim it.
 REPORTS_CLAIM_STALE_SECONDS = env.int("REPORTS_CLAIM_STALE_SECONDS", default=600)
+# A queued "send reminder N" the broker lost (Redis restarted empty) is queued again after this.
+REPORTS_OFFER_STALE_SECONDS = env.int("REPORTS_OFFER_STALE_SECONDS", default=1800)
 
 # --- security ------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

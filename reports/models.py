@@ -278,6 +278,9 @@ class Reminder(models.Model):
     due_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     skip_reason = models.CharField(max_length=32, blank=True)
+    # When a sweep last put "send row N" on the broker: a backlog is not re-queued
+    # every 15 minutes, only once the offer is as old as a stale claim.
+    offered_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_token = models.CharField(max_length=32, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -73,6 +73,11 @@ def _stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=getattr(settings, "REPORTS_CLAIM_STALE_SECONDS", 600))
 
 
+def _offer_again_after() -> dt.timedelta:
+    """An offer the broker lost (e.g. Redis restarted empty) is repeated after this."""
+    return dt.timedelta(seconds=getattr(settings, "REPORTS_OFFER_STALE_SECONDS", 1800))
+
+
 # --- schedules ----------------------------------------------------------------------
 def schedule_for(*, network: Network) -> ReportingSchedule:
     """The network's schedule, or an unsaved default one to start the form from."""
@@ -374,16 +379,27 @@ def _kinds_due(s: ReportingSchedule, due: dt.date, now: dt.datetime, today: dt.d
 
 
 def reminders_due_ids(*, now: dt.datetime | None = None, limit: int | None = None) -> list[int]:
-    """Rows due and not held by a live claim: never claimed, or claimed long ago."""
+    """Offer the rows that are due and not held: never claimed (or claimed by a worker
+    that died), and not already offered recently. Marks them offered."""
     now = now or timezone.now()
     stale = now - _stale_after()
     rows = (
         Reminder.objects.filter(status=Reminder.Status.PENDING, due_at__lte=now)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .filter(Q(offered_at__isnull=True) | Q(offered_at__lt=now - _offer_again_after()))
         .order_by("due_at", "id")
         .values_list("id", flat=True)
     )
-    return list(rows[:limit] if limit else rows)
+    ids = list(rows[:limit] if limit else rows)
+    for start in range(0, len(ids), 5000):
+        Reminder.objects.filter(id__in=ids[start : start + 5000]).update(offered_at=now)
+    return ids
+
+
+def reminders_unoffer(*, ids: list[int]) -> None:
+    """The broker refused these: let the very next sweep offer them again."""
+    for start in range(0, len(ids), 5000):
+        Reminder.objects.filter(id__in=ids[start : start + 5000]).update(offered_at=None)
 
 
 def reminder_sweep(*, now: dt.datetime | None = None) -> list[int]:

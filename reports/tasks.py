@@ -30,7 +30,10 @@ def reminder_sweep() -> int:
     ids = services.reminder_sweep()
     _fan_out(digest_send, services.digests_plan())
     _fan_out(committee_report_build, services.committee_reports_stuck())
-    return _fan_out(reminder_send, ids)
+    sent = _fan_out(reminder_send, ids)
+    if sent < len(ids):
+        services.reminders_unoffer(ids=ids[sent:])
+    return sent
 
 
 @shared_task

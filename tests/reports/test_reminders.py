@@ -196,3 +196,29 @@ def test_sweep_task_fans_out_one_task_per_due_row(cast, reporting):
     assert tasks.reminder_sweep.delay().get() >= 1
     assert Reminder.objects.filter(status="pending").count() == 0
     assert len(_to(cast.partner)) >= 1
+
+
+def test_a_backlog_is_offered_once_until_the_offer_goes_stale(cast, reporting):
+    now = bkk(2026, 9, 30, 9)
+    first = services.reminder_sweep(now=now)
+    assert first
+    # workers are behind: the next sweep does not queue the same rows again
+    assert services.reminder_sweep(now=now + dt.timedelta(minutes=15)) == []
+    # an offer the broker lost is repeated once it is old
+    assert set(services.reminder_sweep(now=now + dt.timedelta(minutes=31))) == set(first)
+
+
+def test_rows_the_broker_refused_are_offered_by_the_very_next_sweep(cast, reporting, monkeypatch):
+    from reports import tasks
+
+    services.reminders_plan(now=bkk(2026, 9, 30, 9))
+
+    def refuse(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.reminder_send, "apply_async", refuse)
+    assert tasks.reminder_sweep.delay().get() == 0
+    assert Reminder.objects.filter(offered_at__isnull=False).count() == 0
+    monkeypatch.undo()
+    assert tasks.reminder_sweep.delay().get() >= 1
+    assert len(_to(cast.partner)) >= 1

@@ -10,3 +10,4 @@ from config.settings import *  # noqa: F403
 EMAIL_BACKEND = "tests.reports.slow_mail.SlowFileBackend"
 EMAIL_FILE_PATH = os.environ["KK_TEST_MAIL_DIR"]
 REPORTS_CLAIM_STALE_SECONDS = int(os.environ.get("REPORTS_CLAIM_STALE_SECONDS", "2"))
+REPORTS_OFFER_STALE_SECONDS = int(os.environ.get("REPORTS_OFFER_STALE_SECONDS", "2"))
