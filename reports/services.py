@@ -301,21 +301,30 @@ def _reporter_ids(network_id: int, organisation_id: int) -> list[int]:
 
 # --- the reminder sweep -----------------------------------------------------------------
 def reminders_plan(*, now: dt.datetime | None = None) -> int:
-    """Create the reminder rows that have fallen due (idempotent); returns rows offered."""
+    """Create the reminder rows that have fallen due (idempotent); returns rows inserted
+    (or attempted: a concurrent sweep may have won some of them)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    reports = (
+    candidates = (
         ProgressReport.objects.open()
         .filter(
             period__network__reporting_schedule__status=ReportingSchedule.Status.CONFIRMED,
             period__due_on__gte=today - dt.timedelta(days=PLAN_HORIZON_DAYS),
         )
         .exclude(period__network__status=Network.Status.DISSOLVED)
-        .values_list("id", "organisation_id", "period__due_on", "period__network_id")
     )
-    rows: list[tuple[int, int, dt.date, int]] = list(reports)
+    rows: list[tuple[int, int, dt.date, int]] = list(
+        candidates.values_list("id", "organisation_id", "period__due_on", "period__network_id")
+    )
     if not rows:
         return 0
+    # Reading what exists is far cheaper than re-inserting it every 15 minutes; the
+    # unique constraint still settles any race with a concurrent sweep.
+    existing = set(
+        Reminder.objects.filter(report_id__in=candidates.values("id")).values_list(
+            "report_id", "kind", "recipient_id"
+        )
+    )
     network_ids = {r[3] for r in rows}
     schedules = {
         s.network_id: s for s in ReportingSchedule.objects.filter(network_id__in=network_ids)
@@ -339,6 +348,8 @@ def reminders_plan(*, now: dt.datetime | None = None) -> int:
                 coordinators[network_id] if to_coordinators else reporters[(network_id, org_id)]
             )
             for uid in people:
+                if (report_id, kind, uid) in existing:
+                    continue
                 batch.append(
                     Reminder(report_id=report_id, kind=kind, recipient_id=uid, due_at=when)
                 )
