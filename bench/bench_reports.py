@@ -122,7 +122,7 @@ def _sweep_rows(n: int) -> list[dict]:
                     "what": f"sweep, {n:,} due reports (plans {created:,} rows)",
                     "figure": round(first, 3),
                     "unit": "s",
-                    "note": f"{len(ids):,} ids offered; PostgreSQL",
+                    "note": f"{len(ids):,} ids offered to the broker; PostgreSQL",
                 }
             )
             rows.append(
@@ -130,7 +130,7 @@ def _sweep_rows(n: int) -> list[dict]:
                     "what": f"second sweep, {n:,} due reports (nothing new)",
                     "figure": round(second, 3),
                     "unit": "s",
-                    "note": f"{len(again):,} ids still due (none sent yet)",
+                    "note": f"{len(again):,} ids offered again (the first offer is not stale)",
                 }
             )
             sample = ids[:SEND_SAMPLE]
