@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -27,15 +30,23 @@ _axe_results: list[tuple[str, int, list[str]]] = []
 _shots: list[str] = []
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make e2e-deps installs it)")
+# One Playwright and one Chromium per test session. Other apps' browser tests import
+# the ``browser`` fixture into their own modules, which makes pytest register it once
+# more; a second ``sync_playwright()`` in the same thread refuses to start (it sees
+# the first one's event loop), so every registration shares this one, refcounted.
+_shared: dict = {"users": 0, "playwright": None, "browser": None}
+
+
+def _browser_open():
     from playwright.sync_api import sync_playwright
 
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
+    if _shared["browser"] is None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        manager = sync_playwright()
+        playwright = manager.start()
+        _shared["manager"] = manager
+        _shared["playwright"] = playwright
+        _shared["browser"] = playwright.chromium.launch(
             executable_path=CHROMIUM,
             args=[
                 "--no-sandbox",
@@ -47,8 +58,24 @@ def browser():
                 "--disable-sync",
             ],
         )
-        yield browser
-        browser.close()
+    _shared["users"] += 1
+    return _shared["browser"]
+
+
+def _browser_release() -> None:
+    _shared["users"] -= 1
+    if _shared["users"] == 0 and _shared["browser"] is not None:
+        _shared["browser"].close()
+        _shared["playwright"].stop()
+        _shared["browser"] = _shared["playwright"] = None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make e2e-deps installs it)")
+    yield _browser_open()
+    _browser_release()
 
 
 @pytest.fixture
@@ -83,15 +110,58 @@ def axe_check(page, name: str) -> list[dict]:
     # evaluate() goes through the DevTools protocol, so our strict CSP (rightly)
     # does not have to allow an inline script for the test.
     page.evaluate(AXE.read_text() + "\n;true")
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     (ARTIFACTS / f"{name}.axe.json").write_text(
         json.dumps(result["violations"], ensure_ascii=False, indent=1)
     )
     _axe_results.append((name, len(result["violations"]), [v["id"] for v in bad]))
     return bad
+
+
+def login(page, email: str, password: str) -> None:
+    """Log in through the real form, as a person would."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def logout(page) -> None:
+    page.context.clear_cookies()
+
+
+def mailed_path(messages, *, to: str, contains: str) -> str:
+    """The path of the first link in the newest email to ``to`` whose link contains ``contains``.
+
+    Emails carry SITE_URL (the production host); the browser follows the same path
+    on the live test server instead.
+    """
+    for message in reversed(messages):
+        if to not in message.to:
+            continue
+        for url in re.findall(r"https?://[^\s\"'<>]+", message.body):
+            if contains in url:
+                return urlsplit(url).path
+    raise AssertionError(f"no email to {to} with a link containing {contains!r}")
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+
+
+def pdf_text(data: bytes) -> str:
+    """The text pdftotext reads from a PDF, whitespace collapsed (Thai lines may wrap)."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed (make e2e-deps installs poppler-utils)")
+    assert data[:5] == b"%PDF-", "not a PDF"
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    return " ".join(out.split())
 
 
 def pytest_terminal_summary(terminalreporter):
