@@ -34,8 +34,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import inspect
-import unicodedata
+import re
+import weakref
 from contextvars import ContextVar
+from functools import lru_cache
 from io import BytesIO
 from xml.etree import ElementTree
 
@@ -100,9 +102,15 @@ def disabled():
         _suppressed.reset(token)
 
 
+@lru_cache(maxsize=4096)
 def actual_text_properties(text: str) -> bytes:
-    """The property list of an ActualText span: a UTF-16BE hex string with a BOM."""
-    return b"<</ActualText <FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">>>"
+    """The property list of an ActualText span: a UTF-16BE literal string with a BOM
+    (half the size of a hex string; "(", ")", "\\", CR and LF bytes are escaped)."""
+    raw = ("\ufeff" + text).encode("utf-16-be")
+    raw = raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    # Readers turn a raw CR in a literal string into LF (ญ U+0E0D would read as ช).
+    raw = raw.replace(b"\r", b"\\r").replace(b"\n", b"\\n")
+    return b"<</ActualText (" + raw + b")>>"
 
 
 def _close(stream, string):  # ActualText
@@ -113,45 +121,101 @@ def _close(stream, string):  # ActualText
     return "<"
 
 
-def _joining_offsets(item: bytes) -> set[int]:
-    """Byte offsets (in a Pango item's UTF-8 text) of characters that belong to the
-    previous letter's cell: combining marks (Thai tone marks, upper and lower
-    vowels) and SARA AM."""
-    offsets = set()
-    position = 0
-    for char in item.decode("utf-8", "replace"):
-        if char == "\u0e33" or unicodedata.category(char) == "Mn":
-            offsets.add(position)
-        position += len(char.encode())
-    return offsets
+# UTF-8 of the characters that belong to the previous letter's cell: the Thai
+# combining marks (MAI HAN-AKAT, upper and lower vowels, tone marks, THANTHAKHAT…)
+# and SARA AM, which Thai shaping draws as NIKHAHIT over the letter + SARA AA.
+_JOINING = re.compile(rb"\xe0\xb8[\xb1\xb3-\xba]|\xe0\xb9[\x87-\x8e]")
+_THAI = re.compile(rb"\xe0[\xb8\xb9]")
+_GLYPH_INFO_SIZE = ffi.sizeof("PangoGlyphInfo")
+# Per font object of the document being drawn (weak: fonts go with their document).
+_suspects: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+assert ffi.offsetof("PangoGlyphInfo", "glyph") == 0 and _GLYPH_INFO_SIZE % 4 == 0
 
 
-def _cell_actual_text(font, glyphs_info, start, end, cell_text) -> str | None:
-    """The text to write as ActualText for the glyphs [start, end) of one cell, or
-    None when the glyphs already read back as the cell's text.
+def _run_spans(font, glyph_item, utf8_line: bytes) -> dict[int, tuple[int, str]] | None:
+    """The ActualText Spans one Pango run needs: {first glyph: (last glyph, text)}.
 
-    A letter with its marks (placed by GPOS) is several glyphs. Even when each is
-    named right, extractors that order characters by position put a zero-width mark
-    after the next vowel (ยา่ for ย่า), so such cells always get a Span. A single
-    glyph reads back as its ToUnicode entry: right unless the glyph was first drawn
-    for other text (SARA AA after NIKHAHIT reads "ำ"; a tone mark reads as the
-    whole cluster it was first drawn in).
+    A cell is a letter with its marks. A cell of several glyphs always gets a Span:
+    even when each glyph is named right, extractors that order characters by
+    position put a zero-width mark after the next vowel (ยา่ for ย่า). A cell of one
+    glyph reads back as that glyph's ToUnicode entry, fixed the first time the
+    glyph is drawn (WeasyPrint's rule, replayed here in drawing order): it gets a
+    Span only when that entry is other text (SARA AA after NIKHAHIT reads "ำ").
+    Only left-to-right runs with Thai text are looked at: other text (English) is
+    written exactly as WeasyPrint writes it. Spans in the same word are merged.
     """
-    count = 0
-    glyph_id = None
-    for i in range(start, end):
-        glyph_id_i = glyphs_info[i].glyph
-        if glyph_id_i == pango.PANGO_GLYPH_EMPTY:
+    item = glyph_item.item
+    if item.analysis.level % 2:
+        return None
+    text = utf8_line[item.offset : item.offset + item.length]
+    if not _THAI.search(text):
+        return None
+    glyph_string = glyph_item.glyphs
+    count = glyph_string.num_glyphs
+    clusters = ffi.unpack(glyph_string.log_clusters, count)
+    # The glyph ids, read straight from Pango's array (glyph is the first 32-bit
+    # field of each PangoGlyphInfo): much cheaper than a cdata object per glyph.
+    raw = ffi.buffer(glyph_string.glyphs, count * _GLYPH_INFO_SIZE)
+    glyphs = memoryview(raw).cast("I")[:: _GLYPH_INFO_SIZE // 4].tolist()
+    joining = {m.start() for m in _JOINING.finditer(text)}
+    length = item.length
+    known = font.to_unicode
+    empty, unknown_flag = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
+    # Glyphs of this font whose ToUnicode entry may be other text than the single
+    # character of a cell they are alone in (see below).
+    suspect = _suspects.setdefault(font, set())
+
+    def natural(i):  # the text WeasyPrint maps glyph i to if it is first drawn there
+        return text[clusters[i] : clusters[i + 1] if i + 1 < count else length]
+
+    # Glyphs that belong to the cell of the glyph before them: the same Pango
+    # cluster, or a mark (tone mark, vowel above or below, SARA AM).
+    attached = [
+        i for i in range(1, count) if clusters[i] == clusters[i - 1] or clusters[i] in joining
+    ]
+    cells = []  # (first glyph, last glyph) of the cells of several glyphs
+    for i in attached:
+        if cells and cells[-1][1] == i - 1:
+            cells[-1] = (cells[-1][0], i)
+        else:
+            cells.append((i - 1, i))
+    in_cells = set()
+    for first, last in cells:
+        in_cells.update(range(first, last + 1))
+    # A glyph drawn inside a Pango cluster of several glyphs, or for several
+    # characters, gets a ToUnicode entry that is not its own character (SARA AA
+    # drawn for SARA AM reads "ำ"): it becomes a suspect for the single-glyph cells.
+    for i in range(1, count):
+        if clusters[i] == clusters[i - 1]:
+            suspect.add(glyphs[i - 1])
+            suspect.add(glyphs[i])
+    for i in range(count):
+        if (clusters[i + 1] if i + 1 < count else length) - clusters[i] > 3:
+            suspect.add(glyphs[i])
+    wanted = cells
+    for index in [i for i, glyph in enumerate(glyphs) if glyph in suspect]:
+        glyph = glyphs[index]
+        if index in in_cells or glyph == empty or glyph & unknown_flag:
             continue
-        if glyph_id_i & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-            return None  # .notdef boxes: WeasyPrint maps them itself
-        count += 1
-        glyph_id = glyph_id_i
-    if count > 1:
-        return cell_text
-    if count == 1 and font.to_unicode.get(glyph_id, cell_text) != cell_text:
-        return cell_text
-    return None
+        entry = known.get(glyph)
+        if entry is None:  # first drawn in this run, where WeasyPrint maps it
+            entry = natural(glyphs.index(glyph)).decode()
+        if entry != natural(index).decode():
+            wanted.append((index, index))
+    spans = {}
+    span_start = span_byte_start = span_byte_end = -1
+    for first, last in sorted(wanted):
+        byte_start = clusters[first]
+        byte_end = clusters[last + 1] if last + 1 < count else length
+        # Join a Span to the previous one when only letters lie between them (the
+        # same word): fewer, longer Spans keep the content stream, and so the
+        # render time, small; the Span's text is still the exact text.
+        gap = text[span_byte_end:byte_start] if span_start >= 0 else b" "
+        if b" " in gap or b"\xe2\x80\x8b" in gap:  # a space or ZERO WIDTH SPACE
+            span_start, span_byte_start = first, byte_start
+        span_byte_end = byte_end
+        spans[span_start] = (last, text[span_byte_start:span_byte_end].decode())
+    return spans
 
 
 def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
@@ -222,19 +286,6 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         num_glyphs = glyph_string.num_glyphs
         clusters = glyph_string.log_clusters
         utf8_text = None
-        rtl = glyph_item.item.analysis.level % 2  # ActualText
-        item_offset = glyph_item.item.offset  # ActualText
-        item_length = glyph_item.item.length  # ActualText
-        cluster_end = -1  # ActualText: index after the current cell's last glyph
-        in_span = False  # ActualText
-        # ActualText: only left-to-right items with Thai text are looked at; all
-        # other text (English) is written exactly as WeasyPrint writes it.
-        item_bytes = utf8_line[item_offset : item_offset + item_length]  # ActualText
-        joins = (  # ActualText
-            _joining_offsets(item_bytes)
-            if not rtl and (b"\xe0\xb8" in item_bytes or b"\xe0\xb9" in item_bytes)
-            else None
-        )
 
         pango_font = glyph_item.item.analysis.font
         if pango_font != previous_pango_font:
@@ -252,35 +303,25 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
                 stream.show_text(string)
             string = ""
             stream.set_font_size(font.hash, 1 if font.bitmap else font_size)
+        # ActualText: the Spans this run needs, {first glyph: (last glyph, text)}.
+        spans = _run_spans(font, glyph_item, utf8_line)  # ActualText
+        span_end = -1  # ActualText: the last glyph of the open Span
         string += "<"
         for i, glyph_info in enumerate(glyphs_info[0:num_glyphs]):
             glyph_id = glyph_info.glyph
             width = glyph_info.geometry.width
 
-            # ActualText: at the first glyph of a Thai cell (a letter and its
-            # marks), decide whether its glyphs read back as its text; if not, open
-            # a Span around them.
-            if joins is not None and i >= cluster_end:
-                cluster_end = i + 1
-                while cluster_end < num_glyphs and (
-                    clusters[cluster_end] == clusters[i] or clusters[cluster_end] in joins
-                ):
-                    cluster_end += 1
-                t_end = clusters[cluster_end] if cluster_end < num_glyphs else item_length
-                cell_text = utf8_line[item_offset + clusters[i] : item_offset + t_end].decode()
-                actual = _cell_actual_text(font, glyphs_info, i, cluster_end, cell_text)
-                if actual is not None:
-                    string = _close(stream, string)
-                    stream.begin_marked_content("Span", actual_text_properties(actual))
-                    in_span = True
+            if spans and i in spans:  # ActualText: open a Span around the cell
+                span_end, actual = spans[i]
+                string = _close(stream, string)
+                stream.begin_marked_content("Span", actual_text_properties(actual))
 
             # Display zero-width empty glyph.
             if glyph_id == pango.PANGO_GLYPH_EMPTY:
                 string += f">{-width / font_size}<"
-                if in_span and i == cluster_end - 1:  # ActualText: close the Span
+                if i == span_end:  # ActualText: close the Span
                     string = _close(stream, string)
                     stream.end_marked_content()
-                    in_span = False
                 continue
 
             # Display .notdef and log warning for missing glyphs.
@@ -394,10 +435,9 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
 
             x_advance += (logical_width + offset - kerning) / 1000
 
-            if in_span and i == cluster_end - 1:  # ActualText: close the Span
+            if i == span_end:  # ActualText: close the Span
                 string = _close(stream, string)
                 stream.end_marked_content()
-                in_span = False
 
         # Close the last glyphs list, remove if empty.
         if string[-1] == "<":

@@ -86,8 +86,34 @@ def test_actual_text_spans_are_balanced_and_only_where_needed(thai_pdfs):
     spans = content.count(b"/ActualText")
     assert spans > 0
     assert content.count(b"BDC") == content.count(b"EMC")
-    # น้ำ: the SARA AM cell carries its real text in UTF-16BE.
-    assert thai_text.actual_text_properties("น้ำ")[15:-3].decode() in content.decode("latin-1")
+    texts = _actual_texts(content)
+    assert len(texts) == spans
+    # Each Span holds exact text: together they are pieces of the corpus.
+    corpus = "".join(SENTENCES) + PARAGRAPH
+    assert all(text in corpus for text in texts)
+    assert any("น้ำ" in text for text in texts)
+
+
+def _actual_texts(content: bytes) -> list[str]:
+    """The ActualText strings of a content stream (literal UTF-16BE strings)."""
+    texts = []
+    for match in re.finditer(rb"/ActualText \(((?:\\.|[^\\)])*)\)", content, re.DOTALL):
+        raw = re.sub(
+            rb"\\(.)",
+            lambda m: {b"r": b"\r", b"n": b"\n"}.get(m[1], m[1]),
+            match[1],
+            flags=re.DOTALL,
+        )
+        texts.append(raw.decode("utf-16"))
+    return texts
+
+
+def test_actual_text_escapes_bytes_that_readers_would_change():
+    # ญ is U+0E0D (a CR byte), ศ U+0E28 "(", ษ U+0E29 ")", ๜ U+0E5C "\\".
+    for text in ("ญ", "ศษ", "๜", "หญิง (ศึกษา)"):
+        properties = thai_text.actual_text_properties(text)
+        assert b"\r" not in properties and b"\n" not in properties
+        assert _actual_texts(properties) == [text]
 
 
 def test_english_pdfs_are_unaffected():
