@@ -1,0 +1,449 @@
+"""The national benchmark's measuring process: ``python -m bench.national <mode> --out FILE``.
+
+It runs in its own process because it runs against its own database (DATABASE_URL
+set by bench/bench_national.py): ``demo`` loads the demo data and counts each key
+page's queries; ``national`` generates (or reuses) the national data, counts the
+same pages' queries, drives them through a real gunicorn next to the bare view,
+renders the agreement and committee PDFs with WeasyPrint and with Chromium, and
+runs the reports app's own reminder sweep over the 100,000 reports due on one day.
+Results go to FILE as JSON; bench/bench_national.py prints the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[2]
+SEARCH = "ป่าประดู่"  # a village name: a few hundred schools nationally, one in the demo
+BANGKOK = ZoneInfo("Asia/Bangkok")
+LOAD_SECONDS = float(os.environ.get("NATIONAL_LOAD_SECONDS", "20"))
+
+
+def _setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- which pages, as whom ----------------------------------------------------------------
+def _targets(*, slug: str, coordinator, partner, admin) -> list[dict]:
+    return [
+        {"page": "dashboard", "path": f"/networks/{slug}/dashboard/", "user": coordinator},
+        {"page": "network page", "path": f"/networks/{slug}/", "user": coordinator},
+        {"page": "roadmap overview", "path": f"/networks/{slug}/roadmap/", "user": coordinator},
+        {"page": "my tasks", "path": "/my/tasks/", "user": partner},
+        {
+            "page": f"directory search “{SEARCH}” (site admin)",
+            "path": f"/organisations/?q={quote(SEARCH)}",
+            "user": admin,
+        },
+        {
+            "page": "directory search “โรงเรียน” (coordinator)",
+            "path": f"/organisations/?q={quote('โรงเรียน')}",
+            "user": coordinator,
+        },
+    ]
+
+
+def demo_targets() -> list[dict]:
+    from django.contrib.auth import get_user_model
+
+    users = {
+        u.email: u for u in get_user_model().objects.filter(email__endswith="khruakhai.example")
+    }
+    return _targets(
+        slug="sansai-reading",
+        coordinator=users["coordinator@khruakhai.example"],
+        partner=users["partner@khruakhai.example"],
+        admin=users["admin@khruakhai.example"],
+    )
+
+
+def national_targets() -> tuple[list[dict], dict]:
+    """Network 2,500 of 5,000: an ordinary active network in the middle of the table."""
+    from django.contrib.auth import get_user_model
+
+    from . import generate as g
+
+    n = 2500
+    lead = (n - 1) * g.ORG_STEP + 1
+    fifth = ((n - 1) * g.ORG_STEP + 5 * g.MEMBER_STRIDE) % g.ORGANISATIONS + 1
+    User = get_user_model()
+    coordinator = User.objects.get(id=(lead - 1) * g.PEOPLE_PER_ORG + 1)
+    partner = User.objects.get(id=(fifth - 1) * g.PEOPLE_PER_ORG + 1)
+    admin = User.objects.get(email=g.ADMIN_EMAIL)
+    slug = f"net-{n:05d}"
+    return _targets(slug=slug, coordinator=coordinator, partner=partner, admin=admin), {
+        "network": slug,
+        "coordinator": coordinator.email,
+        "partner": partner.email,
+    }
+
+
+# --- query counts ------------------------------------------------------------------------
+def count_queries(targets: list[dict]) -> dict[str, dict]:
+    """Queries per request through the test Client (second request: caches warm)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    out = {}
+    for target in targets:
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="th")
+        client.force_login(target["user"])
+        client.get(target["path"])
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(target["path"])
+            elapsed = time.perf_counter() - started
+        queries = ctx.captured_queries
+        slowest = max(queries, key=lambda q: float(q["time"]), default={"time": 0, "sql": ""})
+        out[target["page"]] = {
+            "status": response.status_code,
+            "queries": len(queries),
+            "db_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
+            "single_ms": round(elapsed * 1000, 1),
+            "slowest_ms": round(float(slowest["time"]) * 1000, 1),
+            "slowest_sql": slowest["sql"][:600],
+            "bytes": len(response.content),
+        }
+        log(f"   {target['page']}: {response.status_code}, {len(queries)} queries")
+    return out
+
+
+# --- load under gunicorn -----------------------------------------------------------------
+def _requests_for(seconds_each: float) -> int:
+    """Enough requests for about LOAD_SECONDS on two cores, within 64..800, a multiple of 8."""
+    estimate = int(LOAD_SECONDS * 2 / max(seconds_each, 0.001))
+    return max(64, min(800, estimate)) // 8 * 8
+
+
+def load(targets: list[dict]) -> dict:
+    import http.client
+
+    from bench.load import PORT, Gunicorn, hammer, session_cookie_for
+
+    def probe(path: str, cookie: str) -> float:
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
+        headers = {"Cookie": cookie, "Accept-Language": "th"}
+        times = []
+        for _ in range(4):
+            started = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            times.append(time.perf_counter() - started)
+            if response.status != 200:
+                raise RuntimeError(f"{path}: status {response.status}")
+        return min(times)
+
+    server = Gunicorn()
+    results: dict = {}
+    try:
+
+        def one(label: str, path: str, cookie: str) -> None:
+            n = _requests_for(probe(path, cookie) if cookie else probe(path, ""))
+            r = hammer(path, cookie=cookie, concurrency=8, requests=n)
+            results[label] = {
+                "requests": r.requests,
+                "errors": r.errors,
+                "seconds": round(r.seconds, 2),
+                "rps": round(r.rps, 1),
+                "p50_ms": round(r.p50_ms, 1),
+                "p95_ms": round(r.p95_ms, 1),
+            }
+            log(f"   {label}: {r.rps:.1f} req/s, p50 {r.p50_ms:.1f} ms, p95 {r.p95_ms:.1f} ms")
+
+        one("bare Django view", "/bench/bare/", "")
+        for target in targets:
+            one(target["page"], target["path"], session_cookie_for(target["user"]))
+        # Measured again at the end: the ratio uses the mean, so drift shows.
+        one("bare Django view (again)", "/bench/bare/", "")
+        results["_peak_rss_mb"] = round(server.peak_rss_mb(), 1)
+    finally:
+        server.stop()
+    return results
+
+
+# --- PDFs: WeasyPrint next to Chromium -----------------------------------------------------
+@contextlib.contextmanager
+def _capture_html(sink: list[str]):
+    """Record the HTML every render_pdf call receives (the template's output)."""
+    from unittest import mock
+
+    from core.pdf import render as render_module
+
+    original = render_module.render_pdf
+
+    def recording(html: str, **kwargs):
+        sink.append(html)
+        return original(html, **kwargs)
+
+    with mock.patch.object(render_module, "render_pdf", recording):
+        yield
+
+
+def _best(fn, repeat: int = 3) -> tuple[float, object]:
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - started)
+    return best, result
+
+
+def _pages(pdf: bytes) -> int:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(BytesIO(pdf)).pages)
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    )
+
+
+def chromium_pdf(html: str, workdir: Path, name: str) -> tuple[float, int]:
+    """Best of 3 wall-clock seconds for `chromium --print-to-pdf` of the same HTML, and pages.
+
+    The HTML gets the same Sarabun @font-face rules WeasyPrint is given (file:// URLs
+    into static/fonts); nothing else changes. Chromium may not reach the network.
+    """
+    from core.pdf.render import font_faces_css
+
+    page = re.sub(
+        r"</head>", f"<style>{font_faces_css()}</style></head>", html, count=1, flags=re.I
+    )
+    source = workdir / f"{name}.html"
+    source.write_text(page, encoding="utf-8")
+    target = workdir / f"{name}.pdf"
+    profile = workdir / "profile"
+
+    def run() -> bytes:
+        target.unlink(missing_ok=True)
+        subprocess.run(  # noqa: S603 — our own argv
+            [
+                _chromium(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                f"--user-data-dir={profile}",
+                "--host-resolver-rules=MAP * ~NOTFOUND",
+                f"--print-to-pdf={target}",
+                source.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        return target.read_bytes()
+
+    run()  # first start writes the profile
+    seconds, pdf = _best(run)
+    return seconds, _pages(pdf)
+
+
+def pdfs(network_slug: str) -> list[dict]:
+    from django.db import transaction
+
+    from agreements import services as agreement_services
+    from core import sealing
+    from network.models import Network
+    from reports import services as report_services
+    from reports.models import ReportingPeriod
+
+    rows: list[dict] = []
+    html: dict[str, str] = {}
+    with transaction.atomic():
+        from bench.bench_agreements import PARTIES, _signed_version
+
+        version, _admin = _signed_version()
+        document = sealing.sealed_document_reserve(kind="agreement", title="bench")
+        sink: list[str] = []
+        with _capture_html(sink):
+            seconds, pdf = _best(
+                lambda: agreement_services.version_pdf_render_one(
+                    version=version, language="th", document=document
+                )
+            )
+        html["agreement"] = sink[-1]
+        rows.append(
+            {
+                "what": "agreement PDF (th), WeasyPrint",
+                "figure": round(seconds * 1000, 1),
+                "unit": "ms",
+                "note": f"best of 3, template + render; {PARTIES} parties, {_pages(pdf)} pages",
+            }
+        )
+        transaction.set_rollback(True)
+
+    network = Network.objects.get(slug=network_slug)
+    period = ReportingPeriod.objects.filter(network=network).order_by("starts_on").first()
+    sink = []
+    with _capture_html(sink):
+        seconds, pdf = _best(
+            lambda: report_services.committee_pdf(network=network, period=period, language="th")
+        )
+    html["committee"] = sink[-1]
+    rows.append(
+        {
+            "what": "committee PDF (th), WeasyPrint",
+            "figure": round(seconds * 1000, 1),
+            "unit": "ms",
+            "note": f"best of 3, queries + charts + render; 20 members, 40 activities, "
+            f"{_pages(pdf)} pages",
+        }
+    )
+    if _chromium() is None:
+        rows.append(
+            {
+                "what": "Chromium print-to-PDF",
+                "figure": "skipped",
+                "unit": "",
+                "note": "no chromium",
+            }
+        )
+        return rows
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        floor, _ = chromium_pdf(
+            "<!doctype html><html><head></head><body>.</body></html>", workdir, "blank"
+        )
+        for name in ("agreement", "committee"):
+            seconds, pages = chromium_pdf(html[name], workdir, name)
+            rows.append(
+                {
+                    "what": f"{name} PDF (th), Chromium print-to-pdf",
+                    "figure": round(seconds * 1000, 1),
+                    "unit": "ms",
+                    "note": f"best of 3, same HTML, whole process; {pages} pages; "
+                    f"a blank page costs {floor * 1000:.0f} ms (start-up)",
+                }
+            )
+        rows.append(
+            {
+                "what": "Chromium print-to-pdf, blank page",
+                "figure": round(floor * 1000, 1),
+                "unit": "ms",
+                "note": "start-up floor of a fresh headless process",
+            }
+        )
+    return rows
+
+
+# --- the reminder sweep ------------------------------------------------------------------
+def sweep(due_on: dt.date) -> list[dict]:
+    """reports.services.reminder_sweep at 09:00 on the due day, in a rolled-back transaction."""
+    from django.db import transaction
+
+    from reports import services
+    from reports.models import ProgressReport, Reminder
+
+    now = dt.datetime.combine(due_on, dt.time(9, 0), tzinfo=BANGKOK)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with transaction.atomic():
+        due = ProgressReport.objects.open().filter(period__due_on=due_on).count()
+        before = Reminder.objects.count()
+        started = time.perf_counter()
+        ids = services.reminder_sweep(now=now)
+        first = time.perf_counter() - started
+        created = Reminder.objects.count() - before
+        started = time.perf_counter()
+        again = services.reminder_sweep(now=now)
+        second = time.perf_counter() - started
+        created_again = Reminder.objects.count() - before - created
+        transaction.set_rollback(True)
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return [
+        {
+            "what": "reminder sweep, first run",
+            "figure": round(first, 2),
+            "unit": "s",
+            "note": f"{due:,} open reports due {due_on:%Y-%m-%d} over 5,000 networks; "
+            f"{created:,} reminders created, {len(ids):,} ids to send",
+        },
+        {
+            "what": "reminders created per second",
+            "figure": round(created / first, 0) if first else 0,
+            "unit": "/s",
+            "note": "reports.services.reminder_sweep (plan + due ids), one process",
+        },
+        {
+            "what": "reminder sweep, second run (nothing new)",
+            "figure": round(second, 2),
+            "unit": "s",
+            "note": f"{created_again:,} created, {len(again):,} ids offered again",
+        },
+        {
+            "what": "sweep process peak memory",
+            "figure": round(rss_after, 0),
+            "unit": "MB",
+            "note": f"max RSS {rss_before:.0f} MB before the sweep",
+        },
+    ]
+
+
+# --- entry point -------------------------------------------------------------------------
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.national")
+    parser.add_argument("mode", choices=["demo", "national", "generate"])
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--regenerate", action="store_true")
+    args = parser.parse_args(argv)
+    _setup()
+    result: dict = {"mode": args.mode, "database": os.environ.get("DATABASE_URL", "")}
+    if args.mode == "demo":
+        from django.core.management import call_command
+
+        call_command("demo_data", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        result["queries"] = count_queries(demo_targets())
+    else:
+        from . import generate
+
+        data = generate.ensure(regenerate=args.regenerate, log=log)
+        result["data"] = {k: str(v) if not isinstance(v, dict) else v for k, v in data.items()}
+        if args.mode == "national":
+            targets, who = national_targets()
+            result["who"] = who
+            log("   counting queries at national scale")
+            result["queries"] = count_queries(targets)
+            log("   reminder sweep")
+            result["sweep"] = sweep(data["due_on"])
+            log("   gunicorn load")
+            result["load"] = load(targets)
+            log("   PDFs")
+            result["pdf"] = pdfs(who["network"])
+    text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        print(text)
+    return 0
