@@ -35,7 +35,6 @@ import contextlib
 import hashlib
 import inspect
 import re
-import weakref
 from contextvars import ContextVar
 from functools import lru_cache
 from io import BytesIO
@@ -125,10 +124,9 @@ def _close(stream, string):  # ActualText
 # combining marks (MAI HAN-AKAT, upper and lower vowels, tone marks, THANTHAKHAT…)
 # and SARA AM, which Thai shaping draws as NIKHAHIT over the letter + SARA AA.
 _JOINING = re.compile(rb"\xe0\xb8[\xb1\xb3-\xba]|\xe0\xb9[\x87-\x8e]")
-_THAI = re.compile(rb"\xe0[\xb8\xb9]")
 _GLYPH_INFO_SIZE = ffi.sizeof("PangoGlyphInfo")
-# Per font object of the document being drawn (weak: fonts go with their document).
-_suspects: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Kept on WeasyPrint's font object of the document being drawn (it goes with it).
+_SUSPECT_ATTRIBUTE = "_khruakhai_thai_suspects"
 assert ffi.offsetof("PangoGlyphInfo", "glyph") == 0 and _GLYPH_INFO_SIZE % 4 == 0
 
 
@@ -148,7 +146,7 @@ def _run_spans(font, glyph_item, utf8_line: bytes) -> dict[int, tuple[int, str]]
     if item.analysis.level % 2:
         return None
     text = utf8_line[item.offset : item.offset + item.length]
-    if not _THAI.search(text):
+    if b"\xe0\xb8" not in text and b"\xe0\xb9" not in text:  # no Thai letters
         return None
     glyph_string = glyph_item.glyphs
     count = glyph_string.num_glyphs
@@ -159,14 +157,16 @@ def _run_spans(font, glyph_item, utf8_line: bytes) -> dict[int, tuple[int, str]]
     glyphs = memoryview(raw).cast("I")[:: _GLYPH_INFO_SIZE // 4].tolist()
     joining = {m.start() for m in _JOINING.finditer(text)}
     length = item.length
+    # ends[i]: where the text WeasyPrint maps glyph i to (if first drawn there) ends.
+    ends = [*clusters[1:], length]
     known = font.to_unicode
     empty, unknown_flag = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
     # Glyphs of this font whose ToUnicode entry may be other text than the single
     # character of a cell they are alone in (see below).
-    suspect = _suspects.setdefault(font, set())
-
-    def natural(i):  # the text WeasyPrint maps glyph i to if it is first drawn there
-        return text[clusters[i] : clusters[i + 1] if i + 1 < count else length]
+    suspect = font.__dict__.get(_SUSPECT_ATTRIBUTE)
+    if suspect is None:
+        suspect = set()
+        setattr(font, _SUSPECT_ATTRIBUTE, suspect)
 
     # Glyphs that belong to the cell of the glyph before them: the same Pango
     # cluster, or a mark (tone mark, vowel above or below, SARA AM).
@@ -185,13 +185,9 @@ def _run_spans(font, glyph_item, utf8_line: bytes) -> dict[int, tuple[int, str]]
     # A glyph drawn inside a Pango cluster of several glyphs, or for several
     # characters, gets a ToUnicode entry that is not its own character (SARA AA
     # drawn for SARA AM reads "ำ"): it becomes a suspect for the single-glyph cells.
-    for i in range(1, count):
-        if clusters[i] == clusters[i - 1]:
-            suspect.add(glyphs[i - 1])
-            suspect.add(glyphs[i])
-    for i in range(count):
-        if (clusters[i + 1] if i + 1 < count else length) - clusters[i] > 3:
-            suspect.add(glyphs[i])
+    suspect.update([glyphs[i] for i in range(count) if ends[i] - clusters[i] > 3])
+    shared = [i for i in range(1, count) if clusters[i] == clusters[i - 1]]
+    suspect.update([glyphs[i] for i in shared], [glyphs[i - 1] for i in shared])
     wanted = cells
     for index in [i for i, glyph in enumerate(glyphs) if glyph in suspect]:
         glyph = glyphs[index]
@@ -199,8 +195,9 @@ def _run_spans(font, glyph_item, utf8_line: bytes) -> dict[int, tuple[int, str]]
             continue
         entry = known.get(glyph)
         if entry is None:  # first drawn in this run, where WeasyPrint maps it
-            entry = natural(glyphs.index(glyph)).decode()
-        if entry != natural(index).decode():
+            first = glyphs.index(glyph)
+            entry = text[clusters[first] : ends[first]].decode()
+        if entry != text[clusters[index] : ends[index]].decode():
             wanted.append((index, index))
     spans = {}
     span_start = span_byte_start = span_byte_end = -1
