@@ -83,7 +83,7 @@ _suppressed: ContextVar[bool] = ContextVar("khruakhai_thai_text_suppressed", def
 
 @contextlib.contextmanager
 def applied():
-    """Within this block, WeasyPrint writes ActualText for misnamed clusters."""
+    """Within this block, WeasyPrint writes ActualText for misread Thai cells."""
     token = _active.set(not _suppressed.get())
     try:
         yield
