@@ -192,9 +192,13 @@ def test_sealing_works_with_an_event_loop_running(plain_pdf):
     """A running loop (an async caller, Playwright's) must not break pyHanko's
     synchronous API, which calls asyncio.run inside."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def inside_a_loop():
         sealed = seal_pdf(plain_pdf, reason="in a loop")
         return check_seal(sealed)
 
-    assert asyncio.run(inside_a_loop()).intact
+    # In a thread of its own: this test's thread may already run a loop
+    # (Playwright's, in the full suite), and asyncio.run refuses to nest.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(asyncio.run, inside_a_loop()).result().intact
