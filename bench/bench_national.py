@@ -31,6 +31,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("NATIONAL_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
 NATIONAL_DB = "khruakhai_bench_national"
 DEMO_DB = "khruakhai_bench_demo"
+COUNT_ORDER = (
+    "networks",
+    "organisations",
+    "memberships",
+    "people",
+    "users",
+    "roles",
+    "activities",
+    "progress updates",
+    "progress reports",
+    "reports due on one day",
+)
 
 
 def _ensure_database(name: str) -> None:
@@ -77,7 +89,7 @@ def _table(demo: dict, national: dict, loads: tuple[float, float, float]) -> tup
         f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"load average {loads[0]:.1f} at the start",
         "data: "
-        + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+        + ", ".join(f"{counts[k]:,} {k}" for k in COUNT_ORDER if k in counts)
         + (
             f" (kept from {data['generated_at'][:16]})"
             if data.get("skipped") in (True, "True")

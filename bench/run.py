@@ -55,8 +55,17 @@ def main(argv: list[str]) -> int:
         if only and name.removeprefix("bench_") not in only and name not in only:
             continue
         print(f"== {name}", flush=True)
-        module = importlib.import_module(f"bench.{name}")
-        for row in module.run():
+        try:
+            module = importlib.import_module(f"bench.{name}")
+            module_rows = module.run()
+        except Exception as error:  # one broken module must not lose every other figure
+            import traceback
+
+            traceback.print_exc()
+            module_rows = [
+                {"what": f"{name} failed", "figure": "error", "unit": "", "note": repr(error)[:200]}
+            ]
+        for row in module_rows:
             row.setdefault("bench", name)
             rows.append(row)
             print(f"   {row['what']}: {row['figure']} {row.get('unit', '')}", flush=True)

@@ -114,6 +114,10 @@ def existing() -> dict | None:
     if row is None:
         return None
     generated_at, generated_on, due_on, seconds, counts = row
+    if isinstance(counts, str):  # stored as a JSON string by generator version 3
+        import json
+
+        counts = json.loads(counts)
     return {
         "generated_at": generated_at,
         "generated_on": generated_on,
@@ -580,7 +584,7 @@ def generate(*, log=print) -> dict:
         seconds = time.perf_counter() - started
         with connection.cursor() as cur:
             cur.execute(
-                "INSERT INTO bench_national_meta VALUES (%s, now(), %s, %s, %s, %s)",
+                "INSERT INTO bench_national_meta VALUES (%s, now(), %s, %s, %s, %s::jsonb)",
                 [VERSION, today, due, seconds, _json(counts)],
             )
     t0 = time.perf_counter()

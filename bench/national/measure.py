@@ -166,7 +166,10 @@ def load(targets: list[dict]) -> dict:
     try:
 
         def one(label: str, path: str, cookie: str) -> None:
-            n = _requests_for(probe(path, cookie) if cookie else probe(path, ""))
+            n = _requests_for(probe(path, cookie))
+            # Every worker thread renders the page once before the clock starts, so
+            # template loading and first-use imports do not land in the p95.
+            hammer(path, cookie=cookie, concurrency=8, requests=32, warmup=0)
             r = hammer(path, cookie=cookie, concurrency=8, requests=n)
             results[label] = {
                 "requests": r.requests,
