@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import inspect
+import operator
 import re
 from contextvars import ContextVar
 from functools import lru_cache
@@ -125,6 +126,7 @@ def _close(stream, string):  # ActualText
 # and SARA AM, which Thai shaping draws as NIKHAHIT over the letter + SARA AA.
 _JOINING = re.compile(rb"\xe0\xb8[\xb1\xb3-\xba]|\xe0\xb9[\x87-\x8e]")
 _GLYPH_INFO_SIZE = ffi.sizeof("PangoGlyphInfo")
+_more_than_one_char = (3).__lt__  # UTF-8 length of one Thai character is 3 bytes
 # Kept on WeasyPrint's font object of the document being drawn (it goes with it).
 _SUSPECT_ATTRIBUTE = "_khruakhai_thai_suspects"
 assert ffi.offsetof("PangoGlyphInfo", "glyph") == 0 and _GLYPH_INFO_SIZE % 4 == 0
@@ -170,9 +172,11 @@ def _run_spans(font, glyph_item, utf8_line: bytes) -> dict[int, tuple[int, str]]
 
     # Glyphs that belong to the cell of the glyph before them: the same Pango
     # cluster, or a mark (tone mark, vowel above or below, SARA AM).
-    attached = [
-        i for i in range(1, count) if clusters[i] == clusters[i - 1] or clusters[i] in joining
-    ]
+    attached = (
+        [i for i in range(1, count) if clusters[i] == clusters[i - 1] or clusters[i] in joining]
+        if joining or any(map(operator.eq, clusters, clusters[1:]))
+        else []
+    )
     cells = []  # (first glyph, last glyph) of the cells of several glyphs
     for i in attached:
         if cells and cells[-1][1] == i - 1:
@@ -185,10 +189,15 @@ def _run_spans(font, glyph_item, utf8_line: bytes) -> dict[int, tuple[int, str]]
     # A glyph drawn inside a Pango cluster of several glyphs, or for several
     # characters, gets a ToUnicode entry that is not its own character (SARA AA
     # drawn for SARA AM reads "ำ"): it becomes a suspect for the single-glyph cells.
-    suspect.update([glyphs[i] for i in range(count) if ends[i] - clusters[i] > 3])
-    shared = [i for i in range(1, count) if clusters[i] == clusters[i - 1]]
-    suspect.update([glyphs[i] for i in shared], [glyphs[i - 1] for i in shared])
+    # (The any(map(…)) tests run in C and spare the loops in most runs.)
+    if any(map(_more_than_one_char, map(operator.sub, ends, clusters))):
+        suspect.update([glyphs[i] for i in range(count) if ends[i] - clusters[i] > 3])
+    if any(map(operator.eq, clusters, clusters[1:])):
+        shared = [i for i in range(1, count) if clusters[i] == clusters[i - 1]]
+        suspect.update([glyphs[i] for i in shared], [glyphs[i - 1] for i in shared])
     wanted = cells
+    if not wanted and suspect.isdisjoint(glyphs):
+        return None
     for index in [i for i, glyph in enumerate(glyphs) if glyph in suspect]:
         glyph = glyphs[index]
         if index in in_cells or glyph == empty or glyph & unknown_flag:
