@@ -135,7 +135,10 @@ ACTIVITY_FIELDS = (
 def activity_create(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_access(request, slug, manage=True, write=True)
     network = access.network
-    initial = {"step": network.steps.filter(number=request.GET.get("step") or 0).first()}
+    # ?step=N preselects the step; anything that is not a number is simply ignored.
+    number = request.GET.get("step", "")
+    step = network.steps.filter(number=int(number)).first() if number.isdigit() else None
+    initial = {"step": step}
     form = ActivityForm(request.POST or None, network=network, initial=initial)
     if request.method == "POST" and form.is_valid():
         activity = services.activity_create(**{f: form.cleaned_data[f] for f in ACTIVITY_FIELDS})

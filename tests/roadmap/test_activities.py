@@ -324,3 +324,13 @@ def test_pages_read_in_english(cast):
     client.post("/language/", {"language": "en", "next": "/"})
     body = client.get(f"/networks/{cast.network.slug}/roadmap/").content.decode()
     assert "The 8-step change roadmap" in body and "Celebrate short-term wins" in body
+
+
+@pytest.mark.parametrize("step", ["3", "abc", "99999999999999999999", ""])
+def test_plan_form_preselects_a_step_and_ignores_nonsense(cast, step):
+    response = cast.client("coordinator").get(
+        f"/networks/{cast.network.slug}/roadmap/activities/new/", {"step": step}
+    )
+    assert response.status_code == 200
+    chosen = response.context["form"].initial["step"]
+    assert (chosen.number if chosen else None) == (3 if step == "3" else None)
