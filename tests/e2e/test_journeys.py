@@ -118,6 +118,7 @@ def test_network_life_in_thai(page_factory, cast):
     _flash_ok(desk)
 
     desk.goto(f"/networks/{slug}/invitations/")
+    _accessible(desk, "th-invitations")
     desk.select_option("#id_organisation", label=PARTNER_ORG)
     desk.fill("#id_full_name", PARTNER_NAME)
     desk.fill("#id_position", "อาจารย์ประจำคณะครุศาสตร์")
@@ -166,6 +167,7 @@ def test_network_life_in_thai(page_factory, cast):
     page_text = desk.inner_text("main")
     assert "จัดวิทยากรอบรมครูภาษาไทย" in page_text and "ค่าหนังสือสำหรับห้องสมุด" in page_text
     assert "25,000.00" in page_text
+    _accessible(desk, "th-agreement-draft")
     screenshot(desk, "th-2-agreement-draft")
 
     # --- 4. The partner opens the emailed link and creates an account -----------------
@@ -291,11 +293,13 @@ def test_network_life_in_thai(page_factory, cast):
     assert PARTNER_NAME.split()[-1] in text
 
     chair_page.goto(f"/networks/{slug}/reports/committee/")
+    _accessible(chair_page, "th-committee")
     chair_page.select_option("#id_period", str(report.period_id))
     chair_page.select_option("#id_language", "th")
     _submit(chair_page, "main form[method=post]")
     chair_page.locator("#committee-status a[href$='/pdf/']").wait_for(timeout=60_000)
     screenshot(chair_page, "th-10-committee-ready")
+    _accessible(chair_page, "th-committee-ready")
     with chair_page.expect_download() as download_info:
         chair_page.locator("#committee-status a[href$='/pdf/']").click()
     download = download_info.value
