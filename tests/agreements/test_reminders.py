@@ -156,3 +156,21 @@ def test_two_concurrent_workers_send_one_reminder(cast):
     assert sorted(results) == [False, True]
     assert SignatureReminder.objects.filter(party=party).count() == 1
     assert len([m for m in mail.outbox if m.to == [cast.partner.email]]) == 1
+
+
+def test_sweep_finds_signed_versions_whose_pdf_is_missing(cast):
+    version = f.sent_for(cast)
+    for party in version.parties.select_related("signatory__user"):
+        services.party_sign(
+            party=party,
+            user=party.signatory.user,
+            password=PASSWORD,
+            typed_name=party.signatory.full_name,
+        )
+    # Just signed: the render task is on its way, the sweep leaves it alone …
+    assert services.pdfs_missing() == []
+    AgreementVersion.objects.filter(pk=version.pk).update(
+        signed_at=timezone.now() - dt.timedelta(minutes=30)
+    )
+    # … but a render lost with a broker outage is picked up again.
+    assert services.pdfs_missing() == [version.id]
