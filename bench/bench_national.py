@@ -87,7 +87,8 @@ def _table(demo: dict, national: dict, loads: tuple[float, float, float]) -> tup
     lines = [
         f"Khruakhai national-scale benchmark — {dt.datetime.now():%Y-%m-%d %H:%M} — "
         f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average {loads[0]:.1f} at the start",
+        f"load average {loads[0]:.1f} at the start (the load column: 1-minute load "
+        "average after each row; above 2 means other work shared the 2 cores)",
         "data: "
         + ", ".join(f"{counts[k]:,} {k}" for k in COUNT_ORDER if k in counts)
         + (
@@ -99,14 +100,14 @@ def _table(demo: dict, national: dict, loads: tuple[float, float, float]) -> tup
         f"40 activities, 200 progress updates)",
         "",
         f"{'page (gunicorn 4×2, 8 clients)':<44} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'× bare':>7} {'queries demo':>13} {'national':>9}",
+        f"{'× bare':>7} {'queries demo':>13} {'national':>9} {'load':>5}",
     ]
     rows: list[dict] = []
     for label in ("bare Django view", "bare Django view (again)"):
         r = load[label]
         lines.append(
             f"{label:<44} {r['rps']:>7.1f} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} "
-            f"{'':>7} {'':>13} {'':>9}"
+            f"{'':>7} {'':>13} {'':>9} {r.get('load_1m', ''):>5}"
         )
     rows.append(
         {
@@ -122,7 +123,7 @@ def _table(demo: dict, national: dict, loads: tuple[float, float, float]) -> tup
         ratio = bare_rps / r["rps"] if r["rps"] else float("inf")
         lines.append(
             f"{page:<44} {r['rps']:>7.1f} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} "
-            f"{ratio:>6.0f}× {demo_q:>13} {q['queries']:>9}"
+            f"{ratio:>6.0f}× {demo_q:>13} {q['queries']:>9} {r.get('load_1m', ''):>5}"
             + (f"  ({r['errors']} errors)" if r["errors"] else "")
         )
         rows.append(
