@@ -20,3 +20,12 @@ def health_rows(response):
     """(item, score) for the 12 items, in the deck's order."""
     scores = response.scores()
     return [(item, scores.get(item.code)) for item in HEALTH_ITEMS]
+
+
+@register.inclusion_tag("roadmap/_recent_wins.html")
+def recent_wins(network, limit: int = 3):
+    """Recent short-term wins (step 6), for pages outside the roadmap such as the
+    network page: the hub cannot import roadmap, so it loads this tag instead."""
+    from roadmap.services import wins_recent
+
+    return {"wins": wins_recent(network=network, limit=limit), "network": network}
