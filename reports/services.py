@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import re
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
@@ -869,14 +870,28 @@ def committee_context(*, network: Network, period: ReportingPeriod) -> dict:
         "progress": sources.roadmap_progress(network),
         "activities": sources.activity_rows(network),
         "wins": sources.wins(network),
-        "step_chart": sources.chart("step_progress_svg", network),
-        "timeline_chart": sources.chart("timeline_svg", network),
-        "heatmap_chart": sources.chart("obstacle_heatmap_svg", network),
-        "health_chart": sources.chart("health_trend_svg", network),
+        "step_chart": _fit(sources.chart("step_progress_svg", network)),
+        "timeline_chart": _fit(sources.chart("timeline_svg", network)),
+        "heatmap_chart": _fit(sources.chart("obstacle_heatmap_svg", network)),
+        "health_chart": _fit(sources.chart("health_trend_svg", network)),
         "chair": chair.person if chair else None,
         "members": [m.organisation for m in members],
         "generated_at": timezone.now(),
     }
+
+
+_SVG_SIZE = re.compile(r'^(<svg\b[^>]*?)\swidth="(\d+)"(\s+height="[^"]*")?')
+# The A4 text column at 96 dpi (210 mm less 36 mm of margins).
+_PAGE_WIDTH_PX = 650
+
+
+def _fit(svg: str) -> str:
+    """Charts drawn wide for phones (which scroll sideways) would run off a page: a
+    chart wider than the text column is scaled to it, keeping its viewBox."""
+    match = _SVG_SIZE.match(svg or "")
+    if not match or int(match.group(2)) <= _PAGE_WIDTH_PX:
+        return svg
+    return _SVG_SIZE.sub(r'\1 width="100%"', svg, count=1)
 
 
 def committee_pdf(*, network: Network, period: ReportingPeriod, language: str, extra=None) -> bytes:
