@@ -23,8 +23,9 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the test
-# itself makes are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# itself makes are still synchronous and safe. The override is set only while a
+# browser is open, so subprocesses other tests start (``check --deploy``) never see it.
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 _axe_results: list[tuple[str, int, list[str]]] = []
 _shots: list[str] = []
@@ -42,6 +43,8 @@ def _browser_open():
 
     if _shared["browser"] is None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        _shared["async_unsafe"] = os.environ.get(ASYNC_UNSAFE)
+        os.environ[ASYNC_UNSAFE] = "true"
         manager = sync_playwright()
         playwright = manager.start()
         _shared["manager"] = manager
@@ -68,6 +71,10 @@ def _browser_release() -> None:
         _shared["browser"].close()
         _shared["playwright"].stop()
         _shared["browser"] = _shared["playwright"] = None
+        if _shared.get("async_unsafe") is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = _shared["async_unsafe"]
 
 
 @pytest.fixture(scope="session")

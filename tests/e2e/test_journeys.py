@@ -30,6 +30,7 @@ from tests.e2e.conftest import (
     login,
     logout,
     mailed_path,
+    no_sideways_scroll,
     pdf_text,
     screenshot,
 )
@@ -46,6 +47,9 @@ PARTNER_PASSWORD = "ภาคีเครือข่าย-2569-ok"
 
 
 def _accessible(page, name: str) -> None:
+    if page.viewport_size["width"] < 600:
+        # The partner works on a phone: nothing may scroll the page sideways.
+        assert no_sideways_scroll(page), f"{name} scrolls sideways on a phone"
     bad = axe_check(page, name)
     assert not bad, f"axe found serious/critical violations on {name}: {bad}"
 
