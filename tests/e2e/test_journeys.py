@@ -21,6 +21,7 @@ import pytest
 from django.core import mail
 from PIL import Image
 
+from agreements.models import Party
 from network import services as network_services
 from network.models import Network, Person, Role
 from reports import services as report_services
@@ -208,6 +209,13 @@ def test_network_life_in_thai(page_factory, cast):
         phone.get_by_role("link", name="อ่านและลงนาม").first.click()
     assert phone.url.endswith("/agreement/v1/sign/")
     _accessible(phone, "th-sign-page")
+    # A mistyped password is refused in Thai and signs nothing.
+    phone.fill("#id_password", "ไม่ใช่รหัสนี้")
+    phone.fill("#id_typed_name", PARTNER_NAME)
+    phone.check("#id_confirm")
+    _submit(phone, "main form[method=post]")
+    assert "รหัสผ่านไม่ถูกต้อง" in phone.inner_text("main")
+    assert Party.objects.get(signatory=partner_person).status == Party.Status.PENDING
     phone.fill("#id_password", PARTNER_PASSWORD)
     phone.fill("#id_typed_name", PARTNER_NAME)
     phone.check("#id_confirm")
