@@ -152,9 +152,11 @@ def periods_open(*, today: dt.date | None = None) -> int:
 @transaction.atomic
 def period_open_for(*, schedule: ReportingSchedule, today: dt.date) -> int:
     network = schedule.network
-    members = list(
+    # organisation id -> the day it joined: nobody owes a report for a period that
+    # was over before they were in the network.
+    members = dict(
         Membership.objects.filter(network=network, left_on__isnull=True).values_list(
-            "organisation_id", flat=True
+            "organisation_id", "joined_on"
         )
     )
     created = 0
@@ -176,8 +178,8 @@ def period_open_for(*, schedule: ReportingSchedule, today: dt.date) -> int:
         existing = set(period.reports.values_list("organisation_id", flat=True))
         fresh = [
             ProgressReport(period=period, organisation_id=org)
-            for org in members
-            if org not in existing
+            for org, joined_on in members.items()
+            if org not in existing and joined_on <= period.ends_on
         ]
         ProgressReport.objects.bulk_create(fresh, ignore_conflicts=True)
         created += len(fresh)

@@ -31,6 +31,22 @@ def test_period_opener_is_idempotent_and_covers_every_current_member(cast):
     assert not ProgressReport.objects.filter(period__network=cast.other_network).exists()
 
 
+def test_a_late_joiner_owes_no_report_for_periods_over_before_it_joined(cast):
+    from network.models import Membership
+    from tests.factories import OrganisationFactory
+
+    late = OrganisationFactory(name_th="โรงเรียนมาใหม่")
+    Membership.objects.create(
+        network=cast.network, organisation=late, joined_on=dt.date(2026, 8, 1)
+    )
+    ScheduleFactory(network=cast.network, frequency="quarterly", starts_on=dt.date(2026, 1, 1))
+    services.periods_open(today=dt.date(2026, 8, 15))
+    owed = ProgressReport.objects.filter(organisation=late).values_list(
+        "period__starts_on", flat=True
+    )
+    assert list(owed) == [dt.date(2026, 7, 1)]
+
+
 def test_a_proposed_schedule_opens_nothing(cast):
     ScheduleFactory(network=cast.network, status=ReportingSchedule.Status.PROPOSED)
     assert services.periods_open(today=dt.date(2026, 8, 15)) == 0
