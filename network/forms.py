@@ -216,3 +216,34 @@ class ImportForm(forms.Form):
         label=_("CSV file (UTF-8)"),
         help_text=_("The first row names the columns, in Thai or in English."),
     )
+
+
+class MemberAddForm(OrganisationForm):
+    """Bring an organisation into the network: one the user already knows from their
+    other networks, or a new one described here."""
+
+    existing = forms.ModelChoiceField(
+        label=_("An organisation already in the directory"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("Leave empty to add a new organisation with the details below."),
+    )
+
+    field_order = ["existing"]
+
+    def __init__(self, *args, network: Network, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["existing"].queryset = candidates.exclude(
+            memberships__network=network, memberships__left_on__isnull=True
+        ).order_by("name_th")
+        for name in ("name_th", "kind", "province"):
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        if data.get("existing"):
+            return data
+        for name in ("name_th", "kind", "province"):
+            if not data.get(name):
+                self.add_error(name, _("Needed for a new organisation."))
+        return data

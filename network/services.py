@@ -76,6 +76,16 @@ def membership_add(
     return membership
 
 
+@transaction.atomic
+def member_organisation_add(
+    *, network: Network, existing: Organisation | None = None, details: dict | None = None
+) -> Organisation:
+    """Bring an existing organisation, or a new one made from ``details``, into the network."""
+    organisation = existing or Organisation.objects.create(**(details or {}))
+    membership_add(network=network, organisation=organisation)
+    return organisation
+
+
 def role_grant(*, network: Network, person: Person, kind: str) -> Role:
     role, _created = Role.objects.get_or_create(network=network, person=person, kind=kind)
     return role

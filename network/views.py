@@ -22,6 +22,7 @@ from .forms import (
     DissolveForm,
     ImportForm,
     InvitationForm,
+    MemberAddForm,
     NetworkEditForm,
     NetworkFoundForm,
     OrganisationForm,
@@ -226,6 +227,26 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
             "role_choices": Role.Kind.choices,
         },
     )
+
+
+@login_required
+def member_add(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug, manage=True)
+    network = access.network
+    form = MemberAddForm(
+        request.POST or None,
+        network=network,
+        candidates=organisations_visible_to(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        existing = data.pop("existing")
+        organisation = services.member_organisation_add(
+            network=network, existing=existing, details=None if existing else data
+        )
+        messages.success(request, _("%(name)s joined the network.") % {"name": organisation.name})
+        return redirect("network:people", network.slug)
+    return render(request, "network/member_add.html", {"form": form, "network": network})
 
 
 @login_required

@@ -68,6 +68,7 @@ RULES = {
     ),
     "network:people": Rule(url=_net("people/"), expect=members()),
     "network:person_add": Rule(url=_net("people/add/"), expect=managers()),
+    "network:member_add": Rule(url=_net("members/add/"), expect=managers()),
     "network:membership_end": Rule(url=_membership_url, method="post", expect=managers(302)),
     "network:role_add": Rule(url=_net("roles/add/"), method="post", expect=managers(302)),
     "network:role_remove": Rule(url=_role_url, method="post", expect=managers(302)),
