@@ -135,6 +135,21 @@ def _eager_celery():
 
 
 _real_service_outcomes: dict[str, str] = {}
+_fault_lines: list[str] = []
+
+
+def fault_report(
+    scenario: str, *, lost: int | None = None, twice: int | None = None, note: str = ""
+) -> None:
+    """Record a fault-suite figure; all of them are printed at the end of the run."""
+    parts = [scenario]
+    if lost is not None:
+        parts.append(f"reminders lost: {lost}")
+    if twice is not None:
+        parts.append(f"sent twice: {twice}")
+    if note:
+        parts.append(note)
+    _fault_lines.append(" — ".join(parts))
 
 
 def pytest_runtest_logreport(report):
@@ -144,7 +159,11 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Say plainly whether the real-Redis/real-worker tests ran or were skipped."""
+    """Say plainly whether the real-Redis/real-worker tests ran, and what faults showed."""
+    if _fault_lines:
+        terminalreporter.section("fault suite")
+        for line in _fault_lines:
+            terminalreporter.write_line(line)
     if not _real_service_outcomes:
         return
     terminalreporter.section("real services (Redis broker, Celery worker)")

@@ -20,6 +20,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.conftest import fault_report
+
 pytestmark = [
     pytest.mark.skipif(not settings.IS_POSTGRES, reason="needs PostgreSQL (set DATABASE_URL)"),
     pytest.mark.django_db(transaction=True),
@@ -92,7 +94,10 @@ def test_pages_answer_after_the_database_drops_connections(cast, gunicorn_server
     # CONN_HEALTH_CHECKS: the dead persistent connection is noticed and replaced at the
     # start of the next request instead of failing it.
     assert status == 200
-    print(f"fault: {dropped} PostgreSQL connection(s) terminated; the next page answered 200")
+    fault_report(
+        "PostgreSQL connections terminated under gunicorn",
+        note=f"{dropped} dropped; the next page answered {status}",
+    )
 
 
 def test_healthz_answers_after_the_database_drops_connections(gunicorn_server):

@@ -8,6 +8,7 @@ import pytest
 
 from core import tasks
 from core.models import WorkerHeartbeat
+from tests.conftest import fault_report
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,10 @@ def test_pages_keep_answering_while_redis_is_down(cast, private_redis, broker_at
     # A request that would enqueue work still succeeds; the work stays in the database.
     tasks.enqueue(tasks.heartbeat, "while-down")
     elapsed = time.monotonic() - started
-    print(f"fault: Redis down — pages 200, /healthz 503 naming the broker ({elapsed:.2f}s)")
+    fault_report(
+        "Redis stopped under the web app",
+        note=f"pages 200, /healthz 503 naming the broker, {elapsed:.2f}s for all requests",
+    )
 
     private_redis.start()
     assert client.get("/healthz").status_code == 200

@@ -31,7 +31,7 @@ from django.utils import timezone
 from network.models import Membership, Role
 from reports import services, tasks
 from reports.models import ProgressReport, Reminder
-from tests.conftest import REDIS_URL, requires_redis
+from tests.conftest import REDIS_URL, fault_report, requires_redis
 from tests.factories import OrganisationFactory, PersonFactory
 
 from .factories import PeriodFactory, ScheduleFactory
@@ -109,6 +109,11 @@ def test_two_sweeps_at_once_send_each_reminder_exactly_once(cast, real_worker):
     time.sleep(1)  # let any duplicate that were to happen land
     assert Reminder.objects.count() == expected
     sent = Counter((m.to[0], m.body) for m in mail.outbox)  # before:7 and before:1 differ in body
+    fault_report(
+        "two sweeps at once (broker + threads)",
+        lost=expected - len(sent),
+        twice=sum(count - 1 for count in sent.values()),
+    )
     assert len(mail.outbox) == expected
     assert all(count == 1 for count in sent.values())
 
@@ -209,6 +214,12 @@ def test_a_worker_killed_mid_sweep_loses_none_and_doubles_none(cast, transaction
         app.conf.task_always_eager = True
     received = _mail_recipients(mail_dir)
     rows = Counter(Reminder.objects.values_list("recipient__email", flat=True))
+    fault_report(
+        "worker SIGKILLed mid-sweep, then restarted",
+        lost=sum((rows - received).values()),
+        twice=sum((received - rows).values()),
+        note=f"{sent_before} sent before the kill, {expected} in all",
+    )
     assert sum(received.values()) == expected == Reminder.objects.count()
     assert received == rows  # every recipient got exactly their rows: none lost, none twice
     print(f"kill test: {sent_before} sent before SIGKILL, {expected} in all, no duplicates")
@@ -241,4 +252,10 @@ def test_redis_down_submit_works_and_the_notice_goes_out_when_it_is_back(cast, r
     # The broker is back: the next sweep finds the row and the worker sends it.
     tasks.reminder_sweep.delay()
     _wait(lambda: Reminder.objects.get(pk=row.pk).sent_at is not None, 30, "the notice")
+    fault_report(
+        "Redis down during a submit, then back",
+        lost=0 if mail.outbox else 1,
+        twice=max(0, len(mail.outbox) - 1),
+        note=f"submit answered {response.status_code}",
+    )
     assert [m.to for m in mail.outbox] == [[cast.coordinator.email]]
