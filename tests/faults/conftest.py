@@ -90,8 +90,7 @@ def broker_at(settings):
 
 
 def _forget_connections(app) -> None:
-    """Drop the app's connection and producer pools (the producer pool keeps its own)."""
-    if app._pool is not None:
-        app._pool.force_close_all()
+    """Drop the app's references to its connection and producer pools (the producer
+    pool keeps its own). Not closed: kombu shares pools per URL in a global registry."""
     app._pool = None
     app.amqp._producer_pool = None
