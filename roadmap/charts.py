@@ -63,7 +63,8 @@ def step_progress(network) -> list[tuple[Step, int, float]]:
 def step_progress_svg(*, network) -> str:
     """Eight horizontal bars: each step's average percent complete over its activities."""
     rows = step_progress(network)
-    width, label_w, bar_w, row_h = 640, 250, 330, 30
+    # Room after the bar for "no activities" in Thai (ยังไม่มีกิจกรรม), about 100 px.
+    width, label_w, bar_w, row_h = 700, 250, 330, 30
     height = 20 + row_h * max(len(rows), 1)
     body = []
     for i, (step, n, avg) in enumerate(rows):
