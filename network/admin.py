@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Membership, Network, Organisation, Person, Role
+from .signals import network_created
 
 
 class MembershipInline(admin.TabularInline):
@@ -25,6 +26,13 @@ class NetworkAdmin(SimpleHistoryAdmin):
     search_fields = ("name_th", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     inlines = [MembershipInline, RoleInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A network made here must get what network_create's receivers give it
+            # (the roadmap's 8 steps and obstacle register), like one made in the app.
+            network_created.send(sender=Network, network=obj)
 
 
 @admin.register(Organisation)

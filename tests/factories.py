@@ -8,6 +8,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from network.models import Membership, Network, Organisation, Person, Role
+from network.signals import network_created
 
 PASSWORD = "correct-horse-battery-2569"
 
@@ -43,6 +44,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class NetworkFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Network
+        skip_postgeneration_save = True
 
     name_th = factory.Sequence(lambda n: f"เครือข่ายทดสอบ {n}")
     name_en = factory.Sequence(lambda n: f"Test Network {n}")
@@ -51,6 +53,12 @@ class NetworkFactory(factory.django.DjangoModelFactory):
     status = Network.Status.ACTIVE
     lead_organisation = factory.SubFactory(OrganisationFactory)
     founded_on = dt.date(2026, 1, 15)
+
+    @factory.post_generation
+    def _created(obj, create, extracted, **kwargs):
+        # As network_create does: other apps set up what a new network needs.
+        if create:
+            network_created.send(sender=Network, network=obj)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -26,13 +26,8 @@ def test_enqueue_waits_for_commit(django_capture_on_commit_callbacks):
 
 
 @pytest.mark.django_db
-def test_enqueue_survives_a_broker_that_is_down(django_capture_on_commit_callbacks, monkeypatch):
-    from config.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:1/0")
-    monkeypatch.setitem(app.conf, "broker_transport_options", {})
-    monkeypatch.setattr(app, "_pool", None)  # a fresh connection pool for the dead broker
+def test_enqueue_survives_a_broker_that_is_down(django_capture_on_commit_callbacks, broker_at):
+    broker_at("redis://127.0.0.1:1/0")  # nothing listens on port 1
     with django_capture_on_commit_callbacks(execute=True):
         tasks.enqueue(tasks.heartbeat, "lost")  # must not raise
     assert not WorkerHeartbeat.objects.filter(name="lost").exists()

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from config.celery import app
-
 
 @pytest.mark.django_db
 def test_healthz_ok(client):
@@ -17,10 +15,8 @@ def test_healthz_ok(client):
 
 
 @pytest.mark.django_db
-def test_healthz_names_the_broker_when_it_is_down(client, settings, monkeypatch):
-    # Nothing listens on port 1: the broker is down.
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
-    monkeypatch.setitem(app.conf, "broker_transport_options", {})
+def test_healthz_names_the_broker_when_it_is_down(client, broker_at):
+    broker_at("redis://127.0.0.1:1/0")  # nothing listens on port 1: the broker is down
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()

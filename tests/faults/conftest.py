@@ -65,32 +65,3 @@ def private_redis():
     server.start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def broker_at(settings):
-    """Point the Celery app (and /healthz) at another broker URL for one test.
-
-    The app's settings are saved and put back by hand: Celery's conf reads through
-    to Django's settings and caches, so a monkeypatch undo does not restore it.
-    """
-    from config.celery import app
-
-    keys = ("broker_url", "broker_transport_options", "task_always_eager")
-    saved = {key: app.conf[key] for key in keys}
-
-    def point(url: str) -> None:
-        settings.CELERY_BROKER_URL = url
-        app.conf.update(broker_url=url, broker_transport_options={}, task_always_eager=False)
-        _forget_connections(app)  # connections to the old broker must not be reused
-
-    yield point
-    app.conf.update(saved)
-    _forget_connections(app)
-
-
-def _forget_connections(app) -> None:
-    """Drop the app's references to its connection and producer pools (the producer
-    pool keeps its own). Not closed: kombu shares pools per URL in a global registry."""
-    app._pool = None
-    app.amqp._producer_pool = None

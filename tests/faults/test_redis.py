@@ -8,12 +8,15 @@ import pytest
 
 from core import tasks
 from core.models import WorkerHeartbeat
+from network.models import Invitation
 from tests.conftest import fault_report
 
 pytestmark = pytest.mark.django_db
 
 
-def test_pages_keep_answering_while_redis_is_down(cast, private_redis, broker_at):
+def test_pages_keep_answering_while_redis_is_down(
+    cast, private_redis, broker_at, django_capture_on_commit_callbacks
+):
     broker_at(private_redis.url)
     client = cast.client("coordinator")
     assert client.get("/healthz").status_code == 200
@@ -26,8 +29,22 @@ def test_pages_keep_answering_while_redis_is_down(cast, private_redis, broker_at
     assert health.status_code == 503
     assert health.json()["down"] == ["broker"]
     assert health.json()["database"] == "ok"
-    # A request that would enqueue work still succeeds; the work stays in the database.
-    tasks.enqueue(tasks.heartbeat, "while-down")
+    # A request that enqueues work (the invitation email) still succeeds; the
+    # invitation is in the database, only its email waits for the broker.
+    with django_capture_on_commit_callbacks(execute=True):
+        invited = client.post(
+            f"/networks/{cast.network.slug}/invitations/",
+            {
+                "organisation": cast.partner_org.pk,
+                "full_name": "ครูใหม่ ใจดี",
+                "email": "while-down@example.org",
+                "role": "partner_rep",
+                "category": "outstanding_teacher",
+                "language": "th",
+            },
+        )
+    assert invited.status_code == 302
+    assert Invitation.objects.filter(email="while-down@example.org").exists()
     elapsed = time.monotonic() - started
     fault_report(
         "Redis stopped under the web app",

@@ -334,3 +334,22 @@ def test_plan_form_preselects_a_step_and_ignores_nonsense(cast, step):
     assert response.status_code == 200
     chosen = response.context["form"].initial["step"]
     assert (chosen.number if chosen else None) == (3 if step == "3" else None)
+
+
+def test_a_network_made_in_the_admin_gets_its_roadmap(cast):
+    from network.models import Network
+
+    data = {
+        "name_th": "เครือข่ายจากหน้าผู้ดูแล",
+        "slug": "from-admin",
+        "form": "cop",
+        "status": "forming",
+        "benefits": "[]",
+    }
+    for prefix in ("memberships", "roles"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    response = cast.client("site_admin").post("/admin/network/network/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    network = Network.objects.get(slug="from-admin")
+    assert network.steps.count() == 8
+    assert network.obstacles.count() == 14
