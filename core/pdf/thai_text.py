@@ -1,4 +1,4 @@
-"""Thai text that copies out of our PDFs exactly: ActualText around misread cells.
+"""Thai text that copies out of our PDFs exactly: ActualText around misread runs.
 
 The defect (WeasyPrint 70, upstream Kozea/WeasyPrint#2841): WeasyPrint writes one
 Unicode string per glyph in the font's ToUnicode map, fixed the first time the glyph
@@ -7,18 +7,20 @@ glyphs in other contexts — SARA AM is drawn as NIKHAHIT + SARA AA, tone marks 
 substituted and moved inside a cluster — so later clusters map back to the wrong
 text: ``pdftotext`` reads "ตาบล" for ตำบล and "นา" for น้ำ.
 
-The fix, as Chromium's PDF backend does it: while a line is drawn, every Thai cell
-(a letter with its tone marks and upper or lower vowels, SARA AM included) whose
-glyphs would not read back as its own text is wrapped in marked content::
+The fix, as Chromium's PDF backend does it: while a line is drawn, every Pango run
+of Thai text (a few words in one font) whose glyphs would not read back as its own
+text is wrapped in marked content that carries the text::
 
-    /Span <</ActualText <FEFF…UTF-16BE…>>> BDC [<glyphs>] TJ EMC
+    /Span <</ActualText (<UTF-16BE with a BOM>)>> BDC [<glyphs>] TJ EMC
 
 Text extractors that honour ActualText (poppler's pdftotext, Acrobat, most search
-indexers and screen readers) then read the cell's real text. Only the text
+indexers and screen readers) then read the run's real text. Only the text
 operators are split and marked; the glyphs and their positions are the same, so
 the pages look the same. Text that is not Thai is not even looked at: English PDFs
 are unchanged. (pypdf ignores ActualText and keeps reading the ToUnicode map, as it
-does for Chromium's PDFs.)
+does for Chromium's PDFs.) Chromium marks each misread cluster; marking the run
+reads the same and keeps the fix within 5% of the render time (see
+_run_actual_text and `make bench`).
 
 ``draw_first_line`` below is WeasyPrint 70.0's function (BSD licence) with that
 wrapping added; the lines that differ are marked ``# ActualText``. It is installed
@@ -34,13 +36,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import inspect
-import operator
+import itertools
 import re
 from contextvars import ContextVar
-from functools import lru_cache
 from io import BytesIO
 from xml.etree import ElementTree
 
+import pydyf
 import weasyprint
 import weasyprint.draw.text as wp_text
 from PIL import Image
@@ -74,6 +76,11 @@ def check_pins() -> None:
             "weasyprint.draw.text.draw_first_line is not the function core.pdf.thai_text "
             "copied: re-apply the ActualText fix and update PINNED_SOURCE_SHA256."
         )
+    if not isinstance(pydyf.Stream().stream, list):
+        raise RuntimeError(
+            "pydyf.Stream no longer keeps its operations in a list: update "
+            "core.pdf.thai_text._begin_span and _end_span."
+        )
 
 
 check_pins()
@@ -84,7 +91,7 @@ _suppressed: ContextVar[bool] = ContextVar("khruakhai_thai_text_suppressed", def
 
 @contextlib.contextmanager
 def applied():
-    """Within this block, WeasyPrint writes ActualText for misread Thai cells."""
+    """Within this block, WeasyPrint writes ActualText for misread Thai runs."""
     token = _active.set(not _suppressed.get())
     try:
         yield
@@ -102,7 +109,6 @@ def disabled():
         _suppressed.reset(token)
 
 
-@lru_cache(maxsize=4096)
 def actual_text_properties(text: str) -> bytes:
     """The property list of an ActualText span: a UTF-16BE literal string with a BOM
     (half the size of a hex string; "(", ")", "\\", CR and LF bytes are escaped)."""
@@ -113,115 +119,92 @@ def actual_text_properties(text: str) -> bytes:
     return b"<</ActualText (" + raw + b")>>"
 
 
-def _close(stream, string):  # ActualText
-    """Show the glyphs collected so far; return an empty glyph list."""
-    string = string[:-1] if string[-1] == "<" else string + ">"
+# The Span operators go straight into the content stream's list of operations
+# (pydyf's Stream.stream, which Stream.begin_marked_content also appends to), one
+# item each instead of four: a page holds hundreds of Spans.
+
+
+def _begin_span(stream, string: str, text: str) -> str:  # ActualText
+    """Show the glyphs collected so far, begin a Span; return an empty glyph list."""
     if string:
         stream.show_text(string)
-    return "<"
+    stream.stream.append(b"/Span " + actual_text_properties(text) + b" BDC")
+    return ""
 
 
-# UTF-8 of the characters that belong to the previous letter's cell: the Thai
-# combining marks (MAI HAN-AKAT, upper and lower vowels, tone marks, THANTHAKHAT…)
-# and SARA AM, which Thai shaping draws as NIKHAHIT over the letter + SARA AA.
-_JOINING = re.compile(rb"\xe0\xb8[\xb1\xb3-\xba]|\xe0\xb9[\x87-\x8e]")
+def _end_span(stream, string: str) -> str:  # ActualText
+    """Show the Span's glyphs and end the Span; return an empty glyph list."""
+    stream.stream.append(b"[" + string.encode() + b"] TJ\nEMC" if string else b"EMC")
+    return ""
+
+
+# UTF-8 of the Thai marks: MAI HAN-AKAT, the upper and lower vowels, the tone
+# marks, THANTHAKHAT… and SARA AM, which Thai shaping draws as NIKHAHIT over the
+# letter + SARA AA. A letter with marks is drawn as several glyphs in one cluster.
+_MARK = re.compile(rb"\xe0\xb8[\xb1\xb3-\xba]|\xe0\xb9[\x87-\x8e]")
+_MARK_CHARACTER = re.compile("[\u0e31\u0e33-\u0e3a\u0e47-\u0e4e]")
 _GLYPH_INFO_SIZE = ffi.sizeof("PangoGlyphInfo")
-_more_than_one_char = (3).__lt__  # UTF-8 length of one Thai character is 3 bytes
 # Kept on WeasyPrint's font object of the document being drawn (it goes with it).
-_SUSPECT_ATTRIBUTE = "_khruakhai_thai_suspects"
+_MISREAD_ATTRIBUTE = "_khruakhai_thai_misread"
 assert ffi.offsetof("PangoGlyphInfo", "glyph") == 0 and _GLYPH_INFO_SIZE % 4 == 0
 
 
-def _run_spans(font, glyph_item, utf8_line: bytes) -> dict[int, tuple[int, str]] | None:
-    """The ActualText Spans one Pango run needs: {first glyph: (last glyph, text)}.
+def _misread_glyphs(font) -> set[int]:
+    """Glyphs whose ToUnicode entry does not read back as the glyph standing alone.
 
-    A cell is a letter with its marks. A cell of several glyphs always gets a Span:
-    even when each glyph is named right, extractors that order characters by
-    position put a zero-width mark after the next vowel (ยา่ for ย่า). A cell of one
-    glyph reads back as that glyph's ToUnicode entry, fixed the first time the
-    glyph is drawn (WeasyPrint's rule, replayed here in drawing order): it gets a
-    Span only when that entry is other text (SARA AA after NIKHAHIT reads "ำ").
-    Only left-to-right runs with Thai text are looked at: other text (English) is
-    written exactly as WeasyPrint writes it. Spans in the same word are merged.
+    WeasyPrint fixes a glyph's entry the first time it is drawn, from the cluster
+    it is drawn in. A letter first drawn under a tone mark gets an empty entry (the
+    mark's glyph gets the whole cluster), SARA AA first drawn for SARA AM gets "ำ":
+    the next plain น or า would read back wrong. The set grows with the font's
+    entries; only the entries added since the last call are looked at.
+    """
+    seen, misread = font.__dict__.get(_MISREAD_ATTRIBUTE, (0, set()))
+    entries = font.to_unicode
+    if len(entries) > seen:
+        misread.update(
+            glyph
+            for glyph, text in itertools.islice(entries.items(), seen, None)
+            if len(text) != 1 or _MARK_CHARACTER.match(text)
+        )
+        setattr(font, _MISREAD_ATTRIBUTE, (len(entries), misread))
+    return misread
+
+
+def _run_actual_text(font, glyph_item, utf8_line: bytes) -> str | None:
+    """The text of the ActualText Span a Pango run needs, or None.
+
+    A run is a stretch of a line in one font and one script: with Thai text, a few
+    words (core.pdf.thai_breaks puts the long ones in boxes of their own). Only
+    left-to-right runs with Thai letters are looked at; other text (English) is
+    written exactly as WeasyPrint writes it. A Thai run gets a Span with its exact
+    text when it has marks — a letter with marks is several glyphs whose ToUnicode
+    entries do not spell it (SARA AM, substituted tone marks), and extractors that
+    order characters by position put a zero-width mark after the next vowel (ยา่
+    for ย่า) — or when one of its glyphs is misread (see _misread_glyphs).
+
+    The test is a few searches over the run's bytes, done in C. Finer Spans (one
+    per cluster, merged per word) read the same but cost as much time again to
+    work out in Python for every glyph, which is more than the 5% this fix may add.
     """
     item = glyph_item.item
-    if item.analysis.level % 2:
-        return None
-    text = utf8_line[item.offset : item.offset + item.length]
+    offset, length = item.offset, item.length
+    text = utf8_line[offset : offset + length]
     if b"\xe0\xb8" not in text and b"\xe0\xb9" not in text:  # no Thai letters
         return None
-    glyph_string = glyph_item.glyphs
-    count = glyph_string.num_glyphs
-    clusters = ffi.unpack(glyph_string.log_clusters, count)
-    # The glyph ids, read straight from Pango's array (glyph is the first 32-bit
-    # field of each PangoGlyphInfo): much cheaper than a cdata object per glyph.
-    raw = ffi.buffer(glyph_string.glyphs, count * _GLYPH_INFO_SIZE)
-    glyphs = memoryview(raw).cast("I")[:: _GLYPH_INFO_SIZE // 4].tolist()
-    joining = {m.start() for m in _JOINING.finditer(text)}
-    length = item.length
-    # ends[i]: where the text WeasyPrint maps glyph i to (if first drawn there) ends.
-    ends = [*clusters[1:], length]
-    known = font.to_unicode
-    empty, unknown_flag = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
-    # Glyphs of this font whose ToUnicode entry may be other text than the single
-    # character of a cell they are alone in (see below).
-    suspect = font.__dict__.get(_SUSPECT_ATTRIBUTE)
-    if suspect is None:
-        suspect = set()
-        setattr(font, _SUSPECT_ATTRIBUTE, suspect)
-
-    # Glyphs that belong to the cell of the glyph before them: the same Pango
-    # cluster, or a mark (tone mark, vowel above or below, SARA AM).
-    attached = (
-        [i for i in range(1, count) if clusters[i] == clusters[i - 1] or clusters[i] in joining]
-        if joining or any(map(operator.eq, clusters, clusters[1:]))
-        else []
-    )
-    cells = []  # (first glyph, last glyph) of the cells of several glyphs
-    for i in attached:
-        if cells and cells[-1][1] == i - 1:
-            cells[-1] = (cells[-1][0], i)
-        else:
-            cells.append((i - 1, i))
-    in_cells = set()
-    for first, last in cells:
-        in_cells.update(range(first, last + 1))
-    # A glyph drawn inside a Pango cluster of several glyphs, or for several
-    # characters, gets a ToUnicode entry that is not its own character (SARA AA
-    # drawn for SARA AM reads "ำ"): it becomes a suspect for the single-glyph cells.
-    # (The any(map(…)) tests run in C and spare the loops in most runs.)
-    if any(map(_more_than_one_char, map(operator.sub, ends, clusters))):
-        suspect.update([glyphs[i] for i in range(count) if ends[i] - clusters[i] > 3])
-    if any(map(operator.eq, clusters, clusters[1:])):
-        shared = [i for i in range(1, count) if clusters[i] == clusters[i - 1]]
-        suspect.update([glyphs[i] for i in shared], [glyphs[i - 1] for i in shared])
-    wanted = cells
-    if not wanted and suspect.isdisjoint(glyphs):
+    if item.analysis.level % 2:  # right to left
         return None
-    for index in [i for i, glyph in enumerate(glyphs) if glyph in suspect]:
-        glyph = glyphs[index]
-        if index in in_cells or glyph == empty or glyph & unknown_flag:
-            continue
-        entry = known.get(glyph)
-        if entry is None:  # first drawn in this run, where WeasyPrint maps it
-            first = glyphs.index(glyph)
-            entry = text[clusters[first] : ends[first]].decode()
-        if entry != text[clusters[index] : ends[index]].decode():
-            wanted.append((index, index))
-    spans = {}
-    span_start = span_byte_start = span_byte_end = -1
-    for first, last in sorted(wanted):
-        byte_start = clusters[first]
-        byte_end = clusters[last + 1] if last + 1 < count else length
-        # Join a Span to the previous one when only letters lie between them (the
-        # same word): fewer, longer Spans keep the content stream, and so the
-        # render time, small; the Span's text is still the exact text.
-        gap = text[span_byte_end:byte_start] if span_start >= 0 else b" "
-        if b" " in gap or b"\xe2\x80\x8b" in gap:  # a space or ZERO WIDTH SPACE
-            span_start, span_byte_start = first, byte_start
-        span_byte_end = byte_end
-        spans[span_start] = (last, text[span_byte_start:span_byte_end].decode())
-    return spans
+    if _MARK.search(text) is None:
+        glyph_string = glyph_item.glyphs
+        count = glyph_string.num_glyphs
+        misread = _misread_glyphs(font)
+        # The glyph ids, read straight from Pango's array (glyph is the first
+        # 32-bit field of each PangoGlyphInfo): no cdata object per glyph.
+        raw = memoryview(ffi.buffer(glyph_string.glyphs, count * _GLYPH_INFO_SIZE))
+        if not misread or misread.isdisjoint(raw.cast("I")[:: _GLYPH_INFO_SIZE // 4].tolist()):
+            return None
+    # Without the zero-width spaces core.pdf.thai_breaks adds (WeasyPrint maps no
+    # text to their empty glyphs either).
+    return text.replace(b"\xe2\x80\x8b", b"").decode()
 
 
 def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
@@ -309,25 +292,17 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
                 stream.show_text(string)
             string = ""
             stream.set_font_size(font.hash, 1 if font.bitmap else font_size)
-        # ActualText: the Spans this run needs, {first glyph: (last glyph, text)}.
-        spans = _run_spans(font, glyph_item, utf8_line)  # ActualText
-        span_end = -1  # ActualText: the last glyph of the open Span
+        actual = _run_actual_text(font, glyph_item, utf8_line)  # ActualText
+        if actual is not None:  # ActualText: a Span around the run's glyphs
+            string = _begin_span(stream, string, actual)
         string += "<"
         for i, glyph_info in enumerate(glyphs_info[0:num_glyphs]):
             glyph_id = glyph_info.glyph
             width = glyph_info.geometry.width
 
-            if spans and i in spans:  # ActualText: open a Span around the cell
-                span_end, actual = spans[i]
-                string = _close(stream, string)
-                stream.begin_marked_content("Span", actual_text_properties(actual))
-
             # Display zero-width empty glyph.
             if glyph_id == pango.PANGO_GLYPH_EMPTY:
                 string += f">{-width / font_size}<"
-                if i == span_end:  # ActualText: close the Span
-                    string = _close(stream, string)
-                    stream.end_marked_content()
                 continue
 
             # Display .notdef and log warning for missing glyphs.
@@ -441,18 +416,17 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
 
             x_advance += (logical_width + offset - kerning) / 1000
 
-            if i == span_end:  # ActualText: close the Span
-                string = _close(stream, string)
-                stream.end_marked_content()
-
         # Close the last glyphs list, remove if empty.
         if string[-1] == "<":
             string = string[:-1]
         else:
             string += ">"
+        if actual is not None:  # ActualText: end the run's Span
+            string = _end_span(stream, string)
 
     # Draw text.
-    stream.show_text(string)
+    if string or actual is None:  # ActualText: nothing is left after a Span
+        stream.show_text(string)
 
     return emojis
 

@@ -80,7 +80,7 @@ def test_page_images_are_identical_before_and_after(thai_pdfs, tmp_path):
             )
 
 
-def test_actual_text_spans_are_balanced_and_only_where_needed(thai_pdfs):
+def test_actual_text_spans_are_balanced_and_hold_exact_text(thai_pdfs):
     _before, after = thai_pdfs
     content = b"".join(page.get_contents().get_data() for page in PdfReader(BytesIO(after)).pages)
     spans = content.count(b"/ActualText")
@@ -106,6 +106,28 @@ def _actual_texts(content: bytes) -> list[str]:
         )
         texts.append(raw.decode("utf-16"))
     return texts
+
+
+def _span_texts(pdf: bytes) -> list[str]:
+    return _actual_texts(
+        b"".join(page.get_contents().get_data() for page in PdfReader(BytesIO(pdf)).pages)
+    )
+
+
+def test_thai_without_marks_or_misread_glyphs_gets_no_span():
+    # Each letter is its own glyph, first drawn here: the ToUnicode map reads it right.
+    assert _span_texts(render_pdf("<p>กรกฎาคม</p>")) == []
+    assert _span_texts(render_pdf("<p>น้ำ</p>")) == ["น้ำ"]
+
+
+def test_a_glyph_first_drawn_for_another_text_gets_a_span():
+    """SARA AA first drawn for SARA AM (in น้ำ) maps to "ำ": a later มา would read ม้ำ."""
+    html = "<p>น้ำ</p><p>มา</p>"
+    with thai_text.disabled():
+        assert _squash(pdftotext(render_pdf(html))) != "น้ำมา"
+    pdf = render_pdf(html)
+    assert _span_texts(pdf) == ["น้ำ", "มา"]
+    assert _squash(pdftotext(pdf)) == "น้ำมา"
 
 
 def test_actual_text_escapes_bytes_that_readers_would_change():
