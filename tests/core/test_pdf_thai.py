@@ -59,12 +59,12 @@ def test_without_the_fix_the_text_layer_is_wrong(thai_pdfs):
     assert exact < len(SENTENCES) // 2
 
 
-def _pngs(pdf: bytes, tmp_path: Path, name: str) -> list[Path]:
+def _pngs(pdf: bytes, tmp_path: Path, name: str, *, dpi: int = 110) -> list[Path]:
     if not shutil.which("pdftoppm"):
         pytest.skip("poppler-utils (pdftoppm) is not installed")
     source = tmp_path / f"{name}.pdf"
     source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "110", "-png", source, tmp_path / name], check=True)
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", source, tmp_path / name], check=True)
     return sorted(tmp_path.glob(f"{name}-*.png"))
 
 
@@ -175,6 +175,85 @@ def test_no_line_break_inside_a_word():
         squashed[b - 6 : b] + "|" + squashed[b : b + 6] for b in breaks if b not in boundaries
     ]
     assert not inside, inside
+
+
+# Real words that reach furthest: below the baseline (tails, lower vowels) and
+# above it (a tone mark stacked on an upper vowel).
+LOW_REACHING = "กฎหมายปฏิบัติหญิงฤดูครูรู้ภูมิบุญปฐม"
+HIGH_REACHING = "ปู่ผู้กิ่งตั๋วเตี๋ยวน้ำจี๊ดกั๊กเก๋ง"
+# Each element of our PDFs that holds lines of text, at its own size and weight.
+LINE_CONTEXTS = (
+    "<p>{}</p>",
+    '<p class="pdf-small">{}</p>',
+    "<h1>{}</h1>",
+    "<h2>{}</h2>",
+    "<table><tr><th>{}</th><td>{}</td></tr></table>",
+)
+
+
+def _ink_rows(html_for, tmp_path: Path) -> tuple[set[int], set[int]]:
+    """Pixel rows inked by the low-reaching lines and by the high-reaching ones.
+
+    The same page is rendered three times, with one kind of line, the other, or
+    neither painted (white text lays out the same): the differences from the blank
+    page are each kind's ink, borders and rules left out.
+    """
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        '{% extends "pdf/base.html" %}{% block extra_css %}.hide { color: #fff; }'
+        "{% endblock %}{% block content %}{{ body|safe }}{% endblock %}"
+    )
+    images = {}
+    for shown in ("low", "high", "none"):
+        body = "".join(context.replace("{}", html_for(shown)) for context in LINE_CONTEXTS)
+        [png] = _pngs(render_pdf(template.render({"body": body})), tmp_path, shown, dpi=200)
+        images[shown] = Image.open(png).convert("L")
+    rows = []
+    for shown in ("low", "high"):
+        diff = ImageChops.difference(images[shown], images["none"])
+        width, height = diff.size
+        data = diff.point(lambda v: 255 if v > 48 else 0).tobytes()
+        rows.append({y for y in range(height) if max(data[y * width : (y + 1) * width])})
+    return rows[0], rows[1]
+
+
+def test_stacked_marks_clear_the_line_above(tmp_path):
+    """In every text element of our PDFs, lines of the words that reach furthest
+    above and below alternate: no pixel row holds ink of two lines, and a blank
+    row (at 200 dpi) lies between them."""
+
+    def lines(shown: str) -> str:
+        return "<br>".join(
+            f'<span class="{"" if kind == shown else "hide"}">{word}</span>'
+            for kind, word in (("low", LOW_REACHING), ("high", HIGH_REACHING)) * 2
+        )
+
+    low, high = _ink_rows(lines, tmp_path)
+    assert low and high
+    closest = min(abs(a - b) for a in low for b in high)
+    assert closest >= 2, f"lines {closest - 1} blank pixel rows apart"
+
+
+def test_pdf_templates_set_no_line_height_of_their_own():
+    """The clearance above is measured for pdf/_thai_lines.css: no PDF template may
+    set a tighter line-height of its own."""
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    pdf_templates = {
+        *templates.glob("pdf/*.css"),
+        *(
+            path
+            for path in templates.rglob("*.html")
+            if "@page" in path.read_text() or 'extends "pdf/base.html"' in path.read_text()
+        ),
+    } - {templates / "pdf" / "_thai_lines.css"}
+    assert len(pdf_templates) >= 4
+    offenders = [str(p) for p in pdf_templates if "line-height" in p.read_text()]
+    assert not offenders
+    for path in pdf_templates:
+        text = path.read_text()
+        if "<html" in text:
+            assert "pdf/_thai_lines.css" in text, path
 
 
 def test_pinned_to_weasyprint_70():
