@@ -153,10 +153,10 @@ def _misread_glyphs(font) -> set[int]:
     """Glyphs whose ToUnicode entry does not read back as the glyph standing alone.
 
     WeasyPrint fixes a glyph's entry the first time it is drawn, from the cluster
-    it is drawn in. A letter first drawn under a tone mark gets an empty entry (the
-    mark's glyph gets the whole cluster), SARA AA first drawn for SARA AM gets "ำ":
-    the next plain น or า would read back wrong. The set grows with the font's
-    entries; only the entries added since the last call are looked at.
+    it is drawn in. Glyphs of a cluster of several glyphs get an empty entry or
+    the whole cluster: in น้ำ, NIKHAHIT reads "" and SARA AA reads "้ำ", so a later
+    plain มา would read back as ม้ำ. The set grows with the font's entries; only
+    the entries added since the last call are looked at.
     """
     seen, misread = font.__dict__.get(_MISREAD_ATTRIBUTE, (0, set()))
     entries = font.to_unicode
