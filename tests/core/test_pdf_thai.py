@@ -121,7 +121,7 @@ def test_thai_without_marks_or_misread_glyphs_gets_no_span():
 
 
 def test_a_glyph_first_drawn_for_another_text_gets_a_span():
-    """SARA AA first drawn for SARA AM (in น้ำ) maps to "ำ": a later มา would read ม้ำ."""
+    """SARA AA first drawn in น้ำ maps to "้ำ": without a Span a later มา reads ม้ำ."""
     html = "<p>น้ำ</p><p>มา</p>"
     with thai_text.disabled():
         assert _squash(pdftotext(render_pdf(html))) != "น้ำมา"
