@@ -218,9 +218,8 @@ class ImportForm(forms.Form):
     )
 
 
-class MemberAddForm(OrganisationForm):
-    """Bring an organisation into the network: one the user already knows from their
-    other networks, or a new one described here."""
+class OrganisationChoiceForm(OrganisationForm):
+    """An organisation already in the user's directory, or a new one described here."""
 
     existing = forms.ModelChoiceField(
         label=_("An organisation already in the directory"),
@@ -231,11 +230,9 @@ class MemberAddForm(OrganisationForm):
 
     field_order = ["existing"]
 
-    def __init__(self, *args, network: Network, candidates, **kwargs):
+    def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["existing"].queryset = candidates.exclude(
-            memberships__network=network, memberships__left_on__isnull=True
-        ).order_by("name_th")
+        self.fields["existing"].queryset = candidates.order_by("name_th")
         for name in ("name_th", "kind", "province"):
             self.fields[name].required = False
 
@@ -247,3 +244,55 @@ class MemberAddForm(OrganisationForm):
             if not data.get(name):
                 self.add_error(name, _("Needed for a new organisation."))
         return data
+
+    def details(self) -> dict | None:
+        """The new organisation's fields, or None when an existing one was chosen."""
+        if self.cleaned_data.get("existing"):
+            return None
+        return {k: v for k, v in self.cleaned_data.items() if k != "existing"}
+
+
+class MemberAddForm(OrganisationChoiceForm):
+    """Bring an organisation into the network: one the user already knows from their
+    other networks, or a new one described here."""
+
+    def __init__(self, *args, network: Network, candidates, **kwargs):
+        super().__init__(
+            *args,
+            candidates=candidates.exclude(
+                memberships__network=network, memberships__left_on__isnull=True
+            ),
+            **kwargs,
+        )
+
+
+class FounderForm(forms.Form):
+    """Who is founding the network, for a login that is not yet a person."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=50,
+        required=False,
+        help_text=_("For example: Mr, Mrs, Ms, Dr."),
+    )
+    full_name = forms.CharField(label=_("Your full name"), max_length=200)
+    position = forms.CharField(label=_("Your position"), max_length=200, required=False)
+
+
+class PersonEditForm(_PersonFields):
+    """Correct a person. The organisation is offered only to coordinators, and the
+    email is fixed while it is the person's sign-in address (services.person_update)."""
+
+    email = forms.EmailField(label=_("Email"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+
+    def __init__(self, *args, network: Network, may_move: bool, email_locked: bool, **kwargs):
+        super().__init__(*args, network=network, **kwargs)
+        if not may_move:
+            del self.fields["organisation"]
+        if email_locked:
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = _(
+                "This is the address used to sign in. It is changed in the account settings, "
+                "not here."
+            )

@@ -62,6 +62,61 @@ def network_create(
     return network
 
 
+class FoundingError(Exception):
+    """The network cannot be founded so; the message says why, in the user's language."""
+
+
+@transaction.atomic
+def network_found(
+    *,
+    user,
+    full_name: str,
+    name_th: str,
+    form: str,
+    organisation: Organisation | None = None,
+    organisation_details: dict | None = None,
+    title: str = "",
+    position: str = "",
+    name_en: str = "",
+    founded_on: dt.date | None = None,
+    benefits: list[str] | None = None,
+) -> Network:
+    """Found a network as a login that is not yet a person of any organisation.
+
+    In one transaction: the organisation (an existing one, or a new one made from
+    ``organisation_details``), the user's own person in it (their email is the
+    login's), then ``network_create`` with that organisation leading and the new
+    person coordinating. A user who already is a person founds through
+    ``network_create`` directly; asking here raises FoundingError.
+    """
+    from django.utils.translation import gettext as _
+
+    # Lock the login's row so a double-submitted form makes one person, not an error.
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    if Person.objects.filter(user=user).exists():
+        raise FoundingError(_("Your account already belongs to a person of an organisation."))
+    if (organisation is None) == (organisation_details is None):
+        raise ValueError("give either an existing organisation or the details of a new one")
+    organisation = organisation or organisation_create(details=organisation_details or {})
+    founder = Person.objects.create(
+        organisation=organisation,
+        user=user,
+        full_name=full_name.strip(),
+        title=title.strip(),
+        position=position.strip(),
+        email=user.email.lower(),
+    )
+    return network_create(
+        name_th=name_th,
+        name_en=name_en,
+        form=form,
+        founded_on=founded_on,
+        benefits=benefits,
+        lead_organisation=organisation,
+        coordinator=founder,
+    )
+
+
 @transaction.atomic
 def membership_add(
     *, network: Network, organisation: Organisation, joined_on: dt.date | None = None
@@ -81,7 +136,7 @@ def member_organisation_add(
     *, network: Network, existing: Organisation | None = None, details: dict | None = None
 ) -> Organisation:
     """Bring an existing organisation, or a new one made from ``details``, into the network."""
-    organisation = existing or Organisation.objects.create(**(details or {}))
+    organisation = existing or organisation_create(details=details or {})
     membership_add(network=network, organisation=organisation)
     return organisation
 
@@ -163,6 +218,14 @@ def network_reopen(*, network: Network) -> Network:
 ORGANISATION_EDITABLE = ("name_th", "name_en", "kind", "province", "address", "phone", "email")
 
 
+def organisation_create(*, details: dict) -> Organisation:
+    """A new organisation in the directory, from the organisation form's fields."""
+    for field in details:
+        if field not in (*ORGANISATION_EDITABLE, "website"):
+            raise ValueError(f"{field} is not an organisation detail")
+    return Organisation.objects.create(**details)
+
+
 def organisation_update(*, organisation: Organisation, changes: dict) -> Organisation:
     for field, value in changes.items():
         if field not in (*ORGANISATION_EDITABLE, "website"):
@@ -200,6 +263,88 @@ def person_add(
         phone=phone.strip(),
     )
     role_grant(network=network, person=person, kind=kind)
+    return person
+
+
+class PersonError(Exception):
+    """The person cannot be changed so; the message says why, in the user's language."""
+
+
+def person_login_email_locked(person: Person) -> bool:
+    """True when the person's email is the address their login signs in with.
+
+    The rule: this app never changes a login's email through a person's record.
+    The sign-in address belongs to the account and is changed (with its own
+    checks) in the account settings; if a coordinator could change it here, they
+    could point someone else's login at their own mailbox and take it over with a
+    password reset. So while the person's email *is* the login's, it stays as it
+    is here. A contact email that already differs from the login's is only a
+    contact address and may be corrected freely; the login is untouched either way.
+    """
+    return bool(
+        person.user_id and person.email and person.email.lower() == person.user.email.lower()
+    )
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    full_name: str,
+    organisation: Organisation | None = None,
+    title: str = "",
+    position: str = "",
+    category: str = "",
+    email: str = "",
+    phone: str = "",
+) -> Person:
+    """Correct a person's details; saved through ``save()`` so the history keeps
+    the earlier version. ``organisation=None`` keeps the current one.
+
+    Raises PersonError (and changes nothing) when the email is the login's sign-in
+    address (see ``person_login_email_locked``), or when the new organisation is
+    not a current member of every network the person holds a role in: a role in a
+    network belongs to a member organisation's person.
+    """
+    from django.utils.translation import gettext as _
+
+    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    email = email.strip().lower()
+    if person_login_email_locked(person) and email != person.email.lower():
+        raise PersonError(
+            _(
+                "This is the address %(name)s signs in with; it is changed in their "
+                "account settings, not here."
+            )
+            % {"name": person.display_name}
+        )
+    if organisation is not None and organisation.pk != person.organisation_id:
+        stranded = (
+            Network.objects.filter(roles__person=person)
+            .exclude(
+                id__in=Membership.objects.filter(
+                    organisation=organisation, left_on__isnull=True
+                ).values("network_id")
+            )
+            .distinct()
+        )
+        names = sorted(network.name for network in stranded)
+        if names:
+            raise PersonError(
+                _(
+                    "%(org)s is not a member of every network this person has a role in "
+                    "(%(networks)s)."
+                )
+                % {"org": organisation.name, "networks": ", ".join(names)}
+            )
+        person.organisation = organisation
+    person.full_name = full_name.strip()
+    person.title = title.strip()
+    person.position = position.strip()
+    person.category = category
+    person.email = email
+    person.phone = phone.strip()
+    person.save()
     return person
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("networks/<slug:slug>/reopen/", views.network_reopen, name="reopen"),
     path("networks/<slug:slug>/people/", views.people, name="people"),
     path("networks/<slug:slug>/people/add/", views.person_add, name="person_add"),
+    path("networks/<slug:slug>/people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("networks/<slug:slug>/members/add/", views.member_add, name="member_add"),
     path(
         "networks/<slug:slug>/members/<int:pk>/end/",

@@ -20,13 +20,16 @@ from .forms import (
     AcceptNewAccountForm,
     CharterForm,
     DissolveForm,
+    FounderForm,
     ImportForm,
     InvitationForm,
     MemberAddForm,
     NetworkEditForm,
     NetworkFoundForm,
+    OrganisationChoiceForm,
     OrganisationForm,
     PersonAddForm,
+    PersonEditForm,
     RoleAddForm,
 )
 from .graph import map_build
@@ -51,44 +54,73 @@ def my_networks(request: HttpRequest) -> HttpResponse:
         .select_related("lead_organisation")
         .order_by("name_th")
     )
-    person = Person.objects.filter(user=request.user).first()
     return render(
         request,
         "network/my_networks.html",
         {
             "networks": [n for n in networks if not n.is_dissolved],
             "dissolved": [n for n in networks if n.is_dissolved],
-            "can_found": person is not None,
         },
     )
 
 
-def _founder(request: HttpRequest) -> Person:
-    person = Person.objects.select_related("organisation").filter(user=request.user).first()
-    if person is None:
-        raise PermissionDenied(
-            _("Only a person of an organisation can found a network. Ask a site admin.")
-        )
-    return person
+def _founder(request: HttpRequest) -> Person | None:
+    """The user's own person, who founds as today; None for a login with no person yet."""
+    return Person.objects.select_related("organisation").filter(user=request.user).first()
 
 
 @login_required
 def network_found(request: HttpRequest) -> HttpResponse:
+    """Found a network. A login that is not yet a person of an organisation also says
+    who they are and which organisation leads (an existing one from their directory,
+    or a new one); network_found makes all of it in one transaction."""
     founder = _founder(request)
-    form = NetworkFoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        network = services.network_create(
-            name_th=form.cleaned_data["name_th"],
-            name_en=form.cleaned_data["name_en"],
-            form=form.cleaned_data["form"],
-            founded_on=form.cleaned_data["founded_on"],
-            benefits=form.cleaned_data["benefits"],
-            lead_organisation=founder.organisation,
-            coordinator=founder,
+    data = request.POST or None
+    form = NetworkFoundForm(data)
+    person_form = org_form = None
+    if founder is None:
+        person_form = FounderForm(
+            data, prefix="founder", initial={"full_name": request.user.full_name}
         )
+        # Only organisations the user can already see: claiming any school in the
+        # country would make a stranger its coordinator and editor of its profile.
+        candidates = organisations_visible_to(request.user)
+        org_form = OrganisationChoiceForm(data, prefix="org", candidates=candidates)
+        if not candidates.exists():
+            del org_form.fields["existing"]
+    forms = [f for f in (form, person_form, org_form) if f is not None]
+    if request.method == "POST" and all([f.is_valid() for f in forms]):
+        network_fields = {
+            key: form.cleaned_data[key]
+            for key in ("name_th", "name_en", "form", "founded_on", "benefits")
+        }
+        try:
+            if founder is not None:
+                network = services.network_create(
+                    **network_fields,
+                    lead_organisation=founder.organisation,
+                    coordinator=founder,
+                )
+            else:
+                network = services.network_found(
+                    **network_fields,
+                    user=request.user,
+                    full_name=person_form.cleaned_data["full_name"],
+                    title=person_form.cleaned_data["title"],
+                    position=person_form.cleaned_data["position"],
+                    organisation=org_form.cleaned_data["existing"],
+                    organisation_details=org_form.details(),
+                )
+        except services.FoundingError as error:
+            messages.error(request, str(error))
+            return redirect("network:found")
         messages.success(request, _("The network is founded. Now write its charter."))
         return redirect("network:charter_edit", network.slug)
-    return render(request, "network/found.html", {"form": form, "founder": founder})
+    return render(
+        request,
+        "network/found.html",
+        {"form": form, "founder": founder, "person_form": person_form, "org_form": org_form},
+    )
 
 
 # --- the network page ---------------------------------------------------------------
@@ -259,6 +291,61 @@ def person_add(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("%(name)s is added.") % {"name": person.display_name})
         return redirect("network:people", network.slug)
     return render(request, "network/person_add.html", {"form": form, "network": network})
+
+
+@login_required
+def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Correct a person of one of the network's current member organisations.
+
+    Coordinators (and site admins) edit anyone there and may move them to another
+    member organisation; a person with a login edits their own record, but not their
+    organisation (that would make them speak for another organisation). Everyone
+    else in the network gets a 403; a person outside it is a 404.
+    """
+    access = network_access(request, slug, write=True)
+    network = access.network
+    person = (
+        Person.objects.select_related("organisation", "user")
+        .filter(
+            pk=pk,
+            organisation__memberships__network=network,
+            organisation__memberships__left_on__isnull=True,
+        )
+        .first()
+    )
+    if person is None:
+        raise Http404
+    is_self = person.user_id is not None and person.user_id == request.user.id
+    if not (access.can_manage or is_self):
+        raise PermissionDenied(_("Only the network's coordinators or the person may do this."))
+    form = PersonEditForm(
+        request.POST or None,
+        network=network,
+        may_move=access.can_manage,
+        email_locked=services.person_login_email_locked(person),
+        initial={
+            "organisation": person.organisation_id,
+            "title": person.title,
+            "full_name": person.full_name,
+            "position": person.position,
+            "category": person.category,
+            "email": person.email,
+            "phone": person.phone,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.person_update(person=person, **form.cleaned_data)
+        except services.PersonError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(name)s is saved.") % {"name": saved.display_name})
+            return redirect("network:people", network.slug)
+    return render(
+        request,
+        "network/person_edit.html",
+        {"form": form, "network": network, "person": person, "is_self": is_self},
+    )
 
 
 @login_required

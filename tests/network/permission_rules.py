@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from network.models import Invitation, Role
+from network.models import Invitation, Person, Role
 from tests import factories
 from tests.security.rules import LOGIN, Rule, logged_in, managers, members, public
 
@@ -37,9 +37,14 @@ def _membership_url(cast) -> str:
     return f"/networks/{cast.network.slug}/members/{membership.pk}/end/"
 
 
-def _found_expect() -> dict:
-    # Founding needs a person of an organisation; the cast's site admin is only a login.
-    return logged_in() | {"site_admin": 403}
+def _person_edit_url(cast) -> str:
+    # The partner's own record: the partner edits it as themself, coordinators as managers.
+    person = Person.objects.get(user=cast.partner)
+    return f"/networks/{cast.network.slug}/people/{person.pk}/edit/"
+
+
+def _person_edit_expect() -> dict:
+    return managers() | {"partner": 200}
 
 
 def _organisation_edit_expect() -> dict:
@@ -56,7 +61,9 @@ def _organisation_edit_expect() -> dict:
 
 RULES = {
     "network:my_networks": Rule(url=lambda cast: "/networks/", expect=logged_in()),
-    "network:found": Rule(url=lambda cast: "/networks/new/", expect=_found_expect()),
+    # Any login may found a network; the site admin (only a login, no person) also
+    # says who they are and which organisation leads.
+    "network:found": Rule(url=lambda cast: "/networks/new/", expect=logged_in()),
     "network:detail": Rule(url=_net(), expect=members()),
     "network:edit": Rule(url=_net("edit/"), expect=managers()),
     "network:charter_edit": Rule(url=_net("charter/"), expect=managers()),
@@ -68,6 +75,7 @@ RULES = {
     ),
     "network:people": Rule(url=_net("people/"), expect=members()),
     "network:person_add": Rule(url=_net("people/add/"), expect=managers()),
+    "network:person_edit": Rule(url=_person_edit_url, expect=_person_edit_expect()),
     "network:member_add": Rule(url=_net("members/add/"), expect=managers()),
     "network:membership_end": Rule(url=_membership_url, method="post", expect=managers(302)),
     "network:role_add": Rule(url=_net("roles/add/"), method="post", expect=managers(302)),
