@@ -108,6 +108,13 @@ class ActivityForm(forms.Form):
         return self.cleaned_data
 
 
+class ActivityDeleteForm(forms.Form):
+    """The confirmation: the version the page was shown for, so that a deletion never
+    takes more with it than the page said."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

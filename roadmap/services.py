@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,9 @@ from .models import (
     Step,
     Win,
 )
+from .signals import activity_deleting
+
+log = logging.getLogger(__name__)
 
 # Per-item averages appear only from this many answers on, so that no partner can
 # work out another partner's scores from a mean of two.
@@ -49,6 +53,18 @@ class ActivityConflict(Exception):
     def __init__(self, current: Activity):
         super().__init__(f"activity {current.pk} is at version {current.version}")
         self.current = current
+
+
+class ActivityGone(Exception):
+    """The activity was deleted while the request was on its way; nothing was written."""
+
+
+class ActivityProtected(Exception):
+    """Something outside the roadmap still relies on the activity; nothing was deleted."""
+
+    def __init__(self, reasons: Sequence[str]):
+        super().__init__("; ".join(str(r) for r in reasons))
+        self.reasons = list(reasons)
 
 
 # --- steps and register -----------------------------------------------------------
@@ -147,8 +163,11 @@ def _claim_version(activity: Activity, based_on_version: int) -> None:
         current = (
             Activity.objects.select_related("step", "responsible")
             .prefetch_related("owners")
-            .get(pk=activity.pk)
+            .filter(pk=activity.pk)
+            .first()
         )
+        if current is None:
+            raise ActivityGone
         raise ActivityConflict(current)
     activity.version = based_on_version + 1
 
@@ -250,9 +269,13 @@ def blocked_notice_send(*, update_id: int) -> int:
     )
     if not claimed:
         return 0
-    update = ProgressUpdate.objects.select_related(
-        "activity__step__network", "author", "organisation"
-    ).get(pk=update_id)
+    update = (
+        ProgressUpdate.objects.select_related("activity__step__network", "author", "organisation")
+        .filter(pk=update_id)
+        .first()
+    )
+    if update is None:  # the activity was deleted (with its updates) in the meantime
+        return 0
     network = update.activity.step.network
     path = reverse("roadmap:activity_detail", args=[network.slug, update.activity_id])
     users = {
@@ -304,6 +327,73 @@ def activities_owed(*, user, today: dt.date) -> QuerySet[Activity]:
     )
 
 
+@dataclass(frozen=True)
+class ActivityDeletion:
+    """What deleting an activity takes with it, and what (if anything) stops it."""
+
+    updates: int
+    evidence: int
+    blockers: list[str]
+
+
+def activity_delete_blockers(*, activity: Activity) -> list[str]:
+    """Reasons other apps give for keeping the activity (see roadmap.signals)."""
+    replies = activity_deleting.send(sender=Activity, activity=activity)
+    return [str(reason) for _receiver, reason in replies if reason]
+
+
+def activity_delete_summary(*, activity: Activity) -> ActivityDeletion:
+    """For the confirmation page: counts of what goes with the activity."""
+    return ActivityDeletion(
+        updates=ProgressUpdate.objects.filter(activity=activity).count(),
+        evidence=Evidence.objects.filter(update__activity=activity).count(),
+        blockers=activity_delete_blockers(activity=activity),
+    )
+
+
+def _files_remove(storage, names: list[str]) -> None:
+    """Remove stored files; one that is already gone or will not go is logged, not fatal."""
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            log.warning("evidence file %s could not be removed", name, exc_info=True)
+
+
+@transaction.atomic
+def activity_delete(
+    *, activity: Activity, by, based_on_version: int | None = None
+) -> ActivityDeletion:
+    """Delete an activity with its progress updates and evidence.
+
+    The row is locked first, so a progress update being posted at the same moment either
+    lands before (and is counted and deleted) or finds the activity gone. With
+    ``based_on_version`` the deletion is refused with ActivityConflict when the activity
+    changed after the confirmation page was shown (it may now take more with it).
+    Raises ActivityProtected when another app still relies on it. Evidence files leave
+    storage only once the transaction has committed: a rollback keeps every file.
+    Deleting an activity that is already gone does nothing.
+    """
+    current = Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    if current is None:
+        return ActivityDeletion(updates=0, evidence=0, blockers=[])
+    if based_on_version is not None and current.version != based_on_version:
+        raise ActivityConflict(current)
+    blockers = activity_delete_blockers(activity=current)
+    if blockers:
+        raise ActivityProtected(blockers)
+    evidence = list(
+        Evidence.objects.filter(update__activity=current).values_list("file", flat=True)
+    )
+    updates = ProgressUpdate.objects.filter(activity=current).count()
+    current._history_user = by  # the audit history keeps the row and who deleted it
+    current.delete()  # progress updates and evidence rows go with it (CASCADE)
+    storage = Evidence._meta.get_field("file").storage
+    names = [name for name in evidence if name]
+    transaction.on_commit(lambda: _files_remove(storage, names), robust=True)
+    return ActivityDeletion(updates=updates, evidence=len(evidence), blockers=[])
+
+
 # --- wins -------------------------------------------------------------------------
 @transaction.atomic
 def win_record(
@@ -345,6 +435,17 @@ def wins_recent(*, network: Network, limit: int = 5) -> list[Win]:
     )
 
 
+def win_may_delete(*, win: Win, user, can_manage: bool) -> bool:
+    """Its author or a coordinator (the caller has already refused a dissolved network)."""
+    return can_manage or (win.recorded_by_id is not None and win.recorded_by_id == user.pk)
+
+
+def win_delete(*, win: Win, by) -> None:
+    """Delete a win; its credits go with it and the audit history keeps the record."""
+    win._history_user = by
+    win.delete()
+
+
 # --- health check -----------------------------------------------------------------
 def health_round_open(
     *, network: Network, label: str, opened_on: dt.date, closes_on: dt.date
@@ -352,6 +453,15 @@ def health_round_open(
     return HealthRound.objects.create(
         network=network, label=label, opened_on=opened_on, closes_on=closes_on
     )
+
+
+@transaction.atomic
+def health_round_delete(*, round: HealthRound, by) -> int:
+    """Delete a round with all its answers; returns how many answers went with it."""
+    answers = HealthResponse.objects.filter(round=round).count()
+    round.delete()  # answers go with it (CASCADE)
+    log.info("health round %s deleted by user %s with %s answers", round.pk, by.pk, answers)
+    return answers
 
 
 def health_answer(

@@ -24,6 +24,7 @@ from .charts import (
     timeline_svg,
 )
 from .forms import (
+    ActivityDeleteForm,
     ActivityForm,
     HealthResponseForm,
     HealthRoundForm,
@@ -166,6 +167,8 @@ def activity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     based_on_version=form.cleaned_data["version"] or 0,
                     **{f: form.cleaned_data[f] for f in ACTIVITY_FIELDS},
                 )
+            except services.ActivityGone:
+                raise Http404 from None
             except services.ActivityConflict as exc:
                 conflict = exc.current
                 # Keep what was typed; the next save is a decision made seeing the newer values.
@@ -196,6 +199,57 @@ def activity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         "roadmap/activity_form.html",
         {"network": network, "form": form, "activity": activity, "conflict": conflict},
+        status=status,
+    )
+
+
+@login_required
+def activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: what goes with the activity; POST: delete it (coordinators only)."""
+    activity, access = _activity(request, slug, pk, manage=True, write=True)
+    form = ActivityDeleteForm(request.POST or None, initial={"version": activity.version})
+    status = 200
+    if request.method == "POST" and not form.is_valid():
+        messages.error(request, _("Please confirm the deletion on this page."))
+        form = ActivityDeleteForm(initial={"version": activity.version})
+        status = 422
+    elif request.method == "POST":
+        try:
+            gone = services.activity_delete(
+                activity=activity, by=request.user, based_on_version=form.cleaned_data["version"]
+            )
+        except services.ActivityConflict as exc:
+            activity = exc.current
+            form = ActivityDeleteForm(initial={"version": activity.version})
+            messages.warning(
+                request,
+                _(
+                    "The activity changed after this page was opened. "
+                    "Check again what goes with it."
+                ),
+            )
+            status = 409
+        except services.ActivityProtected:
+            status = 409  # the page names the reasons
+        else:
+            messages.success(
+                request,
+                _(
+                    "The activity “%(title)s” was deleted, with its progress updates "
+                    "(%(updates)s) and evidence files (%(files)s)."
+                )
+                % {"title": activity.title, "updates": gone.updates, "files": gone.evidence},
+            )
+            return redirect("roadmap:step_detail", slug=slug, number=activity.step.number)
+    return render(
+        request,
+        "roadmap/activity_delete.html",
+        {
+            "network": access.network,
+            "activity": activity,
+            "form": form,
+            "summary": services.activity_delete_summary(activity=activity),
+        },
         status=status,
     )
 
@@ -259,6 +313,8 @@ def activity_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             blocked_reason=form.cleaned_data["blocked_reason"],
             files=form.cleaned_data["files"],
         )
+    except services.ActivityGone:
+        raise Http404 from None
     except services.ActivityConflict as exc:
         current = exc.current
         data = request.POST.copy()
@@ -342,6 +398,27 @@ def win_create(request: HttpRequest, slug: str) -> HttpResponse:
         {"network": access.network, "form": form},
         status=422 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def win_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: the confirmation; POST: delete the win (its author or a coordinator)."""
+    win, access = object_access(
+        request,
+        Win.objects.select_related("network", "recorded_by"),
+        write=True,
+        pk=pk,
+        network__slug=slug,
+    )
+    if not services.win_may_delete(win=win, user=request.user, can_manage=access.can_manage):
+        raise PermissionDenied(
+            _("Only the person who recorded a win, or a coordinator, may delete it.")
+        )
+    if request.method == "POST":
+        services.win_delete(win=win, by=request.user)
+        messages.success(request, _("The win “%(title)s” was deleted.") % {"title": win.title})
+        return redirect("roadmap:wins", slug=slug)
+    return render(request, "roadmap/win_delete.html", {"network": access.network, "win": win})
 
 
 # --- obstacles ------------------------------------------------------------------------
@@ -429,6 +506,26 @@ def health_round_create(request: HttpRequest, slug: str) -> HttpResponse:
         "roadmap/health_round_form.html",
         {"network": access.network, "form": form},
         status=422 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def health_round_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: the confirmation with the number of answers; POST: delete the round."""
+    access = network_access(request, slug, manage=True, write=True)
+    round_ = get_object_or_404(HealthRound, network=access.network, pk=pk)
+    if request.method == "POST":
+        answers = services.health_round_delete(round=round_, by=request.user)
+        messages.success(
+            request,
+            _("The round “%(label)s” was deleted, with its answers (%(answers)s).")
+            % {"label": round_.label, "answers": answers},
+        )
+        return redirect("roadmap:health", slug=slug)
+    return render(
+        request,
+        "roadmap/health_round_delete.html",
+        {"network": access.network, "round": round_, "answers": round_.responses.count()},
     )
 
 

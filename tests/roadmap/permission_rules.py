@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from tests.security.rules import LOGIN, Rule, logged_in, managers, members
 
-from .factories import ActivityFactory, EvidenceFactory, HealthRoundFactory
+from .factories import ActivityFactory, EvidenceFactory, HealthRoundFactory, WinFactory
 
 
 def _base(cast) -> str:
@@ -49,11 +49,22 @@ RULES = {
         url=lambda c: f"{_base(c)}activities/{_activity(c).pk}/progress/",
         expect=OWNERS_AND_MANAGERS,
     ),
+    # Deleting is the coordinators' decision, even for an activity the partner owns.
+    "roadmap:activity_delete": Rule(
+        url=lambda c: f"{_base(c)}activities/{_activity(c).pk}/delete/", expect=managers()
+    ),
     "roadmap:evidence_download": Rule(
         url=lambda c: f"{_base(c)}evidence/{_evidence(c).pk}/", expect=members()
     ),
     "roadmap:wins": Rule(url=lambda c: f"{_base(c)}wins/", expect=members()),
     "roadmap:win_create": Rule(url=lambda c: f"{_base(c)}wins/new/", expect=OWNERS_AND_MANAGERS),
+    # A win recorded by the partner: its author and the coordinators may delete it.
+    "roadmap:win_delete": Rule(
+        url=lambda c: (
+            f"{_base(c)}wins/{WinFactory(network=c.network, recorded_by=c.partner).pk}/delete/"
+        ),
+        expect=OWNERS_AND_MANAGERS,
+    ),
     "roadmap:obstacles": Rule(url=lambda c: f"{_base(c)}obstacles/", expect=members()),
     "roadmap:obstacle_edit": Rule(
         url=lambda c: f"{_base(c)}obstacles/{_obstacle(c).pk}/edit/", expect=managers()
@@ -65,6 +76,10 @@ RULES = {
     "roadmap:health_respond": Rule(
         url=lambda c: f"{_base(c)}health/rounds/{HealthRoundFactory(network=c.network).pk}/",
         expect=RESPONDENTS,
+    ),
+    "roadmap:health_round_delete": Rule(
+        url=lambda c: f"{_base(c)}health/rounds/{HealthRoundFactory(network=c.network).pk}/delete/",
+        expect=managers(),
     ),
     "roadmap:my_tasks": Rule(url=lambda c: "/my/tasks/", expect=logged_in()),
 }
