@@ -108,7 +108,7 @@ def network_found(request: HttpRequest) -> HttpResponse:
                     full_name=person_form.cleaned_data["full_name"],
                     title=person_form.cleaned_data["title"],
                     position=person_form.cleaned_data["position"],
-                    organisation=org_form.cleaned_data["existing"],
+                    organisation=org_form.cleaned_data.get("existing"),
                     organisation_details=org_form.details(),
                 )
         except services.FoundingError as error:
