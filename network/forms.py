@@ -230,8 +230,12 @@ class OrganisationChoiceForm(OrganisationForm):
 
     field_order = ["existing"]
 
-    def __init__(self, *args, candidates, **kwargs):
+    def __init__(self, *args, candidates, offer_existing: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not offer_existing:
+            # Nothing to choose from: only a new organisation, its name etc. required.
+            del self.fields["existing"]
+            return
         self.fields["existing"].queryset = candidates.order_by("name_th")
         for name in ("name_th", "kind", "province"):
             self.fields[name].required = False

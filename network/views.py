@@ -85,9 +85,9 @@ def network_found(request: HttpRequest) -> HttpResponse:
         # Only organisations the user can already see: claiming any school in the
         # country would make a stranger its coordinator and editor of its profile.
         candidates = organisations_visible_to(request.user)
-        org_form = OrganisationChoiceForm(data, prefix="org", candidates=candidates)
-        if not candidates.exists():
-            del org_form.fields["existing"]
+        org_form = OrganisationChoiceForm(
+            data, prefix="org", candidates=candidates, offer_existing=candidates.exists()
+        )
     forms = [f for f in (form, person_form, org_form) if f is not None]
     if request.method == "POST" and all([f.is_valid() for f in forms]):
         network_fields = {
