@@ -14,12 +14,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 
 from roadmap import services
-from tests.e2e.conftest import CHROMIUM, axe_check, screenshot
+from roadmap.models import Activity
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM, axe_check, screenshot
 from tests.factories import PASSWORD
 
-from .factories import ActivityFactory
+from .factories import ActivityFactory, EvidenceFactory, HealthRoundFactory, WinFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +30,8 @@ class Journey:
     """Drive ``journey(page)`` (a generator) in a browser thread, step by step."""
 
     def __init__(self, base_url: str, journey, *, width: int = 360, height: int = 740):
+        # Its own browser, so the e2e session may not have made the artifacts folder.
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self._to_browser: queue.Queue = queue.Queue()
         self._to_test: queue.Queue = queue.Queue()
         self._thread = threading.Thread(
@@ -135,6 +139,8 @@ def test_partner_updates_progress_inline_on_a_phone(journey, cast):
 
 def test_roadmap_pages_are_accessible_on_a_phone(journey, cast):
     ActivityFactory(network=cast.network, owners=[cast.partner_org])
+    win = WinFactory(network=cast.network, recorded_by=cast.partner)
+    round_ = HealthRoundFactory(network=cast.network)
 
     def steps(page):
         _login(page, cast.coordinator)
@@ -144,6 +150,8 @@ def test_roadmap_pages_are_accessible_on_a_phone(journey, cast):
             ("obstacles", "obstacles/"),
             ("health", "health/"),
             ("wins", "wins/"),
+            ("win-delete", f"wins/{win.pk}/delete/"),
+            ("health-round-delete", f"health/rounds/{round_.pk}/delete/"),
         ]:
             page.goto(f"/networks/{cast.network.slug}/roadmap/{path.lstrip('/')}")
             results[name] = (
@@ -158,3 +166,33 @@ def test_roadmap_pages_are_accessible_on_a_phone(journey, cast):
         assert width <= 360, name
         assert not serious, (name, serious)
     run.finish()
+
+
+def test_coordinator_deletes_an_activity_on_a_phone(journey, cast):
+    activity = ActivityFactory(network=cast.network, owners=[cast.partner_org])
+    evidence = EvidenceFactory(update__activity=activity, update__author=cast.partner)
+    name = evidence.file.name
+
+    def steps(page):
+        _login(page, cast.coordinator)
+        page.goto(f"/networks/{cast.network.slug}/roadmap/activities/{activity.pk}/")
+        page.get_by_role("link", name="ลบ", exact=True).click()
+        page.get_by_text("ไฟล์หลักฐาน 1 ไฟล์").wait_for()
+        screenshot(page, "roadmap-activity-delete-phone")
+        yield (
+            page.evaluate("document.documentElement.scrollWidth"),
+            axe_check(page, "roadmap-activity-delete-phone"),
+        )
+        page.get_by_role("button", name="ลบกิจกรรม").click()
+        page.get_by_text("ลบกิจกรรม “").wait_for()
+        yield page.url
+
+    run = journey(steps)
+    width, serious = run.next()
+    assert width <= 360 and not serious, serious
+    assert Activity.objects.filter(pk=activity.pk).exists()  # the confirmation deleted nothing
+    run.resume()
+    assert run.next().endswith(f"/roadmap/steps/{activity.step.number}/")
+    run.finish()
+    assert not Activity.objects.filter(pk=activity.pk).exists()
+    assert not default_storage.exists(name)  # removed once the deletion committed
