@@ -374,7 +374,8 @@ def activity_delete(
     storage only once the transaction has committed: a rollback keeps every file.
     Deleting an activity that is already gone does nothing.
     """
-    current = Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    # order_by("pk"): the default ordering joins the step, which FOR UPDATE would lock too.
+    current = Activity.objects.select_for_update().filter(pk=activity.pk).order_by("pk").first()
     if current is None:
         return ActivityDeletion(updates=0, evidence=0, blockers=[])
     if based_on_version is not None and current.version != based_on_version:
