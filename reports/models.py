@@ -254,6 +254,10 @@ class ReminderPreference(models.Model):
         return f"{self.user} — {self.mode}"
 
 
+# The sweep's INSERT … ON CONFLICT names it (reports.services.reminders_plan_sql).
+REMINDER_UNIQUE = "reminder_once_per_report_kind_user"
+
+
 class Reminder(models.Model):
     """The dispatch table: one row per (report, kind, recipient), ever.
 
@@ -290,9 +294,7 @@ class Reminder(models.Model):
     class Meta:
         ordering = ["due_at", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["report", "kind", "recipient"], name="reminder_once_per_report_kind_user"
-            )
+            models.UniqueConstraint(fields=["report", "kind", "recipient"], name=REMINDER_UNIQUE)
         ]
         indexes = [
             # The sweep's question: which pending rows are due?

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -41,11 +41,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.mail import email_send
-from network.models import Membership, Network, Role
+from network.models import Membership, Network, Person, Role
 
 from . import periods as P
 from . import sources
 from .models import (
+    REMINDER_UNIQUE,
     CalendarToken,
     CommitteeReport,
     DigestDispatch,
@@ -303,65 +304,197 @@ def _reporter_ids(network_id: int, organisation_id: int) -> list[int]:
 
 
 # --- the reminder sweep -----------------------------------------------------------------
+# One planned kind for one period: every open report of the period gets it, for the
+# people the kind goes to. (period id, network id, kind, due at, to the coordinators?)
+PlanItem = tuple[int, int, str, dt.datetime, bool]
+# Periods per INSERT … SELECT; the rows one statement inserts stay in the database.
+PLAN_PERIODS_PER_STATEMENT = 500
+# Reports per chunk of the portable path: what it holds in memory at once.
+PLAN_REPORTS_PER_CHUNK = 5000
+
+
 def reminders_plan(*, now: dt.datetime | None = None) -> int:
     """Create the reminder rows that have fallen due (idempotent); returns rows inserted
-    (or attempted: a concurrent sweep may have won some of them)."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    candidates = (
-        ProgressReport.objects.open()
-        .filter(
-            period__network__reporting_schedule__status=ReportingSchedule.Status.CONFIRMED,
-            period__due_on__gte=today - dt.timedelta(days=PLAN_HORIZON_DAYS),
-        )
-        .exclude(period__network__status=Network.Status.DISSOLVED)
-    )
-    rows: list[tuple[int, int, dt.date, int]] = list(
-        candidates.values_list("id", "organisation_id", "period__due_on", "period__network_id")
-    )
-    if not rows:
-        return 0
-    # Reading what exists is far cheaper than re-inserting it every 15 minutes; the
-    # unique constraint still settles any race with a concurrent sweep.
-    existing = set(
-        Reminder.objects.filter(report_id__in=candidates.values("id")).values_list(
-            "report_id", "kind", "recipient_id"
-        )
-    )
-    network_ids = {r[3] for r in rows}
-    schedules = {
-        s.network_id: s for s in ReportingSchedule.objects.filter(network_id__in=network_ids)
-    }
-    reporters: dict[tuple[int, int], set[int]] = defaultdict(set)
-    coordinators: dict[int, set[int]] = defaultdict(set)
-    for network_id, kind, org_id, user_id in Role.objects.filter(
-        network_id__in=network_ids, person__user__isnull=False
-    ).values_list("network_id", "kind", "person__organisation_id", "person__user_id"):
-        if kind in (Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR):
-            reporters[(network_id, org_id)].add(user_id)
-        if kind == Role.Kind.COORDINATOR:
-            coordinators[network_id].add(user_id)
+    (on the portable path: attempted; a concurrent sweep may have won some of them).
 
-    offered = 0
-    batch: list[Reminder] = []
-    for report_id, org_id, due, network_id in rows:
-        s = schedules[network_id]
-        for kind, when, to_coordinators in _kinds_due(s, due, now, today):
-            people = (
-                coordinators[network_id] if to_coordinators else reporters[(network_id, org_id)]
+    When a reminder falls due depends only on the schedule and the period's due date,
+    so the timing (send time, quiet hours, Bangkok time) is worked out in Python once
+    per period (``_plan_items``); who gets it and for which open report is a join the
+    database does. On PostgreSQL that is one INSERT … SELECT … ON CONFLICT DO NOTHING
+    per few hundred periods: no reminder is built in Python, and memory does not grow
+    with the number of reports. Elsewhere (SQLite) the same plan is applied to the
+    reports in chunks of ``PLAN_REPORTS_PER_CHUNK``.
+    """
+    now = now or timezone.now()
+    if connection.vendor == "postgresql":
+        return reminders_plan_sql(now=now)
+    return reminders_plan_chunked(now=now)
+
+
+def _planned_periods(today: dt.date):
+    """Periods whose open reports may still get reminders: the network has a confirmed
+    schedule, is not dissolved, and the due date is within the plan horizon."""
+    return ReportingPeriod.objects.filter(
+        network__reporting_schedule__status=ReportingSchedule.Status.CONFIRMED,
+        due_on__gte=today - dt.timedelta(days=PLAN_HORIZON_DAYS),
+    ).exclude(network__status=Network.Status.DISSOLVED)
+
+
+def _plan_items(now: dt.datetime) -> list[PlanItem]:
+    """Every (period, kind) due by ``now``, with its due time; one entry per period and
+    kind, however many reports the period has."""
+    today = timezone.localdate(now)
+    periods = list(_planned_periods(today).values_list("id", "network_id", "due_on"))
+    schedules = {
+        s.network_id: s
+        for s in ReportingSchedule.objects.filter(network_id__in={n for _p, n, _d in periods})
+    }
+    return [
+        (period_id, network_id, kind, when, to_coordinators)
+        for period_id, network_id, due in periods
+        for kind, when, to_coordinators in _kinds_due(schedules[network_id], due, now, today)
+    ]
+
+
+def reminders_plan_sql(*, now: dt.datetime) -> int:
+    """PostgreSQL: the plan joined with open reports and recipients, inserted set-based.
+
+    The recipients are the same as on the portable path: for a report's reminders,
+    every user who is a partner representative or coordinator of the network through a
+    person of the report's organisation; for an escalation, the network's coordinators.
+    NOT EXISTS skips what is there (no sequence values spent on the next sweep, which
+    finds everything planned); ON CONFLICT settles a race with a concurrent sweep.
+    """
+    items = _plan_items(now)
+    qn = connection.ops.quote_name
+    report, person = qn(ProgressReport._meta.db_table), qn(Person._meta.db_table)
+    role, reminder = qn(Role._meta.db_table), qn(Reminder._meta.db_table)
+    # Only quoted table and constraint names are formatted in; every value is a parameter.
+    sql = f"""
+        WITH plan (period_id, network_id, kind, due_at, to_coordinators) AS (
+            SELECT * FROM unnest(
+                %(period)s::bigint[], %(network)s::bigint[], %(kind)s::text[],
+                %(due_at)s::timestamptz[], %(to_coordinators)s::boolean[]
             )
-            for uid in people:
-                if (report_id, kind, uid) in existing:
-                    continue
-                batch.append(
-                    Reminder(report_id=report_id, kind=kind, recipient_id=uid, due_at=when)
+        ), wanted AS (
+            SELECT r.id AS report_id, plan.kind, p.user_id, plan.due_at
+            FROM plan
+            JOIN {report} r ON r.period_id = plan.period_id
+            JOIN {person} p ON p.organisation_id = r.organisation_id
+            JOIN {role} ro ON ro.person_id = p.id AND ro.network_id = plan.network_id
+            WHERE NOT plan.to_coordinators
+              AND ro.kind IN (%(partner_rep)s, %(coordinator)s)
+              AND r.status IN (%(draft)s, %(returned)s)
+              AND p.user_id IS NOT NULL
+            UNION
+            SELECT r.id AS report_id, plan.kind, p.user_id, plan.due_at
+            FROM plan
+            JOIN {report} r ON r.period_id = plan.period_id
+            JOIN {role} ro ON ro.network_id = plan.network_id
+            JOIN {person} p ON p.id = ro.person_id
+            WHERE plan.to_coordinators
+              AND ro.kind = %(coordinator)s
+              AND r.status IN (%(draft)s, %(returned)s)
+              AND p.user_id IS NOT NULL
+        )
+        INSERT INTO {reminder} (
+            report_id, kind, recipient_id, due_at, status, skip_reason, claim_token,
+            attempts, created_at
+        )
+        SELECT w.report_id, w.kind, w.user_id, w.due_at, %(pending)s, '', '', 0, %(created)s
+        FROM wanted w
+        WHERE NOT EXISTS (
+            SELECT 1 FROM {reminder} m
+            WHERE m.report_id = w.report_id AND m.kind = w.kind AND m.recipient_id = w.user_id
+        )
+        ON CONFLICT ON CONSTRAINT {qn(REMINDER_UNIQUE)} DO NOTHING
+    """  # noqa: S608
+    fixed = {
+        "partner_rep": Role.Kind.PARTNER_REP.value,
+        "coordinator": Role.Kind.COORDINATOR.value,
+        "draft": ProgressReport.Status.DRAFT.value,
+        "returned": ProgressReport.Status.RETURNED.value,
+        "pending": Reminder.Status.PENDING.value,
+    }
+    inserted = 0
+    for start in range(0, len(items), PLAN_PERIODS_PER_STATEMENT):
+        chunk = items[start : start + PLAN_PERIODS_PER_STATEMENT]
+        params = fixed | {
+            "period": [i[0] for i in chunk],
+            "network": [i[1] for i in chunk],
+            "kind": [i[2] for i in chunk],
+            "due_at": [i[3] for i in chunk],
+            "to_coordinators": [i[4] for i in chunk],
+            "created": timezone.now(),
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            inserted += max(cursor.rowcount, 0)
+    return inserted
+
+
+def reminders_plan_chunked(*, now: dt.datetime, chunk: int = PLAN_REPORTS_PER_CHUNK) -> int:
+    """Any database: the same plan applied to the open reports ``chunk`` at a time (by
+    id), so memory is bounded by the chunk, not by how many reports fell due."""
+    by_period: dict[int, list[PlanItem]] = defaultdict(list)
+    for item in _plan_items(now):
+        by_period[item[0]].append(item)
+    if not by_period:
+        return 0
+    today = timezone.localdate(now)
+    network_of = {items[0][0]: items[0][1] for items in by_period.values()}
+    coordinators: dict[int, set[int]] = defaultdict(set)
+    for network_id, user_id in Role.objects.filter(
+        network_id__in=set(network_of.values()),
+        kind=Role.Kind.COORDINATOR,
+        person__user__isnull=False,
+    ).values_list("network_id", "person__user_id"):
+        coordinators[network_id].add(user_id)
+    # The same periods as the plan, as a subquery (no long list of ids in the SQL).
+    candidates = ProgressReport.objects.open().filter(
+        period__in=_planned_periods(today).values("id")
+    )
+    offered = 0
+    last_id = 0
+    while True:
+        page = list(
+            candidates.filter(id__gt=last_id)
+            .order_by("id")
+            .values_list("id", "organisation_id", "period_id")[:chunk]
+        )
+        if not page:
+            break
+        last_id = page[-1][0]
+        page = [row for row in page if row[2] in by_period]  # a period with nothing due
+        if not page:
+            continue
+        reporters: dict[tuple[int, int], set[int]] = defaultdict(set)
+        for network_id, org_id, user_id in Role.objects.filter(
+            network_id__in={network_of[p] for _r, _o, p in page},
+            person__organisation_id__in={o for _r, o, _p in page},
+            kind__in=(Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR),
+            person__user__isnull=False,
+        ).values_list("network_id", "person__organisation_id", "person__user_id"):
+            reporters[(network_id, org_id)].add(user_id)
+        # Reading what exists is far cheaper than re-inserting it every 15 minutes; the
+        # unique constraint still settles any race with a concurrent sweep.
+        existing = set(
+            Reminder.objects.filter(report_id__in=[r for r, _o, _p in page]).values_list(
+                "report_id", "kind", "recipient_id"
+            )
+        )
+        batch: list[Reminder] = []
+        for report_id, org_id, period_id in page:
+            for _p, network_id, kind, when, to_coordinators in by_period[period_id]:
+                people = (
+                    coordinators[network_id] if to_coordinators else reporters[(network_id, org_id)]
                 )
-        if len(batch) >= 5000:
-            Reminder.objects.bulk_create(batch, ignore_conflicts=True)
-            offered += len(batch)
-            batch = []
-    if batch:
-        Reminder.objects.bulk_create(batch, ignore_conflicts=True)
+                for uid in people:
+                    if (report_id, kind, uid) not in existing:
+                        batch.append(
+                            Reminder(report_id=report_id, kind=kind, recipient_id=uid, due_at=when)
+                        )
+        Reminder.objects.bulk_create(batch, ignore_conflicts=True, batch_size=1000)
         offered += len(batch)
     return offered
 
