@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ThaiDateField
 
-from .models import ReminderPreference, ReportingPeriod, ReportingSchedule
+from .models import ProgressReport, ReminderPreference, ReportingPeriod, ReportingSchedule
 
 
 def _day_list(text: str, *, field_label: str) -> list[int]:
@@ -24,6 +24,16 @@ def _day_list(text: str, *, field_label: str) -> list[int]:
             )
         days.append(int(part))
     return sorted(set(days), reverse=True)
+
+
+class ReportFilterForm(forms.Form):
+    """The reports list's filter (GET); an unknown value shows every report."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *ProgressReport.Status.choices],
+    )
 
 
 class ScheduleForm(forms.ModelForm):

@@ -62,7 +62,8 @@ def activities(network: Network, organisation_ids=None) -> list[Subject]:
             rows = rows.owed_by(list(organisation_ids))
         else:
             rows = rows.filter(owners__in=list(organisation_ids)).distinct()
-    rows = rows.select_related("step").prefetch_related("owners").order_by("step__number", "id")
+    # A Subject carries no owners: fetching them would be one more query for nothing.
+    rows = rows.select_related("step").order_by("step__number", "id")
     return [
         Subject(
             "activity",
@@ -170,11 +171,17 @@ def chart(name: str, network: Network) -> str:
         return ""
 
 
-def roadmap_progress(network: Network) -> list[dict]:
-    """Per step: number, title, average percent of its activities."""
+def roadmap_progress(
+    network: Network,
+    *,
+    step_list: list[Subject] | None = None,
+    activity_list: list[Subject] | None = None,
+) -> list[dict]:
+    """Per step: number, title, average percent of its activities. A caller that has
+    already read the steps or the activities passes them in instead of reading again."""
     rows = []
-    acts = activities(network)
-    for step in steps(network):
+    acts = activities(network) if activity_list is None else activity_list
+    for step in steps(network) if step_list is None else step_list:
         mine = [a.percent or 0 for a in acts if a.number == step.number]
         rows.append(
             {
@@ -185,6 +192,25 @@ def roadmap_progress(network: Network) -> list[dict]:
             }
         )
     return rows
+
+
+def roadmap_summary(network: Network, *, today: dt.date) -> dict:
+    """The dashboard's view of the roadmap, each table read once per request.
+
+    The activities are read once and serve both the per-step progress and "activities
+    due soon". The step chart is roadmap's own (one query over steps and activities);
+    the per-step list only stands in for it when the roadmap offers no chart, so the
+    steps are not read a second time for a list the page would not show.
+    """
+    acts = activities(network)
+    step_chart = chart("step_progress_svg", network)
+    return {
+        "step_chart": step_chart,
+        "progress": [] if step_chart else roadmap_progress(network, activity_list=acts),
+        "activities_soon": [
+            a for a in acts if a.due_on and today <= a.due_on <= today + dt.timedelta(days=30)
+        ][:20],
+    }
 
 
 def health_latest(network: Network) -> dict | None:

@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,14 @@ from django.views.decorators.http import require_POST
 from network.permissions import network_access, object_access
 
 from . import services, sources
-from .forms import CommitteeForm, PreferenceForm, ReportForm, ReviewForm, ScheduleForm
+from .forms import (
+    CommitteeForm,
+    PreferenceForm,
+    ReportFilterForm,
+    ReportForm,
+    ReviewForm,
+    ScheduleForm,
+)
 from .models import (
     CalendarToken,
     CommitteeReport,
@@ -33,16 +41,24 @@ def _visible_reports(access):
     return reports
 
 
+# Enough for a large network's period on one page; the rest is a click away.
+REPORTS_PER_PAGE = 50
+
+
 @login_required
 def index(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_access(request, slug)
-    reports = list(
-        _visible_reports(access)
-        .select_related("period", "organisation")
-        .order_by("-period__starts_on", "organisation__name_th")[:500]
-    )
+    filters = ReportFilterForm(request.GET)
+    status = filters.cleaned_data["status"] if filters.is_valid() else ""
+    reports = _visible_reports(access).select_related("period", "organisation")
+    if status:
+        reports = reports.filter(status=status)
+    # The id last: a stable order, so no report appears on two pages or on none.
+    page = Paginator(
+        reports.order_by("-period__starts_on", "organisation__name_th", "id"), REPORTS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     periods: dict[int, dict] = {}
-    for report in reports:
+    for report in page.object_list:
         entry = periods.setdefault(report.period_id, {"period": report.period, "reports": []})
         entry["reports"].append(report)
     schedule = services.schedule_for(network=access.network)
@@ -52,6 +68,9 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "network": access.network,
             "access": access,
+            "page": page,
+            "filters": filters,
+            "filtered": bool(status),
             "periods": list(periods.values()),
             "schedule": schedule if schedule.pk else None,
             "standing": services.standing_labels(),
@@ -88,14 +107,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "soon": soon,
             "totals": totals,
             "today": today,
-            "progress": sources.roadmap_progress(network),
-            "step_chart": sources.chart("step_progress_svg", network),
             "health_chart": sources.chart("health_trend_svg", network),
-            "activities_soon": [
-                a
-                for a in sources.activities(network)
-                if a.due_on and today <= a.due_on <= today + dt.timedelta(days=30)
-            ][:20],
+            # step_chart, progress, activities_soon: steps and activities read once
+            **sources.roadmap_summary(network, today=today),
         },
     )
 

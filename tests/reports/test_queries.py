@@ -8,15 +8,22 @@ from django.test.utils import CaptureQueriesContext
 
 from reports.models import Notification, ProgressReport
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.roadmap.factories import ActivityFactory
 
 from .factories import PeriodFactory
 
-PAGES = [
-    "/networks/cast-network/reports/",
-    "/networks/cast-network/dashboard/",
-    "/networks/cast-network/reports/committee/",
-    "/notifications/",
-]
+# The most queries each page may make, whatever the number of rows (session, user and
+# permission queries included). The dashboard read the activities twice (once with their
+# owners, unused) and the steps twice: 15 queries here, 16 at national scale; now each
+# is read once.
+PINNED = {
+    "/networks/cast-network/reports/": 7,
+    "/networks/cast-network/reports/?status=draft&page=2": 7,
+    "/networks/cast-network/dashboard/": 11,
+    "/networks/cast-network/reports/committee/": 6,
+    "/notifications/": 3,
+}
+PAGES = list(PINNED)
 
 
 def _grow(cast, period, n: int) -> None:
@@ -31,6 +38,8 @@ def _grow(cast, period, n: int) -> None:
     ProgressReport.objects.bulk_create(
         [ProgressReport(period=period, organisation=o) for o in orgs]
     )
+    for org in orgs:  # an activity each, for the dashboard's roadmap reads
+        ActivityFactory(network=cast.network, owners=[org], due_on=period.due_on)
     report = ProgressReport.objects.filter(period=period).first()
     Notification.objects.bulk_create(
         [
@@ -54,9 +63,9 @@ def test_list_pages_query_counts_equal_at_1_and_50_rows(cast, django_assert_max_
     client = cast.client("coordinator")
     _grow(cast, period, 1)
     client.get(path)  # warm the session
-    one = _count(client, path)
-    _grow(cast, period, 50)
+    with django_assert_max_num_queries(PINNED[path]):
+        one = _count(client, path)
+    _grow(cast, period, 120)  # the reports list: more than two pages
     with django_assert_max_num_queries(one):
         client.get(path)
     assert _count(client, path) == one
-    assert one <= 16
