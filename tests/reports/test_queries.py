@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from reports.models import Notification, ProgressReport
 from tests.factories import MembershipFactory, OrganisationFactory
@@ -69,3 +72,30 @@ def test_list_pages_query_counts_equal_at_1_and_50_rows(cast, django_assert_max_
     with django_assert_max_num_queries(one):
         client.get(path)
     assert _count(client, path) == one
+
+
+def _reads(ctx, table: str) -> int:
+    return sum(f'FROM "{table}"' in q["sql"] for q in ctx.captured_queries)
+
+
+@pytest.mark.parametrize("with_chart", [True, False], ids=["step-chart", "no-step-chart"])
+def test_dashboard_reads_steps_and_activities_once(cast, monkeypatch, with_chart):
+    period = PeriodFactory(network=cast.network)
+    _grow(cast, period, 5)
+    soon = timezone.localdate() + dt.timedelta(days=5)
+    ActivityFactory(network=cast.network, title="กิจกรรมใกล้ถึงกำหนด", due_on=soon)
+    if not with_chart:  # a roadmap without the chart: the per-step list stands in
+        from reports import sources
+
+        drawn = sources.chart
+        monkeypatch.setattr(
+            sources, "chart", lambda name, network: "" if "step" in name else drawn(name, network)
+        )
+    client = cast.client("coordinator")
+    client.get("/networks/cast-network/dashboard/")
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get("/networks/cast-network/dashboard/").content.decode()
+    assert _reads(ctx, "roadmap_activity") == 1
+    assert _reads(ctx, "roadmap_step") == 1  # the chart's own query, or sources.steps()
+    assert ("reports-progress" in html) is not with_chart
+    assert "กิจกรรมใกล้ถึงกำหนด" in html  # the activities due soon, from the same read
