@@ -78,6 +78,7 @@ def test_the_status_filter_is_kept_in_the_page_links(cast, many):
     html = client.get(URL, {"status": "draft"}).content.decode()
     assert set(_ids(html)) <= set(drafts.values_list("id", flat=True))
     assert 'href="?status=draft&amp;page=2"' in html
+    assert '<option value="draft" selected>' in html  # the form shows the filter in use
     second = client.get(URL, {"status": "draft", "page": 2}).content.decode()
     assert 'href="?status=draft&amp;page=1"' in second
     assert len(_ids(html)) + len(_ids(second)) == drafts.count()
