@@ -259,6 +259,36 @@ def report_review(*, report: ProgressReport, user, accept: bool, comment: str) -
     return report
 
 
+def activity_report_reason(*, activity) -> str | None:
+    """Why an activity must stay: a sent (submitted or accepted) progress report
+    includes its progress updates. Reports read the updates live, so deleting the
+    activity would change a report already sent. None when no such report exists."""
+    rows = sources.activity_update_days(activity)
+    if not rows:
+        return None
+    sent = (
+        ProgressReport.objects.filter(
+            period__network_id=activity.step.network_id,
+            organisation_id__in={organisation for organisation, _day in rows},
+            status__in=(ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED),
+        )
+        .select_related("period", "organisation")
+        .order_by("period__starts_on", "id")
+    )
+    for report in sent:
+        period = report.period
+        if any(
+            organisation == report.organisation_id and period.starts_on <= day <= period.ends_on
+            for organisation, day in rows
+        ):
+            return _(
+                "The progress report of %(organisation)s for %(period)s has been sent and "
+                "includes this activity's progress updates, so the activity stays. "
+                "Change its status instead."
+            ) % {"organisation": report.organisation.name, "period": period.label}
+    return None
+
+
 def _notice_rows(*, report: ProgressReport, kind: str, recipients: Iterable[int]) -> None:
     """Decision notices go through the same dispatch table as reminders."""
     now = timezone.now()

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db.models.functions import TruncDate
 
 from network.models import Network
 
@@ -136,6 +137,18 @@ def progress_updates(network: Network, start: dt.date, end: dt.date, organisatio
     if organisation is not None:
         rows = rows.filter(organisation=organisation)
     return list(rows.select_related("activity", "organisation", "author").order_by("created_at"))
+
+
+def activity_update_days(activity) -> set[tuple[int, dt.date]]:
+    """(organisation id, Bangkok day) of each progress update of the activity."""
+    ProgressUpdate = _model("roadmap.ProgressUpdate")
+    if ProgressUpdate is None:
+        return set()
+    return set(
+        ProgressUpdate.objects.filter(activity=activity)
+        .annotate(day=TruncDate("created_at"))
+        .values_list("organisation_id", "day")
+    )
 
 
 def wins(network: Network) -> list:
