@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from core.mail import email_send
 from core.tasks import enqueue
@@ -89,8 +90,6 @@ def network_found(
     person coordinating. A user who already is a person founds through
     ``network_create`` directly; asking here raises FoundingError.
     """
-    from django.utils.translation import gettext as _
-
     # Lock the login's row so a double-submitted form makes one person, not an error.
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     if Person.objects.filter(user=user).exists():
@@ -306,9 +305,9 @@ def person_update(
     not a current member of every network the person holds a role in: a role in a
     network belongs to a member organisation's person.
     """
-    from django.utils.translation import gettext as _
-
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    # Lock the person alone: the login is LEFT JOINed and PostgreSQL will not lock
+    # the nullable side of an outer join.
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     email = email.strip().lower()
     if person_login_email_locked(person) and email != person.email.lower():
         raise PersonError(
@@ -359,8 +358,6 @@ def membership_end(*, membership: Membership, left_on: dt.date | None = None) ->
     The row stays (with its dates) so the network's history shows who was a member
     when; the lead organisation cannot leave until another organisation leads.
     """
-    from django.utils.translation import gettext as _
-
     if membership.organisation_id == membership.network.lead_organisation_id:
         raise MembershipError(_("The lead organisation cannot leave. Choose another lead first."))
     membership.left_on = left_on or timezone.localdate()
@@ -500,8 +497,6 @@ def invitation_accept(
     unless the invitation is still pending when the row lock is taken, so two
     clicks on one link accept it once.
     """
-    from django.utils.translation import gettext as _
-
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.state != Invitation.State.PENDING:
         raise InvitationError(_("This invitation can no longer be used."))
