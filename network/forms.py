@@ -297,6 +297,6 @@ class PersonEditForm(_PersonFields):
         if email_locked:
             self.fields["email"].disabled = True
             self.fields["email"].help_text = _(
-                "This is the address used to sign in. It is changed in the account settings, "
-                "not here."
+                "This is the address used to sign in. Its owner changes it from the menu under "
+                "their name (Sign-in email), not here."
             )

@@ -274,8 +274,8 @@ def person_login_email_locked(person: Person) -> bool:
 
     The rule: this app never changes a login's email through a person's record.
     The sign-in address belongs to the account and is changed (with its own
-    checks) in the account settings; if a coordinator could change it here, they
-    could point someone else's login at their own mailbox and take it over with a
+    checks) by its owner on allauth's email page; if a coordinator could change it
+    here, they could point someone else's login at their own mailbox and take it over with a
     password reset. So while the person's email *is* the login's, it stays as it
     is here. A contact email that already differs from the login's is only a
     contact address and may be corrected freely; the login is untouched either way.
@@ -312,8 +312,8 @@ def person_update(
     if person_login_email_locked(person) and email != person.email.lower():
         raise PersonError(
             _(
-                "This is the address %(name)s signs in with; it is changed in their "
-                "account settings, not here."
+                "This is the address %(name)s signs in with; they change it themselves from "
+                "the menu under their name (Sign-in email), not here."
             )
             % {"name": person.display_name}
         )
