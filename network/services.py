@@ -344,6 +344,11 @@ def person_update(
     person.email = email
     person.phone = phone.strip()
     person.save()
+    user = person.user
+    if user is not None and user.full_name != person.full_name:
+        # The login shows the person's name (menu, emails): a corrected name follows.
+        user.full_name = person.full_name
+        user.save(update_fields=["full_name"])
     return person
 
 

@@ -85,6 +85,8 @@ def test_a_person_edits_their_own_record_but_not_their_organisation(cast):
     me.refresh_from_db()
     assert me.full_name == "ชื่อที่ถูกต้อง"
     assert me.organisation == cast.partner_org  # the posted organisation is ignored
+    cast.partner.refresh_from_db()
+    assert cast.partner.full_name == "ชื่อที่ถูกต้อง"  # the login's name follows
 
 
 def test_the_chair_is_refused_someone_elses_record_but_may_edit_their_own(cast, contact):
