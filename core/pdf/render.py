@@ -43,8 +43,13 @@ def font_faces_css() -> str:
         for name, weight, style in _FACES
         if (fonts / name).is_file()
     ]
-    # Sarabun is the default even for HTML that names no font.
-    rules.append('html { font-family: "Sarabun", sans-serif; }')
+    # Sarabun is the default even for HTML that names no font. Thai needs taller lines
+    # than Latin text: a tone mark stacked on an upper vowel (ปู่ ผู้ กิ่ง ตั๋ว) rises well
+    # above the letters and a lower vowel or a tail (ฤดู กฎหมาย ปฏิบัติ) hangs well below
+    # the baseline. At 1.7 they clear the line above in every element of our PDFs; at
+    # 1.5-1.6 they touch (tests/core/test_pdf_thai.py measures it). PDF templates set
+    # no line-height of their own (a test checks), so every element inherits this.
+    rules.append('html { font-family: "Sarabun", sans-serif; line-height: 1.7; }')
     rules.append(thai_breaks.CSS)
     return "\n".join(rules)
 
