@@ -930,3 +930,29 @@ def version_pdf_render(*, version_id: int) -> AgreementVersion | None:
         )
     version.refresh_from_db()
     return version
+
+
+def signatory_move_reason(*, person: Person) -> str | None:
+    """Why a person may not move to another organisation now: they are named to sign
+    for their organisation in an agreement still being drafted or signed (they would
+    sign for an organisation they no longer belong to). None when nothing holds them."""
+    party = (
+        Party.objects.filter(
+            signatory=person,
+            status=Party.Status.PENDING,
+            version__status__in=(AgreementVersion.Status.DRAFT, AgreementVersion.Status.SENT),
+        )
+        .select_related("organisation", "version__agreement__network")
+        .order_by("id")
+        .first()
+    )
+    if party is None:
+        return None
+    return _(
+        "%(name)s is named to sign for %(organisation)s in the agreement of %(network)s, "
+        "which is still open: name another signatory there first."
+    ) % {
+        "name": person.display_name,
+        "organisation": party.organisation.name,
+        "network": party.version.agreement.network.name,
+    }

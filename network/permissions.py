@@ -161,6 +161,32 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(id__in=members.union(own))
 
 
+def person_can_manage(user, person: Person) -> bool:
+    """May this user correct another person's record (name, contact, organisation)?
+
+    Only when they coordinate every network the person holds a role in (site admins
+    always). A person is shared by every network of their organisation; if the
+    coordinator of one network could change the email of a person without a login
+    who coordinates another network, an invitation to that address would hand them
+    the other network's person, and moving the person would change whom they speak
+    for there.
+    """
+    return person.pk not in persons_beyond(user, [person.pk])
+
+
+def persons_beyond(user, person_ids) -> set[int]:
+    """Of these people, those holding a role in a network the user does not coordinate
+    (one query; none for a site admin)."""
+    if user.is_superuser:
+        return set()
+    managed = Role.objects.filter(person__user=user, kind__in=MANAGE_ROLES).values("network_id")
+    return set(
+        Role.objects.filter(person_id__in=list(person_ids))
+        .exclude(network_id__in=managed)
+        .values_list("person_id", flat=True)
+    )
+
+
 def require_site_admin(request: HttpRequest) -> None:
     if not (request.user.is_authenticated and request.user.is_superuser):
         raise PermissionDenied(_("Only a site administrator may do this."))

@@ -16,7 +16,7 @@ from core.tasks import enqueue
 
 from .catalogue import CHARTER_PARTS
 from .models import Invitation, Membership, Network, Organisation, Person, Role
-from .signals import network_created
+from .signals import network_created, person_moving
 
 # Paths under /networks/ that are pages, not networks.
 RESERVED_SLUGS = frozenset({"new"})
@@ -336,6 +336,15 @@ def person_update(
                 )
                 % {"org": organisation.name, "networks": ", ".join(names)}
             )
+        reasons = [
+            str(reason)
+            for _receiver, reason in person_moving.send(
+                sender=Person, person=person, organisation=organisation
+            )
+            if reason
+        ]
+        if reasons:
+            raise PersonError(reasons[0])
         person.organisation = organisation
     person.full_name = full_name.strip()
     person.title = title.strip()

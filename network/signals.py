@@ -9,3 +9,9 @@ from django.dispatch import Signal
 
 # Sent inside the transaction that creates a network: kwargs network.
 network_created = Signal()
+
+# Sent inside person_update, before a person moves to another organisation: kwargs
+# person, organisation (the new one). A receiver answers with a reason (a short,
+# translated sentence) when the person must stay where they are, or None; any reason
+# refuses the move.
+person_moving = Signal()

@@ -40,6 +40,8 @@ from .permissions import (
     object_access,
     organisation_access,
     organisations_visible_to,
+    person_can_manage,
+    persons_beyond,
     require_site_admin,
 )
 
@@ -124,6 +126,25 @@ def network_found(request: HttpRequest) -> HttpResponse:
 
 
 # --- the network page ---------------------------------------------------------------
+def _mark_editable(groups: list[dict], request: HttpRequest, access) -> list[dict]:
+    """Flag each listed person whose record this user may open for editing: their
+    own, or (coordinators) anyone whose roles all lie in networks they coordinate."""
+    if access.network.is_dissolved:
+        beyond, may_manage = set(), False
+    else:
+        may_manage = access.can_manage
+        people = [entry["person"].pk for group in groups for entry in group["people"]]
+        beyond = persons_beyond(request.user, people) if may_manage and people else set()
+    for group in groups:
+        for entry in group["people"]:
+            person = entry["person"]
+            is_self = person.user_id is not None and person.user_id == request.user.id
+            entry["editable"] = not access.network.is_dissolved and (
+                is_self or (may_manage and person.pk not in beyond)
+            )
+    return groups
+
+
 def _members_by_organisation(network: Network) -> list[dict]:
     """Current member organisations, lead first, each with its people and their roles."""
     memberships = list(
@@ -153,7 +174,7 @@ def _members_by_organisation(network: Network) -> list[dict]:
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_access(request, slug)
     network = access.network
-    groups = _members_by_organisation(network)
+    groups = _mark_editable(_members_by_organisation(network), request, access)
     role_counts: dict[str, int] = defaultdict(int)
     people_ids = set()
     for group in groups:
@@ -255,7 +276,7 @@ def people(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "network": access.network,
             "access": access,
-            "groups": _members_by_organisation(access.network),
+            "groups": _mark_editable(_members_by_organisation(access.network), request, access),
             "role_choices": Role.Kind.choices,
         },
     )
@@ -297,7 +318,8 @@ def person_add(request: HttpRequest, slug: str) -> HttpResponse:
 def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Correct a person of one of the network's current member organisations.
 
-    Coordinators (and site admins) edit anyone there and may move them to another
+    Coordinators (and site admins) edit anyone there whose roles all lie in networks
+    they coordinate (permissions.person_can_manage), and may move them to another
     member organisation; a person with a login edits their own record, but not their
     organisation (that would make them speak for another organisation). Everyone
     else in the network gets a 403; a person outside it is a 404.
@@ -318,6 +340,13 @@ def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     is_self = person.user_id is not None and person.user_id == request.user.id
     if not (access.can_manage or is_self):
         raise PermissionDenied(_("Only the network's coordinators or the person may do this."))
+    if not is_self and not person_can_manage(request.user, person):
+        raise PermissionDenied(
+            _(
+                "This person also holds a role in a network you do not coordinate: its "
+                "coordinators, or the person, can correct their details."
+            )
+        )
     form = PersonEditForm(
         request.POST or None,
         network=network,

@@ -6,6 +6,7 @@ import pytest
 
 from network import services
 from network.models import Membership, Person, Role
+from network.permissions import person_can_manage
 from tests import factories
 
 
@@ -209,6 +210,12 @@ def test_coordinator_moves_a_person_to_another_member_organisation(cast, contact
 
 def test_a_move_that_would_strand_a_role_in_another_network_changes_nothing(cast, contact):
     factories.RoleFactory(network=cast.other_network, person=contact, kind=Role.Kind.MEMBER)
+    # The coordinator coordinates the other network too, so may edit the contact.
+    factories.RoleFactory(
+        network=cast.other_network,
+        person=Person.objects.get(user=cast.coordinator),
+        kind=Role.Kind.COORDINATOR,
+    )
     Membership.objects.create(
         network=cast.other_network, organisation=cast.partner_org, joined_on=cast.network.founded_on
     )
@@ -221,6 +228,56 @@ def test_a_move_that_would_strand_a_role_in_another_network_changes_nothing(cast
     body = response.content.decode()
     assert "alert-danger" in body and cast.other_network.name_th in body
     assert _snapshot(contact) == before
+
+
+@pytest.fixture
+def shared_contact(cast, contact):
+    """The contact has no login and coordinates another network their organisation
+    belongs to, which the cast's coordinator does not coordinate."""
+    Membership.objects.create(
+        network=cast.other_network, organisation=cast.partner_org, joined_on=cast.network.founded_on
+    )
+    factories.RoleFactory(network=cast.other_network, person=contact, kind=Role.Kind.COORDINATOR)
+    return contact
+
+
+def test_a_coordinator_cannot_edit_someone_with_a_role_in_a_network_they_do_not_run(
+    cast, shared_contact
+):
+    """Otherwise: set the login-less coordinator's email to one's own, invite it,
+    accept, and run the other network (or move them to speak for another organisation)."""
+    before = _snapshot(shared_contact)
+    client = cast.client("coordinator")
+    assert client.get(_url(cast, shared_contact)).status_code == 403
+    response = client.post(
+        _url(cast, shared_contact),
+        _data(shared_contact, email="coordinator-own@example.org", full_name="ยึดบัญชี"),
+    )
+    assert response.status_code == 403
+    assert _snapshot(shared_contact) == before
+    people = client.get(f"/networks/{cast.network.slug}/people/").content.decode()
+    assert _url(cast, shared_contact) not in people
+    assert not person_can_manage(cast.coordinator, shared_contact)
+    assert person_can_manage(cast.site_admin, shared_contact)
+
+
+def test_a_site_admin_may_edit_someone_with_roles_anywhere(cast, shared_contact):
+    response = cast.client("site_admin").post(
+        _url(cast, shared_contact), _data(shared_contact, full_name="แก้โดยผู้ดูแลระบบ")
+    )
+    assert response.status_code == 302
+    shared_contact.refresh_from_db()
+    assert shared_contact.full_name == "แก้โดยผู้ดูแลระบบ"
+
+
+def test_a_person_with_roles_elsewhere_still_edits_their_own_record(cast):
+    me = Person.objects.get(user=cast.partner)
+    Membership.objects.create(
+        network=cast.other_network, organisation=cast.partner_org, joined_on=cast.network.founded_on
+    )
+    factories.RoleFactory(network=cast.other_network, person=me, kind=Role.Kind.MEMBER)
+    response = cast.client("partner").post(_url(cast, me), _data(me, full_name="ชื่อของฉันเอง"))
+    assert response.status_code == 302
 
 
 def test_only_member_organisations_are_offered(cast, contact):
