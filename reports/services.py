@@ -266,17 +266,23 @@ def activity_report_reason(*, activity) -> str | None:
     rows = sources.activity_update_days(activity)
     if not rows:
         return None
-    sent = (
-        ProgressReport.objects.filter(
-            period__network_id=activity.step.network_id,
-            organisation_id__in={organisation for organisation, _day in rows},
-            status__in=(ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED),
-        )
-        .select_related("period", "organisation")
-        .order_by("period__starts_on", "id")
+    reports = ProgressReport.objects.filter(
+        period__network_id=activity.step.network_id,
+        organisation_id__in={organisation for organisation, _day in rows},
     )
-    for report in sent:
+    if connection.in_atomic_block:
+        # Inside the deletion: lock the reports of every status, so that a report
+        # being submitted waits for the deletion (and then no longer includes the
+        # updates), and a deletion waits for a submission in progress (and then
+        # sees it sent). report_save locks its report row the same way.
+        reports = reports.select_for_update(of=("self",))
+    sent = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED)
+    for report in reports.select_related("period", "organisation").order_by(
+        "period__starts_on", "id"
+    ):
         period = report.period
+        if report.status not in sent:
+            continue
         if any(
             organisation == report.organisation_id and period.starts_on <= day <= period.ends_on
             for organisation, day in rows

@@ -59,6 +59,10 @@ class ActivityGone(Exception):
     """The activity was deleted while the request was on its way; nothing was written."""
 
 
+class HealthRoundGone(Exception):
+    """The round was deleted while the answers were on their way; nothing was written."""
+
+
 class ActivityProtected(Exception):
     """Something outside the roadmap still relies on the activity; nothing was deleted."""
 
@@ -459,12 +463,24 @@ def health_round_open(
 @transaction.atomic
 def health_round_delete(*, round: HealthRound, by) -> int:
     """Delete a round with all its answers; returns how many answers went with it."""
+    # The row lock makes an answer being saved now wait, then find the round gone.
+    HealthRound.objects.select_for_update().filter(pk=round.pk).first()
     answers = HealthResponse.objects.filter(round=round).count()
-    round.delete()  # answers go with it (CASCADE)
-    log.info("health round %s deleted by user %s with %s answers", round.pk, by.pk, answers)
+    round_id, network_id, label = round.pk, round.network_id, round.label
+    round.delete()  # answers go with it (CASCADE); delete() clears round.pk
+    # Rounds keep no history table: this line is the record of who deleted which.
+    log.info(
+        "health round %s (%r, network %s) deleted by user %s with %s answers",
+        round_id,
+        label,
+        network_id,
+        by.pk,
+        answers,
+    )
     return answers
 
 
+@transaction.atomic
 def health_answer(
     *,
     round: HealthRound,
@@ -473,7 +489,12 @@ def health_answer(
     answers: dict[str, int],
     comment: str,
 ) -> HealthResponse:
-    """Save (or replace, while the round is open) one person's answers."""
+    """Save (or replace, while the round is open) one person's answers.
+
+    Raises HealthRoundGone (nothing written) when the round was deleted meanwhile.
+    """
+    if HealthRound.objects.select_for_update().filter(pk=round.pk).first() is None:
+        raise HealthRoundGone(round.pk)
     clean = {item.code: int(answers[item.code]) for item in HEALTH_ITEMS if item.code in answers}
     response, _created = HealthResponse.objects.update_or_create(
         round=round,

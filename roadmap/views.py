@@ -547,13 +547,16 @@ def health_respond(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.error(request, _("This round is closed; answers can no longer be changed."))
             return redirect("roadmap:health", slug=slug)
         if form.is_valid():
-            services.health_answer(
-                round=round_,
-                respondent=request.user,
-                organisation=_own_organisation(request, access),
-                answers=form.answers(),
-                comment=form.cleaned_data["comment"],
-            )
+            try:
+                services.health_answer(
+                    round=round_,
+                    respondent=request.user,
+                    organisation=_own_organisation(request, access),
+                    answers=form.answers(),
+                    comment=form.cleaned_data["comment"],
+                )
+            except services.HealthRoundGone as gone:
+                raise Http404 from gone
             messages.success(request, _("Thank you: your answers were saved."))
             return redirect("roadmap:health", slug=slug)
     return render(

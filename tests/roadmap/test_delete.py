@@ -405,6 +405,30 @@ def test_coordinator_deletes_a_round_with_its_answers(cast, answered):
     assert HealthRound.objects.filter(pk=keep.pk).exists()
 
 
+def test_a_round_deletion_is_logged_with_the_round_it_was(cast, answered, caplog):
+    """Rounds keep no history table: the log line is the record."""
+    round_id, label = answered.pk, answered.label
+    with caplog.at_level("INFO", logger="roadmap.services"):
+        services.health_round_delete(round=answered, by=cast.coordinator)
+    line = caplog.records[-1].getMessage()
+    assert f"health round {round_id} ({label!r}, network {cast.network.pk})" in line
+    assert f"by user {cast.coordinator.pk} with 2 answers" in line
+
+
+def test_answers_for_a_round_deleted_meanwhile_are_refused_not_a_500(cast, answered):
+    stale = HealthRound.objects.get(pk=answered.pk)
+    services.health_round_delete(round=answered, by=cast.coordinator)
+    with pytest.raises(services.HealthRoundGone):
+        services.health_answer(
+            round=stale,
+            respondent=cast.partner,
+            organisation=cast.partner_org,
+            answers={i.code: 3 for i in HEALTH_ITEMS},
+            comment="",
+        )
+    assert not HealthResponse.objects.filter(round_id=stale.pk).exists()
+
+
 @pytest.mark.parametrize(
     ("who", "status"), [("partner", 403), ("chair", 403), ("other_partner", 404)]
 )
