@@ -140,6 +140,29 @@ def test_a_file_already_gone_does_not_fail_the_deletion(
     assert not any(default_storage.exists(n) for n in names)
 
 
+def test_a_file_that_will_not_go_is_logged_and_the_others_still_go(
+    cast, planned, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    activity, names = planned
+    storage = Evidence._meta.get_field("file").storage
+    real_delete = storage.delete
+
+    def stuck(name):
+        if name == names[0]:
+            raise PermissionError(13, "Permission denied", name)
+        real_delete(name)
+
+    monkeypatch.setattr(storage, "delete", stuck)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.activity_delete(activity=activity, by=cast.coordinator)
+    assert not Activity.objects.filter(pk=activity.pk).exists()
+    assert default_storage.exists(names[0])  # the stuck one, logged for an operator
+    assert not any(default_storage.exists(n) for n in names[1:])
+    assert any(names[0] in r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    monkeypatch.undo()
+    default_storage.delete(names[0])
+
+
 @pytest.mark.parametrize(
     ("who", "status"), [("partner", 403), ("chair", 403), ("other_partner", 404)]
 )
