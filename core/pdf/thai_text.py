@@ -183,8 +183,9 @@ def _run_actual_text(font, glyph_item, utf8_line: bytes) -> str | None:
     for ย่า) — or when one of its glyphs is misread (see _misread_glyphs).
 
     The test is a few searches over the run's bytes, done in C. Finer Spans (one
-    per cluster, merged per word) read the same but cost as much time again to
-    work out in Python for every glyph, which is more than the 5% this fix may add.
+    per cluster, merged per word) read the same, but working them out in Python
+    glyph by glyph made drawing cost about twice as much extra (16 ms against 7 ms
+    per 8-page bench document, measured on the drawing phase alone).
     """
     item = glyph_item.item
     offset, length = item.offset, item.length
