@@ -161,30 +161,34 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(id__in=members.union(own))
 
 
-def person_can_manage(user, person: Person) -> bool:
-    """May this user correct another person's record (name, contact, organisation)?
+def people_editable(user, access: Access, people: list[Person]) -> set[int]:
+    """Ids of those people whose record this user may edit in access.network (one
+    query at most).
 
-    Only when they coordinate every network the person holds a role in (site admins
-    always). A person is shared by every network of their organisation; if the
-    coordinator of one network could change the email of a person without a login
-    who coordinates another network, an invitation to that address would hand them
-    the other network's person, and moving the person would change whom they speak
-    for there.
+    Everyone their own; coordinators (and site admins) also anyone whose roles all
+    lie in networks they coordinate. A person is shared by every network of their
+    organisation: if the coordinator of one network could change the email of a
+    person without a login who coordinates another network, an invitation to that
+    address would hand them the other network's person, and moving the person
+    would change whom they speak for there. A dissolved network edits nobody.
     """
-    return person.pk not in persons_beyond(user, [person.pk])
-
-
-def persons_beyond(user, person_ids) -> set[int]:
-    """Of these people, those holding a role in a network the user does not coordinate
-    (one query; none for a site admin)."""
-    if user.is_superuser:
+    if access.network.is_dissolved:
         return set()
+    own = {p.pk for p in people if p.user_id is not None and p.user_id == user.id}
+    if not access.can_manage:
+        return own
+    others = [p.pk for p in people if p.pk not in own]
+    if not others:
+        return own
+    if user.is_superuser:
+        return own | set(others)
     managed = Role.objects.filter(person__user=user, kind__in=MANAGE_ROLES).values("network_id")
-    return set(
-        Role.objects.filter(person_id__in=list(person_ids))
+    beyond = set(
+        Role.objects.filter(person_id__in=others)
         .exclude(network_id__in=managed)
         .values_list("person_id", flat=True)
     )
+    return own | (set(others) - beyond)
 
 
 def require_site_admin(request: HttpRequest) -> None:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -40,8 +41,7 @@ from .permissions import (
     object_access,
     organisation_access,
     organisations_visible_to,
-    person_can_manage,
-    persons_beyond,
+    people_editable,
     require_site_admin,
 )
 
@@ -127,21 +127,12 @@ def network_found(request: HttpRequest) -> HttpResponse:
 
 # --- the network page ---------------------------------------------------------------
 def _mark_editable(groups: list[dict], request: HttpRequest, access) -> list[dict]:
-    """Flag each listed person whose record this user may open for editing: their
-    own, or (coordinators) anyone whose roles all lie in networks they coordinate."""
-    if access.network.is_dissolved:
-        beyond, may_manage = set(), False
-    else:
-        may_manage = access.can_manage
-        people = [entry["person"].pk for group in groups for entry in group["people"]]
-        beyond = persons_beyond(request.user, people) if may_manage and people else set()
+    """Flag each listed person whose record this user may open for editing."""
+    people = [entry["person"] for group in groups for entry in group["people"]]
+    editable = people_editable(request.user, access, people)
     for group in groups:
         for entry in group["people"]:
-            person = entry["person"]
-            is_self = person.user_id is not None and person.user_id == request.user.id
-            entry["editable"] = not access.network.is_dissolved and (
-                is_self or (may_manage and person.pk not in beyond)
-            )
+            entry["editable"] = entry["person"].pk in editable
     return groups
 
 
@@ -319,7 +310,7 @@ def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Correct a person of one of the network's current member organisations.
 
     Coordinators (and site admins) edit anyone there whose roles all lie in networks
-    they coordinate (permissions.person_can_manage), and may move them to another
+    they coordinate (permissions.people_editable), and may move them to another
     member organisation; a person with a login edits their own record, but not their
     organisation (that would make them speak for another organisation). Everyone
     else in the network gets a 403; a person outside it is a 404.
@@ -338,29 +329,21 @@ def person_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if person is None:
         raise Http404
     is_self = person.user_id is not None and person.user_id == request.user.id
-    if not (access.can_manage or is_self):
-        raise PermissionDenied(_("Only the network's coordinators or the person may do this."))
-    if not is_self and not person_can_manage(request.user, person):
+    if person.pk not in people_editable(request.user, access, [person]):
         raise PermissionDenied(
             _(
                 "This person also holds a role in a network you do not coordinate: its "
                 "coordinators, or the person, can correct their details."
             )
+            if access.can_manage
+            else _("Only the network's coordinators or the person may do this.")
         )
     form = PersonEditForm(
         request.POST or None,
         network=network,
         may_move=access.can_manage,
         email_locked=services.person_login_email_locked(person),
-        initial={
-            "organisation": person.organisation_id,
-            "title": person.title,
-            "full_name": person.full_name,
-            "position": person.position,
-            "category": person.category,
-            "email": person.email,
-            "phone": person.phone,
-        },
+        initial=model_to_dict(person, fields=list(PersonEditForm.base_fields)),
     )
     if request.method == "POST" and form.is_valid():
         try:

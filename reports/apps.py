@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class ReportsConfig(AppConfig):
@@ -6,4 +6,6 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 — connects the signal receivers
+        # Reports read the roadmap when it is there (reports.sources); so does this.
+        if apps.is_installed("roadmap"):
+            from . import receivers  # noqa: F401 — connects the signal receivers

@@ -48,16 +48,21 @@ def steps(network: Network) -> list[Subject]:
     ]
 
 
-def activities(network: Network, organisation_ids=None) -> list[Subject]:
+def _network_activities(network: Network):
+    """The network's activities as a queryset, or None without the roadmap."""
     Activity = _model("roadmap.Activity")
     if Activity is None:
-        return []
+        return None
     manager = Activity.objects
-    rows = (
-        manager.for_network(network)
-        if hasattr(manager, "for_network")
-        else manager.filter(step__network=network)
-    )
+    if hasattr(manager, "for_network"):
+        return manager.for_network(network)
+    return manager.filter(step__network=network)
+
+
+def activities(network: Network, organisation_ids=None) -> list[Subject]:
+    rows = _network_activities(network)
+    if rows is None:
+        return []
     if organisation_ids is not None:
         if hasattr(rows, "owed_by"):
             rows = rows.owed_by(list(organisation_ids))
@@ -81,15 +86,9 @@ def activities(network: Network, organisation_ids=None) -> list[Subject]:
 
 def activity_rows(network: Network) -> list[dict]:
     """The activity table for exports and the committee PDF."""
-    Activity = _model("roadmap.Activity")
-    if Activity is None:
+    rows = _network_activities(network)
+    if rows is None:
         return []
-    manager = Activity.objects
-    rows = (
-        manager.for_network(network)
-        if hasattr(manager, "for_network")
-        else manager.filter(step__network=network)
-    )
     rows = rows.select_related("step").prefetch_related("owners").order_by("step__number", "id")
     out = []
     for a in rows:
