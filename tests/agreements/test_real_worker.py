@@ -6,13 +6,11 @@ Needs REDIS_URL (skipped otherwise); all waits are bounded.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import connections
 from django.utils import timezone
 
 from agreements import services, tasks
@@ -20,6 +18,7 @@ from agreements.models import AgreementVersion, Party, SignatureReminder
 from network.models import Membership, Role
 from tests import factories as base
 from tests.conftest import requires_redis
+from tests.workers import race_with_worker, wait_until
 
 from . import factories as f
 
@@ -45,40 +44,18 @@ def _many_waiting(cast) -> int:
     return version.parties.count()
 
 
-def _wait(predicate, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {seconds}s waiting for {what}")
-
-
 def test_two_sweeps_and_two_threads_send_each_reminder_once(cast, real_worker):
     expected = _many_waiting(cast)
     time.sleep(1)  # the sign requests (sent on commit) reach the worker first
     mail.outbox.clear()
-    errors: list[BaseException] = []
     today = timezone.localdate()
 
     def sweep_and_send():
-        try:
-            for party_id in services.reminders_due(today=today):
-                services.party_remind(party_id=party_id, today=today)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        for party_id in services.reminders_due(today=today):
+            services.party_remind(party_id=party_id, today=today)
 
-    tasks.sweep.delay()
-    threads = [threading.Thread(target=sweep_and_send) for _ in range(2)]
-    for t in threads:
-        t.start()
-    tasks.sweep.delay()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors, errors
-    _wait(
+    race_with_worker(tasks.sweep, sweep_and_send)
+    wait_until(
         lambda: SignatureReminder.objects.filter(sent_at__isnull=False).count() == expected,
         60,
         "reminders sent",

@@ -16,7 +16,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from email import message_from_string
@@ -25,7 +24,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from network.models import Membership, Role
@@ -33,6 +32,7 @@ from reports import services, tasks
 from reports.models import ProgressReport, Reminder
 from tests.conftest import REDIS_URL, fault_report, requires_redis
 from tests.factories import OrganisationFactory, PersonFactory
+from tests.workers import race_with_worker, wait_until
 
 from .factories import PeriodFactory, ScheduleFactory
 
@@ -68,44 +68,24 @@ def _many_due_reports(cast, n: int) -> int:
     return 2 * n
 
 
-def _wait(predicate, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {seconds}s waiting for {what}")
-
-
 def _all_sent() -> bool:
     return not Reminder.objects.filter(sent_at__isnull=True).exists()
 
 
 def test_two_sweeps_at_once_send_each_reminder_exactly_once(cast, real_worker):
     expected = _many_due_reports(cast, 20)
-    errors: list[BaseException] = []
 
     def sweep_and_send():
-        try:
-            for rid in services.reminder_sweep():
-                services.reminder_send(reminder_id=rid)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        for rid in services.reminder_sweep():
+            services.reminder_send(reminder_id=rid)
 
     # Two sweeps through the broker to the real worker, and two more in threads
     # of this process, all racing for the same rows.
-    tasks.reminder_sweep.delay()
-    threads = [threading.Thread(target=sweep_and_send) for _ in range(2)]
-    for t in threads:
-        t.start()
-    tasks.reminder_sweep.delay()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors, errors
-    _wait(lambda: Reminder.objects.filter(sent_at__isnull=False).count() == expected, 60, "sends")
-    _wait(lambda: len(mail.outbox) >= expected, 10, "outbox")
+    race_with_worker(tasks.reminder_sweep, sweep_and_send)
+    wait_until(
+        lambda: Reminder.objects.filter(sent_at__isnull=False).count() == expected, 60, "sends"
+    )
+    wait_until(lambda: len(mail.outbox) >= expected, 10, "outbox")
     time.sleep(1)  # let any duplicate that were to happen land
     assert Reminder.objects.count() == expected
     sent = Counter((m.to[0], m.body) for m in mail.outbox)  # before:7 and before:1 differ in body
@@ -186,8 +166,8 @@ def test_a_worker_killed_mid_sweep_loses_none_and_doubles_none(cast, transaction
     worker = _worker(env, log, concurrency=1)
     try:
         tasks.reminder_sweep.delay()
-        _wait(lambda: sum(_mail_recipients(mail_dir).values()) >= 10, 90, "first emails")
-        _wait(lambda: any(tmp_path.glob("sending-*")), 30, "a send in progress")
+        wait_until(lambda: sum(_mail_recipients(mail_dir).values()) >= 10, 90, "first emails")
+        wait_until(lambda: any(tmp_path.glob("sending-*")), 30, "a send in progress")
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
         sent_before = Reminder.objects.filter(sent_at__isnull=False).count()
@@ -251,7 +231,7 @@ def test_redis_down_submit_works_and_the_notice_goes_out_when_it_is_back(cast, r
     assert row.sent_at is None and not mail.outbox  # held in the database, not lost
     # The broker is back: the next sweep finds the row and the worker sends it.
     tasks.reminder_sweep.delay()
-    _wait(lambda: Reminder.objects.get(pk=row.pk).sent_at is not None, 30, "the notice")
+    wait_until(lambda: Reminder.objects.get(pk=row.pk).sent_at is not None, 30, "the notice")
     fault_report(
         "Redis down during a submit, then back",
         lost=0 if mail.outbox else 1,
