@@ -173,7 +173,9 @@ USE_TZ = True
 
 # --- static and media ----------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# Outside the data volume in the image (STATIC_ROOT=/app/staticfiles), so a new image's
+# static files are never hidden by an old volume.
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 # Media is private: files are served only by permission-checked views, never by URL.
@@ -243,6 +245,11 @@ REPORTS_CLAIM_STALE_SECONDS = env.int("REPORTS_CLAIM_STALE_SECONDS", default=600
 REPORTS_OFFER_STALE_SECONDS = env.int("REPORTS_OFFER_STALE_SECONDS", default=1800)
 
 # --- security ------------------------------------------------------------------
+# How many reverse proxies stand in front of the app and append to X-Forwarded-For.
+# 0 (the default): REMOTE_ADDR is the client and X-Forwarded-For is ignored, since
+# anyone can send it. core.client_ip.client_ip() and allauth's rate limits read it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -48,6 +48,19 @@ class Organisation(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Verified by a site admin (optionally against an official identifier such as
+    # the Ministry's school code), so a look-alike record cannot pass as the real
+    # school: agreements, their PDFs and the verify page show each party's state.
+    official_code = models.CharField(_("official identifier"), max_length=40, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -65,6 +78,10 @@ class Organisation(models.Model):
     @property
     def name(self) -> str:
         return _localised(self.name_th, self.name_en)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
     @property
     def kind_entry(self):
