@@ -5,6 +5,11 @@ UV := python3 -m uv
 MANAGE := $(PY) manage.py
 export DJANGO_SETTINGS_MODULE ?= config.settings
 
+# DEBUG is off unless asked for (config/settings.py): these development targets ask,
+# and what they start (Procfile: web, worker, beat) inherits it. An explicit DEBUG in
+# the environment wins. `make test` needs nothing: pytest's session says it is a test.
+run demo migrate messages lint: export DEBUG ?= true
+
 .PHONY: run test install messages migrate demo lint format bench e2e-deps clean help
 
 help:

@@ -15,6 +15,10 @@ class UserManager(BaseUserManager["User"]):
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
+        # The address an account is made with was proved or is trusted: see there.
+        from .services import sign_in_address_verify
+
+        sign_in_address_verify(user=user)
         return user
 
     def create_user(self, email: str, password: str | None = None, **extra) -> User:

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.client_ip import client_ip
 from network.models import Organisation
 from network.permissions import network_access, object_access
 
@@ -31,10 +32,10 @@ from .models import Agreement, AgreementVersion, Party
 
 
 def _client(request: HttpRequest) -> dict:
-    # REMOTE_ADDR is the client as the proxy in front of gunicorn reports it; a
-    # forwarded header typed by the client is not trusted for the audit trail.
+    # The client as core.client_ip trusts it: X-Forwarded-For only as written by the
+    # TRUSTED_PROXY_COUNT proxies in front, never as the client typed it.
     return {
-        "ip": request.META.get("REMOTE_ADDR") or None,
+        "ip": client_ip(request) or None,
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:500],
     }
 

@@ -1,12 +1,15 @@
 """Khruakhai settings, read from the environment (django-environ).
 
 With nothing set, the app runs in its zero-setup mode: SQLite, an embedded
-Celery broker and emails written under ``var/``. Production sets DEBUG=false and
-must then provide a real SECRET_KEY, or the process refuses to start.
+Celery broker and emails written under ``var/``. DEBUG is off unless it is asked
+for (``make run`` sets DEBUG=true); with DEBUG off the process refuses to start
+without a real SECRET_KEY, so a bare ``docker run`` never serves debug pages signed
+with the published development key.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -16,8 +19,12 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("KHRUAKHAI_VAR_DIR", default=str(BASE_DIR / "var")))
 
+# DEBUG is on only when asked for: `make run` and the other development targets of
+# the Makefile export DEBUG=true. The test suite runs as development does (pytest
+# sets PYTEST_VERSION for its whole session, and the servers and workers some tests
+# start inherit it); Django's test runner turns DEBUG off again while tests run.
 env = environ.Env(
-    DEBUG=(bool, True),
+    DEBUG=(bool, bool(os.environ.get("PYTEST_VERSION"))),
     ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
 )
 
@@ -30,9 +37,10 @@ SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. With DEBUG=false Khruakhai refuses to start without a "
-            "real secret key: set SECRET_KEY to a random string of at least 50 characters "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+            "SECRET_KEY is not set. With DEBUG=false (the default) Khruakhai refuses to "
+            "start without a real secret key: set SECRET_KEY to a random string of at least "
+            "50 characters (python -c 'import secrets; print(secrets.token_urlsafe(64))'), "
+            "or set DEBUG=true on a development machine (make run does)."
         )
     SECRET_KEY = _DEV_SECRET_KEY
 elif not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET_KEY):
@@ -124,19 +132,42 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits (allauth) live in the cache. A database cache keeps login working
-# when Redis is down: web requests must never depend on the broker.
+# when Redis is down: web requests must never depend on the broker. It culls a third
+# of its rows once it holds MAX_ENTRIES, rate-limit histories included, so the ceiling
+# is set far above what logins write: a flood of failed logins must not wipe the
+# counters it is limited by.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "khruakhai_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+    # Failure counters written inside a transaction that the failure rolls back (the
+    # signing step's password check): a database cache shares that transaction and
+    # would forget every count. core.throttle keeps them here instead: Redis when
+    # REDIS_URL is set (every process shares it; short timeouts, and core.throttle
+    # falls back to process memory while Redis is down), else this process's memory
+    # (the zero-setup default runs one web process).
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("REDIS_URL", default=""),
+        "KEY_PREFIX": "khruakhai-throttle",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
+    if env("REDIS_URL", default="")
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "khruakhai-throttle",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
 }
 
 # --- accounts ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # allauth's, minus logins by an address still waiting for its verification.
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -152,12 +183,36 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# Every account is created from an invitation its address received, so that address
+# is verified when the account is made (accounts.models.UserManager); logging in does
+# not ask again. A new sign-in address is different: it replaces the old one only
+# once the link sent to it is opened (CHANGE_EMAIL), and only after the user has
+# given their password again (REAUTHENTICATION_REQUIRED), so neither a typo nor a
+# borrowed session can move an account to an address nobody proved.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-# Failed logins: 10 a minute per IP, 5 per 5 minutes per account (allauth's format).
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+# Login throttles (allauth's format, applied by accounts.adapter.AccountAdapter). A
+# school, or everyone behind one proxy, shares one address, and an attacker can type
+# anyone's email: so no limit may let one person lock another out.
+# - login_failed: per client address, 50 failures in 10 minutes over all accounts;
+#   and per account *from one address* ("key" = email + client address), 5 in 5
+#   minutes and 20 a day. An attacker elsewhere fills only their own bucket.
+# - login_failed_account: per account from every address together, 30 an hour: the
+#   ceiling for guessing spread over many addresses. It does not apply from an address
+#   the account has logged in from before (remembered 90 days), so the owner at their
+#   usual school still gets in; elsewhere the password-reset link lifts it.
+# - login: every login attempt, per address: high, for a school's morning rush.
+ACCOUNT_RATE_LIMITS = {
+    "login": "120/m/ip",
+    "login_failed": "50/10m/ip,5/5m/key,20/d/key",
+    "login_failed_account": "30/h/key",
+}
+LOGIN_KNOWN_SOURCE_DAYS = 90
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Khruakhai"
 
@@ -247,9 +302,20 @@ REPORTS_OFFER_STALE_SECONDS = env.int("REPORTS_OFFER_STALE_SECONDS", default=180
 # --- security ------------------------------------------------------------------
 # How many reverse proxies stand in front of the app and append to X-Forwarded-For.
 # 0 (the default): REMOTE_ADDR is the client and X-Forwarded-For is ignored, since
-# anyone can send it. core.client_ip.client_ip() and allauth's rate limits read it.
+# anyone can send it. core.client_ip.client_ip() reads it for the signing audit trail
+# and, through accounts.adapter.AccountAdapter.get_client_ip, for allauth's rate
+# limits; allauth reads ALLAUTH_TRUSTED_PROXY_COUNT itself too (allauth.app_settings).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# X-Forwarded-Proto says "https" only if the proxy in front overwrites whatever the
+# client sent; otherwise anyone can claim HTTPS (and get secure-only behaviour on a
+# plain connection). So it is honoured only when a proxy is declared (a proxy that
+# appends X-Forwarded-For is expected to set X-Forwarded-Proto too) or explicitly.
+SECURE_PROXY_SSL_HEADER_TRUSTED = env.bool(
+    "SECURE_PROXY_SSL_HEADER_TRUSTED", default=TRUSTED_PROXY_COUNT > 0
+)
+if SECURE_PROXY_SSL_HEADER_TRUSTED:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -257,7 +323,6 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

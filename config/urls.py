@@ -1,15 +1,24 @@
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from core import views as core_views
+
+# One front door: the admin's own login page would skip two-factor authentication
+# and every login throttle, so it sends visitors to the app's login instead (staff
+# come back to the admin after it; anyone else signed in gets a 403).
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("language/", core_views.set_language, name="set_language"),
     path("verify/", include("core.verify_urls")),
+    # Before allauth's own page of the same path (accounts/views.py says why).
+    path("accounts/email/", accounts_views.email),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("network.urls")),
