@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
@@ -22,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core import throttle
 from core.mail import email_send
 from core.tasks import enqueue
 from network.models import Membership, Network, Organisation, Person, Role
@@ -382,7 +382,9 @@ def _normalise_name(name: str) -> str:
 
 
 def _failure_key(user) -> str:
-    return f"agreements:sign-failures:{user.pk}"
+    # Kept in core.throttle's store, which the transaction a failure rolls back
+    # does not touch (the database cache would forget every count).
+    return throttle.user_key("agreements:sign-failures", user)
 
 
 def _signing_party(party: Party, user) -> tuple[Party, AgreementVersion]:
@@ -425,15 +427,13 @@ def party_sign(
     from . import tasks
 
     party, version = _signing_party(party, user)
-    if cache.get(_failure_key(user), 0) >= SIGN_FAILURES_ALLOWED:
+    if throttle.exceeded(_failure_key(user), allowed=SIGN_FAILURES_ALLOWED):
         raise AgreementError(_("Too many wrong attempts. Wait a few minutes and try again."))
     if not user.check_password(password or ""):
-        try:
-            cache.incr(_failure_key(user))
-        except ValueError:
-            cache.set(_failure_key(user), 1, SIGN_FAILURE_WINDOW)
+        throttle.record(_failure_key(user), window=SIGN_FAILURE_WINDOW)
         raise AgreementError(_("The password is not correct."), code="password")
     if not _check_totp(user, otp_code):
+        throttle.record(_failure_key(user), window=SIGN_FAILURE_WINDOW)
         raise AgreementError(_("The authenticator code is not correct."), code="otp")
     expected = {_normalise_name(party.signatory.full_name)}
     expected.add(_normalise_name(party.signatory.display_name))
@@ -443,7 +443,7 @@ def party_sign(
             % {"name": party.signatory.full_name},
             code="name",
         )
-    cache.delete(_failure_key(user))
+    throttle.clear(_failure_key(user))
     now = timezone.now()
     party.status = Party.Status.SIGNED
     party.signed_at = now
