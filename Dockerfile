@@ -1,7 +1,14 @@
-# One image for web, worker and beat.
+# One image for web, worker, beat and the migrate job (see docker-compose.yml).
+# What `COPY . .` may bring in is decided by .dockerignore: an allowlist, so .env, var/
+# (database, mail, the PDF signing key) and .venv never reach the image.
 FROM python:3.11-slim-bookworm
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 UV_PROJECT_ENVIRONMENT=/opt/venv PATH=/opt/venv/bin:$PATH
+# DEBUG is off in the image; nothing below turns it on. Static files are collected
+# outside /app/var, the data volume: a volume mounted there would otherwise keep
+# serving the first image's static files after every upgrade.
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/venv PATH=/opt/venv/bin:$PATH \
+    DEBUG=false STATIC_ROOT=/app/staticfiles
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b \
     libthai0 libmagic1 gettext \
@@ -11,10 +18,17 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev
 COPY . .
-RUN DEBUG=true python manage.py compilemessages --ignore=.venv \
- && DEBUG=false SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only-000 \
-    python manage.py collectstatic --noinput
-RUN useradd --create-home khruakhai && mkdir -p /app/var && chown -R khruakhai /app/var
+# Settings refuse to load without a real-looking SECRET_KEY when DEBUG is off; this one
+# exists only for these two build commands and is never in the runtime environment.
+RUN SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only-000 \
+    sh -c 'python manage.py compilemessages --ignore=.venv -v0 \
+        && python manage.py collectstatic --noinput -v0'
+
+# The code and static files stay root-owned and read-only to the app; it may write only
+# to /app/var (the volume: media, the signing key, beat's schedule).
+RUN useradd --create-home --uid 10001 khruakhai \
+ && mkdir -p /app/var \
+ && chown khruakhai /app/var
 USER khruakhai
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
