@@ -218,8 +218,21 @@ class ImportForm(forms.Form):
     )
 
 
+def _same_name(name: str):
+    """Organisations already in the directory under this Thai name (spacing and
+    Latin case aside)."""
+    name = " ".join((name or "").split())
+    if not name:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(name_th__iexact=name)
+
+
 class OrganisationChoiceForm(OrganisationForm):
-    """An organisation already in the user's directory, or a new one described here."""
+    """An organisation already in the user's directory, or a new one described here.
+
+    A new organisation whose Thai name is already in the directory is flagged, with
+    the existing record shown: creating a second one needs ``confirm_duplicate``.
+    """
 
     existing = forms.ModelChoiceField(
         label=_("An organisation already in the directory"),
@@ -227,11 +240,24 @@ class OrganisationChoiceForm(OrganisationForm):
         required=False,
         help_text=_("Leave empty to add a new organisation with the details below."),
     )
+    # Hidden until a duplicate is found (then a checkbox: see clean()).
+    confirm_duplicate = forms.BooleanField(
+        label=_("Create a separate organisation with this name anyway"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     field_order = ["existing"]
+    duplicate_message = _(
+        "“%(name)s” is already in the directory (shown below). A network is led by "
+        "its own people: if you work there, ask its representative or a coordinator of "
+        "one of its networks to invite you. If it is another organisation with the same "
+        "name, tick the box to create it."
+    )
 
     def __init__(self, *args, candidates, offer_existing: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        self.duplicates: list[Organisation] = []
         if not offer_existing:
             # Nothing to choose from: only a new organisation, its name etc. required.
             del self.fields["existing"]
@@ -240,25 +266,67 @@ class OrganisationChoiceForm(OrganisationForm):
         for name in ("name_th", "kind", "province"):
             self.fields[name].required = False
 
+    def _chosen(self, data) -> bool:
+        return bool(data.get("existing"))
+
     def clean(self):
         data = super().clean()
-        if data.get("existing"):
+        if self._chosen(data):
             return data
         for name in ("name_th", "kind", "province"):
             if not data.get(name):
                 self.add_error(name, _("Needed for a new organisation."))
+        if data.get("name_th") and not data.get("confirm_duplicate"):
+            self.duplicates = list(_same_name(data["name_th"]).order_by("id")[:5])
+            if self.duplicates:
+                self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
+                self.add_error("name_th", self.duplicate_message % {"name": data["name_th"]})
         return data
 
     def details(self) -> dict | None:
         """The new organisation's fields, or None when an existing one was chosen."""
-        if self.cleaned_data.get("existing"):
+        if self._chosen(self.cleaned_data):
             return None
-        return {k: v for k, v in self.cleaned_data.items() if k != "existing"}
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("existing", "confirm_duplicate", "request_existing", "message")
+        }
+
+
+class _DirectoryChoiceField(forms.ModelChoiceField):
+    """An organisation of the directory labelled with what tells look-alikes apart."""
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        state = _("Verified") if obj.is_verified else _("Not verified")
+        province = obj.province_entry.label if obj.province_entry else ""
+        return f"{obj.name_th} · {province} · {state}"
 
 
 class MemberAddForm(OrganisationChoiceForm):
     """Bring an organisation into the network: one the user already knows from their
-    other networks, or a new one described here."""
+    other networks, or a new one described here. One that is already in the
+    directory under the same name is offered instead (``request_existing``):
+    choosing it asks it to join; its representatives decide."""
+
+    request_existing = _DirectoryChoiceField(
+        label=_("Ask this organisation of the directory to join"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    message = forms.CharField(
+        label=_("A note to its representatives (optional)"),
+        help_text=_("Sent with a request to join when the organisation has to agree first."),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    duplicate_message = _(
+        "“%(name)s” is already in the directory (shown below). Choose it to ask it to "
+        "join: its representatives decide. If it is another organisation with the same "
+        "name, tick the box to create it."
+    )
 
     def __init__(self, *args, network: Network, candidates, **kwargs):
         super().__init__(
@@ -268,6 +336,31 @@ class MemberAddForm(OrganisationChoiceForm):
             ),
             **kwargs,
         )
+        # Only a record named as the form names it can be asked from here: the
+        # directory is not browsable by id.
+        self.fields["request_existing"].queryset = _same_name(
+            self.data.get(self.add_prefix("name_th"), "") if self.is_bound else ""
+        ).exclude(memberships__network=network, memberships__left_on__isnull=True)
+
+    def _chosen(self, data) -> bool:
+        return bool(data.get("existing") or data.get("request_existing"))
+
+    def clean(self):
+        data = super().clean()
+        if self.duplicates:
+            field = self.fields["request_existing"]
+            field.widget = forms.RadioSelect()
+            field.widget.choices = field.choices
+        return data
+
+    def chosen(self) -> Organisation | None:
+        return self.cleaned_data.get("existing") or self.cleaned_data.get("request_existing")
+
+
+class JoinDecisionForm(forms.Form):
+    """Accepting or declining a request to join, confirmed."""
+
+    confirm = forms.BooleanField(label=_("I speak for this organisation and confirm my answer."))
 
 
 class FounderForm(forms.Form):

@@ -19,10 +19,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from .models import Membership, Network, Organisation, Person, Role
+from .models import JoinRequest, Membership, Network, Organisation, Person, Role
 
 MANAGE_ROLES = frozenset({Role.Kind.COORDINATOR})
 OVERSIGHT_ROLES = frozenset({Role.Kind.COORDINATOR, Role.Kind.CHAIR, Role.Kind.COMMITTEE})
+# A person of an organisation holding one of these roles anywhere speaks for it.
+SPEAKING_ROLES = frozenset({Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR})
 
 
 @dataclass(frozen=True)
@@ -235,3 +237,87 @@ def organisation_access(
     if write and not can_edit:
         raise PermissionDenied(_("Only the organisation's own representatives may edit it."))
     return organisation, can_edit
+
+
+# --- who speaks for an organisation ------------------------------------------------
+def representatives(organisation_ids) -> QuerySet[Person]:
+    """The organisations' representatives: a person of one of them, with a login,
+    who holds a partner representative's or coordinator's role in any network."""
+    return Person.objects.filter(
+        organisation_id__in=organisation_ids,
+        user__isnull=False,
+        user__is_active=True,
+        roles__kind__in=SPEAKING_ROLES,
+    ).distinct()
+
+
+def organisations_represented_by(user) -> QuerySet:
+    """Ids of the organisations the user speaks for (see ``representatives``)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none().values("id")
+    return (
+        Person.objects.filter(user=user, roles__kind__in=SPEAKING_ROLES)
+        .order_by()
+        .values("organisation_id")
+    )
+
+
+def join_requests_answerable_by(user) -> QuerySet[JoinRequest]:
+    """Requests to join that this user may accept or decline: those for an
+    organisation they represent; a site admin any (they answer for organisations
+    that have no representative)."""
+    if not user.is_authenticated:
+        return JoinRequest.objects.none()
+    if user.is_superuser:
+        return JoinRequest.objects.all()
+    return JoinRequest.objects.filter(organisation_id__in=organisations_represented_by(user))
+
+
+def join_requests_addressed_to(user) -> QuerySet[JoinRequest]:
+    """The list page's requests: for organisations the user represents, and for a
+    site admin also those of organisations with nobody to represent them."""
+    if not user.is_authenticated:
+        return JoinRequest.objects.none()
+    mine = Q(organisation_id__in=organisations_represented_by(user))
+    if user.is_superuser:
+        spoken_for = (
+            Person.objects.filter(
+                user__isnull=False, user__is_active=True, roles__kind__in=SPEAKING_ROLES
+            )
+            .order_by()
+            .values("organisation_id")
+        )
+        mine |= ~Q(organisation_id__in=spoken_for)
+    return JoinRequest.objects.filter(mine)
+
+
+def join_request_access(request: HttpRequest, pk: int) -> JoinRequest:
+    """A request to join this user may answer; anyone else gets a 404."""
+    join_request = (
+        join_requests_answerable_by(request.user)
+        .select_related("network", "organisation", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if join_request is None:
+        raise Http404
+    return join_request
+
+
+def organisation_people_visible(user, organisation: Organisation) -> QuerySet[Person]:
+    """The people of an organisation this user may see listed on its page.
+
+    Those holding a role in a network the user can see; everyone of the user's own
+    organisation; everyone for a site admin. A person whose roles all lie in other
+    networks is not listed: being in the directory does not publish who works
+    with whom elsewhere.
+    """
+    people = organisation.people.all()
+    if not user.is_authenticated:
+        return people.none()
+    if user.is_superuser or Person.objects.filter(user=user, organisation=organisation).exists():
+        return people
+    visible = Network.objects.visible_to(user).values("id")
+    return people.filter(
+        id__in=Role.objects.filter(network__in=visible).order_by().values("person_id")
+    )

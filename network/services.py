@@ -5,7 +5,7 @@ import hashlib
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,7 +15,8 @@ from core.mail import email_send
 from core.tasks import enqueue
 
 from .catalogue import CHARTER_PARTS
-from .models import Invitation, Membership, Network, Organisation, Person, Role
+from .models import Invitation, JoinRequest, Membership, Network, Organisation, Person, Role
+from .permissions import join_requests_answerable_by, representatives
 from .signals import network_created, person_moving
 
 # Paths under /networks/ that are pages, not networks.
@@ -42,7 +43,19 @@ def network_create(
     founded_on: dt.date | None = None,
     benefits: list[str] | None = None,
 ) -> Network:
-    """Found a network: the lead organisation joins it and the founder coordinates it."""
+    """Found a network: the lead organisation joins it and the founder coordinates it.
+
+    The lead joins through ``organisation_attach``'s rule with the founder as the
+    acting user: their own organisation (or, for a site admin, any). Anything
+    else raises FoundingError before a row is written.
+    """
+    if lead_organisation.pk not in organisations_attachable(
+        user=coordinator.user, organisations=[lead_organisation]
+    ):
+        raise FoundingError(
+            _("A network is led by the founder's own organisation: %(org)s is not yours.")
+            % {"org": lead_organisation.name}
+        )
     network = Network.objects.create(
         name_th=name_th,
         name_en=name_en,
@@ -52,9 +65,10 @@ def network_create(
         founded_on=founded_on or timezone.localdate(),
         benefits=benefits or [],
     )
-    Membership.objects.create(
+    organisation_attach(
         network=network,
         organisation=lead_organisation,
+        user=coordinator.user,
         place=Membership.Place.LEAD,
         joined_on=network.founded_on,
     )
@@ -96,6 +110,15 @@ def network_found(
         raise FoundingError(_("Your account already belongs to a person of an organisation."))
     if (organisation is None) == (organisation_details is None):
         raise ValueError("give either an existing organisation or the details of a new one")
+    if organisation is not None and organisation.pk not in organisations_attachable(
+        user=user, organisations=[organisation]
+    ):
+        # Becoming its person would make the user speak for it: only a site admin
+        # founds with an organisation that is not already theirs.
+        raise FoundingError(
+            _("You cannot lead a network with %(org)s: you do not speak for it.")
+            % {"org": organisation.name}
+        )
     organisation = organisation or organisation_create(details=organisation_details or {})
     founder = Person.objects.create(
         organisation=organisation,
@@ -116,33 +139,376 @@ def network_found(
     )
 
 
-@transaction.atomic
 def membership_add(
-    *, network: Network, organisation: Organisation, joined_on: dt.date | None = None
+    *,
+    network: Network,
+    organisation: Organisation,
+    joined_on: dt.date | None = None,
+    place: str = Membership.Place.PARTNER,
 ) -> Membership:
-    """Add an organisation to a network, unless it is already a current member."""
+    """The write alone: the organisation's current membership, made if missing.
+
+    Callers in the app go through ``organisation_attach``, which decides whether
+    this organisation may be attached at all.
+    """
     membership, _created = Membership.objects.get_or_create(
         network=network,
         organisation=organisation,
         left_on=None,
-        defaults={"joined_on": joined_on or timezone.localdate()},
+        defaults={"joined_on": joined_on or timezone.localdate(), "place": place},
     )
     return membership
 
 
+# --- organisations join by consent -------------------------------------------------
+class AttachError(Exception):
+    """The organisation can be neither attached nor asked; the message says why."""
+
+
+# Requests waiting at once per network: enough for any real network, and a ceiling
+# on the emails a stranger could have sent to other organisations' representatives.
+MAX_PENDING_JOIN_REQUESTS = 100
+
+
+def organisations_attachable(*, user, organisations) -> set[int]:
+    """Ids of those organisations the user may attach to a network directly.
+
+    The rule (one place; every path asks it: founding, adding a member, the
+    import, the admin, and accepting a request to join):
+
+    An organisation belongs to itself. It is attached directly only when
+    - the acting user is a site admin; or
+    - it is created in this very action (``organisation_attach(created=True)``); or
+    - the acting user is a person of it (their login is linked to one of its
+      people: they speak for it); or
+    - the acting user coordinates a network that is not dissolved where it is a
+      current member, and it has no representative with a login (a person of it
+      holding a partner representative's or coordinator's role anywhere), so
+      nobody else speaks for it.
+    Otherwise it is never attached silently: ``organisation_attach`` files a
+    JoinRequest that a representative (a site admin when it has none) accepts or
+    declines. Until then it is not a member: it cannot be a party to an
+    agreement, nobody can be invited for it, and the requester sees only its name.
+
+    Refinements: an inactive login attaches nothing; coordinating a dissolved
+    network gives nothing (it is read-only); a person without a login never
+    counts as a representative (nobody could answer as them).
+    """
+    organisations = list(organisations)
+    ids = {o.pk for o in organisations if o.pk is not None}
+    if not ids or user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return ids
+    own = set(
+        Person.objects.filter(user=user, organisation_id__in=ids).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    rest = ids - own
+    if not rest:
+        return own
+    spoken_for = set(representatives(rest).values_list("organisation_id", flat=True))
+    coordinated = (
+        Role.objects.filter(person__user=user, kind=Role.Kind.COORDINATOR)
+        .exclude(network__status=Network.Status.DISSOLVED)
+        .values("network_id")
+    )
+    shared = set(
+        Membership.objects.filter(
+            network_id__in=coordinated,
+            organisation_id__in=rest - spoken_for,
+            left_on__isnull=True,
+        ).values_list("organisation_id", flat=True)
+    )
+    return own | shared
+
+
+@transaction.atomic
+def organisation_attach(
+    *,
+    network: Network,
+    organisation: Organisation,
+    user,
+    created: bool = False,
+    place: str = Membership.Place.PARTNER,
+    joined_on: dt.date | None = None,
+    message: str = "",
+) -> Membership | JoinRequest:
+    """Make the organisation a member of the network, or ask it to join.
+
+    Returns the current Membership when it is (or already was) a member, or the
+    pending JoinRequest when the rule (``organisations_attachable``) says the
+    organisation must consent first. ``created`` is True only for an organisation
+    the caller made in this same action.
+    """
+    if network.is_dissolved:
+        raise AttachError(_("This network has been dissolved."))
+    current = Membership.objects.filter(
+        network=network, organisation=organisation, left_on__isnull=True
+    ).first()
+    if current is not None:
+        return current
+    if created or organisation.pk in organisations_attachable(
+        user=user, organisations=[organisation]
+    ):
+        return membership_add(
+            network=network, organisation=organisation, joined_on=joined_on, place=place
+        )
+    return join_request_file(
+        network=network, organisation=organisation, requested_by=user, message=message
+    )
+
+
 @transaction.atomic
 def member_organisation_add(
-    *, network: Network, existing: Organisation | None = None, details: dict | None = None
-) -> Organisation:
-    """Bring an existing organisation, or a new one made from ``details``, into the network."""
-    organisation = existing or organisation_create(details=details or {})
-    membership_add(network=network, organisation=organisation)
-    return organisation
+    *,
+    network: Network,
+    user,
+    existing: Organisation | None = None,
+    details: dict | None = None,
+    message: str = "",
+) -> Membership | JoinRequest:
+    """Bring an existing organisation (by its consent, see ``organisation_attach``)
+    or a new one made from ``details`` into the network."""
+    if existing is not None:
+        return organisation_attach(
+            network=network, organisation=existing, user=user, message=message
+        )
+    organisation = organisation_create(details=details or {})
+    return organisation_attach(network=network, organisation=organisation, user=user, created=True)
+
+
+class JoinError(Exception):
+    """The request cannot be answered so; the message says why, in the user's language."""
+
+
+@transaction.atomic
+def join_request_file(
+    *, network: Network, organisation: Organisation, requested_by, message: str = ""
+) -> JoinRequest:
+    """Ask an organisation to join; its representatives are told by email after the
+    commit. A pending request for the same pair is returned as it is (one at a
+    time, a named unique constraint holds it even against a concurrent insert)."""
+    from .tasks import join_request_notice_task
+
+    pending = JoinRequest.objects.pending().filter(network=network, organisation=organisation)
+    existing = pending.first()
+    if existing is not None:
+        return existing
+    if JoinRequest.objects.pending().filter(network=network).count() >= MAX_PENDING_JOIN_REQUESTS:
+        raise AttachError(
+            _(
+                "This network already waits for %(n)s answers to requests to join. "
+                "Withdraw some, or wait for answers, before asking more organisations."
+            )
+            % {"n": MAX_PENDING_JOIN_REQUESTS}
+        )
+    try:
+        with transaction.atomic():
+            join_request = JoinRequest.objects.create(
+                network=network,
+                organisation=organisation,
+                requested_by=requested_by,
+                message=message.strip()[:2000],
+            )
+    except IntegrityError:
+        # Another request for the same pair won the race: that one stands.
+        return pending.get()
+    enqueue(join_request_notice_task, join_request.id)
+    return join_request
+
+
+def _join_request_locked(join_request: JoinRequest) -> JoinRequest:
+    locked = (
+        JoinRequest.objects.select_for_update(of=("self",))
+        .select_related("network", "organisation")
+        .get(pk=join_request.pk)
+    )
+    if not locked.is_pending:
+        raise JoinError(
+            _("This request has already been answered (%(state)s).")
+            % {"state": locked.get_state_display()}
+        )
+    return locked
+
+
+@transaction.atomic
+def join_request_accept(*, join_request: JoinRequest, user) -> Membership:
+    """A representative of the organisation (or a site admin) accepts: it joins."""
+    join_request = _join_request_locked(join_request)
+    if not join_requests_answerable_by(user).filter(pk=join_request.pk).exists():
+        raise JoinError(_("Only the organisation's representatives can answer this request."))
+    if join_request.network.is_dissolved:
+        raise JoinError(_("This network has been dissolved."))
+    result = organisation_attach(
+        network=join_request.network, organisation=join_request.organisation, user=user
+    )
+    if not isinstance(result, Membership):  # the rule changed under us: never attach
+        raise JoinError(_("Only the organisation's representatives can answer this request."))
+    _join_request_decide(join_request, user=user, state=JoinRequest.State.ACCEPTED)
+    return result
+
+
+@transaction.atomic
+def join_request_decline(*, join_request: JoinRequest, user) -> JoinRequest:
+    join_request = _join_request_locked(join_request)
+    if not join_requests_answerable_by(user).filter(pk=join_request.pk).exists():
+        raise JoinError(_("Only the organisation's representatives can answer this request."))
+    return _join_request_decide(join_request, user=user, state=JoinRequest.State.DECLINED)
+
+
+def _join_request_decide(join_request: JoinRequest, *, user, state: str) -> JoinRequest:
+    from .tasks import join_request_decision_task
+
+    join_request.state = state
+    join_request.decided_by = user
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["state", "decided_by", "decided_at"])
+    enqueue(join_request_decision_task, join_request.id)
+    return join_request
+
+
+@transaction.atomic
+def join_request_withdraw(*, join_request: JoinRequest, user) -> JoinRequest:
+    """The network's coordinators take their request back (no email)."""
+    join_request = _join_request_locked(join_request)
+    join_request.state = JoinRequest.State.WITHDRAWN
+    join_request.decided_by = user
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["state", "decided_by", "decided_at"])
+    return join_request
+
+
+def join_request_recipients(join_request: JoinRequest) -> list:
+    """Who is asked: the organisation's representatives; site admins when it has none."""
+    User = get_user_model()
+    users = list(
+        User.objects.filter(
+            person__in=representatives([join_request.organisation_id]), is_active=True
+        )
+        .exclude(email="")
+        .distinct()
+    )
+    if not users:
+        users = list(User.objects.filter(is_superuser=True, is_active=True).exclude(email=""))
+    return users
+
+
+def join_request_notice_send(*, join_request_id: int) -> int:
+    """Tell the organisation's representatives once; a conditional UPDATE claims the
+    notice, so a task run twice sends nothing more. Returns the emails sent."""
+    claimed = JoinRequest.objects.filter(
+        id=join_request_id, notice_sent_at__isnull=True, state=JoinRequest.State.PENDING
+    ).update(notice_sent_at=timezone.now())
+    if not claimed:
+        return 0
+    join_request = JoinRequest.objects.select_related(
+        "network", "organisation", "requested_by"
+    ).get(id=join_request_id)
+    sent = 0
+    for user in join_request_recipients(join_request):
+        email_send(
+            template="network_join_request",
+            to=[user.email],
+            context={
+                "recipient": user,
+                "join_request": join_request,
+                "network": join_request.network,
+                "organisation": join_request.organisation,
+                "requester": join_request.requested_by,
+                "answer_path": reverse("network:join_requests"),
+            },
+            language=user.language,
+        )
+        sent += 1
+    return sent
+
+
+def join_request_decision_send(*, join_request_id: int) -> bool:
+    """Tell the requester the answer, once (claimed like the notice)."""
+    claimed = JoinRequest.objects.filter(
+        id=join_request_id,
+        decision_sent_at__isnull=True,
+        state__in=(JoinRequest.State.ACCEPTED, JoinRequest.State.DECLINED),
+    ).update(decision_sent_at=timezone.now())
+    if not claimed:
+        return False
+    join_request = JoinRequest.objects.select_related(
+        "network", "organisation", "requested_by"
+    ).get(id=join_request_id)
+    user = join_request.requested_by
+    if user is None or not user.email or not user.is_active:
+        return False
+    email_send(
+        template="network_join_decided",
+        to=[user.email],
+        context={
+            "recipient": user,
+            "join_request": join_request,
+            "network": join_request.network,
+            "organisation": join_request.organisation,
+            "accepted": join_request.state == JoinRequest.State.ACCEPTED,
+            "network_path": reverse("network:detail", args=[join_request.network.slug]),
+        },
+        language=user.language,
+    )
+    return True
+
+
+def _is_member(network: Network, organisation_id: int) -> bool:
+    return Membership.objects.filter(
+        network=network, organisation_id=organisation_id, left_on__isnull=True
+    ).exists()
 
 
 def role_grant(*, network: Network, person: Person, kind: str) -> Role:
+    """The write alone. A role belongs to a person of a current member organisation;
+    the app's paths give roles through ``role_offer`` (consent first for a login)."""
+    if not _is_member(network, person.organisation_id):
+        raise ValueError("a role is given only to a person of a current member organisation")
     role, _created = Role.objects.get_or_create(network=network, person=person, kind=kind)
     return role
+
+
+def role_offer(*, network: Network, person: Person, kind: str, invited_by) -> Role | Invitation:
+    """Give a role with the person's consent.
+
+    A person without a login gets the role at once (nobody to ask, and nothing is
+    sent to them). A login that already holds a role in this network has already
+    accepted it: further roles there are given at once too. Any other login is
+    invited (the same single-use link as ``invitation_create``) and gets the role
+    only by accepting; until then they receive nothing from the network, cannot be
+    asked to sign for it and do not see it. Returns the Role or the Invitation.
+    """
+    if not _is_member(network, person.organisation_id):
+        raise PersonError(
+            _("%(org)s is not a member of this network.") % {"org": person.organisation.name}
+        )
+    if person.user_id is None or Role.objects.filter(network=network, person=person).exists():
+        return role_grant(network=network, person=person, kind=kind)
+    user = person.user
+    waiting = (
+        Invitation.objects.pending()
+        .filter(network=network, email__iexact=user.email, organisation=person.organisation_id)
+        .filter(role=kind)
+        .first()
+    )
+    if waiting is not None:
+        return waiting  # asked already: no second email
+    invitation, _token = invitation_create(
+        network=network,
+        organisation=person.organisation,
+        email=user.email,
+        full_name=person.full_name,
+        title=person.title,
+        position=person.position,
+        category=person.category,
+        role=kind,
+        invited_by=invited_by,
+        language=user.language,
+    )
+    return invitation
 
 
 # --- the network itself ------------------------------------------------------------
@@ -199,6 +565,10 @@ def network_dissolve(*, network: Network, reason: str, dissolved_on: dt.date) ->
     for invitation in network.invitations.pending():
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+    for join_request in network.join_requests.pending():
+        join_request.state = JoinRequest.State.WITHDRAWN
+        join_request.decided_at = timezone.now()
+        join_request.save(update_fields=["state", "decided_at"])
     return network
 
 
@@ -225,6 +595,20 @@ def organisation_create(*, details: dict) -> Organisation:
     return Organisation.objects.create(**details)
 
 
+def organisation_verify(*, organisation: Organisation, user, verified: bool = True) -> bool:
+    """A site admin marks the organisation verified (checked to be the real one,
+    optionally against ``official_code``), or takes the mark away. Saved through
+    ``save()`` so the history says who and when. Returns whether anything changed."""
+    if not (user is not None and user.is_authenticated and user.is_superuser):
+        raise PermissionError("only a site admin verifies an organisation")
+    if organisation.is_verified == verified:
+        return False
+    organisation.verified_at = timezone.now() if verified else None
+    organisation.verified_by = user if verified else None
+    organisation.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    return True
+
+
 def organisation_update(*, organisation: Organisation, changes: dict) -> Organisation:
     for field, value in changes.items():
         if field not in (*ORGANISATION_EDITABLE, "website"):
@@ -241,28 +625,64 @@ def person_add(
     organisation: Organisation,
     full_name: str,
     kind: str,
+    invited_by=None,
     title: str = "",
     position: str = "",
     category: str = "",
     email: str = "",
     phone: str = "",
-) -> Person:
-    """A person of a member organisation, with a role in the network.
+) -> Person | Invitation:
+    """A person of a current member organisation, with a role in the network.
 
-    The organisation joins the network first if it is not yet a member.
+    An address that already signs in to an account is not copied into a new
+    record: that login is asked (``role_offer``; an Invitation is returned), and
+    one belonging to a person of another organisation is refused (PersonError).
+    Otherwise the person is created with the role at once.
     """
-    membership_add(network=network, organisation=organisation)
+    if not _is_member(network, organisation.pk):
+        raise PersonError(
+            _("%(org)s is not a member of this network.") % {"org": organisation.name}
+        )
+    email = email.strip().lower()
+    account = get_user_model().objects.filter(email__iexact=email).first() if email else None
+    if account is not None:
+        existing = Person.objects.filter(user=account).select_related("organisation").first()
+        if existing is None:
+            invitation, _token = invitation_create(
+                network=network,
+                organisation=organisation,
+                email=account.email,
+                full_name=full_name,
+                title=title,
+                position=position,
+                category=category,
+                role=kind,
+                invited_by=invited_by,
+                language=account.language,
+            )
+            return invitation
+        if existing.organisation_id != organisation.pk:
+            raise PersonError(account_elsewhere_message())
+        return role_offer(network=network, person=existing, kind=kind, invited_by=invited_by)
     person = Person.objects.create(
         organisation=organisation,
         full_name=full_name.strip(),
         title=title.strip(),
         position=position.strip(),
         category=category,
-        email=email.strip().lower(),
+        email=email,
         phone=phone.strip(),
     )
     role_grant(network=network, person=person, kind=kind)
     return person
+
+
+def account_elsewhere_message() -> str:
+    """Why an address cannot be added for this organisation (people page and import)."""
+    return _(
+        "This address signs in to an account of a person of another organisation. "
+        "Add them with their own organisation, once it is a member."
+    )
 
 
 class PersonError(Exception):
@@ -392,6 +812,11 @@ def role_revoke(*, role: Role) -> None:
 INVITATION_DAYS = 7
 
 
+class InvitationError(Exception):
+    """The invitation cannot be made or accepted; the message says why, in the user's
+    language."""
+
+
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -418,6 +843,14 @@ def invitation_create(
     """
     from .tasks import invitation_send_task
 
+    if network.is_dissolved:
+        raise InvitationError(_("This network has been dissolved."))
+    if not _is_member(network, organisation.pk):
+        # Inviting someone for an organisation makes them its person: only for a
+        # member, which joined by its own consent (organisation_attach).
+        raise InvitationError(
+            _("%(org)s is not a member of this network.") % {"org": organisation.name}
+        )
     email = email.strip().lower()
     now = timezone.now()
     for old in Invitation.objects.select_for_update().filter(
@@ -496,10 +929,6 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
     return invitation
 
 
-class InvitationError(Exception):
-    """The invitation cannot be accepted; the message says why, in the user's language."""
-
-
 @transaction.atomic
 def invitation_accept(
     *, invitation: Invitation, user=None, password: str = "", full_name: str = ""
@@ -553,8 +982,13 @@ def invitation_accept(
     person.title = person.title or invitation.title
     person.position = person.position or invitation.position
     person.category = person.category or invitation.category
+    if not _is_member(invitation.network, invitation.organisation_id):
+        # Acceptance never attaches an organisation: it must still be a member.
+        raise InvitationError(
+            _("%(org)s is no longer a member of this network.")
+            % {"org": invitation.organisation.name}
+        )
     person.save()
-    membership_add(network=invitation.network, organisation=invitation.organisation)
     role_grant(network=invitation.network, person=person, kind=invitation.role)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

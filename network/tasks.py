@@ -11,3 +11,13 @@ from . import services
 def invitation_send_task(invitation_id: int, token: str) -> bool:
     # The token travels with the task because the database keeps only its hash.
     return services.invitation_send(invitation_id=invitation_id, token=token)
+
+
+@shared_task
+def join_request_notice_task(join_request_id: int) -> int:
+    return services.join_request_notice_send(join_request_id=join_request_id)
+
+
+@shared_task
+def join_request_decision_task(join_request_id: int) -> bool:
+    return services.join_request_decision_send(join_request_id=join_request_id)

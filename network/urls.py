@@ -43,7 +43,19 @@ urlpatterns = [
         views.directory_import_template,
         name="import_template",
     ),
+    path(
+        "networks/<slug:slug>/join-requests/<int:pk>/withdraw/",
+        views.join_request_withdraw,
+        name="join_request_withdraw",
+    ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("join-requests/", views.join_requests, name="join_requests"),
+    path("join-requests/<int:pk>/accept/", views.join_request_accept, name="join_request_accept"),
+    path(
+        "join-requests/<int:pk>/decline/",
+        views.join_request_decline,
+        name="join_request_decline",
+    ),
     path("organisations/", views.directory, name="directory"),
     path(
         "organisations/export.<str:fmt>",

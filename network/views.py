@@ -24,6 +24,7 @@ from .forms import (
     FounderForm,
     ImportForm,
     InvitationForm,
+    JoinDecisionForm,
     MemberAddForm,
     NetworkEditForm,
     NetworkFoundForm,
@@ -35,11 +36,14 @@ from .forms import (
 )
 from .graph import map_build
 from .history import recent_changes
-from .models import Invitation, Membership, Network, Person, Role
+from .models import Invitation, JoinRequest, Membership, Network, Person, Role
 from .permissions import (
+    join_request_access,
+    join_requests_addressed_to,
     network_access,
     object_access,
     organisation_access,
+    organisation_people_visible,
     organisations_visible_to,
     people_editable,
     require_site_admin,
@@ -62,6 +66,7 @@ def my_networks(request: HttpRequest) -> HttpResponse:
         {
             "networks": [n for n in networks if not n.is_dissolved],
             "dissolved": [n for n in networks if n.is_dissolved],
+            "join_requests_waiting": join_requests_addressed_to(request.user).pending().count(),
         },
     )
 
@@ -190,6 +195,17 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             },
             "benefits": benefits,
             "changes": recent_changes(network=network),
+            # Only the organisation's name: it is not a member, and the requester
+            # sees nothing more of it until it accepts.
+            "join_requests": (
+                list(
+                    network.join_requests.pending()
+                    .select_related("organisation")
+                    .order_by("created_at")
+                )
+                if access.can_manage
+                else []
+            ),
         },
     )
 
@@ -261,13 +277,21 @@ def network_reopen(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def people(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_access(request, slug)
+    groups = _mark_editable(_members_by_organisation(access.network), request, access)
+    if access.can_manage:
+        # Who has been asked and not yet answered, under their organisation.
+        waiting: dict[int, list[Invitation]] = defaultdict(list)
+        for invitation in access.network.invitations.pending().order_by("created_at"):
+            waiting[invitation.organisation_id].append(invitation)
+        for group in groups:
+            group["invited"] = waiting.get(group["organisation"].pk, [])
     return render(
         request,
         "network/people.html",
         {
             "network": access.network,
             "access": access,
-            "groups": _mark_editable(_members_by_organisation(access.network), request, access),
+            "groups": groups,
             "role_choices": Role.Kind.choices,
         },
     )
@@ -283,14 +307,48 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
         candidates=organisations_visible_to(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        existing = data.pop("existing")
-        organisation = services.member_organisation_add(
-            network=network, existing=existing, details=None if existing else data
-        )
-        messages.success(request, _("%(name)s joined the network.") % {"name": organisation.name})
-        return redirect("network:people", network.slug)
+        try:
+            result = services.member_organisation_add(
+                network=network,
+                user=request.user,
+                existing=form.chosen(),
+                details=form.details(),
+                message=form.cleaned_data.get("message", ""),
+            )
+        except services.AttachError as error:
+            form.add_error(None, str(error))
+        else:
+            _say_attached(request, result)
+            return redirect("network:people", network.slug)
     return render(request, "network/member_add.html", {"form": form, "network": network})
+
+
+def _say_attached(request: HttpRequest, result) -> None:
+    name = result.organisation.name
+    if isinstance(result, JoinRequest):
+        messages.info(
+            request,
+            _(
+                "%(name)s is already in the directory: a request to join is sent to its "
+                "representatives. It joins when they accept."
+            )
+            % {"name": name},
+        )
+    else:
+        messages.success(request, _("%(name)s joined the network.") % {"name": name})
+
+
+def _say_offered(request: HttpRequest, result) -> None:
+    """ "Added" for a role given now; "invited, waiting" for a login asked first."""
+    if isinstance(result, Invitation):
+        messages.info(
+            request,
+            _("Invited: waiting for %(name)s to accept.") % {"name": result.full_name},
+        )
+    elif isinstance(result, Person):
+        messages.success(request, _("%(name)s is added.") % {"name": result.display_name})
+    else:
+        messages.success(request, _("The role is added."))
 
 
 @login_required
@@ -299,9 +357,15 @@ def person_add(request: HttpRequest, slug: str) -> HttpResponse:
     network = access.network
     form = PersonAddForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
-        person = services.person_add(network=network, **form.cleaned_data)
-        messages.success(request, _("%(name)s is added.") % {"name": person.display_name})
-        return redirect("network:people", network.slug)
+        try:
+            result = services.person_add(
+                network=network, invited_by=request.user, **form.cleaned_data
+            )
+        except (services.PersonError, services.InvitationError) as error:
+            form.add_error("email", str(error))
+        else:
+            _say_offered(request, result)
+            return redirect("network:people", network.slug)
     return render(request, "network/person_add.html", {"form": form, "network": network})
 
 
@@ -376,9 +440,15 @@ def role_add(request: HttpRequest, slug: str) -> HttpResponse:
         ).first()
     if person is None:
         messages.error(request, _("Choose a person and a role."))
+        return redirect("network:people", network.slug)
+    try:
+        result = services.role_offer(
+            network=network, person=person, kind=form.cleaned_data["kind"], invited_by=request.user
+        )
+    except (services.PersonError, services.InvitationError) as error:
+        messages.error(request, str(error))
     else:
-        services.role_grant(network=network, person=person, kind=form.cleaned_data["kind"])
-        messages.success(request, _("The role is added."))
+        _say_offered(request, result)
     return redirect("network:people", network.slug)
 
 
@@ -432,13 +502,18 @@ def invitations(request: HttpRequest, slug: str) -> HttpResponse:
         initial={"language": request.LANGUAGE_CODE},
     )
     if request.method == "POST" and form.is_valid():
-        invitation, _token = services.invitation_create(
-            network=network, invited_by=request.user, **form.cleaned_data
-        )
-        messages.success(
-            request, _("The invitation is on its way to %(email)s.") % {"email": invitation.email}
-        )
-        return redirect("network:invitations", network.slug)
+        try:
+            invitation, _token = services.invitation_create(
+                network=network, invited_by=request.user, **form.cleaned_data
+            )
+        except services.InvitationError as error:
+            form.add_error("organisation", str(error))
+        else:
+            messages.success(
+                request,
+                _("The invitation is on its way to %(email)s.") % {"email": invitation.email},
+            )
+            return redirect("network:invitations", network.slug)
     rows = network.invitations.select_related("organisation").order_by("-created_at")[:100]
     return render(
         request,
@@ -553,7 +628,7 @@ def directory_import(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("file", error)
         else:
             kind = form.cleaned_data["kind"]
-            result = imports.preview(network=network, kind=kind, text=text)
+            result = imports.preview(network=network, kind=kind, text=text, user=request.user)
             if result.ok:
                 request.session[IMPORT_SESSION_KEY.format(network.id)] = {
                     "kind": kind,
@@ -586,6 +661,21 @@ def directory_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
             {"form": ImportForm(), "network": network, "result": rejected.preview},
         )
     messages.success(request, _("%(n)s rows imported.") % {"n": len(result.rows)})
+    if result.requests:
+        messages.info(
+            request,
+            _(
+                "%(n)s organisations already in the directory were asked to join: each "
+                "joins when its representatives accept."
+            )
+            % {"n": result.requests},
+        )
+    if result.invitations:
+        messages.info(
+            request,
+            _("%(n)s people with an account were invited: each gets the role on accepting.")
+            % {"n": result.invitations},
+        )
     return redirect("network:people" if pending["kind"] == "people" else "network:detail", slug)
 
 
@@ -657,7 +747,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("network")
         .order_by("left_on", "network__name_th")
     )
-    people_rows = organisation.people.prefetch_related(
+    people_rows = organisation_people_visible(request.user, organisation).prefetch_related(
         Prefetch(
             "roles",
             queryset=Role.objects.filter(network__in=visible).select_related("network"),
@@ -687,3 +777,80 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "network/organisation_edit.html", {"form": form, "organisation": organisation}
     )
+
+
+# --- requests to join ---------------------------------------------------------------
+@login_required
+def join_requests(request: HttpRequest) -> HttpResponse:
+    """Requests to join addressed to me: for the organisations I represent (a site
+    admin also those of organisations with no representative)."""
+    rows = (
+        join_requests_addressed_to(request.user)
+        .select_related("network", "organisation", "requested_by", "decided_by")
+        .order_by("-created_at")
+    )
+    pending = list(rows.filter(state=JoinRequest.State.PENDING)[:200])
+    answered = list(rows.exclude(state=JoinRequest.State.PENDING)[:50])
+    return render(request, "network/join_requests.html", {"pending": pending, "answered": answered})
+
+
+def _join_answer(request: HttpRequest, pk: int, *, accept: bool) -> HttpResponse:
+    join_request = join_request_access(request, pk)
+    form = JoinDecisionForm(request.POST or None)
+    if join_request.is_pending and request.method == "POST" and form.is_valid():
+        try:
+            if accept:
+                services.join_request_accept(join_request=join_request, user=request.user)
+            else:
+                services.join_request_decline(join_request=join_request, user=request.user)
+        except services.JoinError as error:
+            messages.error(request, str(error))
+        else:
+            names = {
+                "org": join_request.organisation.name,
+                "network": join_request.network.name,
+            }
+            if accept:
+                messages.success(request, _("%(org)s joined %(network)s.") % names)
+            else:
+                messages.success(
+                    request, _("You declined: %(org)s does not join %(network)s.") % names
+                )
+        return redirect("network:join_requests")
+    return render(
+        request,
+        "network/join_request_answer.html",
+        {"join_request": join_request, "form": form, "accept": accept},
+    )
+
+
+@login_required
+def join_request_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _join_answer(request, pk, accept=True)
+
+
+@login_required
+def join_request_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _join_answer(request, pk, accept=False)
+
+
+@login_required
+@require_POST
+def join_request_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    join_request, access = object_access(
+        request,
+        JoinRequest.objects.select_related("network", "organisation"),
+        manage=True,
+        pk=pk,
+        network__slug=slug,
+    )
+    try:
+        services.join_request_withdraw(join_request=join_request, user=request.user)
+    except services.JoinError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("The request to %(org)s is withdrawn.") % {"org": join_request.organisation.name},
+        )
+    return redirect("network:detail", access.network.slug)

@@ -116,9 +116,11 @@ def test_dissolving_revokes_open_invitations(cast):
     from network import services
     from tests import factories
 
+    # Invitations are for member organisations only (an organisation joins by consent).
+    member = factories.MembershipFactory(network=cast.network).organisation
     invitation, _token = services.invitation_create(
         network=cast.network,
-        organisation=factories.OrganisationFactory(),
+        organisation=member,
         email="late@example.org",
         full_name="มาช้า",
         invited_by=cast.coordinator,

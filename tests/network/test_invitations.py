@@ -17,7 +17,11 @@ PASSWORD = "a-long-new-password-2569"
 
 
 def _invite(cast, *, email="newrep@example.org", organisation=None, **extra):
-    organisation = organisation or factories.OrganisationFactory(name_th="โรงเรียนบ้านใหม่")
+    # Invitations are only for current member organisations: an organisation joins by
+    # its own consent (services.organisation_attach), never by an invitation's acceptance.
+    if organisation is None:
+        organisation = factories.OrganisationFactory(name_th="โรงเรียนบ้านใหม่")
+        factories.MembershipFactory(network=cast.network, organisation=organisation)
     return services.invitation_create(
         network=cast.network,
         organisation=organisation,
@@ -167,7 +171,7 @@ def test_revoked_link(cast, invited):
 
 
 def test_reinviting_revokes_the_old_link(cast, django_capture_on_commit_callbacks):
-    org = factories.OrganisationFactory()
+    org = factories.MembershipFactory(network=cast.network).organisation
     with django_capture_on_commit_callbacks(execute=True):
         first, first_token = _invite(cast, organisation=org)
         second, second_token = _invite(cast, organisation=org, email="NEWREP@example.org")
