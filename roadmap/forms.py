@@ -9,10 +9,8 @@ from core.forms import ThaiDateField
 from network.models import Organisation, Person
 
 from .catalogue import HEALTH_GROUPS
-from .evidence import evidence_check
+from .evidence import evidence_check, request_check
 from .models import Activity, HealthRound, ObstacleEntry, Step
-
-MAX_FILES = 10
 
 
 def member_organisations(network):
@@ -120,16 +118,15 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class EvidenceField(forms.FileField):
-    """Several files at once; each is checked by content (roadmap.evidence)."""
+    """Several files at once; each is checked by content (roadmap.evidence).
+
+    Their number and total size are checked first, before any one is read."""
 
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
         uploads = data if isinstance(data, list | tuple) else [data] if data else []
-        if len(uploads) > MAX_FILES:
-            raise ValidationError(
-                _("Attach at most %(n)s files at a time.") % {"n": MAX_FILES}, code="count"
-            )
+        request_check(uploads)
         checked, errors = [], []
         for upload in uploads:
             try:

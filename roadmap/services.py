@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import BooleanField, Case, Count, F, Prefetch, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, Prefetch, QuerySet, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from .catalogue import (
     STEPS,
     WINS_STEP_NUMBER,
 )
-from .evidence import CheckedFile
+from .evidence import CheckedFile, limits
 from .models import (
     Activity,
     Evidence,
@@ -57,6 +57,17 @@ class ActivityConflict(Exception):
 
 class ActivityGone(Exception):
     """The activity was deleted while the request was on its way; nothing was written."""
+
+
+class EvidenceQuotaExceeded(Exception):
+    """The files would take the activity's stored evidence over its quota; nothing was
+    written. Sizes in bytes."""
+
+    def __init__(self, *, stored: int, incoming: int, limit: int):
+        super().__init__(f"{stored} stored + {incoming} incoming > {limit}")
+        self.stored = stored
+        self.incoming = incoming
+        self.limit = limit
 
 
 class HealthRoundGone(Exception):
@@ -223,10 +234,21 @@ def progress_record(
 ) -> ProgressUpdate:
     """Post a progress update with its evidence; the activity takes the update's values.
 
-    Raises ActivityConflict, writing nothing, when someone saved since ``based_on_version``.
+    Raises ActivityConflict, writing nothing, when someone saved since ``based_on_version``,
+    and EvidenceQuotaExceeded, writing nothing, when the files would take the activity's
+    stored evidence over its quota.
     """
     was_blocked = activity.status == Activity.Status.BLOCKED
     _claim_version(activity, based_on_version)
+    if files:
+        # Counted after the claim: the claim's UPDATE holds the activity's row, so two
+        # updates posted together are counted one after the other, not both against
+        # the same total. Raising rolls the claim back.
+        try:
+            _evidence_quota_check(activity, files)
+        except EvidenceQuotaExceeded:
+            activity.version = based_on_version  # as the rollback leaves the row
+            raise
     if status == Activity.Status.DONE:
         percent = 100
     blocked_reason = blocked_reason if status == Activity.Status.BLOCKED else ""
@@ -260,6 +282,17 @@ def progress_record(
 
         enqueue(tasks.blocked_notice_send, update.pk)
     return update
+
+
+def _evidence_quota_check(activity: Activity, files: Sequence[CheckedFile]) -> None:
+    limit = limits().max_activity_bytes
+    stored = (
+        Evidence.objects.filter(update__activity=activity).aggregate(total=Sum("size"))["total"]
+        or 0
+    )
+    incoming = sum(checked.size for checked in files)
+    if stored + incoming > limit:
+        raise EvidenceQuotaExceeded(stored=stored, incoming=incoming, limit=limit)
 
 
 def blocked_notice_send(*, update_id: int) -> int:

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -315,6 +316,21 @@ def activity_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
     except services.ActivityGone:
         raise Http404 from None
+    except services.EvidenceQuotaExceeded as exc:
+        form.add_error(
+            "files",
+            _(
+                "This activity already holds %(stored)s of evidence and these files add "
+                "%(size)s; an activity may hold at most %(limit)s. Nothing was saved."
+            )
+            % {
+                "stored": filesizeformat(exc.stored),
+                "size": filesizeformat(exc.incoming),
+                "limit": filesizeformat(exc.limit),
+            },
+        )
+        context = _progress_context(activity, access, form=form)
+        return render(request, template, context, status=422)
     except services.ActivityConflict as exc:
         current = exc.current
         data = request.POST.copy()
