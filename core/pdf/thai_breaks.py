@@ -9,8 +9,13 @@ space so the boundary after it stays breakable. Only those words get a span (a
 few per paragraph): each inline box costs WeasyPrint layout time, so wrapping
 every word would multiply the render time.
 
-Only text between tags is touched — never tags, attributes, <style> or <script>.
-Without PyThaiNLP installed the HTML is left as it is (libthai decides alone).
+Only text of the HTML body between tags is touched — never tags, attributes,
+comments, <style>, <script>, <textarea>, <title>, the <head>, or anything inside
+<svg> or <math>. Those are not HTML text: a <span> inside SVG <text> is not SVG,
+and the HTML parser reads it as the end of the <svg> element, spilling the rest
+of the chart out as a paragraph; <title> becomes the PDF's Title metadata, which
+must stay plain text. Without PyThaiNLP installed the HTML is left as it is
+(libthai decides alone).
 """
 
 from __future__ import annotations
@@ -25,11 +30,17 @@ CSS = f".{WORD_CLASS} {{ white-space: nowrap; }}"
 ZWSP = "\u200b"
 
 _THAI_RUN = re.compile(r"[\u0e01-\u0e5b]{2,}")
-# Tags, comments and raw-text elements pass through untouched.
+# Tags, comments and elements whose content is raw text pass through untouched.
 _MARKUP = re.compile(
-    r"(<!--.*?-->|<style\b.*?</style\s*>|<script\b.*?</script\s*>|<[^>]*>)",
+    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>"
+    r"|<(style|script|textarea|title)\b.*?</\1\s*>"
+    r"|<[^>]*>",
     re.DOTALL | re.IGNORECASE,
 )
+# Elements whose whole content (text included) is left alone. They may nest
+# (an <svg> inside an <svg>), so their depth is counted rather than matched.
+_SKIPPED = ("head", "svg", "math")
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)")
 
 
 @lru_cache(maxsize=1)
@@ -59,13 +70,40 @@ def _keep_run(run: str, word_tokenize) -> str:
     return "".join(out)
 
 
+def _skip_depth(tag: str, depth: dict[str, int]) -> None:
+    """Count the skipped elements that ``tag`` opens or closes."""
+    match = _TAG_NAME.match(tag)
+    if not match:
+        return
+    name = match[2].lower()
+    if name == "body" and not match[1]:
+        depth["head"] = 0  # </head> may be left out: <body> ends the head all the same
+    if name not in depth:
+        return
+    if match[1]:
+        depth[name] = max(depth[name] - 1, 0)
+    elif not tag.rstrip(">").rstrip().endswith("/"):
+        depth[name] += 1
+
+
 def keep_thai_words(html: str) -> str:
     """The HTML with each Thai word that libthai would break kept on one line."""
     word_tokenize = _tokenizer()
     if word_tokenize is None or not _THAI_RUN.search(html):
         return html
-    parts = _MARKUP.split(html)
-    for index in range(0, len(parts), 2):  # even indexes are text between markup
-        if _THAI_RUN.search(parts[index]):
-            parts[index] = _THAI_RUN.sub(lambda m: _keep_run(m[0], word_tokenize), parts[index])
-    return "".join(parts)
+    depth = dict.fromkeys(_SKIPPED, 0)
+    out = []
+    position = 0
+    for markup in _MARKUP.finditer(html):
+        out.append(_keep_text(html[position : markup.start()], depth, word_tokenize))
+        out.append(markup[0])
+        _skip_depth(markup[0], depth)
+        position = markup.end()
+    out.append(_keep_text(html[position:], depth, word_tokenize))
+    return "".join(out)
+
+
+def _keep_text(text: str, depth: dict[str, int], word_tokenize) -> str:
+    if any(depth.values()) or not _THAI_RUN.search(text):
+        return text
+    return _THAI_RUN.sub(lambda m: _keep_run(m[0], word_tokenize), text)

@@ -1,0 +1,137 @@
+"""Issue 13, item 1: the committee PDF draws its charts in Thai as in English.
+
+The PDF is built by the reports service from factory data with long Thai and English
+labels. Each chart's labels are looked up on its page with ``pdftotext -bbox``: every
+line where the SVG puts it (scaled by the chart's viewBox and its width in the page's
+text column), no word holding two labels, none overlapping. The page, rendered with
+pdftoppm, is not blank where the chart is. The Title, Author and Subject metadata
+are plain text.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+from PIL import Image
+
+from reports import services
+from tests.core.test_pdf_charts import (
+    PT_PER_PX,
+    assert_plain,
+    chart_data,
+    needs_poppler,
+    pdf_metadata,
+    pdf_words,
+    place,
+    squash,
+    svg_lines,
+    svg_size,
+)
+
+pytestmark = [pytest.mark.django_db, needs_poppler]
+
+MM = 72 / 25.4
+# templates/reports/committee_pdf.html: A4, 18 mm side margins, and the body's
+# default 8 px margin inside them.
+CONTENT_LEFT = 18 * MM + 8 * PT_PER_PX
+CONTENT_WIDTH = 210 * MM - 2 * CONTENT_LEFT
+CHARTS = ("step_chart", "timeline_chart", "heatmap_chart", "health_chart")
+# Sarabun's descent below the baseline, as a share of the box pdftotext gives a word
+# (ascent 1.068 em + descent 0.232 em).
+DESCENT_SHARE = 0.232 / 1.3
+
+
+def _scale(svg: str) -> float:
+    """PDF points per SVG user unit: a chart's width is 100 % of the text column
+    (reports.services._fit) or its own width in px, never wider than the column."""
+    view_width, _height = svg_size(svg)
+    width = re.match(r'<svg\b[^>]*?\swidth="([^"]+)"', svg)[1]
+    drawn = CONTENT_WIDTH if width == "100%" else min(float(width) * PT_PER_PX, CONTENT_WIDTH)
+    return drawn / view_width
+
+
+def _locate(svg: str, pages):
+    """The chart's page, its top edge, and the placement of its labels there.
+
+    The left edge is the text column's; the top edge comes from where the chart's
+    first label is drawn, and then every other label must fall where the SVG puts it.
+    """
+    lines = svg_lines(svg)
+    scale = _scale(svg)
+    width, height = svg_size(svg)
+    first = lines[0]
+    best = None
+    for number, words in enumerate(pages):
+        for word in words:
+            if not squash(word.text) or not squash(first.text).startswith(squash(word.text)):
+                continue
+            baseline = word.y1 - DESCENT_SHARE * (word.y1 - word.y0)
+            top = baseline - first.y * scale
+            area = (CONTENT_LEFT, top, CONTENT_LEFT + width * scale, top + height * scale)
+            placement = place(lines, words, scale=scale, dx=CONTENT_LEFT, dy=top, area=area)
+            if best is None or len(placement.problems) < len(best[2].problems):
+                best = (number, area, placement)
+    assert best is not None, f"the chart's first label {first.text!r} is on no page"
+    return best
+
+
+def _page_images(pdf: bytes, tmp_path: Path) -> list[Path]:
+    source = tmp_path / "committee.pdf"
+    source.write_bytes(pdf)
+    # 72 dpi: one pixel per PDF point, so pdftotext's boxes are pixel boxes.
+    subprocess.run(["pdftoppm", "-r", "72", "-png", source, tmp_path / "page"], check=True)
+    return sorted(tmp_path.glob("page-*.png"), key=lambda p: int(p.stem.split("-")[1]))
+
+
+def _coloured_share(image: Path, area) -> float:
+    """The share of pixels in ``area`` that are clearly coloured (bars, cells, lines)."""
+    left, top, right, bottom = (round(v) for v in area)
+    with Image.open(image) as page:
+        crop = page.convert("RGB").crop((left, top, right, bottom))
+    data = crop.tobytes()
+    pixels = [data[i : i + 3] for i in range(0, len(data), 3)]
+    coloured = sum(1 for pixel in pixels if max(pixel) - min(pixel) > 60)
+    return coloured / max(len(pixels), 1)
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_committee_pdf_draws_every_chart_label(cast, reporting, language, tmp_path):
+    chart_data(cast)
+    _schedule, period, _reports = reporting
+    pdf = services.committee_pdf(network=cast.network, period=period, language=language)
+    with translation.override(language):
+        context = services.committee_context(network=cast.network, period=period)
+    pages = pdf_words(pdf)
+    images = _page_images(pdf, tmp_path)
+    assert len(images) == len(pages)
+    problems = {}
+    for name in CHARTS:
+        svg = context[name]
+        assert svg.startswith("<svg"), name
+        number, area, placement = _locate(svg, pages)
+        if placement.problems:
+            problems[name] = placement.problems
+        missing = {line.label for line in svg_lines(svg)} - set(placement.found)
+        assert not missing or placement.problems, name
+        # Not blank: the chart's bars, cells or lines are drawn where its labels are.
+        share = _coloured_share(images[number], area)
+        if share < 0.01:
+            problems[f"{name} drawing"] = f"page {number + 1}: {share:.2%} coloured"
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_committee_pdf_metadata_is_plain_text(cast, reporting, language):
+    _schedule, period, _reports = reporting
+    pdf = services.committee_pdf(network=cast.network, period=period, language=language)
+    metadata = pdf_metadata(pdf)
+    assert_plain(metadata, "/Title", "/Author", "/Subject")
+    with translation.override(language):
+        name = cast.network.name
+        assert metadata["/Title"] == f"{translation.gettext('Committee report')} — {name}"
+        assert metadata["/Author"] == name
+        assert metadata["/Subject"].endswith(period.label)
