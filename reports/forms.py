@@ -1,13 +1,25 @@
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import format_input
 from core.forms import ThaiDateField
 
+from . import periods as P
 from .models import ProgressReport, ReminderPreference, ReportingPeriod, ReportingSchedule
+
+# A custom schedule lists at most this many end dates (years of monthly rounds).
+CUSTOM_DATES_MAX = 120
+# As ReportingPeriod.name_th / name_en.
+PERIOD_NAME_MAX = 200
+SEMESTER_FIELDS = ("semester1_starts", "semester1_ends", "semester2_starts", "semester2_ends")
 
 
 def _day_list(text: str, *, field_label: str) -> list[int]:
@@ -36,8 +48,58 @@ class ReportFilterForm(forms.Form):
     )
 
 
+class MonthDayField(forms.CharField):
+    """A day and month typed as 16/05 (day first, as Thai dates are written); stored
+    as "05-16". 29 February is refused: a term date must exist every year."""
+
+    default_error_messages = {
+        "invalid": _("Write a day and a month, for example 16/05."),
+        "no_such_day": _("That day is not in the calendar every year; choose another."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("required", False)  # left empty: the current term date stays
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"placeholder": _("dd/mm"), "inputmode": "numeric"}),
+        )
+        super().__init__(**kwargs)
+
+    @staticmethod
+    def display(stored: str) -> str:
+        """ "05-16" → "16/05"."""
+        try:
+            month, day = P.parse_month_day(stored)
+        except P.TermsError:
+            return stored
+        return f"{day:02d}/{month:02d}"
+
+    def to_python(self, value) -> str:
+        text = super().to_python(value)
+        if not text:
+            return ""
+        match = re.fullmatch(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})", text)
+        if not match:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        day, month = int(match.group(1)), int(match.group(2))
+        stored = f"{month:02d}-{day:02d}"
+        try:
+            P.parse_month_day(stored)
+        except P.TermsError:
+            raise ValidationError(self.error_messages["no_such_day"], code="no_such_day") from None
+        return stored
+
+
 class ScheduleForm(forms.ModelForm):
     starts_on = ThaiDateField(label=_("First period starts on"))
+    semester1_starts = MonthDayField(
+        label=_("Semester 1 starts"),
+        help_text=_("Only for semesters: day/month, for example 16/05."),
+    )
+    semester1_ends = MonthDayField(label=_("Semester 1 ends"))
+    semester2_starts = MonthDayField(label=_("Semester 2 starts"))
+    semester2_ends = MonthDayField(label=_("Semester 2 ends"))
     remind_days_before = forms.CharField(
         label=_("Remind this many days before the due date"),
         required=False,
@@ -52,7 +114,11 @@ class ScheduleForm(forms.ModelForm):
         label=_("Custom period end dates"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only for custom dates: one date per line, for example 31/07/2569."),
+        help_text=_(
+            "Only for custom dates: one date per line, for example 31/07/2569. A name may "
+            "follow the date, in Thai | in English: 31/07/2569 รอบกลางภาค | Mid-term round. "
+            "Without one, periods are named Round 1, Round 2…"
+        ),
     )
     due_day = forms.IntegerField(
         label=_("Due day"),
@@ -70,6 +136,7 @@ class ScheduleForm(forms.ModelForm):
             "frequency",
             "starts_on",
             "due_day",
+            *SEMESTER_FIELDS,
             "custom_end_dates",
             "remind_days_before",
             "remind_on_due_day",
@@ -96,14 +163,15 @@ class ScheduleForm(forms.ModelForm):
             self.initial["remind_days_after"] = ", ".join(
                 str(d) for d in instance.remind_days_after or []
             )
-            import datetime as dt
-
-            from core.dates import format_input
-
+            names = instance.custom_names or {}
             self.initial["custom_end_dates"] = "\n".join(
-                format_input(dt.date.fromisoformat(str(d))) for d in instance.custom_end_dates or []
+                _custom_line(str(d), names.get(str(d)) or {})
+                for d in instance.custom_end_dates or []
             )
+            for name in SEMESTER_FIELDS:
+                self.initial[name] = MonthDayField.display(getattr(instance, name))
         self.fields["weekly_cap"].min_value = 1
+        self._custom_names: dict[str, dict[str, str]] = {}
 
     def clean_remind_days_before(self) -> list[int]:
         return _day_list(
@@ -118,12 +186,38 @@ class ScheduleForm(forms.ModelForm):
         )
 
     def clean_custom_end_dates(self) -> list[str]:
+        """One period end per line: a date, then optionally its name (Thai | English)."""
         parser = ThaiDateField()
-        dates = []
-        for line in (self.cleaned_data.get("custom_end_dates") or "").splitlines():
-            if line.strip():
-                dates.append(parser.clean(line.strip()).isoformat())
-        return sorted(set(dates))
+        lines = [
+            line.strip()
+            for line in (self.cleaned_data.get("custom_end_dates") or "").splitlines()
+            if line.strip()
+        ]
+        if len(lines) > CUSTOM_DATES_MAX:
+            raise ValidationError(
+                _("List at most %(max)s end dates."), params={"max": CUSTOM_DATES_MAX}
+            )
+        found: dict[str, tuple[str, str]] = {}
+        for number, line in enumerate(lines, start=1):
+            token, _space, rest = line.partition(" ")
+            try:
+                day = parser.clean(token)
+            except ValidationError as error:
+                raise ValidationError(
+                    _("Line %(number)s: %(error)s"),
+                    params={"number": number, "error": " ".join(error.messages)},
+                ) from None
+            name_th, _bar, name_en = (part.strip() for part in rest.partition("|"))
+            if len(name_th) > PERIOD_NAME_MAX or len(name_en) > PERIOD_NAME_MAX:
+                raise ValidationError(
+                    _("Line %(number)s: a name may have at most %(max)s characters."),
+                    params={"number": number, "max": PERIOD_NAME_MAX},
+                )
+            found[day.isoformat()] = (name_th, name_en)
+        self._custom_names = {
+            day: {"th": th, "en": en} for day, (th, en) in found.items() if th or en
+        }
+        return sorted(found)
 
     def clean_weekly_cap(self) -> int:
         cap = self.cleaned_data["weekly_cap"]
@@ -133,11 +227,45 @@ class ScheduleForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("frequency") == ReportingSchedule.Frequency.CUSTOM and not data.get(
-            "custom_end_dates"
-        ):
-            self.add_error("custom_end_dates", _("Custom dates need at least one end date."))
+        data["custom_names"] = self._custom_names
+        for name in SEMESTER_FIELDS:
+            if name not in self.errors and not data.get(name):
+                data[name] = getattr(self.instance, name)
+        custom = data.get("frequency") == ReportingSchedule.Frequency.CUSTOM
+        if custom and "custom_end_dates" in data:
+            ends = data["custom_end_dates"]
+            if not ends:
+                self.add_error("custom_end_dates", _("Custom dates need at least one end date."))
+            elif data.get("starts_on") and ends[-1] < data["starts_on"].isoformat():
+                self.add_error(
+                    "custom_end_dates",
+                    _("Every end date is before the first day: no period would open."),
+                )
+        if all(data.get(name) for name in SEMESTER_FIELDS):
+            try:
+                P.Terms.from_strings(*(data[name] for name in SEMESTER_FIELDS))
+            except P.TermsError:
+                self.add_error(
+                    "semester2_starts",
+                    _(
+                        "The semesters must follow each other within one year: semester 1 "
+                        "ends before semester 2 starts, and semester 2 ends before the next "
+                        "semester 1 starts."
+                    ),
+                )
         return data
+
+    def raw_values(self) -> dict[str, str]:
+        """What was typed, as it was typed: a change waiting for its preview keeps this."""
+        return {name: str(self.data[name]) for name in self.fields if name in self.data}
+
+
+def _custom_line(day: str, names: dict) -> str:
+    line = format_input(dt.date.fromisoformat(day))
+    th, en = (names.get("th") or "").strip(), (names.get("en") or "").strip()
+    if th or en:
+        line += f" {th}" + (f" | {en}" if en and en != th else "")
+    return line
 
 
 class ReportForm(forms.Form):
@@ -194,8 +322,11 @@ class CommitteeForm(forms.Form):
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = ReportingPeriod.objects.filter(network=network)
-        self.fields["period"].label_from_instance = lambda p: p.label
+        # Periods made ahead for the calendar have nothing to report on yet.
+        self.fields["period"].queryset = ReportingPeriod.objects.filter(
+            network=network, starts_on__lte=timezone.localdate()
+        )
+        self.fields["period"].label_from_instance = lambda p: f"{p.label} ({p.dates})"
 
 
 class PreferenceForm(forms.Form):

@@ -35,6 +35,9 @@ class ReportingSchedule(models.Model):
         MONTHLY = "monthly", _("Monthly")
         QUARTERLY = "quarterly", _("Quarterly")
         SEMESTER = "semester", _("Each semester of the Thai academic year")
+        FISCAL_QUARTER = "fiscal_quarter", _("Quarters of the fiscal year (from 1 October)")
+        FISCAL_HALF = "fiscal_half", _("Halves of the fiscal year (October and April)")
+        YEARLY = "yearly", _("Yearly")
         CUSTOM = "custom", _("Custom dates")
 
     class Status(models.TextChoices):
@@ -51,6 +54,14 @@ class ReportingSchedule(models.Model):
     # monthly, quarterly and semester periods, which all end on a month's last day.
     due_day = models.PositiveSmallIntegerField(_("due day"), default=7)
     custom_end_dates = models.JSONField(_("custom period end dates"), default=list, blank=True)
+    # {"2026-07-31": {"th": "…", "en": "…"}}: names the coordinator gave custom periods.
+    custom_names = models.JSONField(_("custom period names"), default=dict, blank=True)
+    # The network's own term dates as "MM-DD" (periods.Terms); the defaults are the
+    # usual Thai school year.
+    semester1_starts = models.CharField(_("semester 1 starts"), max_length=5, default="05-16")
+    semester1_ends = models.CharField(_("semester 1 ends"), max_length=5, default="10-31")
+    semester2_starts = models.CharField(_("semester 2 starts"), max_length=5, default="11-01")
+    semester2_ends = models.CharField(_("semester 2 ends"), max_length=5, default="03-31")
     starts_on = models.DateField(_("first period starts on"))
     remind_days_before = models.JSONField(
         _("remind this many days before the due date"), default=_default_before, blank=True
@@ -73,6 +84,13 @@ class ReportingSchedule(models.Model):
     )
     proposed_from = models.TextField(_("proposed from the agreement's words"), blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # A change to a confirmed schedule that would move or replace periods waits here
+    # (the form's values) until a coordinator has seen its preview and confirmed it.
+    pending_change = models.JSONField(default=dict, blank=True)
+    pending_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    pending_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -93,12 +111,34 @@ class ReportingSchedule(models.Model):
     def is_confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED
 
+    @property
+    def terms(self):
+        """The semesters as ``periods.Terms`` (raises ``periods.TermsError`` if invalid)."""
+        from .periods import Terms
+
+        return Terms.from_strings(
+            self.semester1_starts, self.semester1_ends, self.semester2_starts, self.semester2_ends
+        )
+
+
+def localized_name(name_th: str, name_en: str) -> str:
+    """The Thai or the English name, as the active language asks (the other if empty)."""
+    from django.utils import translation
+
+    if (translation.get_language() or settings.LANGUAGE_CODE).startswith("th"):
+        return name_th or name_en
+    return name_en or name_th
+
 
 class ReportingPeriod(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="report_periods")
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     due_on = models.DateField(_("due on"))
+    # Named once, when the period is made ("ไตรมาส 4/2569" / "Q4 2026"); every page,
+    # email, PDF and calendar shows the name through ``label``.
+    name_th = models.CharField(_("name (Thai)"), max_length=200, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     opened_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -119,6 +159,12 @@ class ReportingPeriod(models.Model):
 
     @property
     def label(self) -> str:
+        """The period's name in the active language (its dates if it has no name)."""
+        return localized_name(self.name_th, self.name_en) or self.dates
+
+    @property
+    def dates(self) -> str:
+        """Its first and last day, for where the name alone would not say them."""
         from core.dates import format_date
 
         return f"{format_date(self.starts_on)} – {format_date(self.ends_on)}"

@@ -35,7 +35,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -44,7 +43,7 @@ from core.mail import email_send
 from network.models import Membership, Network, Person, Role
 
 from . import periods as P
-from . import sources
+from . import schedules, sources
 from .models import (
     REMINDER_UNIQUE,
     CalendarToken,
@@ -91,16 +90,10 @@ def schedule_for(*, network: Network) -> ReportingSchedule:
     return schedule
 
 
-@transaction.atomic
-def schedule_save(*, network: Network, values: dict, user) -> ReportingSchedule:
-    """Save (and confirm) the schedule the coordinator filled in."""
-    schedule = schedule_for(network=network)
-    for field, value in values.items():
-        setattr(schedule, field, value)
-    schedule.status = ReportingSchedule.Status.CONFIRMED
-    schedule.confirmed_at = timezone.now()
-    schedule.save()
-    return schedule
+def schedule_save(*, network: Network, values: dict, raw: dict, user) -> schedules.Submitted:
+    """Save (and confirm) the schedule the coordinator filled in; a change that moves
+    or replaces periods waits for its preview (reports.schedules)."""
+    return schedules.schedule_submit(network=network, values=values, raw=raw, user=user)
 
 
 @transaction.atomic
@@ -110,7 +103,13 @@ def schedule_propose_from_agreement(*, network: Network) -> ReportingSchedule | 
     The result is a *proposed* schedule: nothing opens until the coordinator
     confirms it. A confirmed schedule is never overwritten by a proposal.
     """
-    found = P.frequency_from_text(sources.agreement_reporting_text(network))
+    # IV-D (reporting) says how often partners report; IV-C (monitoring) only when
+    # IV-D does not ("ติดตามผลทุกภาคเรียน … รายงานผลประจำปี" is a yearly report).
+    found = None
+    for text in schedules.agreement_texts(network):
+        found = P.frequency_from_text(text)
+        if found is not None:
+            break
     if found is None:
         return None
     frequency, words = found
@@ -135,56 +134,24 @@ def schedules_propose_missing() -> int:
 
 # --- periods ------------------------------------------------------------------------
 def periods_open(*, today: dt.date | None = None) -> int:
-    """Open every started period of every confirmed schedule; returns reports created.
+    """Make every confirmed schedule's missing periods (a year ahead) and open the
+    reports of those that have started; returns reports created.
 
-    Idempotent: the unique constraints on periods and (period, organisation)
-    make a second run create nothing.
+    Idempotent: the planner adds only what is missing, under each schedule's row lock.
     """
     today = today or timezone.localdate()
     created = 0
-    schedules = ReportingSchedule.objects.filter(status=ReportingSchedule.Status.CONFIRMED).exclude(
+    confirmed = ReportingSchedule.objects.filter(status=ReportingSchedule.Status.CONFIRMED).exclude(
         network__status=Network.Status.DISSOLVED
     )
-    for schedule in schedules.select_related("network"):
+    for schedule in confirmed.select_related("network"):
         created += period_open_for(schedule=schedule, today=today)
     return created
 
 
-@transaction.atomic
 def period_open_for(*, schedule: ReportingSchedule, today: dt.date) -> int:
-    network = schedule.network
-    # organisation id -> the day it joined: nobody owes a report for a period that
-    # was over before they were in the network.
-    members = dict(
-        Membership.objects.filter(network=network, left_on__isnull=True).values_list(
-            "organisation_id", "joined_on"
-        )
-    )
-    created = 0
-    spans = P.periods_between(
-        frequency=schedule.frequency,
-        starts_on=schedule.starts_on,
-        until=today,
-        custom_end_dates=schedule.custom_end_dates,
-    )
-    for start, end in spans:
-        period, _new = ReportingPeriod.objects.get_or_create(
-            network=network,
-            starts_on=start,
-            ends_on=end,
-            defaults={"due_on": P.due_date(end, schedule.due_day)},
-        )
-        if period.due_on < today - dt.timedelta(days=PLAN_HORIZON_DAYS) and not _new:
-            continue  # long closed: members who joined since owe nothing for it
-        existing = set(period.reports.values_list("organisation_id", flat=True))
-        fresh = [
-            ProgressReport(period=period, organisation_id=org)
-            for org, joined_on in members.items()
-            if org not in existing and joined_on <= period.ends_on
-        ]
-        ProgressReport.objects.bulk_create(fresh, ignore_conflicts=True)
-        created += len(fresh)
-    return created
+    plan = schedules.periods_generate(schedule=schedule, today=today)
+    return plan.reports_opened if plan else 0
 
 
 # --- writing and reviewing reports ----------------------------------------------------
@@ -1066,19 +1033,13 @@ def _fit(svg: str) -> str:
 
 
 def committee_pdf(*, network: Network, period: ReportingPeriod, language: str, extra=None) -> bytes:
-    """Render the committee PDF: core.pdf when present, WeasyPrint directly otherwise."""
+    """Render the committee PDF through core.pdf, the one render path: its fetcher lock
+    (static files only), Sarabun and the Thai text fixes. There is no other path."""
+    from core.pdf import render_pdf_template
+
     with translation.override(language):
         context = committee_context(network=network, period=period) | (extra or {})
-        try:
-            from core.pdf import render_pdf_template
-        except ImportError:
-            render_pdf_template = None
-        if render_pdf_template is not None:
-            return render_pdf_template("reports/committee_pdf.html", context, language=language)
-        from weasyprint import HTML
-
-        html = render_to_string("reports/committee_pdf.html", {**context, "pdf_language": language})
-        return HTML(string=html, base_url=str(settings.BASE_DIR / "static")).write_pdf()
+        return render_pdf_template("reports/committee_pdf.html", context, language=language)
 
 
 def committee_report_build(*, committee_report_id: int) -> CommitteeReport | None:

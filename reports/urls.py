@@ -10,6 +10,16 @@ urlpatterns = [
     path("networks/<slug:slug>/reports/", views.index, name="index"),
     path("networks/<slug:slug>/reports/schedule/", views.schedule, name="schedule"),
     path(
+        "networks/<slug:slug>/reports/schedule/preview/",
+        views.schedule_preview,
+        name="schedule_preview",
+    ),
+    path(
+        "networks/<slug:slug>/reports/schedule/confirm/",
+        views.schedule_confirm,
+        name="schedule_confirm",
+    ),
+    path(
         "networks/<slug:slug>/reports/schedule/propose/",
         views.schedule_propose,
         name="schedule_propose",

@@ -9,13 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network.permissions import network_access, object_access
 
-from . import services, sources
+from . import schedules, services, sources
 from .forms import (
     CommitteeForm,
     PreferenceForm,
@@ -30,6 +31,7 @@ from .models import (
     Notification,
     ProgressReport,
     ReminderPreference,
+    ReportingPeriod,
 )
 
 
@@ -119,17 +121,173 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     writing = request.method == "POST"
     access = network_access(request, slug, manage=True, write=writing)
     current = services.schedule_for(network=access.network)
-    form = ScheduleForm(request.POST or None, instance=current)
+    pending = current.pending_change if current.pk else {}
+    if writing:
+        form = ScheduleForm(request.POST, instance=current)
+    elif pending and request.GET.get("edit") == "pending":
+        form = ScheduleForm(pending, instance=current)  # the waiting change, to edit it
+    else:
+        form = ScheduleForm(instance=current)
     if writing and form.is_valid():
-        services.schedule_save(network=access.network, values=form.cleaned_data, user=request.user)
+        saved = services.schedule_save(
+            network=access.network,
+            values=form.cleaned_data,
+            raw=form.raw_values(),
+            user=request.user,
+        )
+        if saved.outcome == "preview":
+            return redirect("reports:schedule_preview", slug=slug)
         messages.success(request, _("The reporting schedule is saved and confirmed."))
+        if saved.plan and saved.plan.reports_opened:
+            messages.info(
+                request,
+                _("Reports opened for the periods that have started: %(count)s.")
+                % {"count": saved.plan.reports_opened},
+            )
         return redirect("reports:index", slug=slug)
+    today = timezone.localdate()
+    periods = (
+        ReportingPeriod.objects.filter(
+            network=access.network, ends_on__gte=today - dt.timedelta(days=365)
+        )
+        .annotate(report_count=Count("reports"))
+        .order_by("starts_on")[:60]
+    )
     return render(
         request,
         "reports/schedule.html",
-        {"network": access.network, "access": access, "form": form, "schedule": current},
+        {
+            "network": access.network,
+            "access": access,
+            "form": form,
+            "schedule": current,
+            "pending": bool(pending),
+            "periods": periods,
+            "today": today,
+        },
         status=400 if writing else 200,
     )
+
+
+def _pending_form(access) -> ScheduleForm | None:
+    """The change waiting for confirmation, validated again (None when there is none)."""
+    current = services.schedule_for(network=access.network)
+    if not (current.pk and current.pending_change):
+        return None
+    return ScheduleForm(current.pending_change, instance=current)
+
+
+def _differences(network, form: ScheduleForm) -> list[tuple[str, str, str]]:
+    """(what, before, after) for each field of the waiting change that shapes periods."""
+    from core.dates import format_date
+
+    from .forms import MonthDayField
+    from .models import ReportingSchedule
+
+    before = ReportingSchedule.objects.get(network=network)
+    choices = dict(ReportingSchedule.Frequency.choices)
+
+    def shown(name: str, value) -> str:
+        if name == "frequency":
+            return str(choices.get(value, value))
+        if name == "starts_on":
+            return format_date(value)
+        if name.startswith("semester"):
+            return MonthDayField.display(value)
+        if name == "custom_end_dates":
+            return ", ".join(format_date(dt.date.fromisoformat(str(d))) for d in value) or "—"
+        if name == "custom_names":
+            return (
+                ", ".join((n.get("th") or n.get("en") or "") for _d, n in sorted(value.items()))
+                or "—"
+            )
+        return str(value)
+
+    rows = []
+    for name in schedules.SHAPING_FIELDS:
+        old, new = getattr(before, name), form.cleaned_data.get(name)
+        if old != new:
+            label = form.fields[name].label if name in form.fields else _("Names of the periods")
+            rows.append((str(label), shown(name, old), shown(name, new)))
+    return rows
+
+
+@login_required
+def schedule_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """What the waiting change would do, for a coordinator to confirm or drop."""
+    access = network_access(request, slug, manage=True)
+    form = _pending_form(access)
+    if form is None:
+        messages.info(request, _("No change to the reporting schedule is waiting."))
+        return redirect("reports:schedule", slug=slug)
+    if not form.is_valid():
+        messages.error(request, _("The waiting change is no longer valid; correct it here."))
+        return redirect(reverse("reports:schedule", args=[slug]) + "?edit=pending")
+    plan, digest = schedules.schedule_preview(
+        network=access.network, values=form.cleaned_data, raw=form.raw_values()
+    )
+    return render(
+        request,
+        "reports/schedule_preview.html",
+        {
+            "network": access.network,
+            "access": access,
+            "plan": plan,
+            "digest": digest,
+            "differences": _differences(access.network, form),
+            "requested_by": form.instance.pending_by,
+            "requested_at": form.instance.pending_at,
+        },
+    )
+
+
+@login_required
+@require_POST
+def schedule_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """Confirm (or drop) the waiting change: all of it, as previewed, or nothing."""
+    access = network_access(request, slug, manage=True, write=True)
+    if request.POST.get("action") == "discard":
+        if schedules.schedule_change_discard(network=access.network):
+            messages.info(request, _("The change was dropped; the schedule stays as it was."))
+        return redirect("reports:schedule", slug=slug)
+    form = _pending_form(access)
+    if form is None:
+        messages.info(request, _("No change to the reporting schedule is waiting."))
+        return redirect("reports:schedule", slug=slug)
+    if not form.is_valid():
+        messages.error(request, _("The waiting change is no longer valid; correct it here."))
+        return redirect(reverse("reports:schedule", args=[slug]) + "?edit=pending")
+    try:
+        plan = schedules.schedule_change_confirm(
+            network=access.network,
+            values=form.cleaned_data,
+            raw=form.raw_values(),
+            expected=request.POST.get("plan", ""),
+            user=request.user,
+        )
+    except schedules.PlanChanged:
+        messages.warning(
+            request,
+            _(
+                "Something changed since this preview was made. This is what the change "
+                "would do now: check it and confirm again."
+            ),
+        )
+        return redirect("reports:schedule_preview", slug=slug)
+    messages.success(
+        request,
+        _(
+            "The reporting schedule is changed. Periods replaced: %(replaced)s. New periods: "
+            "%(created)s. Due dates moved: %(moved)s. Reports kept: %(kept)s."
+        )
+        % {
+            "replaced": len(plan.replaced),
+            "created": len(plan.created),
+            "moved": len(plan.moved),
+            "kept": plan.reports_kept,
+        },
+    )
+    return redirect("reports:index", slug=slug)
 
 
 @login_required

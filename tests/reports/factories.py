@@ -6,6 +6,7 @@ import datetime as dt
 
 import factory
 
+from reports import periods as P
 from reports.models import (
     CommitteeReport,
     ProgressReport,
@@ -13,6 +14,13 @@ from reports.models import (
     ReportingSchedule,
 )
 from tests.factories import NetworkFactory, OrganisationFactory
+
+
+def _names(o) -> tuple[str, str]:
+    def day(value) -> dt.date:
+        return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+    return P.name_existing(day(o.starts_on), day(o.ends_on), frequency="quarterly")
 
 
 class ScheduleFactory(factory.django.DjangoModelFactory):
@@ -36,6 +44,9 @@ class PeriodFactory(factory.django.DjangoModelFactory):
     starts_on = dt.date(2026, 7, 1)
     ends_on = dt.date(2026, 9, 30)
     due_on = dt.date(2026, 10, 7)
+    # Named as the planner would name it ("ไตรมาส 3/2569" / "Q3 2026").
+    name_th = factory.LazyAttribute(lambda o: _names(o)[0])
+    name_en = factory.LazyAttribute(lambda o: _names(o)[1])
 
 
 class ReportFactory(factory.django.DjangoModelFactory):

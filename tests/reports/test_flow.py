@@ -18,14 +18,19 @@ def test_period_opener_is_idempotent_and_covers_every_current_member(cast):
     created = services.periods_open(today=dt.date(2026, 8, 15))
     assert services.periods_open(today=dt.date(2026, 8, 15)) == 0
     periods = ReportingPeriod.objects.filter(network=cast.network).order_by("starts_on")
-    assert [(p.starts_on, p.ends_on, p.due_on) for p in periods] == [
-        (dt.date(2026, 1, 1), dt.date(2026, 3, 31), dt.date(2026, 4, 7)),
-        (dt.date(2026, 4, 1), dt.date(2026, 6, 30), dt.date(2026, 7, 7)),
-        (dt.date(2026, 7, 1), dt.date(2026, 9, 30), dt.date(2026, 10, 7)),
+    started = periods.filter(starts_on__lte=dt.date(2026, 8, 15))
+    assert [(p.starts_on, p.ends_on, p.due_on, p.name_th) for p in started] == [
+        (dt.date(2026, 1, 1), dt.date(2026, 3, 31), dt.date(2026, 4, 7), "ไตรมาส 1/2569"),
+        (dt.date(2026, 4, 1), dt.date(2026, 6, 30), dt.date(2026, 7, 7), "ไตรมาส 2/2569"),
+        (dt.date(2026, 7, 1), dt.date(2026, 9, 30), dt.date(2026, 10, 7), "ไตรมาส 3/2569"),
     ]
+    # A year ahead is made too (for the calendar), with no report until it starts.
+    upcoming = periods.filter(starts_on__gt=dt.date(2026, 8, 15))
+    assert [p.name_en for p in upcoming] == ["Q4 2026", "Q1 2027", "Q2 2027", "Q3 2027"]
+    assert not ProgressReport.objects.filter(period__in=upcoming).exists()
     members = cast.network.memberships.filter(left_on__isnull=True).count()
     assert created == 3 * members
-    current = periods.last()
+    current = started.last()
     assert current.reports.count() == members
     # a member that left gets no new report; the other network is untouched
     assert not ProgressReport.objects.filter(period__network=cast.other_network).exists()
@@ -165,7 +170,8 @@ def test_schedule_form_saves_and_rejects_bad_input(cast):
     schedule = ReportingSchedule.objects.get(network=cast.network)
     assert schedule.starts_on == dt.date(2026, 5, 16)  # B.E. 2569 stored as 2026
     assert schedule.remind_days_before == [7, 1] and schedule.is_confirmed
-    assert services.periods_open(today=dt.date(2026, 11, 2)) > 0
+    # The periods are made in the same request (no wait for the hourly beat).
+    assert ProgressReport.objects.filter(period__network=cast.network).exists()
     spans = list(
         ReportingPeriod.objects.filter(network=cast.network).values_list(
             "starts_on", "ends_on", "due_on"

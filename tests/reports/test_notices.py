@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reports import services, sources
+from reports import schedules, services
 from reports.models import Notification, ReminderPreference, ReportingSchedule
 
 from .factories import ScheduleFactory
@@ -52,9 +52,9 @@ def test_preferences_save_and_refuse_nonsense(cast):
 
 def test_schedule_proposed_from_the_agreement_waits_for_confirmation(cast, monkeypatch):
     monkeypatch.setattr(
-        sources,
-        "agreement_reporting_text",
-        lambda network: "ภาคีเครือข่ายจัดทำรายงานความก้าวหน้ารายไตรมาส เสนอต่อคณะกรรมการ",
+        schedules,
+        "agreement_texts",
+        lambda network: ("ภาคีเครือข่ายจัดทำรายงานความก้าวหน้ารายไตรมาส เสนอต่อคณะกรรมการ", ""),
     )
     url = f"/networks/{cast.network.slug}/reports/schedule/propose/"
     assert cast.client("coordinator").post(url).status_code == 302
@@ -68,14 +68,14 @@ def test_schedule_proposed_from_the_agreement_waits_for_confirmation(cast, monke
 
 def test_a_confirmed_schedule_is_not_overwritten_by_a_proposal(cast, monkeypatch):
     ScheduleFactory(network=cast.network, frequency="monthly")
-    monkeypatch.setattr(sources, "agreement_reporting_text", lambda network: "รายงานทุกภาคเรียน")
+    monkeypatch.setattr(schedules, "agreement_texts", lambda network: ("รายงานทุกภาคเรียน", ""))
     services.schedule_propose_from_agreement(network=cast.network)
     schedule = ReportingSchedule.objects.get(network=cast.network)
     assert schedule.frequency == "monthly" and schedule.is_confirmed
 
 
 def test_no_words_in_the_agreement_proposes_nothing(cast, monkeypatch):
-    monkeypatch.setattr(sources, "agreement_reporting_text", lambda network: "")
+    monkeypatch.setattr(schedules, "agreement_texts", lambda network: ("", ""))
     assert services.schedule_propose_from_agreement(network=cast.network) is None
     assert not ReportingSchedule.objects.exists()
 
@@ -84,7 +84,7 @@ def test_the_hourly_task_proposes_for_networks_without_a_schedule(cast, monkeypa
     from reports import tasks
 
     monkeypatch.setattr(
-        sources, "agreement_reporting_text", lambda network: "Partners report monthly."
+        schedules, "agreement_texts", lambda network: ("Partners report monthly.", "")
     )
     tasks.periods_open.delay()
     proposed = ReportingSchedule.objects.get(network=cast.network)

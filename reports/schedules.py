@@ -1,0 +1,545 @@
+"""Reporting schedules: the periods they make, and changing them safely.
+
+One planner serves every path. ``schedule_plan`` works out, without writing, what
+a schedule's periods should become today; ``_apply`` does exactly that plan inside
+one transaction that holds the schedule's row lock. The paths differ only in what
+the plan may touch:
+
+* **generate** (the hourly beat, a first confirmation, a change that moves no
+  period): adds the periods that are missing and opens the reports of the periods
+  that have started. It never deletes a period or moves a due date.
+* **change** (a coordinator changed how often, the due day, the first day, the term
+  dates or the custom dates, saw the preview and confirmed it): periods that have
+  not started and in which nobody has written are replaced; due dates that have not
+  passed move, and the reminders planned for the old dates (not yet sent) go, so the
+  sweep plans them again for the new dates; periods that have started and reports
+  someone wrote stay as they are.
+
+New periods never overlap a period that stays (a new period is cut to the days no
+kept period covers), never start before the schedule's first day or before the
+signed agreement took effect, and are made a year ahead so the calendar and the
+schedule page show what is coming. Reports are opened only for periods that have
+started.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from network.models import Membership, Network
+
+from . import periods as P
+from .models import (
+    CommitteeReport,
+    ProgressReport,
+    Reminder,
+    ReportingPeriod,
+    ReportingSchedule,
+    ReportNarrative,
+    localized_name,
+)
+
+# Periods are made this far ahead: a year of due dates on the calendar.
+LOOKAHEAD_DAYS = 366
+# A member that joins late owes the reports of periods due within this many days
+# (as services.PLAN_HORIZON_DAYS: the reminders stop there too).
+LATE_JOINER_DAYS = 45
+# The fields that decide which periods exist and when they are due: changing one
+# of them on a confirmed schedule goes through the preview.
+SHAPING_FIELDS = (
+    "frequency",
+    "starts_on",
+    "due_day",
+    "custom_end_dates",
+    "custom_names",
+    "semester1_starts",
+    "semester1_ends",
+    "semester2_starts",
+    "semester2_ends",
+)
+# Reminders about an open report's due date: these move with it (decision notices do not).
+_DUE_DATE_KINDS = r"^(before|due|after|escalation)(:|$)"
+
+
+class PlanChanged(Exception):
+    """What the coordinator confirmed is no longer what would happen (someone else
+    changed the schedule, a report was written, the day turned): show it again."""
+
+
+@dataclass(frozen=True)
+class NewPeriod:
+    starts_on: dt.date
+    ends_on: dt.date
+    due_on: dt.date
+    name_th: str
+    name_en: str
+    reports: int  # opened now (0 until the period starts)
+
+    @property
+    def label(self) -> str:
+        return localized_name(self.name_th, self.name_en)
+
+    @property
+    def started(self) -> bool:
+        return self.reports > 0
+
+
+@dataclass(frozen=True)
+class Move:
+    period: ReportingPeriod
+    old_due: dt.date
+    new_due: dt.date
+
+
+@dataclass(frozen=True)
+class Kept:
+    period: ReportingPeriod
+    reason: str  # "started" or "written"
+    reports: int
+    written: int
+
+
+@dataclass
+class Plan:
+    """What a schedule's periods become: the preview shows it, ``_apply`` does it."""
+
+    today: dt.date
+    mode: str  # "generate" or "change"
+    first_day: dt.date
+    created: list[NewPeriod] = field(default_factory=list)
+    replaced: list[ReportingPeriod] = field(default_factory=list)
+    moved: list[Move] = field(default_factory=list)
+    # Due dates that stay because the new date would already have passed.
+    passed: list[Move] = field(default_factory=list)
+    renamed: list[tuple[ReportingPeriod, str, str]] = field(default_factory=list)
+    kept: list[Kept] = field(default_factory=list)
+    reports_removed: int = 0
+    # Existing started periods: organisation ids still owed a report (late joiners).
+    owed: dict[int, list[int]] = field(default_factory=dict)
+    reports_opened: int = 0
+    late_on_arrival: int = 0
+    # Filled by _apply: unsent reminders removed so the sweep plans them for the new date.
+    reminders_replanned: int = 0
+
+    @property
+    def reports_kept(self) -> int:
+        return sum(k.reports for k in self.kept)
+
+    @property
+    def changes_periods(self) -> bool:
+        return bool(self.created or self.replaced or self.moved or self.renamed)
+
+    def digest(self, values: dict | None = None) -> str:
+        """A fingerprint of everything the preview shows (and of the values behind
+        it): confirming checks that this is still what would happen."""
+        body = {
+            "values": values or {},
+            "created": [
+                [n.starts_on, n.ends_on, n.due_on, n.name_th, n.name_en, n.reports]
+                for n in self.created
+            ],
+            "replaced": sorted(p.pk for p in self.replaced),
+            "moved": [[m.period.pk, m.old_due, m.new_due] for m in self.moved],
+            "passed": [[m.period.pk, m.old_due, m.new_due] for m in self.passed],
+            "renamed": [[p.pk, th, en] for p, th, en in self.renamed],
+            "kept": [[k.period.pk, k.reason, k.reports, k.written] for k in self.kept],
+            "removed": self.reports_removed,
+            "opened": self.reports_opened,
+        }
+        text = json.dumps(body, default=str, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- reading ---------------------------------------------------------------------------
+def _signed_agreement(network: Network):
+    try:
+        from agreements.services import agreement_current_signed
+    except ImportError:
+        return None
+    return agreement_current_signed(network=network)
+
+
+def agreement_texts(network: Network) -> tuple[str, str]:
+    """(IV-D reporting, IV-C monitoring) of the signed agreement; empty without one."""
+    version = _signed_agreement(network)
+    if version is None:
+        return "", ""
+    return str(version.reporting or ""), str(version.monitoring or "")
+
+
+def agreement_start(network: Network) -> dt.date | None:
+    """When the signed agreement took effect: its effective date, else the day the
+    last party signed; None without a signed agreement."""
+    version = _signed_agreement(network)
+    if version is None:
+        return None
+    if version.effective_from:
+        return version.effective_from
+    return timezone.localdate(version.signed_at) if version.signed_at else None
+
+
+def first_day(schedule: ReportingSchedule, agreement_from: dt.date | None) -> dt.date:
+    """Periods start on the schedule's first day, or later if the agreement does."""
+    if agreement_from and agreement_from > schedule.starts_on:
+        return agreement_from
+    return schedule.starts_on
+
+
+def wanted_spans(schedule: ReportingSchedule, *, first: dt.date, until: dt.date) -> list[P.Span]:
+    return list(
+        P.periods_between(
+            frequency=schedule.frequency,
+            starts_on=first,
+            until=until,
+            custom_end_dates=schedule.custom_end_dates or (),
+            custom_names=schedule.custom_names or {},
+            terms=schedule.terms,
+        )
+    )
+
+
+def uncovered(span: P.Span, covered: list[tuple[dt.date, dt.date]]) -> list[P.Span]:
+    """The parts of ``span`` no kept period covers (each keeps the span's names)."""
+    day = dt.timedelta(days=1)
+    pieces = [(span.starts_on, span.ends_on)]
+    for start, end in covered:
+        rest = []
+        for a, b in pieces:
+            if end < a or start > b:
+                rest.append((a, b))
+                continue
+            if a < start:
+                rest.append((a, start - day))
+            if end < b:
+                rest.append((end + day, b))
+        pieces = rest
+    return [replace(span, starts_on=a, ends_on=b) for a, b in pieces]
+
+
+def _written_counts(period_ids: list[int]) -> dict[int, int]:
+    """Per period: reports someone has written in (text, a submission, a review)."""
+    if not period_ids:
+        return {}
+    has_text = ReportNarrative.objects.exclude(text="").values("report_id")
+    rows = (
+        ProgressReport.objects.filter(period_id__in=period_ids)
+        .filter(
+            ~Q(status=ProgressReport.Status.DRAFT)
+            | ~Q(problems="")
+            | ~Q(help_needed="")
+            | Q(submitted_at__isnull=False)
+            | Q(review_round__gt=0)
+            | Q(id__in=has_text)
+        )
+        .values("period_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["period_id"]: row["n"] for row in rows}
+
+
+def schedule_plan(
+    *,
+    schedule: ReportingSchedule,
+    today: dt.date,
+    mode: str = "generate",
+    agreement_from: dt.date | None = None,
+    lock: bool = False,
+) -> Plan:
+    """What the (possibly unsaved) schedule's periods become today; writes nothing.
+
+    With ``lock`` (inside ``_apply``'s transaction) the reports the plan would
+    remove are locked, so a partner saving one waits, and is then seen as written.
+    """
+    first = first_day(schedule, agreement_from)
+    plan = Plan(today=today, mode=mode, first_day=first)
+    existing = list(
+        ReportingPeriod.objects.filter(network_id=schedule.network_id)
+        .annotate(report_count=Count("reports"))
+        .order_by("starts_on", "id")
+    )
+    counts = {p.pk: p.report_count for p in existing}
+    upcoming = [p for p in existing if p.starts_on > today]
+    if mode == "change":
+        if lock and upcoming:
+            list(
+                ProgressReport.objects.select_for_update()
+                .filter(period_id__in=[p.pk for p in upcoming])
+                .values_list("id", flat=True)
+            )
+        still_open = [p.pk for p in existing if p.due_on >= today or p.ends_on >= today]
+        written = _written_counts(still_open)
+        with_pdf = set(
+            CommitteeReport.objects.filter(period__in=upcoming).values_list("period_id", flat=True)
+        )
+        keep_upcoming = [p for p in upcoming if written.get(p.pk) or p.pk in with_pdf]
+        fixed = [p for p in existing if p.starts_on <= today] + keep_upcoming
+        reusable = {(p.starts_on, p.ends_on): p for p in upcoming if p not in keep_upcoming}
+        for p in fixed:
+            if p.due_on >= today or p.ends_on >= today:
+                reason = "written" if p.starts_on > today else "started"
+                plan.kept.append(Kept(p, reason, counts.get(p.pk, 0), written.get(p.pk, 0)))
+    else:
+        fixed, reusable = existing, {}
+
+    covered = [(p.starts_on, p.ends_on) for p in fixed]
+    members = dict(
+        Membership.objects.filter(network_id=schedule.network_id, left_on__isnull=True).values_list(
+            "organisation_id", "joined_on"
+        )
+    )
+    reused: dict[int, tuple[ReportingPeriod, P.Span]] = {}
+    until = today + dt.timedelta(days=LOOKAHEAD_DAYS)
+    for span in wanted_spans(schedule, first=first, until=until):
+        for piece in uncovered(span, covered):
+            match = reusable.get((piece.starts_on, piece.ends_on))
+            if match is not None:
+                reused[match.pk] = (match, piece)
+                continue
+            started = piece.starts_on <= today
+            owed = (
+                sum(1 for joined in members.values() if joined <= piece.ends_on) if started else 0
+            )
+            due = P.due_date(piece.ends_on, schedule.due_day)
+            plan.created.append(
+                NewPeriod(piece.starts_on, piece.ends_on, due, piece.name_th, piece.name_en, owed)
+            )
+            plan.reports_opened += owed
+            if due < today:
+                plan.late_on_arrival += owed
+    plan.replaced = [p for p in reusable.values() if p.pk not in reused]
+    plan.reports_removed = sum(counts.get(p.pk, 0) for p in plan.replaced)
+
+    if mode == "change":
+        for period, piece in reused.values():
+            if (period.name_th, period.name_en) != (piece.name_th, piece.name_en):
+                plan.renamed.append((period, piece.name_th, piece.name_en))
+        for period in fixed + [p for p, _piece in reused.values()]:
+            new_due = P.due_date(period.ends_on, schedule.due_day)
+            if new_due == period.due_on or period.due_on < today:
+                continue  # unchanged, or already passed: a passed due date never moves
+            move = Move(period, period.due_on, new_due)
+            (plan.moved if new_due >= today else plan.passed).append(move)
+        plan.moved.sort(key=lambda m: m.period.starts_on)
+        plan.passed.sort(key=lambda m: m.period.starts_on)
+
+    # Late joiners: started periods still within the horizon owe them a report.
+    candidates = [
+        p
+        for p in fixed + [p for p, _piece in reused.values()]
+        if p.starts_on <= today and p.due_on >= today - dt.timedelta(days=LATE_JOINER_DAYS)
+    ]
+    if candidates and members:
+        have: dict[int, set[int]] = {p.pk: set() for p in candidates}
+        for period_id, org_id in ProgressReport.objects.filter(
+            period__in=[p.pk for p in candidates]
+        ).values_list("period_id", "organisation_id"):
+            have[period_id].add(org_id)
+        for p in candidates:
+            orgs = [
+                org
+                for org, joined in members.items()
+                if joined <= p.ends_on and org not in have[p.pk]
+            ]
+            if orgs:
+                plan.owed[p.pk] = orgs
+                plan.reports_opened += len(orgs)
+    return plan
+
+
+# --- writing ---------------------------------------------------------------------------
+def _apply(*, network: Network, plan: Plan) -> Plan:
+    """Do exactly what ``plan`` says (the caller holds the schedule's row lock)."""
+    if plan.replaced:
+        # Their reports are untouched (else the period would be kept): they, their
+        # reminders and notices go with the period.
+        ReportingPeriod.objects.filter(pk__in=[p.pk for p in plan.replaced]).delete()
+    for period, name_th, name_en in plan.renamed:
+        period.name_th, period.name_en = name_th, name_en
+        period.save(update_fields=["name_th", "name_en"])
+    if plan.moved:
+        for move in plan.moved:
+            move.period.due_on = move.new_due
+            move.period.save(update_fields=["due_on"])
+        plan.reminders_replanned = _unplan_reminders([m.period.pk for m in plan.moved])
+    members = dict(
+        Membership.objects.filter(network=network, left_on__isnull=True).values_list(
+            "organisation_id", "joined_on"
+        )
+    )
+    fresh: list[ProgressReport] = []
+    for new in plan.created:
+        period = ReportingPeriod.objects.create(
+            network=network,
+            starts_on=new.starts_on,
+            ends_on=new.ends_on,
+            due_on=new.due_on,
+            name_th=new.name_th,
+            name_en=new.name_en,
+        )
+        if new.starts_on <= plan.today:
+            fresh += [
+                ProgressReport(period=period, organisation_id=org)
+                for org, joined in members.items()
+                if joined <= new.ends_on
+            ]
+    for period_id, orgs in plan.owed.items():
+        fresh += [ProgressReport(period_id=period_id, organisation_id=org) for org in orgs]
+    ProgressReport.objects.bulk_create(fresh, ignore_conflicts=True)
+    return plan
+
+
+def _unplan_reminders(period_ids: list[int]) -> int:
+    """Remove the reminders planned for the old due dates that have not gone out.
+
+    The dispatch table holds one row per (report, kind, recipient), ever: a row left
+    with its old time would either go out at the old time or block the reminder for
+    the new date. Rows already sent (or skipped, or digested) stay, so nobody gets
+    the same reminder twice; rows a worker holds right now (a fresh claim) stay too
+    and go out once. The sweep plans the rest again from the new due date.
+    """
+    from .services import _stale_after
+
+    stale = timezone.now() - _stale_after()
+    rows = Reminder.objects.filter(
+        report__period_id__in=period_ids,
+        sent_at__isnull=True,
+        status__in=(Reminder.Status.PENDING, Reminder.Status.DIGEST),
+        kind__regex=_DUE_DATE_KINDS,
+    ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+    _total, by_model = rows.delete()
+    return by_model.get(Reminder._meta.label, 0)
+
+
+def _locked_schedule(network: Network) -> ReportingSchedule | None:
+    return ReportingSchedule.objects.select_for_update().filter(network=network).first()
+
+
+def _with_values(schedule: ReportingSchedule, values: dict) -> ReportingSchedule:
+    for name, value in values.items():
+        setattr(schedule, name, value)
+    return schedule
+
+
+def _is_change(schedule: ReportingSchedule, values: dict) -> bool:
+    return any(
+        name in values and getattr(schedule, name) != values[name] for name in SHAPING_FIELDS
+    )
+
+
+@transaction.atomic
+def periods_generate(*, schedule: ReportingSchedule, today: dt.date) -> Plan | None:
+    """The beat's work for one confirmed schedule: add missing periods, open reports."""
+    locked = _locked_schedule(schedule.network)
+    if locked is None or not locked.is_confirmed:
+        return None
+    plan = schedule_plan(
+        schedule=locked, today=today, agreement_from=agreement_start(schedule.network)
+    )
+    return _apply(network=schedule.network, plan=plan)
+
+
+@dataclass
+class Submitted:
+    """What saving the schedule form did: applied now, or waiting for a preview."""
+
+    outcome: str  # "saved" or "preview"
+    plan: Plan | None = None
+
+
+@transaction.atomic
+def schedule_submit(
+    *, network: Network, values: dict, raw: dict, user, today: dt.date | None = None
+) -> Submitted:
+    """Save the coordinator's schedule form.
+
+    A first confirmation, or a change that leaves every period as it is (reminder
+    times, quiet hours…), is saved at once and its periods are made now, in this
+    request. A change to how often, when or which periods are due waits (``raw``,
+    the form's values) until a coordinator has seen its preview and confirmed it.
+    """
+    today = today or timezone.localdate()
+    schedule = _locked_schedule(network)
+    if schedule is not None and schedule.is_confirmed and _is_change(schedule, values):
+        schedule.pending_change = raw
+        schedule.pending_by = user
+        schedule.pending_at = timezone.now()
+        schedule.save(update_fields=["pending_change", "pending_by", "pending_at", "updated_at"])
+        return Submitted("preview")
+    if schedule is None:
+        schedule = ReportingSchedule(network=network, starts_on=values["starts_on"])
+    _with_values(schedule, values)
+    schedule.status = ReportingSchedule.Status.CONFIRMED
+    schedule.confirmed_at = timezone.now()
+    schedule.pending_change, schedule.pending_by, schedule.pending_at = {}, None, None
+    schedule.save()
+    plan = schedule_plan(schedule=schedule, today=today, agreement_from=agreement_start(network))
+    return Submitted("saved", _apply(network=network, plan=plan))
+
+
+def schedule_preview(
+    *, network: Network, values: dict, raw: dict, today: dt.date | None = None
+) -> tuple[Plan, str]:
+    """(the plan, its fingerprint) of the waiting change; writes nothing."""
+    today = today or timezone.localdate()
+    schedule = ReportingSchedule.objects.get(network=network)
+    plan = schedule_plan(
+        schedule=_with_values(schedule, values),
+        today=today,
+        mode="change",
+        agreement_from=agreement_start(network),
+    )
+    return plan, plan.digest(raw)
+
+
+@transaction.atomic
+def schedule_change_confirm(
+    *,
+    network: Network,
+    values: dict,
+    raw: dict,
+    expected: str,
+    user,
+    today: dt.date | None = None,
+) -> Plan:
+    """Do the waiting change the coordinator saw: all of it, or (PlanChanged) nothing.
+
+    Under the schedule's row lock the plan is worked out again; if it is not what the
+    preview showed (``expected``), nothing is written and the preview is shown anew.
+    """
+    today = today or timezone.localdate()
+    schedule = _locked_schedule(network)
+    if schedule is None or not schedule.pending_change or schedule.pending_change != raw:
+        raise PlanChanged
+    _with_values(schedule, values)
+    plan = schedule_plan(
+        schedule=schedule,
+        today=today,
+        mode="change",
+        agreement_from=agreement_start(network),
+        lock=True,
+    )
+    if plan.digest(raw) != expected:
+        raise PlanChanged
+    schedule.status = ReportingSchedule.Status.CONFIRMED
+    schedule.confirmed_at = timezone.now()
+    schedule.pending_change, schedule.pending_by, schedule.pending_at = {}, None, None
+    schedule.save()
+    return _apply(network=network, plan=plan)
+
+
+@transaction.atomic
+def schedule_change_discard(*, network: Network) -> bool:
+    """Drop the waiting change; the schedule stays as it was."""
+    schedule = _locked_schedule(network)
+    if schedule is None or not schedule.pending_change:
+        return False
+    schedule.pending_change, schedule.pending_by, schedule.pending_at = {}, None, None
+    schedule.save(update_fields=["pending_change", "pending_by", "pending_at", "updated_at"])
+    return True
