@@ -544,3 +544,31 @@ def test_beat_healthcheck_follows_the_schedule_file(tmp_path):
         os.utime(path, (stale, stale))
     result = _healthcheck(*check_argv)
     assert result.returncode == 1 and "last written" in result.stdout
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="celery inspect ping needs Redis: set REDIS_URL"
+)
+def test_worker_healthcheck_pings_the_worker_through_the_broker(tmp_path):
+    """The worker started with the worker service's command answers the healthcheck's
+    ping through Redis; once it stops, the same check fails."""
+    worker = _compose()["services"]["worker"]
+    env = _app_process_env(worker, tmp_path)
+    env["REDIS_URL"] = os.environ["REDIS_URL"]
+    # Docker sets HOSTNAME to the container's host name, which names the worker's node.
+    env["HOSTNAME"] = f"kk-healthcheck-{secrets.token_hex(4)}"
+    kind, script = worker["healthcheck"]["test"]
+    assert kind == "CMD-SHELL"
+    check = ["sh", "-c", _interpolate(script, {})]  # compose turns $$ into $
+
+    def healthy() -> bool:
+        return subprocess.run(check, env=env, capture_output=True, timeout=60).returncode == 0
+
+    argv = [*_argv(worker["command"]), f"--hostname=celery@{env['HOSTNAME']}"]
+    process = subprocess.Popen(argv, cwd=ROOT, env=env)
+    try:
+        wait_until(healthy, 90, "the worker to answer the ping")
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    assert not healthy()
