@@ -7,7 +7,7 @@ from django.db import transaction
 
 
 def sign_in_address_verify(*, user) -> None:
-    """Record the account's sign-in address (User.email) as its verified, primary one.
+    """Record the account's sign-in address (User.email) as its only verified one.
 
     User.email is set only where the address is proved or trusted: the invitation
     that reached it (network.invitation_accept), a site admin, the demo, or allauth's
@@ -25,6 +25,10 @@ def sign_in_address_verify(*, user) -> None:
     if EmailAddress.objects.filter(email__iexact=email, verified=True).exclude(user=user).exists():
         return
     with transaction.atomic():
+        # One sign-in address per account (ACCOUNT_CHANGE_EMAIL): a verified address
+        # it had before (a site admin changed it) no longer logs in. A pending,
+        # unverified change stays pending.
+        EmailAddress.objects.filter(user=user, verified=True).exclude(email__iexact=email).delete()
         EmailAddress.objects.filter(user=user, primary=True).exclude(email__iexact=email).update(
             primary=False
         )

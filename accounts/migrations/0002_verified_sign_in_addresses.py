@@ -4,8 +4,9 @@ Accounts were made from invitations that reached these addresses (or by a site
 admin). From now on a new address replaces the old one only once verified
 (ACCOUNT_CHANGE_EMAIL), and allauth refuses to make an unverified address primary
 only when a verified one exists: so each account needs its verified one. Other
-rows are left as they are; an address another account has already verified is
-skipped (it cannot be verified twice).
+verified addresses of the account are removed (one sign-in address per account);
+an address another account has already verified is skipped (it cannot be verified
+twice).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ def forwards(apps, schema_editor):
             .exists()
         ):
             continue
+        # One sign-in address per account from now on (ACCOUNT_CHANGE_EMAIL): other
+        # verified addresses stop logging in; a pending unverified one stays pending.
+        EmailAddress.objects.filter(user=user, verified=True).exclude(email__iexact=email).delete()
         EmailAddress.objects.filter(user=user, primary=True).exclude(
             email__iexact=email
         ).update(primary=False)
