@@ -38,11 +38,6 @@ def _strings() -> None:  # pragma: no cover - read by xgettext, never run
         "You're receiving this email because user %(user_display)s has given your email "
         "address to register an account on %(site_domain)s."
     )
-    gettext_noop(
-        "If you do not recognize this change then please take proper security precautions "
-        "immediately. The change to your account originates from:\n\n- IP address: %(ip)s\n"
-        "- Browser: %(user_agent)s\n- Date: %(timestamp)s"
-    )
     gettext_noop("Email Changed")
     gettext_noop("Your email has been changed from %(from_email)s to %(to_email)s.")
     gettext_noop("Email Confirmation")

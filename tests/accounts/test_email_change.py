@@ -12,6 +12,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from network import services as network_services
 from tests import factories
@@ -81,6 +82,7 @@ def test_the_new_address_is_used_only_after_its_link_is_opened(owner, client):
     assert notice.to == [OLD]
     assert "เปลี่ยนอีเมลที่ใช้เข้าสู่ระบบแล้ว" in notice.subject
     assert f"เปลี่ยนจาก {OLD} เป็น {NEW}" in notice.body
+    assert f"{timezone.localdate().year + 543}" in notice.body  # the date in B.E.
 
     assert (
         Client().post("/accounts/login/", {"login": NEW, "password": PASSWORD}).status_code == 302
