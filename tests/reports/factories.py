@@ -64,3 +64,34 @@ class CommitteeReportFactory(factory.django.DjangoModelFactory):
     network = factory.SelfAttribute("period.network")
     period = factory.SubFactory(PeriodFactory)
     language = "th"
+
+
+def schedule_form_data(**changes) -> dict[str, str]:
+    """The schedule form as a browser posts it (quarterly from 1/1/2569, due day 7)."""
+    data = {
+        "frequency": "quarterly",
+        "starts_on": "01/01/2569",
+        "due_day": "7",
+        "semester1_starts": "16/05",
+        "semester1_ends": "31/10",
+        "semester2_starts": "01/11",
+        "semester2_ends": "31/03",
+        "custom_end_dates": "",
+        "remind_days_before": "7, 1",
+        "remind_on_due_day": "on",
+        "remind_days_after": "3",
+        "escalate_after_days": "7",
+        "send_time": "08:00",
+        "quiet_start": "20:00",
+        "quiet_end": "07:00",
+        "weekly_cap": "5",
+    }
+    return data | {k: str(v) for k, v in changes.items()}
+
+
+def pending_change(network, **changes) -> ReportingSchedule:
+    """A confirmed quarterly schedule with a change waiting for its preview."""
+    schedule = ScheduleFactory(network=network)
+    schedule.pending_change = schedule_form_data(**changes)
+    schedule.save()
+    return schedule

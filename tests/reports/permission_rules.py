@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from tests.security.rules import LOGIN, Rule, logged_in, managers, members, overseers, public
 
-from .factories import CommitteeReportFactory, PeriodFactory, ReportFactory
+from .factories import CommitteeReportFactory, PeriodFactory, ReportFactory, pending_change
 
 
 def _partner_report(cast):
@@ -25,6 +25,17 @@ def _notice(cast, who_owns="partner"):
 
     n = Notification.objects.create(user=cast.partner, network=cast.network, kind="before")
     return f"/notifications/{n.pk}/read/"
+
+
+def _preview(cast) -> str:
+    """A change (quarterly → monthly) waiting for a coordinator to check and confirm it."""
+    pending_change(cast.network, frequency="monthly")
+    return f"/networks/{cast.network.slug}/reports/schedule/preview/"
+
+
+def _confirm(cast) -> str:
+    pending_change(cast.network, frequency="monthly")
+    return f"/networks/{cast.network.slug}/reports/schedule/confirm/"
 
 
 def _post(ok: dict) -> dict:
@@ -50,6 +61,12 @@ RULES = {
     ),
     "reports:schedule": Rule(
         url=lambda c: f"/networks/{c.network.slug}/reports/schedule/", expect=managers()
+    ),
+    # Coordinators only: the chair and partners 403, another network's people 404.
+    "reports:schedule_preview": Rule(url=_preview, expect=managers()),
+    # A confirmation of a preview nobody saw (no fingerprint): back to the preview.
+    "reports:schedule_confirm": Rule(
+        url=_confirm, method="post", data=lambda c: {"plan": "unseen"}, expect=managers(302)
     ),
     "reports:schedule_propose": Rule(
         url=lambda c: f"/networks/{c.network.slug}/reports/schedule/propose/",
