@@ -10,6 +10,7 @@ from network.models import Organisation
 
 from .catalogue import MANAGEMENT_PARTS, SECTIONS
 from .models import AgreementVersion, ResourceItem
+from .verified import organisation_verified_label
 
 _GUIDANCE = {e.code: e for e in (*SECTIONS, *MANAGEMENT_PARTS)}
 
@@ -96,7 +97,10 @@ class ResourceForm(forms.Form):
 
 class SignatoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return f"{obj.organisation.name} — {obj.display_name}"
+        # The verified state in the choice itself, so a look-alike record of a school
+        # is not picked by mistake.
+        state = organisation_verified_label(obj.organisation)
+        return f"{obj.organisation.name} ({state}) — {obj.display_name}"
 
 
 class PartyForm(forms.Form):

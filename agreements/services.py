@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -37,6 +38,7 @@ from .models import (
     SignatureReminder,
     SigningEvent,
 )
+from .verified import organisation_verified_label
 
 log = logging.getLogger(__name__)
 
@@ -187,11 +189,18 @@ def version_update(*, version: AgreementVersion, user, data: dict) -> AgreementV
     return version
 
 
+def _current_member_ids(network_id: int) -> set[int]:
+    """Organisations that are members of the network now. Only a Membership makes one:
+    a pending request to join (or a membership that ended) does not."""
+    return set(
+        Membership.objects.filter(network_id=network_id, left_on__isnull=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
 def _member_organisation(version: AgreementVersion, organisation: Organisation) -> None:
-    network_id = version.agreement.network_id
-    if not Membership.objects.filter(
-        network_id=network_id, organisation=organisation, left_on__isnull=True
-    ).exists():
+    if organisation.pk not in _current_member_ids(version.agreement.network_id):
         raise AgreementError(_("That organisation is not a member of this network."))
 
 
@@ -308,7 +317,7 @@ def version_send(
         .get(pk=version.pk)
     )
     _require_draft(version)
-    parties = list(version.parties.select_related("signatory"))
+    parties = list(version.parties.select_related("signatory", "organisation"))
     problems = []
     if not parties:
         problems.append(_("Add at least one party before sending."))
@@ -318,6 +327,17 @@ def version_send(
         problems.append(_("Set the date the agreement takes effect."))
     if not version.basic_information.strip():
         problems.append(_("Section I (basic information) is empty."))
+    # A party added while its organisation was a member may have left since.
+    members = _current_member_ids(version.agreement.network_id)
+    for party in parties:
+        if party.organisation_id not in members:
+            problems.append(
+                _(
+                    "%(organisation)s is no longer a member of this network: "
+                    "remove it from the parties first."
+                )
+                % {"organisation": party.organisation.name}
+            )
     if problems:
         raise AgreementError(problems)
     content = canonical_json(version_content(version=version))
@@ -387,7 +407,7 @@ def _failure_key(user) -> str:
     return throttle.user_key("agreements:sign-failures", user)
 
 
-def _signing_party(party: Party, user) -> tuple[Party, AgreementVersion]:
+def _signing_party(party: Party, user, *, to_sign: bool = True) -> tuple[Party, AgreementVersion]:
     """Lock the version then the party; check both can still be signed by this user."""
     version = (
         AgreementVersion.objects.select_for_update()
@@ -409,6 +429,13 @@ def _signing_party(party: Party, user) -> tuple[Party, AgreementVersion]:
         raise AgreementError(_("You have already signed this version."), code="already_signed")
     if party.status == Party.Status.DECLINED:
         raise AgreementError(_("You have declined this version."), code="declined")
+    # An organisation that left the network since the version was sent may still
+    # decline, but it no longer signs.
+    if to_sign and party.organisation_id not in _current_member_ids(version.agreement.network_id):
+        raise AgreementError(
+            _("Your organisation is no longer a member of this network; it cannot sign."),
+            code="not_member",
+        )
     return party, version
 
 
@@ -487,7 +514,7 @@ def party_decline(
     """Refuse to sign, with a reason; the coordinators are told."""
     from . import tasks
 
-    party, version = _signing_party(party, user)
+    party, version = _signing_party(party, user, to_sign=False)
     reason = reason.strip()
     if not reason:
         raise AgreementError(_("Give a reason for declining."), code="reason")
@@ -822,6 +849,15 @@ def pdfs_missing() -> list[int]:
 PDF_LANGUAGES = (("th", "sealed_document"), ("en", "sealed_document_en"))
 
 
+@dataclass(frozen=True)
+class PdfAuditRow:
+    """One line of the PDF's audit appendix (no IP address, no browser)."""
+
+    at: dt.datetime
+    kind: str
+    organisation: str
+
+
 def version_pdf_context(*, version: AgreementVersion, language: str, document=None) -> dict:
     """Everything the PDF template shows; also used by the bench."""
     from core import sealing
@@ -830,7 +866,17 @@ def version_pdf_context(*, version: AgreementVersion, language: str, document=No
         duties = list(version.duties.select_related("organisation"))
         resources = list(version.resources.select_related("organisation"))
         parties = list(version.parties.select_related("organisation", "signatory"))
-        events = list(version.events.select_related("party__organisation"))
+        # The audit appendix gets the time, the event and the organisation only: a
+        # signer's IP address and browser stay in the app's audit log, which only the
+        # coordinators see, and never reach a PDF that is passed around.
+        events = [
+            PdfAuditRow(
+                at=e.at,
+                kind=e.get_kind_display(),
+                organisation=e.party.organisation.name if e.party_id else "",
+            )
+            for e in version.events.select_related("party__organisation")
+        ]
         verify = sealing.verify_url(document) if document is not None else ""
         return {
             "version": version,
@@ -862,6 +908,11 @@ def version_summary(*, version: AgreementVersion, language: str) -> dict:
             "parties": [
                 {
                     "organisation": p.organisation.name,
+                    # The organisation's verified state when the PDF was sealed, so a
+                    # look-alike record shows as unverified on the public page too.
+                    "verified": p.organisation.is_verified,
+                    "official_code": p.organisation.official_code,
+                    "verification": organisation_verified_label(p.organisation),
                     "signatory": p.signatory.display_name,
                     "position": p.position,
                     "signed_at": p.signed_at.isoformat() if p.signed_at else "",

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
+import re
 import secrets
 from dataclasses import dataclass
 from io import BytesIO
@@ -32,8 +34,26 @@ from django.utils import timezone
 from core.models import SealedDocument
 from core.pdf import SealCheck, check_seal, seal_pdf
 
+logger = logging.getLogger(__name__)
+
 # The verify page refuses larger uploads (a sealed agreement is well under 1 MB).
 VERIFY_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+
+# A file that is not byte-identical to the record is parsed for a seal only when it is
+# small in PDF terms. pyHanko's work grows with what a file declares, not with its
+# bytes: 200,000 tiny objects appended to a sealed PDF cost 3-5 s per upload, and a
+# 900,000-line cross-reference table 8.7 s. The documents Khruakhai seals have 60-100
+# objects in two revisions (a signed agreement: 58; a committee report: 74;
+# tests/security/attacks/test_public_documents.py checks a real one against these
+# caps), so a file over them cannot be one of ours unchanged, and saying "no intact
+# seal" without parsing it is the truth. At the cap a parse takes about 0.3 s.
+UPLOAD_MAX_OBJECTS = 2_000
+UPLOAD_MAX_REVISIONS = 8
+# Counts an object stream (/N), a cross-reference stream (/Size) or a trailer declares;
+# followed by "0 R" the value is elsewhere, which no file of ours does.
+_DECLARED_COUNT = re.compile(rb"/(?:N|Size)\s*(\d{1,12})(\s+\d{1,12}\s+R)?")
+# The subsections of a cross-reference stream: [first count first count ...].
+_XREF_INDEX = re.compile(rb"/Index\s*\[([^\]]{0,4000})\]")
 
 
 def sha256_hex(data: bytes) -> str:
@@ -78,6 +98,12 @@ def sealed_document_store(
         locked = SealedDocument.objects.select_for_update().get(pk=document.pk)
         if locked.sealed_at is None:
             sealed = seal_pdf(pdf, reason=_seal_reason(locked))
+            if upload_too_complex(sealed):
+                # Identical copies still verify; only a check of this file on another
+                # document's page would call it "not parsed" instead of "ours".
+                logger.warning(
+                    "Sealed document %s exceeds the verify page's parse caps", locked.code
+                )
             # A random part in the name: the file name is not guessable from the code.
             name = f"{locked.code}-{secrets.token_hex(6)}.pdf"
             locked.file.save(name, ContentFile(sealed), save=False)
@@ -92,18 +118,103 @@ def sealed_document_store(
 
 @dataclass(frozen=True)
 class UploadCheck:
-    """The verify page's answer about an uploaded file."""
+    """The verify page's answer about an uploaded file. ``too_complex``: the file was
+    not parsed (far more objects than any document Khruakhai seals)."""
 
     identical: bool
     sha256: str
     seal: SealCheck
+    too_complex: bool = False
+
+
+def _xref_table_entries(data: bytes, budget: int) -> int | None:
+    """Entries in the classic cross-reference tables, counted up to ``budget``.
+
+    pyHanko reads a table's subsection headers and then that many 20-byte lines, so a
+    file can declare a million entries in a few lines of headers. Each table is read
+    here with pyHanko's own table parser in strict mode (a strict table yields or
+    fails on every line, so the count is the work), from every place a table could
+    start: None when the tables hold more than ``budget`` entries or are not strictly
+    readable (our own tables always are)."""
+    from pyhanko.pdf_utils.xref import parse_xref_table
+
+    total = 0
+    start = data.find(b"xref")
+    while start != -1:
+        if data[max(0, start - 5) : start] != b"start":
+            stream = BytesIO(data)
+            # Where pyHanko's reader stands after reading "xref" and one more byte.
+            stream.seek(start + 5)
+            try:
+                for _entry in parse_xref_table(stream, strict=True):
+                    total += 1
+                    if total > budget:
+                        return None
+            except Exception:
+                return None
+        start = data.find(b"xref", start + 4)
+    return total
+
+
+def upload_too_complex(data: bytes) -> bool:
+    """A cheap look at an upload before pyHanko parses it: True when it declares more
+    objects, cross-reference entries or revisions than a sealed document of ours has
+    (see UPLOAD_MAX_OBJECTS). Byte counts and two regular expressions over at most
+    20 MB, then at most UPLOAD_MAX_OBJECTS table lines."""
+    # "12 0 obj" ... "endobj": two tokens per object outside object streams.
+    if data.count(b"obj") > 2 * UPLOAD_MAX_OBJECTS:
+        return True
+    if data.count(b"startxref") > UPLOAD_MAX_REVISIONS:
+        return True
+    if data.count(b"xref") > 2 * UPLOAD_MAX_REVISIONS:
+        return True
+    for match in _DECLARED_COUNT.finditer(data):
+        if match.group(2) or int(match.group(1)) > UPLOAD_MAX_OBJECTS:
+            return True
+    for match in _XREF_INDEX.finditer(data):
+        numbers = match.group(1).split()
+        if not all(n.isdigit() for n in numbers) or len(numbers) % 2:
+            return True
+        if sum(int(n) for n in numbers[1::2]) > UPLOAD_MAX_OBJECTS:
+            return True
+    return _xref_table_entries(data, UPLOAD_MAX_OBJECTS) is None
+
+
+def _record_seal(document: SealedDocument) -> SealCheck:
+    """The seal of a file byte-identical to the record: the one Khruakhai made when it
+    stored the document, so there is nothing to parse."""
+    return SealCheck(
+        intact=True,
+        certified=True,
+        no_changes=True,
+        signer="",
+        signed_at=document.sealed_at,
+        summary="identical to the sealed record",
+        trusted=True,
+    )
 
 
 def sealed_document_check(*, document: SealedDocument, data: bytes) -> UploadCheck:
-    """Is ``data`` byte-identical to the stored PDF, and is its seal intact?"""
+    """Is ``data`` byte-identical to the stored PDF, and is its seal intact?
+
+    The hash is compared first: an identical file is answered without parsing it. Only
+    a different file is parsed for a seal (it may be another Khruakhai document, or a
+    changed copy), and only when it is small enough to be one (upload_too_complex)."""
     digest = sha256_hex(data)
-    return UploadCheck(
-        identical=bool(document.sha256) and secrets.compare_digest(digest, document.sha256),
-        sha256=digest,
-        seal=check_seal(data),
-    )
+    if document.sha256 and secrets.compare_digest(digest, document.sha256):
+        return UploadCheck(identical=True, sha256=digest, seal=_record_seal(document))
+    if upload_too_complex(data):
+        return UploadCheck(
+            identical=False,
+            sha256=digest,
+            seal=SealCheck(
+                intact=False,
+                certified=False,
+                no_changes=False,
+                signer="",
+                signed_at=None,
+                summary="not parsed: too many objects",
+            ),
+            too_complex=True,
+        )
+    return UploadCheck(identical=False, sha256=digest, seal=check_seal(data))

@@ -4,7 +4,8 @@ from django.urls import path
 
 from core import verify_views
 
+# The page only: the public never downloads a document here (members download theirs
+# inside the app, where its permissions apply).
 urlpatterns = [
     path("<str:code>/", verify_views.verify, name="verify"),
-    path("<str:code>/pdf", verify_views.verify_pdf, name="verify_pdf"),
 ]

@@ -1,19 +1,34 @@
-"""The public verify page of sealed documents: /verify/<code>/."""
+"""The public verify page of sealed documents: /verify/<code>/.
+
+It shows what the record says and checks an uploaded copy; it never hands out a
+document (members download theirs inside the app, behind its permissions). Uploads
+are counted per client address, outside any database transaction.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
+from core import throttle
+from core.client_ip import client_ip
 from core.models import SealedDocument
 from core.sealing import VERIFY_UPLOAD_MAX_BYTES, sealed_document_check
+
+# Uploads one client address may check per window. Checking a file costs a hash and,
+# for a file that is not the record, a bounded parse; a person checks a copy or two.
+# A school shares one address, hence not lower.
+VERIFY_UPLOADS_ALLOWED = 10
+VERIFY_UPLOAD_WINDOW = 600
 
 
 class SizeLimitHandler(FileUploadHandler):
@@ -68,6 +83,10 @@ def _summary_view(summary: dict) -> dict:
     parties = [
         {
             "organisation": str(p.get("organisation", "")),
+            # The organisation's verified state as the record states it (in the
+            # document's language); absent from records sealed before it existed.
+            "verified": p.get("verified") is True,
+            "verification": str(p.get("verification", "")),
             "signatory": str(p.get("signatory", "")),
             "position": str(p.get("position", "")),
             "signed_at": _when(p.get("signed_at")),
@@ -94,6 +113,53 @@ def _sealed(code: str) -> SealedDocument:
     return get_object_or_404(SealedDocument, code=code, sealed_at__isnull=False)
 
 
+def _limits() -> tuple[int, int]:
+    return (
+        int(getattr(settings, "VERIFY_UPLOADS_ALLOWED", VERIFY_UPLOADS_ALLOWED)),
+        int(getattr(settings, "VERIFY_UPLOAD_WINDOW", VERIFY_UPLOAD_WINDOW)),
+    )
+
+
+def upload_counter_key(address: str) -> str:
+    """The upload counter of one client address. An IPv6 client usually holds a
+    whole /64, so it is counted as one."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "verify-upload:unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return f"verify-upload:{ip.ipv4_mapped}"
+        return f"verify-upload:{ipaddress.ip_network(f'{ip}/64', strict=False)}"
+    return f"verify-upload:{ip}"
+
+
+def _render(request: HttpRequest, document: SealedDocument, **context) -> HttpResponse:
+    status = context.pop("status", 200)
+    return render(
+        request,
+        "core/verify.html",
+        {
+            "document": document,
+            "summary": _summary_view(document.summary),
+            "form": VerifyUploadForm(),
+            "result": None,
+            **context,
+        },
+        status=status,
+    )
+
+
+def _throttled(request: HttpRequest, document: SealedDocument, window: int) -> HttpResponse:
+    minutes = max(1, (window + 59) // 60)
+    message = _(
+        "Too many files were checked from your address. Wait %(minutes)d minutes and try again."
+    ) % {"minutes": minutes}
+    response = _render(request, document, throttled=message, status=429)
+    response["Retry-After"] = str(window)
+    return response
+
+
 # The size-limit handler must be in place before anything reads the body, and the
 # CSRF check reads it: so the view is csrf_exempt outside and csrf_protect inside
 # (the pattern Django documents for changing upload handlers).
@@ -101,6 +167,14 @@ def _sealed(code: str) -> SealedDocument:
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
+        document = _sealed(code)
+        # Counted before the body is read, in the throttle store (core.throttle),
+        # which no database transaction rolls back.
+        allowed, window = _limits()
+        key = upload_counter_key(client_ip(request))
+        if throttle.exceeded(key, allowed=allowed):
+            return _throttled(request, document, window)
+        throttle.record(key, window=window)
         request.upload_handlers.insert(0, SizeLimitHandler(request))
     return _verify(request, code)
 
@@ -122,26 +196,4 @@ def _verify(request: HttpRequest, code: str) -> HttpResponse:
             result = sealed_document_check(document=document, data=form.cleaned_data["pdf"].read())
         else:
             status = 400
-    return render(
-        request,
-        "core/verify.html",
-        {
-            "document": document,
-            "summary": _summary_view(document.summary),
-            "form": form,
-            "result": result,
-        },
-        status=status,
-    )
-
-
-@require_GET
-def verify_pdf(request: HttpRequest, code: str) -> FileResponse:
-    document = _sealed(code)
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type="application/pdf",
-        filename=f"{document.code}.pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _render(request, document, form=form, result=result, status=status)

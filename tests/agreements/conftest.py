@@ -17,3 +17,15 @@ def _no_pdf_render_by_default(request, monkeypatch):
     from agreements import services
 
     monkeypatch.setattr(services, "version_pdf_render", lambda *, version_id: None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_verify_upload_counter():
+    """The verify page counts uploads per address in the throttle store, which a
+    test's transaction does not roll back; the test client is always 127.0.0.1."""
+    from core import throttle
+    from core.verify_views import upload_counter_key
+
+    throttle.clear(upload_counter_key("127.0.0.1"))
+    yield
+    throttle.clear(upload_counter_key("127.0.0.1"))

@@ -60,7 +60,14 @@ def _sign_everyone(version) -> AgreementVersion:
 
 @pytest.fixture
 def signed(cast, real_pdf):
-    """A fully signed version whose sections carry hostile text, rendered by the task."""
+    """A fully signed version whose sections carry hostile text, rendered by the task.
+    The lead organisation is verified (with its official code), the partner is not."""
+    from django.utils import timezone
+
+    lead = cast.network.lead_organisation
+    lead.official_code = "1050130001"
+    lead.verified_at = timezone.now()
+    lead.save()
     version = f.draft_for(cast)
     for field in ("basic_information", "planning", "other_matters"):
         setattr(version, field, f"{getattr(version, field)} {HOSTILE}")
@@ -102,6 +109,12 @@ def test_signed_pdf_text_fonts_and_seal(cast, signed, tmp_path):
     assert 'src="file:///etc/passwd"' in flat
     assert "http://127.0.0.1/" in flat
     assert "root:x:0:0" not in text
+    # Each party's verified state on the signature page; the signers' IP address and
+    # browser are not printed anywhere (they stay in the app's audit log).
+    assert "ตรวจสอบแล้ว (รหัส 1050130001)" in flat
+    assert "ยังไม่ได้ตรวจสอบโดยผู้ดูแลระบบ" in flat
+    assert "198.51.100.4" not in flat and "Mozilla/5.0" not in flat
+    assert "หมายเลข IP" in flat  # only in the note saying where they are kept
 
     fonts = _fonts(data, tmp_path)
     font_names = [line.split()[0] for line in fonts.splitlines()[2:] if line.strip()]
@@ -117,6 +130,9 @@ def test_signed_pdf_text_fonts_and_seal(cast, signed, tmp_path):
     flat_en = " ".join(english.split())
     for heading in ("Basic information", "Duties of the network", "Management system"):
         assert heading in flat_en
+    assert "Verified (code 1050130001)" in flat_en
+    assert "Not yet verified by a site administrator" in flat_en
+    assert "198.51.100.4" not in flat_en and "Mozilla/5.0" not in flat_en
 
     # Everyone is told, with the PDF link, once.
     signed_notices = [m for m in mail.outbox if "/pdf/" in m.body]
@@ -131,6 +147,9 @@ def test_verify_page_says_match_and_mismatch(cast, signed, client):
     page = client.get(url)
     assert page.status_code == 200
     assert cast.network.name_th in page.content.decode()
+    # Each party's verified state, as the record states it.
+    assert "ตรวจสอบแล้ว (รหัส 1050130001)" in page.content.decode()
+    assert "ยังไม่ได้ตรวจสอบโดยผู้ดูแลระบบ" in page.content.decode()
     good = client.post(url, {"pdf": SimpleUploadedFile("a.pdf", data, "application/pdf")})
     assert good.context["result"].identical and good.context["result"].seal.intact
     flipped = bytearray(data)
@@ -138,6 +157,38 @@ def test_verify_page_says_match_and_mismatch(cast, signed, client):
     bad = client.post(url, {"pdf": SimpleUploadedFile("b.pdf", bytes(flipped), "application/pdf")})
     assert not bad.context["result"].identical
     assert not bad.context["result"].seal.intact
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs poppler-utils")
+def test_the_signature_page_renders_in_thai(cast, signed, tmp_path):
+    """The signature page as an image (pdftoppm): kept under test-artifacts/ to look
+    at; the check here is only that the page has ink where the blocks are."""
+    from pathlib import Path
+
+    pdf = tmp_path / "th.pdf"
+    pdf.write_bytes(signed.sealed_document.file.open("rb").read())
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(next(line for line in pages.splitlines() if line.startswith("Pages:")).split()[1])
+    out = Path(__file__).resolve().parents[2] / "test-artifacts" / "agreements"
+    out.mkdir(parents=True, exist_ok=True)
+    # The signatures start a page; the appendix is the last page.
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "60",
+            "-png",
+            "-f",
+            str(count - 1),
+            "-l",
+            str(count),
+            str(pdf),
+            str(out / "signed-th"),
+        ],
+        check=True,
+    )
+    images = sorted(out.glob("signed-th-*.png"))
+    assert len(images) >= 2 and all(p.stat().st_size > 2000 for p in images)
 
 
 def test_nothing_outside_static_is_fetched(cast, signed, monkeypatch):

@@ -36,8 +36,8 @@ RULES = {
         data=lambda cast: {"language": "en", "next": "/"},
         expect=public(302),
     ),
-    # The verify page and the sealed PDF are public by design: anyone holding the
-    # printed code may check a document.
+    # The verify page is public by design: anyone holding the printed code may check
+    # a document. It serves no file (there is no "verify_pdf" any more): members
+    # download the PDFs inside the app (agreements:pdf, reports:committee_pdf).
     "verify": Rule(url=lambda cast: f"/verify/{_sealed_code(cast)}/", expect=public(200)),
-    "verify_pdf": Rule(url=lambda cast: f"/verify/{_sealed_code(cast)}/pdf", expect=public(200)),
 }
