@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
@@ -88,6 +89,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     # Verification is the actions' work (who and when); the code is typed here.
     readonly_fields = ("verified_at", "verified_by")
     actions = ["mark_verified", "unmark_verified"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(boolean=True, description=gettext_lazy("Verified"))
     def verified(self, obj: Organisation) -> bool:

@@ -8,7 +8,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import Invitation, Membership, Network, Organisation, Person, Role
+from .models import Invitation, JoinRequest, Membership, Network, Organisation, Person, Role
 from .services import network_create, role_grant
 
 DEMO_PASSWORD = "khruakhai-demo-2569"  # noqa: S105 — a published demo login
@@ -376,7 +376,8 @@ def load(*, stdout=None) -> None:
 
 
 def _load_extras(*, orgs: dict, people: dict) -> None:
-    """People without logins, a shared member, more charter text and a pending invitation."""
+    """People without logins, a shared member, more charter text, a pending invitation
+    and a request to join waiting for partner2 (the university's representative)."""
     networks = {n.slug: n for n in Network.objects.filter(slug__in=[s["slug"] for s in NETWORKS])}
     for org_key, title, full_name, position, category, slug, kind in EXTRA_PEOPLE:
         network = networks[slug]
@@ -425,4 +426,15 @@ def _load_extras(*, orgs: dict, people: dict) -> None:
             token_hash=secrets.token_hex(32),
             invited_by=coordinator,
             expires_at=timezone.now() + dt.timedelta(days=7),
+        )
+
+    # Network 1 asks network 2's university to join: partner2 answers it (Requests to
+    # join). Made directly, so loading the demo sends no email.
+    if not JoinRequest.objects.filter(network=sansai, organisation=orgs["npru"]).exists():
+        JoinRequest.objects.create(
+            network=sansai,
+            organisation=orgs["npru"],
+            requested_by=people["coordinator@khruakhai.example"].user,
+            message="ขอเชิญร่วมพัฒนาครูภาษาไทยในเครือข่ายส่งเสริมการอ่านครับ",
+            notice_sent_at=timezone.now(),
         )

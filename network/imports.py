@@ -341,6 +341,16 @@ def preview(*, network: Network, kind: str, text: str, user=None) -> Preview:
                     Problem(number, named[column.key], _too_long(column.max_length, value))
                 )
                 continue
+            if "\x00" in value:
+                # PostgreSQL cannot store (or even compare) a NUL character.
+                result.problems.append(
+                    Problem(
+                        number,
+                        named[column.key],
+                        _("This cell contains a null character, which cannot be stored."),
+                    )
+                )
+                continue
             try:
                 cleaned = column.clean(value) if column.clean else value
             except ValidationError as error:

@@ -321,3 +321,12 @@ def organisation_people_visible(user, organisation: Organisation) -> QuerySet[Pe
     return people.filter(
         id__in=Role.objects.filter(network__in=visible).order_by().values("person_id")
     )
+
+
+def people_with_a_role(network: Network) -> QuerySet[Person]:
+    """People who hold a role in the network: they accepted it (a login joins only by
+    accepting an invitation). Other apps choose whom to ask anything of (a signatory,
+    a reminder) among these, not among every person of a member organisation."""
+    return Person.objects.filter(
+        id__in=Role.objects.filter(network=network).order_by().values("person_id")
+    )

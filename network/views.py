@@ -796,7 +796,7 @@ def join_requests(request: HttpRequest) -> HttpResponse:
 
 def _join_answer(request: HttpRequest, pk: int, *, accept: bool) -> HttpResponse:
     join_request = join_request_access(request, pk)
-    form = JoinDecisionForm(request.POST or None)
+    form = JoinDecisionForm(request.POST if request.method == "POST" else None)
     if join_request.is_pending and request.method == "POST" and form.is_valid():
         try:
             if accept:

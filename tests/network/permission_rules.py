@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from network.models import Invitation, Person, Role
+from network.models import Invitation, JoinRequest, Person, Role
 from tests import factories
 from tests.security.rules import LOGIN, Rule, logged_in, managers, members, public
 
@@ -59,6 +59,34 @@ def _organisation_edit_expect() -> dict:
     }
 
 
+def _join_request_for_partner_org(cast) -> JoinRequest:
+    """The other network asks the partner's organisation to join: the partner (its
+    representative) answers; nobody else but a site admin may even see it."""
+    return JoinRequest.objects.create(
+        network=cast.other_network, organisation=cast.partner_org, requested_by=cast.other_partner
+    )
+
+
+def _answer_expect() -> dict:
+    return {
+        "partner": 200,
+        "site_admin": 200,
+        "coordinator": 404,
+        "chair": 404,
+        "other_partner": 404,  # the requester cannot answer for the organisation
+        "anonymous": LOGIN,
+    }
+
+
+def _withdraw_url(cast) -> str:
+    request = JoinRequest.objects.create(
+        network=cast.network,
+        organisation=factories.OrganisationFactory(),
+        requested_by=cast.coordinator,
+    )
+    return f"/networks/{cast.network.slug}/join-requests/{request.pk}/withdraw/"
+
+
 RULES = {
     "network:my_networks": Rule(url=lambda cast: "/networks/", expect=logged_in()),
     # Any login may found a network; the site admin (only a login, no person) also
@@ -93,6 +121,16 @@ RULES = {
     "network:invitation_accept": Rule(
         url=lambda cast: "/invitations/not-a-real-token/", expect=public(404)
     ),
+    "network:join_requests": Rule(url=lambda cast: "/join-requests/", expect=logged_in()),
+    "network:join_request_accept": Rule(
+        url=lambda cast: f"/join-requests/{_join_request_for_partner_org(cast).pk}/accept/",
+        expect=_answer_expect(),
+    ),
+    "network:join_request_decline": Rule(
+        url=lambda cast: f"/join-requests/{_join_request_for_partner_org(cast).pk}/decline/",
+        expect=_answer_expect(),
+    ),
+    "network:join_request_withdraw": Rule(url=_withdraw_url, method="post", expect=managers(302)),
     "network:directory": Rule(url=lambda cast: "/organisations/", expect=logged_in()),
     "network:directory_export": Rule(
         url=lambda cast: "/organisations/export.csv", expect=logged_in()

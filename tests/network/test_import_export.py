@@ -195,3 +195,104 @@ def test_import_history_names_the_coordinator(cast):
     client.post(f"/networks/{cast.network.slug}/import/confirm/")
     org = Organisation.objects.get(name_th="โรงเรียนบ้านหนองบัว")
     assert org.history.get().history_user == cast.coordinator
+
+
+# --- organisations already in the directory; huge cells -------------------------------
+def test_an_organisation_of_the_directory_is_asked_not_added(
+    cast, django_capture_on_commit_callbacks
+):
+    """Row by row: the existing one (another network's, with its own representative)
+    is asked to join; a new one is created and joins; a member stays as it is."""
+    from django.core import mail
+
+    from network.models import JoinRequest
+
+    text = (
+        "Name (Thai),Kind,Province\n"
+        f"{cast.other_org.name_th},company,chiang_mai\n"
+        "โรงเรียนใหม่เอี่ยม,school,lamphun\n"
+        f"{cast.partner_org.name_th},university,chiang_mai\n"
+    )
+    client = cast.client("coordinator")
+    body = _upload(client, cast.network.slug, text).content.decode()
+    assert "มีอยู่ในทำเนียบองค์กรแล้ว: จะส่งคำขอเข้าร่วมไปยังผู้แทนขององค์กร" in body
+    assert "องค์กรใหม่: จะเพิ่มเข้าทำเนียบองค์กรและเข้าร่วมเครือข่าย" in body
+    assert "เป็นสมาชิกของเครือข่ายนี้อยู่แล้ว" in body
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/networks/{cast.network.slug}/import/confirm/", follow=True)
+    assert "ส่งคำขอเข้าร่วมถึง 1 องค์กร" in response.content.decode()
+    assert not Membership.objects.filter(network=cast.network, organisation=cast.other_org)
+    assert JoinRequest.objects.get(network=cast.network, organisation=cast.other_org).is_pending
+    assert Membership.objects.filter(
+        network=cast.network, organisation__name_th="โรงเรียนใหม่เอี่ยม"
+    ).exists()
+    assert Organisation.objects.filter(name_th=cast.other_org.name_th).count() == 1
+    assert [m.to for m in mail.outbox] == [[cast.other_partner.email]]
+
+
+def test_a_site_admin_imports_existing_organisations_directly(cast):
+    text = f"Name (Thai),Kind,Province\n{cast.other_org.name_th},company,chiang_mai\n"
+    imports.directory_import(
+        network=cast.network, kind="organisations", text=text, user=cast.site_admin
+    )
+    assert Membership.objects.filter(network=cast.network, organisation=cast.other_org).exists()
+
+
+def test_too_many_requests_at_once_is_a_problem_and_writes_nothing(cast, monkeypatch):
+    from network import services
+
+    monkeypatch.setattr(services, "MAX_PENDING_JOIN_REQUESTS", 0)
+    text = f"Name (Thai),Kind,Province\n{cast.other_org.name_th},company,chiang_mai\n"
+    before = _counts()
+    with pytest.raises(imports.ImportRejected) as rejected:
+        imports.directory_import(
+            network=cast.network, kind="organisations", text=text, user=cast.coordinator
+        )
+    assert [p.row for p in rejected.value.preview.problems] == [1]
+    assert _counts() == before
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_a_200000_character_cell_is_a_row_and_column_problem(cast, language):
+    """Python's csv module refuses a cell over 131,072 characters with an error that
+    was a 500 here; now it is one problem, by row and column, and nothing changes."""
+    text = (
+        "Name (Thai),Kind,Province,Address\n"
+        "โรงเรียนดี,school,chiang_mai,ที่อยู่\n"
+        f"{'ก' * 200_000},school,chiang_mai,\n"
+    )
+    client = cast.client("coordinator")
+    client.cookies["khruakhai_language"] = language
+    before = _counts()
+    response = _upload(client, cast.network.slug, text)
+    assert response.status_code == 200
+    body = response.content.decode()
+    if language == "th":
+        assert "<td>3</td><td>Name (Thai)</td><td>ยาวเกินไป: ได้ไม่เกิน 255 ตัวอักษร" in body
+    else:
+        assert "<td>3</td><td>Name (Thai)</td><td>Too long: at most 255 characters" in body
+    assert "ก" * 1000 not in body  # the cell is not echoed back
+    client.post(f"/networks/{cast.network.slug}/import/confirm/")
+    assert _counts() == before
+
+
+def test_a_cell_past_what_the_reader_takes_is_reported_by_row(cast):
+    text = f'Name (Thai),Kind,Province\nก,school,chiang_mai\nข,school,"{"x" * (9 * 2**20)}"\n'
+    result = imports.preview(network=cast.network, kind="organisations", text=text)
+    assert [(p.row, p.column) for p in result.problems] == [(3, "")]
+    assert "CSV" in result.problems[0].message
+
+
+def test_a_long_web_address_is_refused_before_the_database_does(cast):
+    text = f"Name (Thai),Kind,Province,Website\nก,school,chiang_mai,{'a' * 195}.com\n"
+    result = imports.preview(network=cast.network, kind="organisations", text=text)
+    assert [(p.row, p.column) for p in result.problems] == [(2, "Website")]
+
+
+def test_a_null_character_is_a_problem_not_a_database_error(cast):
+    text = "Name (Thai),Kind,Province\nก\x00ข,school,chiang_mai\n"
+    result = imports.preview(network=cast.network, kind="organisations", text=text)
+    assert [(p.row, p.column) for p in result.problems] == [(2, "Name (Thai)")]
+    people = f"Organisation,Full name,Email\n{cast.partner_org.name_th},ก,a\x00@b.org\n"
+    result = imports.preview(network=cast.network, kind="people", text=people)
+    assert [(p.row, p.column) for p in result.problems] == [(2, "Email")]

@@ -69,3 +69,26 @@ def test_map_data_is_complete_at_50_organisations(cast):
     admin = cast.client("site_admin").get(f"/networks/{cast.network.slug}/map.json").json()
     assert [n["type"] for n in admin["nodes"]].count("other_network") == 1
     assert sum(1 for e in admin["edges"] if e["type"] == "shared") == 10
+
+
+def test_join_requests_page_query_count_is_flat(cast, django_assert_max_num_queries):
+    """The representative's list of requests: the same queries at 1 and at 30."""
+    from network.models import JoinRequest
+
+    client = cast.client("partner")
+
+    def ask(n: int) -> None:
+        for _i in range(n):
+            network = factories.NetworkFactory()
+            JoinRequest.objects.create(
+                network=network, organisation=cast.partner_org, requested_by=cast.coordinator
+            )
+
+    ask(1)
+    at_one = _count(client, "/join-requests/")
+    ask(29)
+    JoinRequest.objects.filter(pk__in=JoinRequest.objects.values("pk")[:5]).update(
+        state=JoinRequest.State.DECLINED
+    )
+    assert _count(client, "/join-requests/") == at_one
+    assert at_one <= 10, at_one
