@@ -37,3 +37,22 @@ def _request(remote: str, forwarded: str | None = None):
 def test_client_ip(settings, count, remote, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = count
     assert client_ip(_request(remote, forwarded)) == expected
+
+
+def test_allauth_reads_the_same_proxy_count(settings):
+    """allauth 65 reads ALLAUTH_TRUSTED_PROXY_COUNT itself (allauth.app_settings); the
+    settings set it from TRUSTED_PROXY_COUNT, so its own answer agrees with ours (its
+    rate limits ask our adapter, accounts.adapter.AccountAdapter.get_client_ip)."""
+    from allauth.account.adapter import get_adapter
+    from allauth.core.internal.httpkit import get_client_ip as allauth_client_ip
+    from django.conf import settings as live
+
+    assert live.ALLAUTH_TRUSTED_PROXY_COUNT == live.TRUSTED_PROXY_COUNT
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    request = _request("10.0.0.2", "192.0.2.1, 203.0.113.5")
+    assert allauth_client_ip(request) == client_ip(request) == "203.0.113.5"
+    assert get_adapter().get_client_ip(request) == "203.0.113.5"
+    # Where allauth would raise ImproperlyConfigured (a 500 any client could cause by
+    # sending no header), ours answers with the peer.
+    settings.TRUSTED_PROXY_COUNT = settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    assert get_adapter().get_client_ip(_request("10.0.0.3", "203.0.113.5")) == "10.0.0.3"
