@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field, replace
 
 from django.db import transaction
@@ -45,6 +46,8 @@ from .models import (
     ReportNarrative,
     localized_name,
 )
+
+log = logging.getLogger(__name__)
 
 # Periods are made this far ahead: a year of due dates on the calendar.
 LOOKAHEAD_DAYS = 366
@@ -125,6 +128,9 @@ class Plan:
     owed: dict[int, list[int]] = field(default_factory=dict)
     reports_opened: int = 0
     late_on_arrival: int = 0
+    # The members as the plan read them (organisation id → joined on): _apply opens
+    # reports for exactly these, so what happens is what the preview counted.
+    members: dict[int, dt.date] = field(default_factory=dict)
     # Filled by _apply: unsent reminders removed so the sweep plans them for the new date.
     reminders_replanned: int = 0
 
@@ -149,7 +155,9 @@ class Plan:
             "moved": [[m.period.pk, m.old_due, m.new_due] for m in self.moved],
             "passed": [[m.period.pk, m.old_due, m.new_due] for m in self.passed],
             "renamed": [[p.pk, th, en] for p, th, en in self.renamed],
-            "kept": [[k.period.pk, k.reason, k.reports, k.written] for k in self.kept],
+            # How many of a started period's reports are written changes nothing the
+            # change does, so a partner saving a draft meanwhile does not void the preview.
+            "kept": [[k.period.pk, k.reason, k.reports] for k in self.kept],
             "removed": self.reports_removed,
             "opened": self.reports_opened,
         }
@@ -193,6 +201,14 @@ def first_day(schedule: ReportingSchedule, agreement_from: dt.date | None) -> dt
 
 
 def wanted_spans(schedule: ReportingSchedule, *, first: dt.date, until: dt.date) -> list[P.Span]:
+    terms = P.DEFAULT_TERMS
+    if schedule.frequency == ReportingSchedule.Frequency.SEMESTER:
+        try:
+            terms = schedule.terms
+        except P.TermsError:
+            # Only a hand-edited row gets here (the form refuses such dates); one
+            # network's bad row must not stop the beat for every other network.
+            log.warning("schedule %s: term dates make no year; using the defaults", schedule.pk)
     return list(
         P.periods_between(
             frequency=schedule.frequency,
@@ -200,7 +216,7 @@ def wanted_spans(schedule: ReportingSchedule, *, first: dt.date, until: dt.date)
             until=until,
             custom_end_dates=schedule.custom_end_dates or (),
             custom_names=schedule.custom_names or {},
-            terms=schedule.terms,
+            terms=terms,
         )
     )
 
@@ -294,6 +310,7 @@ def schedule_plan(
             "organisation_id", "joined_on"
         )
     )
+    plan.members = members
     reused: dict[int, tuple[ReportingPeriod, P.Span]] = {}
     until = today + dt.timedelta(days=LOOKAHEAD_DAYS)
     for span in wanted_spans(schedule, first=first, until=until):
@@ -368,11 +385,6 @@ def _apply(*, network: Network, plan: Plan) -> Plan:
             move.period.due_on = move.new_due
             move.period.save(update_fields=["due_on"])
         plan.reminders_replanned = _unplan_reminders([m.period.pk for m in plan.moved])
-    members = dict(
-        Membership.objects.filter(network=network, left_on__isnull=True).values_list(
-            "organisation_id", "joined_on"
-        )
-    )
     fresh: list[ProgressReport] = []
     for new in plan.created:
         period = ReportingPeriod.objects.create(
@@ -386,7 +398,7 @@ def _apply(*, network: Network, plan: Plan) -> Plan:
         if new.starts_on <= plan.today:
             fresh += [
                 ProgressReport(period=period, organisation_id=org)
-                for org, joined in members.items()
+                for org, joined in plan.members.items()
                 if joined <= new.ends_on
             ]
     for period_id, orgs in plan.owed.items():

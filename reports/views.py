@@ -224,7 +224,7 @@ def schedule_preview(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("The waiting change is no longer valid; correct it here."))
         return redirect(reverse("reports:schedule", args=[slug]) + "?edit=pending")
     plan, digest = schedules.schedule_preview(
-        network=access.network, values=form.cleaned_data, raw=form.raw_values()
+        network=access.network, values=form.cleaned_data, raw=dict(form.data)
     )
     return render(
         request,
@@ -261,7 +261,7 @@ def schedule_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         plan = schedules.schedule_change_confirm(
             network=access.network,
             values=form.cleaned_data,
-            raw=form.raw_values(),
+            raw=dict(form.data),  # the waiting change as stored: it must still be there
             expected=request.POST.get("plan", ""),
             user=request.user,
         )
