@@ -249,7 +249,7 @@ class OrganisationChoiceForm(OrganisationForm):
 
     field_order = ["existing"]
     duplicate_message = _(
-        "“%(name)s” is already in the directory (shown below). A network is led by "
+        "“%(name)s” is already in the directory (listed above). A network is led by "
         "its own people: if you work there, ask its representative or a coordinator of "
         "one of its networks to invite you. If it is another organisation with the same "
         "name, tick the box to create it."
@@ -323,9 +323,9 @@ class MemberAddForm(OrganisationChoiceForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     duplicate_message = _(
-        "“%(name)s” is already in the directory (shown below). Choose it to ask it to "
-        "join: its representatives decide. If it is another organisation with the same "
-        "name, tick the box to create it."
+        "“%(name)s” is already in the directory. Choose it below to ask it to join: its "
+        "representatives decide. If it is another organisation with the same name, tick "
+        "the box to create it."
     )
 
     def __init__(self, *args, network: Network, candidates, **kwargs):
@@ -349,6 +349,7 @@ class MemberAddForm(OrganisationChoiceForm):
         data = super().clean()
         if self.duplicates:
             field = self.fields["request_existing"]
+            field.empty_label = None
             field.widget = forms.RadioSelect()
             field.widget.choices = field.choices
         return data
