@@ -439,9 +439,22 @@ def _with_values(schedule: ReportingSchedule, values: dict) -> ReportingSchedule
     return schedule
 
 
+def shaping_fields(frequency: str) -> tuple[str, ...]:
+    """The fields that shape this frequency's periods: term dates matter only to
+    semesters and the listed dates only to custom periods."""
+    return tuple(
+        name
+        for name in SHAPING_FIELDS
+        if not (name.startswith("semester") and frequency != ReportingSchedule.Frequency.SEMESTER)
+        and not (name.startswith("custom_") and frequency != ReportingSchedule.Frequency.CUSTOM)
+    )
+
+
 def _is_change(schedule: ReportingSchedule, values: dict) -> bool:
+    frequency = values.get("frequency", schedule.frequency)
     return any(
-        name in values and getattr(schedule, name) != values[name] for name in SHAPING_FIELDS
+        name in values and getattr(schedule, name) != values[name]
+        for name in shaping_fields(frequency)
     )
 
 

@@ -204,7 +204,7 @@ def _differences(network, form: ScheduleForm) -> list[tuple[str, str, str]]:
         return str(value)
 
     rows = []
-    for name in schedules.SHAPING_FIELDS:
+    for name in schedules.shaping_fields(form.cleaned_data.get("frequency", before.frequency)):
         old, new = getattr(before, name), form.cleaned_data.get(name)
         if old != new:
             label = form.fields[name].label if name in form.fields else _("Names of the periods")

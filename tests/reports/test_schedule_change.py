@@ -367,10 +367,14 @@ def test_a_preview_that_is_no_longer_true_is_shown_again_and_nothing_changes(cas
 
 def test_a_change_that_moves_no_period_is_saved_at_once(cast):
     pending_change(cast.network, frequency="monthly")
-    response = cast.client("coordinator").post(_url(cast), schedule_form_data(quiet_start="21:00"))
+    # Quiet hours, and term dates of a schedule that is not by semester, move no period.
+    response = cast.client("coordinator").post(
+        _url(cast), schedule_form_data(quiet_start="21:00", semester1_starts="01/06")
+    )
     assert response.status_code == 302 and response["Location"].endswith("/reports/")
     schedule = ReportingSchedule.objects.get(network=cast.network)
     assert schedule.quiet_start == dt.time(21, 0) and not schedule.pending_change
+    assert schedule.semester1_starts == "06-01"
 
 
 def test_a_change_can_be_dropped(cast):
