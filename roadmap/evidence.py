@@ -3,7 +3,7 @@
 An upload is accepted when libmagic recognises it as a PDF, an image or an office
 document, and it fits settings.EVIDENCE_MAX_BYTES. Images are decoded and saved
 again by Pillow, which drops EXIF (GPS positions, device serials) and anything
-appended after the image data.
+appended after the image data; a JPEG keeps one EXIF tag, its orientation.
 
 Nothing is decoded before what it will cost is known to be bounded. An image's pixel
 count is read from its header and refused over the cap before Pillow decodes a pixel.
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import struct
 import unicodedata
 import warnings
@@ -36,7 +37,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
 
 MB = 1024 * 1024
 
@@ -44,9 +45,11 @@ MB = 1024 * 1024
 MAX_FILES = 10  # EVIDENCE_MAX_FILES: files in one progress update
 MAX_UPDATE_BYTES = 50 * MB  # EVIDENCE_MAX_UPDATE_BYTES: all files of one progress update
 MAX_ACTIVITY_BYTES = 500 * MB  # EVIDENCE_MAX_ACTIVITY_BYTES: evidence stored per activity
-# EVIDENCE_MAX_IMAGE_PIXELS. A phone photo is 12–24 million pixels; 40 million decode to
-# at most 160 MB (4 bytes a pixel), which a web process can afford once at a time.
-MAX_IMAGE_PIXELS = 40_000_000
+# EVIDENCE_MAX_IMAGE_PIXELS. A phone photo is 12 or 24 million pixels. Pillow holds 4
+# bytes a pixel: 25 million decode to 100 MB, which with a worker's own ~140 MB stays
+# under 300 MB with room to spare (bench/bench_uploads.py: 24 million, 265 MB; 30 million,
+# 298 MB; 40 million, 337 MB).
+MAX_IMAGE_PIXELS = 25_000_000
 # EVIDENCE_ZIP_MAX_ENTRIES. A long slide deck with its pictures has a few thousand parts.
 ZIP_MAX_ENTRIES = 5_000
 # EVIDENCE_ZIP_MAX_UNPACKED_BYTES: the declared size of all parts together.
@@ -165,13 +168,17 @@ class _Overflow(Exception):
         self.part = part
 
 
-def inflate_part(stream: BinaryIO, info: zipfile.ZipInfo, *, keep: int = 0) -> bytes:
+def inflate_part(
+    stream: BinaryIO, info: zipfile.ZipInfo, *, keep: int = 0, end: int | None = None
+) -> bytes:
     """Inflate one part in steps, checking it against its declared size and CRC.
 
     Produces at most the declared size plus one byte (the byte that proves the
     declaration false: _Overflow), holds at most one step in memory, and returns the
-    first ``keep`` bytes. zipfile's own reader is not used: it stops quietly at the
-    declared size, so it can neither see the lie nor be asked to stop early.
+    first ``keep`` bytes. ``end`` is where the next part begins: a part whose bytes run
+    into it shares them with another (_Damaged). zipfile's own reader is not used: it
+    stops quietly at the declared size, so it can neither see the lie nor be asked to
+    stop early.
     """
     if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise _Damaged  # encrypted, or packed in a way office programs do not use
@@ -180,7 +187,10 @@ def inflate_part(stream: BinaryIO, info: zipfile.ZipInfo, *, keep: int = 0) -> b
     if len(header) != LOCAL_HEADER_SIZE or not header.startswith(LOCAL_HEADER):
         raise _Damaged
     name_length, extra_length = struct.unpack("<HH", header[26:30])
-    stream.seek(info.header_offset + LOCAL_HEADER_SIZE + name_length + extra_length)
+    start = info.header_offset + LOCAL_HEADER_SIZE + name_length + extra_length
+    if end is not None and start + info.compress_size > end:
+        raise _Damaged  # overlaps the next part
+    stream.seek(start)
     deflated = info.compress_type == zipfile.ZIP_DEFLATED
     inflater = zlib.decompressobj(-zlib.MAX_WBITS) if deflated else None
     compressed_left = info.compress_size
@@ -298,10 +308,18 @@ def _office_zip(stream: io.BytesIO, *, name: str) -> tuple[str, str] | None:
     # than the file: the other way a small zip declares a great deal.
     if sum(info.compress_size for info in infos) > archive_size:
         raise damaged
+    # Each part ends where the next one (in file order) begins, the last at the file's end.
+    ordered = sorted(infos, key=lambda info: info.header_offset)
+    ends = {id(a): b.header_offset for a, b in itertools.pairwise(ordered)}
     declared_type = b""
     try:
         for info in infos:
-            head = inflate_part(stream, info, keep=MIMETYPE_MAX_BYTES if info is mimetype else 0)
+            head = inflate_part(
+                stream,
+                info,
+                keep=MIMETYPE_MAX_BYTES if info is mimetype else 0,
+                end=ends.get(id(info), archive_size),
+            )
             if info is mimetype:
                 declared_type = head
     except _Overflow as overflow:
@@ -335,7 +353,9 @@ def _detect(content: bytes, name: str) -> tuple[str, str] | None:
 
 # --- images --------------------------------------------------------------------------
 def _megapixels(pixels: int) -> str:
-    return f"{pixels / 1_000_000:g}" if pixels % 100_000 == 0 else f"{pixels / 1_000_000:.1f}"
+    """Millions of pixels as people say them: 169, 89.5, 48, 0.0012."""
+    millions = pixels / 1_000_000
+    return f"{millions:.0f}" if millions >= 100 else f"{millions:.3g}"
 
 
 def _too_many_pixels(name: str, width: int, height: int, cap: int) -> ValidationError:
@@ -351,6 +371,37 @@ def _too_many_pixels(name: str, width: int, height: int, cap: int) -> Validation
         pixels=_megapixels(width * height),
         limit=_megapixels(cap),
     )
+
+
+def _orientation(image: Image.Image) -> int:
+    """The EXIF orientation read so far (1, upright, when there is none), without
+    decoding: before load() only EXIF that precedes the pixel data is known."""
+    raw = image.info.get("exif")
+    if not raw:
+        return 1
+    exif = Image.Exif()
+    try:
+        exif.load(raw)
+    except (OSError, ValueError, SyntaxError, struct.error):
+        return 1
+    return exif.get(ExifTags.Base.Orientation, 1)
+
+
+def _turn_check(name: str, width: int, height: int, cap: int, orientation: int) -> None:
+    """Formats other than JPEG are turned in memory, which holds the pixels twice: a
+    picture that must turn counts double against the cap."""
+    if orientation in range(2, 9) and 2 * width * height > cap:
+        raise _refuse(
+            _(
+                "“%(name)s” is %(width)s × %(height)s pixels and must be turned upright; "
+                "such images may have at most %(limit)s million pixels."
+            ),
+            "image_pixels",
+            name=name,
+            width=width,
+            height=height,
+            limit=_megapixels(cap // 2),
+        )
 
 
 def _strip_image(content: bytes, content_type: str, *, name: str) -> bytes:
@@ -382,22 +433,38 @@ def _strip_image(content: bytes, content_type: str, *, name: str) -> bytes:
             width, height = image.size  # from the header: nothing is decoded yet
             if width * height > cap:
                 raise _too_many_pixels(name, width, height, cap)
+            jpeg = image.format in ("JPEG", "MPO")  # MPO: a phone's JPEG with more behind it
+            if not jpeg:
+                _turn_check(name, width, height, cap, _orientation(image))
             try:
                 image.load()
             except (Image.DecompressionBombWarning, Image.DecompressionBombError):
                 # A GIF frame larger than the canvas the header gave
                 raise _too_many_pixels(name, width, height, cap) from None
-            fmt = image.format
-            # In place: a copy of the pixels is made only when the picture must turn.
-            ImageOps.exif_transpose(image, in_place=True)
+            orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
             out = io.BytesIO()
             params: dict = {}
-            if fmt == "JPEG":
-                params = {"quality": 90, "optimize": True}
+            if jpeg:
+                # No optimize=True: its second pass buffers the whole image's coefficients
+                # and output (+110 MB at 40 million pixels) to save about 5% of the file.
+                params = {"quality": 90}
+                # A photo taken upright is stored sideways with a tag saying so. Turning
+                # the pixels would hold a second copy of them (+100 MB at 25 million); the
+                # tag alone is kept instead, and browsers, viewers and WeasyPrint follow it.
+                if orientation in range(2, 9):
+                    kept = Image.Exif()
+                    kept[ExifTags.Base.Orientation] = orientation
+                    params["exif"] = kept.tobytes()
                 if image.mode not in ("RGB", "L"):
                     image = image.convert("RGB")
-            elif fmt == "GIF":
-                params = {"save_all": False}
+                fmt = "JPEG"  # an MPO's first picture only
+            else:
+                # EXIF after the pixel data is known only now, at the cost the cap allowed.
+                _turn_check(name, width, height, cap, orientation)
+                ImageOps.exif_transpose(image, in_place=True)  # copies only to turn
+                fmt = image.format
+                if fmt == "GIF":
+                    params = {"save_all": False}
             # EXIF, XMP and comments can each carry a place or a device; none is kept.
             for key in ("exif", "xmp", "XML:com.adobe.xmp", "comment"):
                 image.info.pop(key, None)

@@ -107,6 +107,26 @@ def png_bomb(width: int = 13_000, height: int = 13_000) -> bytes:
     )
 
 
+def png_turned(width: int, height: int, *, exif_last: bool = False) -> bytes:
+    """An RGBA PNG whose EXIF says it must be turned (turning copies the pixels); with
+    ``exif_last`` the eXIf chunk comes after the pixel data, known only once decoded."""
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGBA")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # turn 90° clockwise to be upright
+    out = io.BytesIO()
+    image.save(out, "PNG", exif=exif.tobytes())
+    png = out.getvalue()
+    if exif_last:
+        start = png.index(b"eXIf") - 4
+        chunk = png[start : start + 12 + int.from_bytes(png[start : start + 4], "big")]
+        png = png.replace(chunk, b"")
+        end = png.index(b"IEND") - 4
+        png = png[:end] + chunk + png[end:]
+    return png
+
+
 # --- honest files ---------------------------------------------------------------------
 def docx() -> bytes:
     """A minimal Word document laid out as Word writes one (deflated parts)."""

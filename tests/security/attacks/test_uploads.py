@@ -89,7 +89,7 @@ def test_png_of_13000_by_13000_pixels_is_refused(cast, activity, settings):
     assert len(png) < 1 * MB
     response = _post(cast, activity, SimpleUploadedFile("ภาพกิจกรรม.png", png, "image/png"))
     page = _refused(response, activity, media_before=set(), settings=settings)
-    assert ("ไฟล์ “ภาพกิจกรรม.png” มีมากกว่า 89.5 ล้านพิกเซล แต่รูปภาพมีได้ไม่เกิน 40 ล้านพิกเซล") in page
+    assert ("ไฟล์ “ภาพกิจกรรม.png” มีมากกว่า 89.5 ล้านพิกเซล แต่รูปภาพมีได้ไม่เกิน 25 ล้านพิกเซล") in page
 
 
 def test_ten_bombs_in_one_request_are_each_refused(cast, activity, settings):
