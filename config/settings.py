@@ -183,12 +183,14 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-# Every account is created from an invitation its address received, so that address
-# is verified when the account is made (accounts.models.UserManager); logging in does
-# not ask again. A new sign-in address is different: it replaces the old one only
-# once the link sent to it is opened (CHANGE_EMAIL), and only after the user has
-# given their password again (REAUTHENTICATION_REQUIRED), so neither a typo nor a
-# borrowed session can move an account to an address nobody proved.
+# Every account is created from an invitation its address received (or by a site
+# admin, or the demo), so that address is recorded as verified when the account is
+# made (accounts.services.sign_in_address_verify); logging in does not ask again.
+# A new sign-in address is different: it replaces the old one only once the link
+# sent to it is opened (CHANGE_EMAIL), and only after the user has given their
+# password again (REAUTHENTICATION_REQUIRED), so neither a typo nor a borrowed
+# session can move an account to an address nobody proved; the old address is told
+# (EMAIL_NOTIFICATIONS).
 ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
