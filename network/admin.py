@@ -140,6 +140,13 @@ class PersonAdmin(SimpleHistoryAdmin):
     search_fields = ("full_name", "email")
     autocomplete_fields = ["organisation", "user"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Linking a login to a person of an organisation makes that login speak for
+        # it (services.organisations_attachable): only a site admin does that here.
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("organisation", "user")
+
 
 @admin.register(Role)
 class RoleAdmin(SimpleHistoryAdmin):

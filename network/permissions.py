@@ -6,7 +6,11 @@ The rules, in one place:
 - inside a visible network, an action the role does not allow is a 403;
 - coordinators (and site admins) manage; chairs, committee and partners read;
   partner representatives also update what their own organisation owns;
-- a dissolved network is read-only for everyone; only a site admin reopens it.
+- a dissolved network is read-only for everyone; only a site admin reopens it;
+- an organisation speaks for itself through its representatives (``representatives``):
+  it joins a network someone else runs only when they (or a site admin) accept a
+  request to join (``services.organisations_attachable`` is the rule); its page lists
+  only the people of networks the viewer can see (``organisation_people_visible``).
 """
 
 from __future__ import annotations

@@ -439,3 +439,27 @@ def test_the_organisation_page_lists_only_people_of_networks_the_viewer_sees(cas
     other = cast.client("other_partner").get(url).content.decode()
     assert "คนเครือข่ายอื่น" in other
     assert Person.objects.get(user=cast.partner).full_name not in other
+
+
+def test_a_staff_login_cannot_link_itself_to_an_organisations_person(cast):
+    """Speaking for an organisation comes from being its person: in the admin only a
+    site admin links a login to one."""
+    from django.contrib.auth.models import Permission
+
+    staff = factories.UserFactory(is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["change_person", "view_person"])
+    )
+    person = factories.PersonFactory(organisation=cast.partner_org, user=None, full_name="ก ข")
+    client = cast.client("anonymous")
+    client.force_login(staff)
+    url = f"/admin/network/person/{person.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="user"' not in page and 'name="organisation"' not in page
+    client.post(
+        url,
+        {"organisation": cast.other_org.pk, "user": staff.pk, "full_name": "ก ข", "title": ""},
+    )
+    person.refresh_from_db()
+    assert person.user_id is None and person.organisation == cast.partner_org
+    assert not _attachable(staff, cast.partner_org)
