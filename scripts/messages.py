@@ -73,6 +73,8 @@ def extract(target: str) -> dict[str, polib.POFile]:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
+            # Settings refuse to load without DEBUG or a real SECRET_KEY; this is a dev tool.
+            "DEBUG": os.environ.get("DEBUG", "true"),
             "PYTHONPATH": str(ROOT),
         }
         subprocess.run(args, cwd=tmp, env=env, check=True)  # noqa: S603 — our own argv
