@@ -789,77 +789,19 @@ def calendar_token_rotate(*, user) -> CalendarToken:
 
 
 def calendar_ics(*, user) -> bytes:
-    """The due dates that concern this person: their reports, their activities."""
-    from icalendar import Calendar, Event
+    """The due dates that concern this person (reports.calendar builds the feed)."""
+    from .calendar import calendar_build
 
-    roles = list(
-        Role.objects.filter(person__user=user)
-        .exclude(network__status=Network.Status.DISSOLVED)
-        .values_list("network_id", "kind", "person__organisation_id")
-    )
-    own = {(n, o) for n, k, o in roles if k in (Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR)}
-    overseen = {n for n, k, _o in roles if k in (Role.Kind.COORDINATOR, Role.Kind.CHAIR)}
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        cal = Calendar()
-        cal.add("prodid", "-//Khruakhai//reports//TH")
-        cal.add("version", "2.0")
-        cal.add("x-wr-calname", _("Khruakhai due dates"))
-        cal.add("x-wr-timezone", settings.TIME_ZONE)
-        stamp = timezone.now()
-        q = Q(pk__in=[])
-        for network_id, org_id in own:
-            q |= Q(period__network_id=network_id, organisation_id=org_id)
-        reports = ProgressReport.objects.filter(q).select_related("period__network", "organisation")
-        for report in reports:
-            event = Event()
-            event.add("uid", f"report-{report.pk}@khruakhai")
-            event.add(
-                "summary",
-                _("Progress report due: %(org)s (%(network)s)")
-                % {"org": report.organisation.name, "network": report.period.network.name},
-            )
-            event.add("dtstart", report.period.due_on)
-            event.add("dtend", report.period.due_on + dt.timedelta(days=1))
-            event.add("dtstamp", stamp)
-            event.add("url", report_url(report))
-            event.add("description", report.period.label)
-            cal.add_component(event)
-        for period in ReportingPeriod.objects.filter(network_id__in=overseen).select_related(
-            "network"
-        ):
-            event = Event()
-            event.add("uid", f"period-{period.pk}@khruakhai")
-            event.add(
-                "summary",
-                _("Partners' progress reports due (%(network)s)")
-                % {"network": period.network.name},
-            )
-            event.add("dtstart", period.due_on)
-            event.add("dtend", period.due_on + dt.timedelta(days=1))
-            event.add("dtstamp", stamp)
-            cal.add_component(event)
-        orgs = {o for _n, o in own}
-        networks = {n for n, _o in own}
-        for activity_id, title, due_on, network_name in sources.activities_due_for(orgs, networks):
-            event = Event()
-            event.add("uid", f"activity-{activity_id}@khruakhai")
-            event.add(
-                "summary",
-                _("Activity due: %(title)s (%(network)s)")
-                % {"title": title, "network": network_name},
-            )
-            event.add("dtstart", due_on)
-            event.add("dtend", due_on + dt.timedelta(days=1))
-            event.add("dtstamp", stamp)
-            cal.add_component(event)
-    return cal.to_ical()
+    return calendar_build(user=user)
 
 
 # --- exports ----------------------------------------------------------------------------
 def export_rows(*, network: Network, what: str) -> tuple[list[str], list[list]]:
-    """(header, rows) of the network's reports or activities, in the current language."""
-    from core.dates import format_date
+    """(header, rows) of the network's reports or activities, in the current language.
 
+    Dates stay dates (and times stay aware datetimes) here: export_csv writes them
+    in ISO 8601 and export_xlsx as date cells, so a spreadsheet sorts them.
+    """
     if what == "reports":
         header = [
             _("Period"),
@@ -875,11 +817,11 @@ def export_rows(*, network: Network, what: str) -> tuple[list[str], list[list]]:
         rows = [
             [
                 r.period.label,
-                format_date(r.period.due_on),
+                r.period.due_on,
                 r.organisation.name,
                 r.get_status_display(),
                 standing[r.standing],
-                format_date(r.submitted_at),
+                r.submitted_at,
                 r.problems,
                 r.help_needed,
             ]
@@ -890,7 +832,7 @@ def export_rows(*, network: Network, what: str) -> tuple[list[str], list[list]]:
         return [str(h) for h in header], rows
     header = [_("Step"), _("Activity"), _("Owners"), _("Due on"), _("Status"), _("Percent")]
     rows = [
-        [a["step"], a["title"], a["owners"], format_date(a["due_on"]), a["status"], a["percent"]]
+        [a["step"], a["title"], a["owners"], a["due_on"], a["status"], a["percent"]]
         for a in sources.activity_rows(network)
     ]
     return [str(h) for h in header], rows
@@ -902,7 +844,7 @@ def export_csv(*, header: list[str], rows: list[list]) -> bytes:
     writer.writerow(header)
     for row in rows:
         # A cell starting with = + - @ would be a formula in a spreadsheet.
-        writer.writerow([_defuse(v) for v in row])
+        writer.writerow([_iso(_defuse(v)) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads Thai as UTF-8
 
 
@@ -913,8 +855,15 @@ def export_xlsx(*, header: list[str], rows: list[list], title: str) -> bytes:
     sheet = book.active
     sheet.title = title[:31]
     sheet.append(header)
+    sheet.freeze_panes = "A2"
     for row in rows:
-        sheet.append([_defuse(v) for v in row])
+        sheet.append([_spreadsheet_value(_defuse(v)) for v in row])
+        # Real date cells with a number format: the column sorts and filters as dates.
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -924,6 +873,22 @@ def _defuse(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return "" if value is None else value
+
+
+def _iso(value):
+    """ISO 8601 for CSV: 2026-10-07, and times in Bangkok with their offset."""
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _spreadsheet_value(value):
+    """XLSX has no time zones: a time is written as Bangkok wall-clock time."""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
 
 
 def standing_labels() -> dict[str, str]:
@@ -1000,9 +965,16 @@ def committee_context(*, network: Network, period: ReportingPeriod) -> dict:
         .select_related("person__organisation")
         .first()
     )
+    from . import obstacles, trend
+
+    # The trend up to this report's period, so an old period's PDF shows its own past.
+    trend_rows = trend.trend_rows(network=network, upto=period.starts_on)
     return {
         "network": network,
         "period": period,
+        "obstacles": obstacles.obstacle_rows(network=network, today=timezone.localdate()),
+        "trend": trend_rows,
+        "trend_chart": _fit(trend.trend_chart(trend_rows)),
         "status_rows": status_rows,
         "counts": dict(counts),
         "progress": sources.roadmap_progress(network),

@@ -8,6 +8,7 @@ app_name = "reports"
 urlpatterns = [
     path("networks/<slug:slug>/dashboard/", views.dashboard, name="dashboard"),
     path("networks/<slug:slug>/reports/", views.index, name="index"),
+    path("networks/<slug:slug>/reports/trend/", views.trend, name="trend"),
     path("networks/<slug:slug>/reports/schedule/", views.schedule, name="schedule"),
     path(
         "networks/<slug:slug>/reports/schedule/preview/",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from network.permissions import network_access, object_access
 
 from . import schedules, services, sources
+from . import trend as trends
 from .forms import (
     CommitteeForm,
     PreferenceForm,
@@ -112,6 +113,28 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "health_chart": sources.chart("health_trend_svg", network),
             # step_chart, progress, activities_soon: steps and activities read once
             **sources.roadmap_summary(network, today=today),
+        },
+    )
+
+
+@login_required
+def trend(request: HttpRequest, slug: str) -> HttpResponse:
+    """The network over its last periods: reports, obstacles, health and progress."""
+    access = network_access(request, slug)
+    if not access.can_oversee:
+        # Per-period counts of late and missing reports name no one, but in a small
+        # network they point at a few partners; the dashboard's rule applies.
+        raise PermissionDenied(_("The trend is for coordinators and the committee."))
+    rows = trends.trend_rows(network=access.network)
+    return render(
+        request,
+        "reports/trend.html",
+        {
+            "network": access.network,
+            "access": access,
+            "trend": rows,
+            "periods": len(rows),
+            "trend_chart": trends.trend_chart(rows),
         },
     )
 

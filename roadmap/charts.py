@@ -515,3 +515,90 @@ def health_trend_svg(*, network) -> str:
             + ", ".join(f"{s.round.label} {s.groups.get(group.code, '—')}" for s in summaries)
         )
     return _svg(width, height, title, body, "; ".join(desc), fixed=True)
+
+
+def period_trend_svg(
+    *,
+    periods: Sequence[str],
+    late: Sequence[int],
+    missing: Sequence[int],
+    health: Sequence[float | None],
+    title: str,
+    legend: Sequence[str],
+    empty: str,
+    desc: str = "",
+) -> str:
+    """Reports late and missing per period (stacked bars, counted on the left axis)
+    and the health-check average (a line, 1–5 on the right axis), oldest period first.
+
+    Unlike the charts above it reads nothing: the caller (reports' trend) passes the
+    figures and every word already translated, so the words live in its catalogue.
+    ``legend`` names the late bars, the missing bars and the health line.
+    """
+    width, left, right, top, chart_h = 640, 40, 40, 14, 150
+    chart_w = width - left - right
+    if not periods:
+        return _svg(width, 50, title, [_label(10, 30, wrap(empty, width - 20), fill="#6c757d")])
+    late_colour, missing_colour, health_colour = "#fd7e14", "#dc3545", "#0d6efd"
+    slot = chart_w / len(periods)
+    peak = max([a + b for a, b in zip(late, missing, strict=True)] + [1])
+    step = max(1, math.ceil(peak / 4))  # at most five whole-number ticks
+    ceiling = step * math.ceil(peak / step)
+    base = top + chart_h
+
+    def x(i: int) -> float:
+        return left + slot * (i + 0.5)
+
+    def y_count(value: float) -> float:
+        return base - chart_h * value / ceiling
+
+    def y_health(value: float) -> float:
+        return top + chart_h * (5 - value) / 4
+
+    body = []
+    for value in range(0, ceiling + 1, step):
+        body.append(
+            f'<line x1="{left}" y1="{y_count(value):.1f}" x2="{left + chart_w}" '
+            f'y2="{y_count(value):.1f}" stroke="#dee2e6"/>'
+        )
+        body.append(_text(left - 6, y_count(value) + 4, str(value), text_anchor="end"))
+    for value in range(1, 6):
+        body.append(_text(left + chart_w + 6, y_health(value) + 4, str(value), fill=health_colour))
+    bar_w = min(slot * 0.5, 36)
+    for i, (n_late, n_missing) in enumerate(zip(late, missing, strict=True)):
+        for bottom, count, colour in (
+            (0, n_late, late_colour),
+            (n_late, n_missing, missing_colour),
+        ):
+            if count:
+                body.append(
+                    f'<rect x="{x(i) - bar_w / 2:.1f}" y="{y_count(bottom + count):.1f}" '
+                    f'width="{bar_w:.1f}" height="{y_count(bottom) - y_count(bottom + count):.1f}" '
+                    f'fill="{colour}"/>'
+                )
+    # The health line joins neighbouring periods that both have an average.
+    points = [(i, y_health(v)) for i, v in enumerate(health) if v is not None]
+    for (i, yi), (j, yj) in itertools.pairwise(points):
+        if j == i + 1:
+            body.append(
+                f'<line x1="{x(i):.1f}" y1="{yi:.1f}" x2="{x(j):.1f}" y2="{yj:.1f}" '
+                f'stroke="{health_colour}" stroke-width="2.5"/>'
+            )
+    for i, yi in points:
+        body.append(f'<circle cx="{x(i):.1f}" cy="{yi:.1f}" r="4" fill="{health_colour}"/>')
+    # Period names centred under their slots, each in at most two lines.
+    names = [wrap(name, slot - 6) for name in periods]
+    name_y = base + 16
+    for i, lines in enumerate(names):
+        body.append(_label(x(i), name_y, lines, text_anchor="middle"))
+    # The legend: three columns, each name in at most two lines.
+    column = chart_w / 3
+    legend_top = name_y - 12 + LINE * max(len(lines) for lines in names) + 10
+    legend_lines = [wrap(name, column - 16 - 10) for name in legend]
+    colours = (late_colour, missing_colour, health_colour)
+    for k, (lines, colour) in enumerate(zip(legend_lines, colours, strict=True)):
+        lx = left + k * column
+        body.append(f'<rect x="{lx:.1f}" y="{legend_top}" width="12" height="12" fill="{colour}"/>')
+        body.append(_label(lx + 16, legend_top + 10, lines))
+    height = legend_top + LINE * max(len(lines) for lines in legend_lines) + 8
+    return _svg(width, round(height), title, body, desc, fixed=True)

@@ -59,6 +59,11 @@ RULES = {
     "reports:dashboard": Rule(
         url=lambda c: f"/networks/{c.network.slug}/dashboard/", expect=overseers()
     ),
+    # The trend over the last periods: coordinators, the chair and the committee (as the
+    # dashboard); partners 403, another network's people 404.
+    "reports:trend": Rule(
+        url=lambda c: f"/networks/{c.network.slug}/reports/trend/", expect=overseers()
+    ),
     "reports:schedule": Rule(
         url=lambda c: f"/networks/{c.network.slug}/reports/schedule/", expect=managers()
     ),

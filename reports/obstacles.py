@@ -1,0 +1,152 @@
+"""The obstacle register as the committee reads it: now, and as it stood at a date.
+
+Roadmap makes every network's fourteen register rows with likelihood and impact 3
+(``roadmap_create``, a ``bulk_create`` that writes no history). A 3 × 3 there is a
+placeholder, not a judgement, so a row counts as *scored* only once someone has saved
+it (``roadmap.services.obstacle_update`` or the admin), which django-simple-history
+records. That history is also what gives the register's past: the scores as they
+stood at the end of each reporting period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.utils.translation import gettext as _
+
+from network.models import Network
+
+# The obstacles page's red band (roadmap/templates: score 15 and above of 25).
+HIGH_SCORE = 15
+MEDIUM_SCORE = 8
+
+
+def _register():
+    """roadmap.ObstacleEntry, or None when the roadmap is not installed."""
+    try:
+        return apps.get_model("roadmap.ObstacleEntry")
+    except LookupError:
+        return None
+
+
+def level(score: int) -> str:
+    """high / medium / low, the bands the obstacles page colours."""
+    if score >= HIGH_SCORE:
+        return "high"
+    return "medium" if score >= MEDIUM_SCORE else "low"
+
+
+def level_labels() -> dict[str, str]:
+    return {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
+
+
+@dataclass(frozen=True)
+class ObstacleRow:
+    title: str
+    kind: str
+    scored: bool
+    likelihood: int
+    impact: int
+    score: int
+    level: str  # high / medium / low, or "" when not scored
+    owner: str
+    owner_organisation: str
+    mitigation: str
+    status: str
+    review_on: dt.date | None
+    review_due: bool
+
+
+def obstacle_rows(*, network: Network, today: dt.date) -> list[ObstacleRow]:
+    """The register for the committee: highest score first, unscored rows last.
+
+    Two queries: the rows with their owners' organisations, and which of them has
+    ever been saved. Names and labels are in the active language.
+    """
+    Entry = _register()
+    if Entry is None:
+        return []
+    entries = list(
+        Entry.objects.filter(network=network).select_related("owner__organisation").order_by("id")
+    )
+    scored_ids = set(
+        Entry.history.filter(network_id=network.pk).values_list("id", flat=True).distinct()
+    )
+    labels = level_labels()
+    rows = []
+    for entry in entries:
+        scored = entry.pk in scored_ids
+        band = level(entry.score) if scored else ""
+        review_due = bool(entry.review_on and entry.review_on < today)
+        if not scored:
+            status = _("Not yet scored")
+        elif review_due:
+            status = _("%(level)s; review overdue") % {"level": labels[band]}
+        else:
+            status = labels[band]
+        owner = entry.owner
+        rows.append(
+            ObstacleRow(
+                title=str(entry.title),
+                kind=str(entry.get_kind_display()),
+                scored=scored,
+                likelihood=entry.likelihood,
+                impact=entry.impact,
+                score=entry.score,
+                level=band,
+                owner=owner.display_name if owner else "",
+                owner_organisation=owner.organisation.name if owner else "",
+                mitigation=entry.mitigation,
+                status=status,
+                review_on=entry.review_on,
+                review_due=review_due,
+            )
+        )
+    rows.sort(key=lambda r: (not r.scored, -r.score if r.scored else 0))
+    return rows
+
+
+@dataclass(frozen=True)
+class ScoresAt:
+    """The scored register rows as they stood at one moment."""
+
+    scored: int
+    average: float | None
+    high: int
+
+
+def obstacle_scores_at(*, network: Network, moments: Sequence[dt.datetime]) -> list[ScoresAt]:
+    """For each moment, the average score and the number of high ones among the rows
+    scored by then (each row as last saved before it). One query for any number of
+    moments: the register's history up to the last of them, read once in order."""
+    Entry = _register()
+    if Entry is None or not moments:
+        return [ScoresAt(0, None, 0) for _m in moments]
+    order = sorted(range(len(moments)), key=lambda i: moments[i])
+    history = (
+        Entry.history.filter(network_id=network.pk, history_date__lt=max(moments))
+        .order_by("history_date", "history_id")
+        .values_list("id", "history_type", "likelihood", "impact", "history_date")
+        .iterator()
+    )
+    state: dict[int, int] = {}  # row id → score as last saved
+    result: list[ScoresAt | None] = [None] * len(moments)
+    pending = next(history, None)
+    for i in order:
+        while pending is not None and pending[4] < moments[i]:
+            row_id, kind, likelihood, impact, _when = pending
+            if kind == "-":  # deleted: no longer on the register
+                state.pop(row_id, None)
+            else:
+                state[row_id] = likelihood * impact
+            pending = next(history, None)
+        scores = list(state.values())
+        result[i] = ScoresAt(
+            scored=len(scores),
+            average=round(sum(scores) / len(scores), 1) if scores else None,
+            high=sum(1 for s in scores if s >= HIGH_SCORE),
+        )
+    return [r for r in result if r is not None]
