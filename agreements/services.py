@@ -26,6 +26,7 @@ from core import throttle
 from core.mail import email_send
 from core.tasks import enqueue
 from network.models import Membership, Network, Organisation, Person, Role
+from network.permissions import people_with_a_role
 
 from .catalogue import MANAGEMENT_PARTS, NUMERALS, PART_LETTERS, SECTIONS, TEXT_FIELDS, Section
 from .models import (
@@ -246,12 +247,15 @@ def resource_remove(*, item: ResourceItem) -> None:
 
 
 def signatory_choices(*, network: Network):
-    """People who may sign: a person with an account, of a current member organisation."""
+    """People who may sign: a person with an account, of a current member organisation,
+    who holds a role in the network. A role is only ever held by accepting it, so a
+    login that has merely been invited (and has not said yes) is never asked to sign."""
     members = Membership.objects.filter(network=network, left_on__isnull=True).values(
         "organisation_id"
     )
     return (
-        Person.objects.filter(organisation_id__in=members, user__isnull=False)
+        people_with_a_role(network)
+        .filter(organisation_id__in=members, user__isnull=False)
         .select_related("organisation")
         .order_by("organisation__name_th", "full_name")
     )
@@ -264,6 +268,11 @@ def party_add(*, version: AgreementVersion, signatory: Person, position: str = "
     if signatory.user_id is None:
         raise AgreementError(_("The signatory needs an account to sign."))
     _member_organisation(version, signatory.organisation)
+    if not people_with_a_role(version.agreement.network).filter(pk=signatory.pk).exists():
+        raise AgreementError(
+            _("%(name)s holds no role in this network yet: they must accept an invitation first.")
+            % {"name": signatory.display_name}
+        )
     if version.parties.filter(organisation=signatory.organisation_id).exists():
         raise AgreementError(_("That organisation is already a party to this version."))
     return Party.objects.create(

@@ -143,12 +143,6 @@ def test_people_without_a_login_are_given_the_role_at_once(cast):
     assert not Invitation.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="agreements.services.signatory_choices/party_add accept any person with a login "
-    "of a member organisation, even one holding no role in the network: reported to the "
-    "agreements owner (network exposes permissions.people_with_a_role for it).",
-)
 def test_no_signing_request_before_accepting(cast, shared):
     from agreements import services as agreements
 
@@ -156,3 +150,9 @@ def test_no_signing_request_before_accepting(cast, shared):
         f"/networks/{cast.network.slug}/roles/add/", {"person": shared.pk, "kind": "member"}
     )
     assert shared not in agreements.signatory_choices(network=cast.network)
+    # Nor can a coordinator name them as the organisation's signatory by hand.
+    from agreements.services import AgreementError, agreement_start, party_add
+
+    version = agreement_start(network=cast.network, user=cast.coordinator, title="ข้อตกลง")
+    with pytest.raises(AgreementError):
+        party_add(version=version, signatory=shared)
