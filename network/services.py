@@ -905,6 +905,8 @@ def invitation_send(*, invitation_id: int, token: str) -> bool:
             "organisation": invitation.organisation,
             "accept_path": reverse("network:invitation_accept", args=[token]),
             "expires_at": invitation.expires_at,
+            # An existing login accepts by logging in, not by choosing a password.
+            "has_account": get_user_model().objects.filter(email__iexact=invitation.email).exists(),
         },
         language=invitation.language,
     )

@@ -70,6 +70,19 @@ def test_invitation_email_goes_out_after_commit_in_the_invitees_language(
 
 def test_invitation_email_in_thai_by_default(cast, invited):
     assert "คำเชิญ" in mail.outbox[0].subject
+    # A newcomer chooses a password; nobody tells them to log in with an account they lack.
+    assert "เข้าสู่ระบบด้วยบัญชีนั้น" not in mail.outbox[0].body
+
+
+def test_an_existing_account_is_told_to_log_in_not_to_choose_a_password(
+    cast, django_capture_on_commit_callbacks
+):
+    factories.UserFactory(email="existing@example.org", language="th")
+    with django_capture_on_commit_callbacks(execute=True):
+        _invite(cast, email="existing@example.org")
+    body = mail.outbox[0].body
+    assert "เข้าสู่ระบบด้วยบัญชีนั้น" in body
+    assert "เข้าสู่ระบบด้วยบัญชีนั้น" in mail.outbox[0].alternatives[0][0]
 
 
 def test_send_task_twice_sends_one_email(cast, invited):
