@@ -22,7 +22,7 @@ class ReportingScheduleAdmin(SimpleHistoryAdmin):
 
 @admin.register(ReportingPeriod)
 class ReportingPeriodAdmin(admin.ModelAdmin):
-    list_display = ("network", "starts_on", "ends_on", "due_on")
+    list_display = ("network", "name_th", "starts_on", "ends_on", "due_on")
     list_filter = ("network",)
 
 

@@ -237,17 +237,3 @@ def health_latest(network: Network) -> dict | None:
     if latest is None:
         return None
     return {"round": latest, "label": str(latest)}
-
-
-def agreement_reporting_text(network: Network) -> str:
-    """IV-C and IV-D of the signed agreement, or "" when there is none."""
-    try:
-        from agreements.services import agreement_current_signed
-    except ImportError:
-        return ""
-    version = agreement_current_signed(network=network)
-    if version is None:
-        return ""
-    return "\n".join(
-        str(getattr(version, field, "") or "") for field in ("monitoring", "reporting")
-    )

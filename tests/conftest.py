@@ -8,6 +8,7 @@ and anonymous. Every view is tested against all of them.
 from __future__ import annotations
 
 import os
+import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -97,9 +98,18 @@ def cast(db) -> Cast:
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Per-test media folder; a fast password hasher (the cast logs in a lot)."""
+    """Per-test media folder; a fast password hasher (the cast logs in a lot); the
+    throttle store's keys of this test only. That store lives outside the test's
+    transaction (that is its point), so counts would otherwise carry from one test
+    to the next; a prefix, not .clear(), since on Redis clearing would empty the
+    Celery broker's database too."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    throttle = settings.CACHES["throttle"]
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {**throttle, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"},
+    }
 
 
 @pytest.fixture
