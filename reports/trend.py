@@ -202,6 +202,8 @@ def _progress(network: Network, periods: list[ReportingPeriod]) -> dict[int, tup
 def trend_chart(rows: list[PeriodTrend]) -> str:
     """The late-report and health trend as roadmap's server-drawn SVG, oldest period
     on the left. Every word is translated here (reports' catalogue); roadmap draws."""
+    if not rows:
+        return ""  # the table says there are no periods yet; no empty chart above it
     try:
         from roadmap.charts import period_trend_svg
     except ImportError:

@@ -299,3 +299,10 @@ def test_long_thai_period_names_wrap_and_nothing_is_escaped_twice(cast):
     assert any("<" in "".join(t.itertext()) for t in texts)
     # Lines join neighbours only: 3.5 stands alone, 4 – 4.2 joined, 2 and 5 joined.
     assert len(list(root.iter(f"{SVG}line"))) >= 2
+
+
+def test_no_periods_yet_says_so_without_an_empty_chart(cast):
+    response = cast.client("coordinator").get(f"/networks/{cast.network.slug}/reports/trend/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "ยังไม่มีรอบรายงาน" in body and "<svg" not in body
