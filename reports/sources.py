@@ -105,20 +105,6 @@ def activity_rows(network: Network) -> list[dict]:
     return out
 
 
-def activities_due_for(organisation_ids, network_ids) -> list[tuple]:
-    """(activity id, title, due_on, network name) of activities these organisations own."""
-    Activity = _model("roadmap.Activity")
-    if Activity is None or not organisation_ids:
-        return []
-    owned = Activity.owners.through.objects.filter(organisation_id__in=list(organisation_ids))
-    rows = Activity.objects.filter(
-        step__network_id__in=list(network_ids),
-        pk__in=owned.values("activity_id"),
-        due_on__isnull=False,
-    ).select_related("step__network")
-    return [(a.id, str(a.title), a.due_on, a.step.network.name) for a in rows]
-
-
 def progress_updates(network: Network, start: dt.date, end: dt.date, organisation=None) -> list:
     """The period's progress updates, attached to a report automatically."""
     ProgressUpdate = _model("roadmap.ProgressUpdate")

@@ -306,3 +306,9 @@ def test_no_periods_yet_says_so_without_an_empty_chart(cast):
     body = response.content.decode()
     assert response.status_code == 200
     assert "ยังไม่มีรอบรายงาน" in body and "<svg" not in body
+
+
+def test_the_dashboard_links_to_the_trend(cast):
+    page = cast.client("coordinator").get(f"/networks/{cast.network.slug}/dashboard/")
+    assert page.status_code == 200
+    assert f"/networks/{cast.network.slug}/reports/trend/" in page.content.decode()
