@@ -11,6 +11,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # SQLite tuned for web, worker and beat at once (WAL, busy timeout, IMMEDIATE).
+        from . import db  # noqa: F401 — connects its receiver
+
         # kombu's filesystem transport needs its folders before the first message.
         options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
         if settings.CELERY_BROKER_URL.startswith("filesystem"):

@@ -1,5 +1,9 @@
 """Demo reporting: a semester schedule, past periods with submitted, late and missing
-reports, notices, and a committee PDF for the last closed period. Idempotent."""
+reports, notices, and a committee PDF for the last closed period. Idempotent.
+
+The demo's past notices go through the dispatch table as the real ones do: a sent
+``Reminder`` row (report, kind, person) with its notice. The first real sweep then finds
+them there and tells nobody a second time."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from .models import (
     CommitteeReport,
     Notification,
     ProgressReport,
+    Reminder,
     ReportingPeriod,
     ReportingSchedule,
 )
@@ -30,7 +35,8 @@ def load(*, stdout=None) -> None:
     network = Network.objects.filter(slug="sansai-reading").first()
     if network is None:
         return
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     ReportingSchedule.objects.get_or_create(
         network=network,
         defaults={
@@ -61,10 +67,7 @@ def load(*, stdout=None) -> None:
             # all three standings: on time, late, and missing.
             pattern = n % 3 if last else (1 if n == 1 else 0)
             if last and pattern == 2:
-                for uid in coordinators:
-                    Notification.objects.get_or_create(
-                        user_id=uid, network=network, report=report, kind="escalation"
-                    )
+                _missing(report, now)
                 continue
             late = pattern == 1
             report.submitted_at = _at(period.due_on + dt.timedelta(days=4 if late else -2))
@@ -77,18 +80,59 @@ def load(*, stdout=None) -> None:
                 report.review_round = 1
                 report.reviewed_at = report.submitted_at + dt.timedelta(days=3)
             report.save()
-            for uid in coordinators:
-                Notification.objects.get_or_create(
-                    user_id=uid,
-                    network=network,
-                    report=report,
-                    kind="submitted",
-                    defaults={"created_at": report.submitted_at},
-                )
+            _told(report, "submitted:1", coordinators, report.submitted_at)
     if closed:
         _committee_pdf(network, closed[-1], coordinators)
     if stdout:
         stdout.write("reports: semester schedule, periods, reports and notices ready")
+
+
+def _missing(report: ProgressReport, now: dt.datetime) -> None:
+    """A report never handed in: the reminders and escalations its schedule had sent by
+    now (after the due date: the partner's, the coordinators', the chair's)."""
+    network = report.period.network
+    schedule = network.reporting_schedule
+    today = timezone.localdate(now)
+    for kind, when, role in services._kinds_due(schedule, report.period.due_on, now, today):
+        if role is None:
+            people = services._reporter_ids(network.pk, report.organisation_id)
+        else:
+            people = Role.objects.filter(
+                network=network, kind=role, person__user__isnull=False
+            ).values_list("person__user_id", flat=True)
+        _told(report, kind, set(people), when)
+
+
+def _told(report: ProgressReport, kind: str, people, at: dt.datetime) -> None:
+    """Record a notice as sent at ``at``: the Reminder row the sweep would have made and
+    sent, and its in-app notice (one an earlier demo made without a row is attached)."""
+    base = kind.split(":", 1)[0]
+    for uid in people:
+        if uid is None:  # a person without a login is told nothing
+            continue
+        row, _created = Reminder.objects.get_or_create(
+            report=report,
+            kind=kind,
+            recipient_id=uid,
+            defaults={"due_at": at, "status": Reminder.Status.SENT, "sent_at": at},
+        )
+        if Notification.objects.filter(reminder=row).exists():
+            continue
+        earlier = Notification.objects.filter(
+            user_id=uid, report=report, kind=base, reminder__isnull=True
+        ).first()
+        if earlier is not None:
+            earlier.reminder = row
+            earlier.save(update_fields=["reminder"])
+        else:
+            Notification.objects.create(
+                reminder=row,
+                user_id=uid,
+                network=report.period.network,
+                report=report,
+                kind=base,
+                created_at=at,
+            )
 
 
 def _committee_pdf(network: Network, period: ReportingPeriod, coordinators: list[int]) -> None:

@@ -73,6 +73,12 @@ class ReportingSchedule(models.Model):
     escalate_after_days = models.PositiveSmallIntegerField(
         _("tell the coordinators after this many days overdue"), default=7
     )
+    # The second level: the committee chair hears of a report still missing (0: never).
+    escalate_chair_after_days = models.PositiveSmallIntegerField(
+        _("tell the committee chair after this many days overdue"),
+        default=14,
+        help_text=_("0 means never."),
+    )
     send_time = models.TimeField(_("time reminders are sent"), default=dt.time(8, 0))
     quiet_start = models.TimeField(_("quiet hours start"), default=dt.time(20, 0))
     quiet_end = models.TimeField(_("quiet hours end"), default=dt.time(7, 0))

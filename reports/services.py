@@ -43,7 +43,7 @@ from core.mail import email_send
 from network.models import Membership, Network, Person, Role
 
 from . import periods as P
-from . import schedules, sources
+from . import reminding, schedules, sources
 from .models import (
     REMINDER_UNIQUE,
     CalendarToken,
@@ -65,7 +65,9 @@ NON_ESSENTIAL = frozenset({"before"})
 # Reminder kinds counted by the weekly cap (decisions and escalations are not capped).
 CAPPED = frozenset({"before", "due", "after"})
 # Reminders about an open report; once it is submitted they are moot.
-ABOUT_OPEN_REPORT = frozenset({"before", "due", "after", "escalation"})
+ABOUT_OPEN_REPORT = frozenset(
+    {"before", "due", "after", "escalation", "escalation_chair", "manual"}
+)
 # How far back the sweep still plans reminders for open reports.
 PLAN_HORIZON_DAYS = 45
 
@@ -308,8 +310,10 @@ def _reporter_ids(network_id: int, organisation_id: int) -> list[int]:
 
 # --- the reminder sweep -----------------------------------------------------------------
 # One planned kind for one period: every open report of the period gets it, for the
-# people the kind goes to. (period id, network id, kind, due at, to the coordinators?)
-PlanItem = tuple[int, int, str, dt.datetime, bool]
+# people the kind goes to. (period id, network id, kind, due at, role) where role is
+# None for the organisation's own representatives, or the role of the network's people
+# an escalation goes to (its coordinators, its chair).
+PlanItem = tuple[int, int, str, dt.datetime, str | None]
 # Periods per INSERT … SELECT; the rows one statement inserts stay in the database.
 PLAN_PERIODS_PER_STATEMENT = 500
 # Reports per chunk of the portable path: what it holds in memory at once.
@@ -353,9 +357,9 @@ def _plan_items(now: dt.datetime) -> list[PlanItem]:
         for s in ReportingSchedule.objects.filter(network_id__in={n for _p, n, _d in periods})
     }
     return [
-        (period_id, network_id, kind, when, to_coordinators)
+        (period_id, network_id, kind, when, role)
         for period_id, network_id, due in periods
-        for kind, when, to_coordinators in _kinds_due(schedules[network_id], due, now, today)
+        for kind, when, role in _kinds_due(schedules[network_id], due, now, today)
     ]
 
 
@@ -364,7 +368,8 @@ def reminders_plan_sql(*, now: dt.datetime) -> int:
 
     The recipients are the same as on the portable path: for a report's reminders,
     every user who is a partner representative or coordinator of the network through a
-    person of the report's organisation; for an escalation, the network's coordinators.
+    person of the report's organisation; for an escalation, the network's people of
+    the plan's role (its coordinators; its chair for the second level).
     NOT EXISTS skips what is there (no sequence values spent on the next sweep, which
     finds everything planned); ON CONFLICT settles a race with a concurrent sweep.
     """
@@ -374,10 +379,10 @@ def reminders_plan_sql(*, now: dt.datetime) -> int:
     role, reminder = qn(Role._meta.db_table), qn(Reminder._meta.db_table)
     # Only quoted table and constraint names are formatted in; every value is a parameter.
     sql = f"""
-        WITH plan (period_id, network_id, kind, due_at, to_coordinators) AS (
+        WITH plan (period_id, network_id, kind, due_at, role) AS (
             SELECT * FROM unnest(
                 %(period)s::bigint[], %(network)s::bigint[], %(kind)s::text[],
-                %(due_at)s::timestamptz[], %(to_coordinators)s::boolean[]
+                %(due_at)s::timestamptz[], %(role)s::text[]
             )
         ), wanted AS (
             SELECT r.id AS report_id, plan.kind, p.user_id, plan.due_at
@@ -385,7 +390,7 @@ def reminders_plan_sql(*, now: dt.datetime) -> int:
             JOIN {report} r ON r.period_id = plan.period_id
             JOIN {person} p ON p.organisation_id = r.organisation_id
             JOIN {role} ro ON ro.person_id = p.id AND ro.network_id = plan.network_id
-            WHERE NOT plan.to_coordinators
+            WHERE plan.role IS NULL
               AND ro.kind IN (%(partner_rep)s, %(coordinator)s)
               AND r.status IN (%(draft)s, %(returned)s)
               AND p.user_id IS NOT NULL
@@ -395,8 +400,7 @@ def reminders_plan_sql(*, now: dt.datetime) -> int:
             JOIN {report} r ON r.period_id = plan.period_id
             JOIN {role} ro ON ro.network_id = plan.network_id
             JOIN {person} p ON p.id = ro.person_id
-            WHERE plan.to_coordinators
-              AND ro.kind = %(coordinator)s
+            WHERE ro.kind = plan.role
               AND r.status IN (%(draft)s, %(returned)s)
               AND p.user_id IS NOT NULL
         )
@@ -427,7 +431,7 @@ def reminders_plan_sql(*, now: dt.datetime) -> int:
             "network": [i[1] for i in chunk],
             "kind": [i[2] for i in chunk],
             "due_at": [i[3] for i in chunk],
-            "to_coordinators": [i[4] for i in chunk],
+            "role": [i[4] for i in chunk],
             "created": timezone.now(),
         }
         with connection.cursor() as cursor:
@@ -446,13 +450,14 @@ def reminders_plan_chunked(*, now: dt.datetime, chunk: int = PLAN_REPORTS_PER_CH
         return 0
     today = timezone.localdate(now)
     network_of = {items[0][0]: items[0][1] for items in by_period.values()}
-    coordinators: dict[int, set[int]] = defaultdict(set)
-    for network_id, user_id in Role.objects.filter(
+    # The network's people an escalation goes to, by (network, role).
+    overseers: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for network_id, role, user_id in Role.objects.filter(
         network_id__in=set(network_of.values()),
-        kind=Role.Kind.COORDINATOR,
+        kind__in={item[4] for items in by_period.values() for item in items if item[4]},
         person__user__isnull=False,
-    ).values_list("network_id", "person__user_id"):
-        coordinators[network_id].add(user_id)
+    ).values_list("network_id", "kind", "person__user_id"):
+        overseers[(network_id, role)].add(user_id)
     # The same periods as the plan, as a subquery (no long list of ids in the SQL).
     candidates = ProgressReport.objects.open().filter(
         period__in=_planned_periods(today).values("id")
@@ -488,10 +493,8 @@ def reminders_plan_chunked(*, now: dt.datetime, chunk: int = PLAN_REPORTS_PER_CH
         )
         batch: list[Reminder] = []
         for report_id, org_id, period_id in page:
-            for _p, network_id, kind, when, to_coordinators in by_period[period_id]:
-                people = (
-                    coordinators[network_id] if to_coordinators else reporters[(network_id, org_id)]
-                )
+            for _p, network_id, kind, when, role in by_period[period_id]:
+                people = overseers[(network_id, role)] if role else reporters[(network_id, org_id)]
                 for uid in people:
                     if (report_id, kind, uid) not in existing:
                         batch.append(
@@ -503,7 +506,8 @@ def reminders_plan_chunked(*, now: dt.datetime, chunk: int = PLAN_REPORTS_PER_CH
 
 
 def _kinds_due(s: ReportingSchedule, due: dt.date, now: dt.datetime, today: dt.date):
-    """(kind, due_at, to_coordinators) for every reminder of one report due by ``now``."""
+    """(kind, due_at, role) for every reminder of one report due by ``now``: role None for
+    the organisation's representatives, else the role of the network's people told."""
 
     def at(day: dt.date) -> dt.datetime:
         # A reminder that falls in quiet hours waits until they end.
@@ -513,19 +517,24 @@ def _kinds_due(s: ReportingSchedule, due: dt.date, now: dt.datetime, today: dt.d
         for days in s.remind_days_before or []:
             when = at(due - dt.timedelta(days=int(days)))
             if when <= now:
-                yield f"before:{int(days)}", when, False
+                yield f"before:{int(days)}", when, None
     if s.remind_on_due_day and today == due:
         when = at(due)
         if when <= now:
-            yield "due", when, False
+            yield "due", when, None
     for days in s.remind_days_after or []:
         when = at(due + dt.timedelta(days=int(days)))
         if when <= now:
-            yield f"after:{int(days)}", when, False
+            yield f"after:{int(days)}", when, None
     if s.escalate_after_days:
         when = at(due + dt.timedelta(days=s.escalate_after_days))
         if when <= now:
-            yield "escalation", when, True
+            yield "escalation", when, Role.Kind.COORDINATOR.value
+    # The second level: a report still missing reaches the committee chair.
+    if s.escalate_chair_after_days:
+        when = at(due + dt.timedelta(days=s.escalate_chair_after_days))
+        if when <= now:
+            yield "escalation_chair", when, Role.Kind.CHAIR.value
 
 
 def reminders_due_ids(*, now: dt.datetime | None = None, limit: int | None = None) -> list[int]:
@@ -582,6 +591,26 @@ def reminder_send(*, reminder_id: int, now: dt.datetime | None = None) -> str:
     token = reminder_claim(reminder_id=reminder_id, now=now)
     if token is None:
         return "not-mine"
+    try:
+        return _send_claimed(reminder_id, token, now)
+    except Exception:
+        # Rolled back (e.g. "database is locked", the mail server down): nothing was
+        # recorded, so give the claim back at once and let the task retry in seconds,
+        # rather than leave the row held until the claim and the offer go stale.
+        reminder_release(reminder_id=reminder_id, token=token)
+        raise
+
+
+def reminder_release(*, reminder_id: int, token: str) -> bool:
+    """Give back a claim this worker holds on an unsent row; True when it did."""
+    return bool(
+        Reminder.objects.filter(id=reminder_id, claim_token=token, sent_at__isnull=True).update(
+            claimed_at=None, claim_token=""
+        )
+    )
+
+
+def _send_claimed(reminder_id: int, token: str, now: dt.datetime) -> str:
     with transaction.atomic():
         # One query for the row (locked alone) and everything the decision reads.
         row = (
@@ -617,9 +646,12 @@ def _deliver(row: Reminder, now: dt.datetime) -> str:
             row.claim_token = ""
             row.save(update_fields=["due_at", "claimed_at", "claim_token"])
             return "quiet"
+        if reminding.superseded(row, now):
+            # Caught up late: a later reminder (due today, overdue) says it better.
+            return _finish(row, now, Reminder.Status.SKIPPED, "superseded")
     pref = getattr(row.recipient, "reminder_preference", None)
     mode = pref.mode if pref else ReminderPreference.Mode.ALL
-    _notice(row, network)
+    _notice(row, network, now)
     if base in NON_ESSENTIAL and mode == ReminderPreference.Mode.ESSENTIAL:
         return _finish(row, now, Reminder.Status.SKIPPED, "opted_out")
     if base in NON_ESSENTIAL and mode == ReminderPreference.Mode.DIGEST:
@@ -639,7 +671,7 @@ def _deliver(row: Reminder, now: dt.datetime) -> str:
     row.sent_at = now
     row.status = Reminder.Status.SENT
     row.save(update_fields=["sent_at", "status"])
-    _email(row, report, network)
+    _email(row, report, network, now)
     return "sent"
 
 
@@ -650,8 +682,9 @@ def _finish(row: Reminder, now: dt.datetime, status: str, reason: str) -> str:
     return f"skipped:{reason}" if status == Reminder.Status.SKIPPED else status
 
 
-def _notice(row: Reminder, network: Network) -> None:
-    """The in-app notice; its one-to-one link to the reminder makes it exist once."""
+def _notice(row: Reminder, network: Network, now: dt.datetime) -> None:
+    """The in-app notice; its one-to-one link to the reminder makes it exist once.
+    Its kind is what the reminder says when sent (a late "before" says "overdue")."""
     Notification.objects.bulk_create(
         [
             Notification(
@@ -659,7 +692,9 @@ def _notice(row: Reminder, network: Network) -> None:
                 user_id=row.recipient_id,
                 network=network,
                 report=row.report,
-                kind=row.base_kind,
+                kind=reminding.wording(
+                    kind=row.base_kind, due=row.report.period.due_on, now=now
+                ).kind,
                 comment=row.report.review_comment if row.base_kind == "returned" else "",
             )
         ],
@@ -673,15 +708,17 @@ def report_url(report: ProgressReport) -> str:
     )
 
 
-def _email(row: Reminder, report: ProgressReport, network: Network) -> None:
+def _email(row: Reminder, report: ProgressReport, network: Network, now: dt.datetime) -> None:
     user = row.recipient
+    # The words come from the days left (or late) now, not from the planned kind.
+    words = reminding.wording(kind=row.base_kind, due=report.period.due_on, now=now)
     email_send(
         template="reports_reminder",
         to=[user.email],
         language=user.language,
         context={
-            "kind": row.base_kind,
-            "days": row.kind.split(":", 1)[1] if ":" in row.kind else "",
+            "kind": words.kind,
+            "days": words.days,
             "report": report,
             "period": report.period,
             "network": network,
@@ -735,7 +772,10 @@ def digest_send(*, digest_id: int, now: dt.datetime | None = None) -> str:
             .filter(recipient=digest.user, status=Reminder.Status.DIGEST)
             .select_related("report__period__network", "report__organisation")
         )
-        open_items = [r for r in items if r.report.is_editable]
+        # Several waiting reminders may be about one report ("before:7" and "before:1"):
+        # the digest lists each open report once, and counts reports.
+        open_items = list({r.report_id: r for r in items if r.report.is_editable}.values())
+        open_items.sort(key=lambda r: (r.report.period.due_on, r.report.organisation.name))
         if open_items:
             email_send(
                 template="reports_digest",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.exceptions import Retry
 
 from . import services
 
@@ -36,9 +37,31 @@ def reminder_sweep() -> int:
     return sent
 
 
-@shared_task
-def reminder_send(reminder_id: int) -> str:
-    return services.reminder_send(reminder_id=reminder_id)
+# A send that failed (rolled back, its claim given back) is tried again this soon, a
+# few times, before the sweep's slower path takes over: "database is locked" on
+# SQLite or a mail server hiccup clears in seconds, not in the half hour it takes a
+# claim and an offer to go stale. These ETAs are seconds: nothing long waits in Redis.
+REMINDER_RETRY_SECONDS = (10, 20, 30, 60, 60)
+
+
+@shared_task(bind=True, max_retries=len(REMINDER_RETRY_SECONDS))
+def reminder_send(self, reminder_id: int) -> str:
+    try:
+        return services.reminder_send(reminder_id=reminder_id)
+    except Exception as error:
+        attempt = self.request.retries
+        if attempt >= len(REMINDER_RETRY_SECONDS):
+            # Out of quick retries: the very next sweep offers the row again.
+            services.reminders_unoffer(ids=[reminder_id])
+            raise
+        try:
+            raise self.retry(exc=error, countdown=REMINDER_RETRY_SECONDS[attempt]) from error
+        except Retry:
+            raise
+        except Exception:
+            log.warning("could not queue the retry of reminder %s", reminder_id)
+            services.reminders_unoffer(ids=[reminder_id])
+            raise error from None
 
 
 @shared_task

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("networks/<slug:slug>/reports/<int:pk>/", views.report_detail, name="report"),
     path("networks/<slug:slug>/reports/<int:pk>/review/", views.report_review, name="review"),
+    path("networks/<slug:slug>/reports/<int:pk>/remind/", views.report_remind, name="remind"),
     path("networks/<slug:slug>/reports/committee/", views.committee, name="committee"),
     path(
         "networks/<slug:slug>/reports/committee/<int:pk>/",

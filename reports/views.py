@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from network.permissions import network_access, object_access
 
-from . import schedules, services, sources
+from . import reminding, schedules, services, sources
 from . import trend as trends
 from .forms import (
     CommitteeForm,
@@ -77,6 +78,8 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
             "periods": list(periods.values()),
             "schedule": schedule if schedule.pk else None,
             "standing": services.standing_labels(),
+            # Late reports get a "remind now" button for coordinators.
+            "can_remind": access.can_manage and not access.network.is_dissolved,
         },
     )
 
@@ -393,6 +396,10 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             and report.status == ProgressReport.Status.SUBMITTED
             and not report.period.network.is_dissolved,
             "review_form": ReviewForm(),
+            # "Remind now" for coordinators on a late report, with what is left of it.
+            "remind": reminding.remind_state(report=report)
+            if access.can_manage and reminding.remindable(report, timezone.localdate())
+            else None,
             "narratives": report.narratives.all(),
             "updates": sources.progress_updates(
                 report.period.network, period.starts_on, period.ends_on, report.organisation
@@ -400,6 +407,37 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         },
         status=400 if writing else 200,
     )
+
+
+@login_required
+@require_POST
+def report_remind(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A coordinator's "remind now" on a late report (capped: reports.reminding)."""
+    report, _access = object_access(
+        request,
+        ProgressReport.objects.select_related("period__network", "organisation"),
+        network_path="period__network",
+        manage=True,
+        pk=pk,
+        period__network__slug=slug,
+    )
+    try:
+        sent = reminding.report_remind_now(report=report, user=request.user)
+    except reminding.RemindRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "A reminder is on its way to %(n)d representative of %(org)s.",
+                "A reminder is on its way to %(n)d representatives of %(org)s.",
+                sent,
+            )
+            % {"n": sent, "org": report.organisation.name},
+        )
+    if request.POST.get("back") == "index":
+        return redirect("reports:index", slug=slug)
+    return redirect("reports:report", slug=slug, pk=pk)
 
 
 @login_required

@@ -88,6 +88,13 @@ RULES = {
         data=lambda c: {"decision": "accept"},
         expect=managers(302),
     ),
+    # Coordinators only (they chase late partners; the chair oversees): chair and
+    # partners 403, another network's people 404. Refused or not, a redirect with a message.
+    "reports:remind": Rule(
+        url=lambda c: f"/networks/{c.network.slug}/reports/{_partner_report(c).pk}/remind/",
+        method="post",
+        expect=managers(302),
+    ),
     "reports:committee": Rule(
         url=lambda c: f"/networks/{c.network.slug}/reports/committee/", expect=overseers()
     ),

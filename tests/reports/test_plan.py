@@ -131,8 +131,14 @@ def test_what_is_planned_eight_days_after_the_due_date(cast, country):
 
 @pytest.mark.parametrize(
     "now",
-    [bkk(2026, 9, 30, 9), bkk(2026, 10, 6, 23), bkk(2026, 10, 7, 9), bkk(2026, 10, 15, 9)],
-    ids=["7-days-before", "quiet-night-before", "due-day", "8-days-after"],
+    [
+        bkk(2026, 9, 30, 9),
+        bkk(2026, 10, 6, 23),
+        bkk(2026, 10, 7, 9),
+        bkk(2026, 10, 15, 9),
+        bkk(2026, 10, 22, 9),
+    ],
+    ids=["7-days-before", "quiet-night-before", "due-day", "8-days-after", "15-days-after"],
 )
 def test_both_paths_plan_the_same_rows(cast, country, now):
     def chunked(*, now):
@@ -143,6 +149,10 @@ def test_both_paths_plan_the_same_rows(cast, country, now):
     if ON_POSTGRES:
         assert portable == _planned_by(services.reminders_plan_sql, now)
     assert portable or now == bkk(2026, 10, 6, 23)
+    # 14 days overdue: the second level, to the committee chair (escalate_chair_after_days)
+    chair_rows = {(kind, user) for _r, kind, user, _d, _s in portable if kind == "escalation_chair"}
+    fifteen_days_after = now == bkk(2026, 10, 22, 9)
+    assert chair_rows == ({("escalation_chair", cast.chair.pk)} if fifteen_days_after else set())
 
 
 @pytest.mark.parametrize("path", ["auto", "chunked", "sql"])
