@@ -252,6 +252,7 @@ def replay(tree: Path, label: str) -> list[dict]:
         DATABASE_URL=f"sqlite:///{work / 'db.sqlite3'}",
         KHRUAKHAI_VAR_DIR=str(work),
         MEDIA_ROOT=str(work / "media"),
+        STATIC_ROOT=str(work),  # any folder: whitenoise warns when there is none
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="127.0.0.1",
@@ -282,7 +283,9 @@ def replay(tree: Path, label: str) -> list[dict]:
         out = manage("shell", "-c", SETUP.replace("NAMES", json.dumps(names)))
         data = json.loads(out[out.index("SETUP") + len("SETUP") :].strip().splitlines()[0])
         port = _free_port()
-        gunicorn = ["-m", "gunicorn", "bench.wsgi:application", "--config", "/dev/null"]
+        config = work / "gunicorn.conf.py"  # empty: no ./gunicorn.conf.py of the tree's
+        config.write_text("")
+        gunicorn = ["-m", "gunicorn", "bench.wsgi:application", "--config", str(config)]
         options = ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "300"]
         server = subprocess.Popen(  # noqa: S603 — the tree's own interpreter and gunicorn
             [python, *gunicorn, *options, "--worker-class", "sync", "--log-level", "warning"],

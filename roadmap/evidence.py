@@ -47,8 +47,8 @@ MAX_UPDATE_BYTES = 50 * MB  # EVIDENCE_MAX_UPDATE_BYTES: all files of one progre
 MAX_ACTIVITY_BYTES = 500 * MB  # EVIDENCE_MAX_ACTIVITY_BYTES: evidence stored per activity
 # EVIDENCE_MAX_IMAGE_PIXELS. A phone photo is 12 or 24 million pixels. Pillow holds 4
 # bytes a pixel: 25 million decode to 100 MB, which with a worker's own ~140 MB stays
-# under 300 MB with room to spare (bench/bench_uploads.py: 24 million, 265 MB; 30 million,
-# 298 MB; 40 million, 337 MB).
+# under 300 MB (bench/bench_uploads.py: a 24-million-pixel photo took a worker to 253 MB;
+# 40 million went past 330 MB).
 MAX_IMAGE_PIXELS = 25_000_000
 # EVIDENCE_ZIP_MAX_ENTRIES. A long slide deck with its pictures has a few thousand parts.
 ZIP_MAX_ENTRIES = 5_000

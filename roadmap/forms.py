@@ -9,7 +9,7 @@ from core.forms import ThaiDateField
 from network.models import Organisation, Person
 
 from .catalogue import HEALTH_GROUPS
-from .evidence import evidence_check, request_check
+from .evidence import evidence_check, limits, request_check
 from .models import Activity, HealthRound, ObstacleEntry, Step
 
 
@@ -157,13 +157,21 @@ class ProgressForm(forms.Form):
     files = EvidenceField(
         label=_("evidence files"),
         required=False,
-        help_text=_("PDF, photos or office documents; up to %(size)s MB each."),
+        help_text=_(
+            "PDF, photos or office documents: up to %(count)s files, %(size)s MB each and "
+            "%(total)s MB together."
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, max_mb: int = 20, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["files"].help_text = self.fields["files"].help_text % {"size": max_mb}
+        limit = limits()
+        self.fields["files"].help_text = self.fields["files"].help_text % {
+            "size": max_mb,
+            "count": limit.max_files,
+            "total": limit.max_update_bytes // (1024 * 1024),
+        }
 
     def clean(self):
         super().clean()
