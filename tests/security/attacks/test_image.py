@@ -353,7 +353,15 @@ def test_the_image_file_list_builds_and_checks(tmp_path):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "PYTHONPATH"}
+        # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; no image has it.
+        if key
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "PYTHONPATH",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(
         {
