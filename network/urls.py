@@ -57,6 +57,7 @@ urlpatterns = [
         name="join_request_decline",
     ),
     path("organisations/", views.directory, name="directory"),
+    path("organisations/people/", views.directory_people, name="directory_people"),
     path(
         "organisations/export.<str:fmt>",
         views.directory_export,

@@ -7,7 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -41,11 +41,13 @@ from .permissions import (
     join_request_access,
     join_requests_addressed_to,
     network_access,
+    networks_coordinated_by,
     object_access,
     organisation_access,
     organisation_people_visible,
     organisations_visible_to,
     people_editable,
+    people_matching,
     require_site_admin,
 )
 
@@ -691,8 +693,15 @@ def directory_import_template(request: HttpRequest, slug: str, kind: str) -> Htt
 
 
 # --- organisations ------------------------------------------------------------------
+def _search_text(request: HttpRequest) -> str:
+    """The search box: at most 100 characters, no control characters (PostgreSQL
+    refuses a NUL in a query parameter; none belongs in a name)."""
+    text = request.GET.get("q", "")[:1000]
+    return "".join(c for c in text if c.isprintable() or c.isspace()).strip()[:100]
+
+
 def _directory(request: HttpRequest):
-    query = request.GET.get("q", "").strip()[:100]
+    query = _search_text(request)
     visible = Network.objects.visible_to(request.user).values("id")
     organisations = (
         organisations_visible_to(request.user)
@@ -719,6 +728,51 @@ def directory(request: HttpRequest) -> HttpResponse:
         request,
         "network/directory.html",
         {"page": page, "query": query, "organisations": page.object_list},
+    )
+
+
+@login_required
+def directory_people(request: HttpRequest) -> HttpResponse:
+    """The directory's people: found by Thai or English name, title or position (and
+    by email in the networks one coordinates) among the people one may see
+    (``people_matching``). A fixed number of queries however many are listed."""
+    query = _search_text(request)
+    visible = Network.objects.visible_to(request.user).values("id")
+    people_rows = (
+        people_matching(request.user, query)
+        .select_related("organisation")
+        .annotate(
+            organisation_visible=Exists(
+                organisations_visible_to(request.user).filter(pk=OuterRef("organisation_id"))
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "roles",
+                queryset=Role.objects.filter(network__in=visible)
+                .select_related("network")
+                .order_by("network__name_th", "network_id", "kind"),
+                to_attr="visible_roles",
+            )
+        )
+        .order_by("full_name", "pk")
+    )
+    page = Paginator(people_rows, 50).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    if rows:
+        # Addresses as the people page shows them: to coordinators of the person's network.
+        coordinated = set(
+            networks_coordinated_by(request.user).values_list("network_id", flat=True)
+        )
+        for person in rows:
+            person.email_shown = bool(person.email) and (
+                request.user.is_superuser
+                or any(role.network_id in coordinated for role in person.visible_roles)
+            )
+    return render(
+        request,
+        "network/directory_people.html",
+        {"page": page, "query": query, "people": rows},
     )
 
 

@@ -132,6 +132,10 @@ RULES = {
     ),
     "network:join_request_withdraw": Rule(url=_withdraw_url, method="post", expect=managers(302)),
     "network:directory": Rule(url=lambda cast: "/organisations/", expect=logged_in()),
+    # Anyone logged in searches people; the list is scoped (tests/network/test_people_search.py).
+    "network:directory_people": Rule(
+        url=lambda cast: "/organisations/people/?q=ทดสอบ", expect=logged_in()
+    ),
     "network:directory_export": Rule(
         url=lambda cast: "/organisations/export.csv", expect=logged_in()
     ),
