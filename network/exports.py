@@ -1,7 +1,8 @@
 """The organisation directory as CSV (UTF-8 with BOM, so Excel shows Thai) or XLSX.
 
-The headers are the import's headers in the current language, so an exported
-file can be edited and imported again.
+The headers are the import's headers in the current language and coded columns
+are written as the pages show them, so an exported file can be edited and imported
+again; the import ignores the one column it does not take (the networks), by name.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .imports import ORGANISATION_COLUMNS
+from .imports import EXPORT_ONLY_COLUMNS, ORGANISATION_COLUMNS
 
 
 def _rows(organisations: QuerySet) -> tuple[list[str], list[list[str]]]:
-    header = [c.label for c in ORGANISATION_COLUMNS] + [_("Networks")]
+    header = [c.label for c in ORGANISATION_COLUMNS] + [
+        str(name) for name in EXPORT_ONLY_COLUMNS["organisations"]
+    ]
     rows = []
     for org in organisations:
         networks = ", ".join(m.network.name for m in org.current_memberships)

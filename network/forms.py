@@ -213,8 +213,18 @@ class ImportForm(forms.Form):
         initial="organisations",
     )
     file = forms.FileField(
-        label=_("CSV file (UTF-8)"),
-        help_text=_("The first row names the columns, in Thai or in English."),
+        label=_("CSV or Excel file"),
+        help_text=_(
+            "An Excel workbook (.xlsx) or a CSV file: UTF-8, UTF-16 or Thai Windows "
+            "(TIS-620) text. The first row names the columns, in Thai or in English."
+        ),
+        # Only a hint to the browser's file picker: the content decides what it is.
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,.txt,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
     )
 
 

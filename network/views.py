@@ -625,16 +625,19 @@ def directory_import(request: HttpRequest, slug: str) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            text = imports.decode(form.cleaned_data["file"].read())
+            # CSV or .xlsx, told by the content; one byte past the limit is enough to refuse.
+            table = imports.read(form.cleaned_data["file"].read(imports.MAX_BYTES + 1))
         except ValidationError as error:
             form.add_error("file", error)
         else:
             kind = form.cleaned_data["kind"]
-            result = imports.preview(network=network, kind=kind, text=text, user=request.user)
+            result = imports.preview(
+                network=network, kind=kind, rows=table.rows, user=request.user, notes=table.notes
+            )
             if result.ok:
                 request.session[IMPORT_SESSION_KEY.format(network.id)] = {
                     "kind": kind,
-                    "text": text,
+                    "rows": table.rows,
                 }
     return render(
         request,
@@ -654,7 +657,11 @@ def directory_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("network:import", network.slug)
     try:
         result = imports.directory_import(
-            network=network, kind=pending["kind"], text=pending["text"], user=request.user
+            network=network,
+            kind=pending["kind"],
+            rows=pending.get("rows"),
+            text=pending.get("text"),  # a preview made before imports kept rows
+            user=request.user,
         )
     except imports.ImportRejected as rejected:
         return render(
@@ -663,6 +670,11 @@ def directory_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
             {"form": ImportForm(), "network": network, "result": rejected.preview},
         )
     messages.success(request, _("%(n)s rows imported.") % {"n": len(result.rows)})
+    if result.unchanged:
+        messages.info(
+            request,
+            _("%(n)s of them were already there and are unchanged.") % {"n": result.unchanged},
+        )
     if result.requests:
         messages.info(
             request,
@@ -683,10 +695,12 @@ def directory_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def directory_import_template(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
-    network_access(request, slug, manage=True)
+    access = network_access(request, slug, manage=True)
     if kind not in imports.KINDS:
         raise Http404
-    body = imports.template_csv(kind, thai=request.LANGUAGE_CODE.startswith("th"))
+    body = imports.template_csv(
+        kind, thai=request.LANGUAGE_CODE.startswith("th"), network=access.network
+    )
     response = HttpResponse(body.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kind}.csv"'
     return response
