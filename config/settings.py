@@ -248,6 +248,22 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
+# The other evidence limits keep their defaults (and the reasons for them) in
+# roadmap/evidence.py; the environment overrides any of them.
+for _name in (
+    "EVIDENCE_MAX_FILES",
+    "EVIDENCE_MAX_UPDATE_BYTES",
+    "EVIDENCE_MAX_ACTIVITY_BYTES",
+    "EVIDENCE_MAX_IMAGE_PIXELS",
+    "EVIDENCE_ZIP_MAX_ENTRIES",
+    "EVIDENCE_ZIP_MAX_UNPACKED_BYTES",
+    "EVIDENCE_ZIP_MAX_RATIO",
+):
+    if _name in os.environ:
+        globals()[_name] = env.int(_name)
+# Django itself refuses a request with more files than this while it parses the body,
+# before any form counts them (a progress update takes 10).
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # --- email ---------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Khruakhai <noreply@khruakhai.example>")
