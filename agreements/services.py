@@ -10,8 +10,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from core import throttle
@@ -867,8 +870,43 @@ class PdfAuditRow:
     organisation: str
 
 
+# A term or a date written with slashes ("2/2569", "ภาคเรียนที่ 1/2569", "23/11/2569")
+# reads as one word: Pango may break a line after a slash or at the space before the
+# number, leaving "ภาคเรียนที่ 1/" on one line and "2569" on the next.
+_PDF_KEEP_TOGETHER = re.compile(
+    r"(?:(?:ภาคเรียนที่|ภาคการศึกษาที่|ภาคเรียน|ไตรมาส|ปีการศึกษา|ปีงบประมาณ)[ \u00a0]?)?"
+    r"(?<![\d/])\d{1,2}(?:/\d{4}|/\d{1,2}/\d{2,4})(?![\d/])"
+)
+
+
+def pdf_keep_together(text: str) -> SafeString:
+    """``text`` escaped, each term or date number in a no-break span (``ag-nobr`` in
+    the PDF template). Only spans are added: the text a reader copies out of the PDF
+    is exactly ``text``."""
+    out = []
+    position = 0
+    for match in _PDF_KEEP_TOGETHER.finditer(text or ""):
+        out.append(escape(text[position : match.start()]))
+        out.append(f'<span class="ag-nobr">{escape(match[0])}</span>')
+        position = match.end()
+    out.append(escape((text or "")[position:]))
+    # Safe: every piece of ``text`` was escaped above; only our own spans are added.
+    return mark_safe("".join(out))
+
+
+def _pdf_section(section: Section) -> Section:
+    return replace(
+        section,
+        text=pdf_keep_together(section.text),
+        parts=tuple(
+            (letter, part, pdf_keep_together(text)) for letter, part, text in section.parts
+        ),
+    )
+
+
 def version_pdf_context(*, version: AgreementVersion, language: str, document=None) -> dict:
-    """Everything the PDF template shows; also used by the bench."""
+    """Everything the PDF template shows; also used by the bench. Text typed by users
+    comes escaped, with term and date numbers kept on one line (pdf_keep_together)."""
     from core import sealing
 
     with translation.override(language):
@@ -891,11 +929,17 @@ def version_pdf_context(*, version: AgreementVersion, language: str, document=No
             "version": version,
             "agreement": version.agreement,
             "network": version.agreement.network,
-            "sections": version_sections(version=version),
-            "duties_by_org": duties_by_organisation(duties),
+            "sections": [_pdf_section(s) for s in version_sections(version=version)],
+            "duties_by_org": [
+                (organisation, [pdf_keep_together(d.text) for d in items])
+                for organisation, items in duties_by_organisation(duties)
+            ],
             "resources": resources,
+            "resource_rows": [(r, pdf_keep_together(r.description)) for r in resources],
             "totals": totals_of(resources),
             "parties": parties,
+            # A signatory without a position gets no empty "Position:" line.
+            "signature_rows": [(p, pdf_keep_together(p.position.strip())) for p in parties],
             "events": events,
             "document": document,
             "verify_url": verify,

@@ -11,7 +11,15 @@ The flow an app follows (agreements, reports)::
 ``summary`` is what the public verify page shows, in the document's language:
 ``{"network": str, "period": {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"},
 "parties": [{"organisation", "signatory", "position", "signed_at": ISO datetime}],
-"details": [[label, value], …]}`` — every key optional.
+"details": [[label, value], …]}`` — every key optional. A label may also be a
+``{"th": …, "en": …}`` object: the page then shows it in the reader's language (a
+document sealed in one language only is otherwise labelled in that language).
+
+One record, several documents: the same content sealed once per language (an
+agreement version has a Thai and an English PDF, each a SealedDocument with its own
+code) is stored with the same ``content_sha256``. Those documents are siblings
+(sealed_document_siblings): the verify page of either accepts a copy of the other and
+says which language it is.
 """
 
 from __future__ import annotations
@@ -116,15 +124,58 @@ def sealed_document_store(
     return document
 
 
+def sealed_document_siblings(document: SealedDocument) -> list[SealedDocument]:
+    """The record's other sealed documents: the same content in another language.
+
+    An app that seals one content in several languages stores each with the same
+    ``content_sha256`` (agreements: the version's content hash, in Thai and English).
+    A committee report stores the hash of its own rendering, so it has none. Ordered
+    Thai first, then by creation."""
+    if not document.content_sha256:
+        return []
+    return list(
+        SealedDocument.objects.filter(
+            kind=document.kind,
+            content_sha256=document.content_sha256,
+            sealed_at__isnull=False,
+        )
+        .exclude(pk=document.pk)
+        .exclude(sha256="")
+        .order_by("-language", "created_at", "pk")
+    )
+
+
 @dataclass(frozen=True)
 class UploadCheck:
-    """The verify page's answer about an uploaded file. ``too_complex``: the file was
-    not parsed (far more objects than any document Khruakhai seals)."""
+    """The verify page's answer about an uploaded file.
+
+    ``identical``: byte-identical to one of the record's sealed documents, named in
+    ``matched`` (the page's own document, or a sibling in another language).
+    ``too_complex``: the file was not parsed (far more objects than any document
+    Khruakhai seals)."""
 
     identical: bool
     sha256: str
     seal: SealCheck
     too_complex: bool = False
+    matched: SealedDocument | None = None
+    record: SealedDocument | None = None
+
+    @property
+    def sibling(self) -> bool:
+        """A copy of the record's document in another language, not of this page's."""
+        return (
+            self.identical
+            and self.matched is not None
+            and self.record is not None
+            and self.matched.pk != self.record.pk
+        )
+
+    @property
+    def other_document(self) -> bool:
+        """Sealed by Khruakhai and unchanged, but a different document (another
+        agreement, version or report): genuine, just not this record."""
+        return not self.identical and self.seal.intact
 
 
 def _xref_table_entries(data: bytes, budget: int) -> int | None:
@@ -195,18 +246,28 @@ def _record_seal(document: SealedDocument) -> SealCheck:
 
 
 def sealed_document_check(*, document: SealedDocument, data: bytes) -> UploadCheck:
-    """Is ``data`` byte-identical to the stored PDF, and is its seal intact?
+    """Is ``data`` byte-identical to the stored PDF (or to the record's document in
+    another language), and is its seal intact?
 
-    The hash is compared first: an identical file is answered without parsing it. Only
-    a different file is parsed for a seal (it may be another Khruakhai document, or a
-    changed copy), and only when it is small enough to be one (upload_too_complex)."""
+    The hashes are compared first: an identical file is answered without parsing it.
+    Only a different file is parsed for a seal (it may be another Khruakhai document,
+    or a changed copy), and only when it is small enough to be one
+    (upload_too_complex)."""
     digest = sha256_hex(data)
-    if document.sha256 and secrets.compare_digest(digest, document.sha256):
-        return UploadCheck(identical=True, sha256=digest, seal=_record_seal(document))
+    for candidate in (document, *sealed_document_siblings(document)):
+        if candidate.sha256 and secrets.compare_digest(digest, candidate.sha256):
+            return UploadCheck(
+                identical=True,
+                sha256=digest,
+                seal=_record_seal(candidate),
+                matched=candidate,
+                record=document,
+            )
     if upload_too_complex(data):
         return UploadCheck(
             identical=False,
             sha256=digest,
+            record=document,
             seal=SealCheck(
                 intact=False,
                 certified=False,
@@ -217,4 +278,4 @@ def sealed_document_check(*, document: SealedDocument, data: bytes) -> UploadChe
             ),
             too_complex=True,
         )
-    return UploadCheck(identical=False, sha256=digest, seal=check_seal(data))
+    return UploadCheck(identical=False, sha256=digest, seal=check_seal(data), record=document)

@@ -3,6 +3,11 @@
 It shows what the record says and checks an uploaded copy; it never hands out a
 document (members download theirs inside the app, behind its permissions). Uploads
 are counted per client address, outside any database transaction.
+
+A record may be sealed once per language (an agreement version: a Thai and an English
+PDF, each with its own code; core.sealing.sealed_document_siblings). The page of
+either accepts a copy of both and says which language it is, and shows the record in
+the reader's language when one of its documents is sealed in it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
@@ -22,7 +28,11 @@ from django.views.decorators.http import require_http_methods
 from core import throttle
 from core.client_ip import client_ip
 from core.models import SealedDocument
-from core.sealing import VERIFY_UPLOAD_MAX_BYTES, sealed_document_check
+from core.sealing import (
+    VERIFY_UPLOAD_MAX_BYTES,
+    sealed_document_check,
+    sealed_document_siblings,
+)
 
 # Uploads one client address may check per window. Checking a file costs a hash and,
 # for a file that is not the record, a bounded parse; a person checks a copy or two.
@@ -76,8 +86,20 @@ def _when(value):
         return None
 
 
-def _summary_view(summary: dict) -> dict:
-    """The summary, shaped for the template (unknown keys are ignored)."""
+def _label(value, language: str) -> str:
+    """A row label: plain text in the document's language, or {"th": …, "en": …}."""
+    if isinstance(value, dict):
+        chosen = value.get(language) or value.get(settings.LANGUAGE_CODE)
+        if not chosen:
+            chosen = next((v for v in value.values() if isinstance(v, str) and v), "")
+        return str(chosen)
+    return str(value)
+
+
+def _summary_view(summary: dict, *, hashes: tuple[str, ...] = (), language: str = "th") -> dict:
+    """The summary, shaped for the template (unknown keys are ignored). Detail rows
+    that repeat a hash the page shows in its own row (an agreement lists its content
+    SHA-256 among its details) are left out: each fact is shown once."""
     summary = summary if isinstance(summary, dict) else {}
     period = summary.get("period") if isinstance(summary.get("period"), dict) else {}
     parties = [
@@ -94,10 +116,13 @@ def _summary_view(summary: dict) -> dict:
         for p in summary.get("parties") or []
         if isinstance(p, dict)
     ]
+    shown = {h.strip().lower() for h in hashes if h}
     details = [
-        (str(row[0]), str(row[1]))
+        (_label(row[0], language), str(row[1]))
         for row in summary.get("details") or []
-        if isinstance(row, list | tuple) and len(row) == 2
+        if isinstance(row, list | tuple)
+        and len(row) == 2
+        and str(row[1]).strip().lower() not in shown
     ]
     return {
         "network": str(summary.get("network", "")),
@@ -134,16 +159,35 @@ def upload_counter_key(address: str) -> str:
     return f"verify-upload:{ip}"
 
 
+def _language_name(code: str) -> str:
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
 def _render(request: HttpRequest, document: SealedDocument, **context) -> HttpResponse:
     status = context.pop("status", 200)
+    # The record may be sealed once per language (an agreement: Thai and English, one
+    # document each). The page speaks of the whole record, in the reader's language
+    # when a document of the record is sealed in it.
+    documents = [document, *sealed_document_siblings(document)]
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    shown = next((d for d in documents if d.language == language), document)
+    hashes = tuple(h for d in documents for h in (d.content_sha256, d.sha256))
+    result = context.get("result")
     return render(
         request,
         "core/verify.html",
         {
             "document": document,
-            "summary": _summary_view(document.summary),
+            "shown": shown,
+            "documents": [(d, _language_name(d.language)) for d in documents],
+            "summary": _summary_view(shown.summary, hashes=hashes, language=language),
             "form": VerifyUploadForm(),
             "result": None,
+            "result_language": (
+                _language_name(result.matched.language)
+                if result is not None and result.matched is not None
+                else ""
+            ),
             **context,
         },
         status=status,
