@@ -109,6 +109,10 @@ class AgreementVersion(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
+    # The partnership ended (the network was dissolved) on this day: set on the version
+    # in force then. Not content: the signed text stays as it was. An ended version gets
+    # no renewal notice; a later signed version supersedes it as usual.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
     sealed_document = models.ForeignKey(
         "core.SealedDocument",
         on_delete=models.PROTECT,

@@ -754,6 +754,9 @@ def reminders_due(*, today: dt.date) -> list[int]:
             version__status=AgreementVersion.Status.SENT,
             signatory__user__isnull=False,
         )
+        # An ended agreement asks nobody to sign (dissolution withdraws what was out
+        # for signature; this holds even if something was left behind).
+        .exclude(version__agreement__network__status=Network.Status.DISSOLVED)
         .select_related("version__agreement")
         .annotate(sent_count=Count("reminders"), last_day=Max("reminders__day"))
     )
@@ -820,6 +823,8 @@ def renewals_due(*, today: dt.date) -> list[int]:
             effective_until__gte=today,
             effective_until__lte=today + dt.timedelta(days=RENEWAL_NOTICE_DAYS),
             renewal_reminded_at__isnull=True,
+            # An ended agreement is not renewed.
+            ended_on__isnull=True,
         )
         .values_list("id", flat=True)
     )
@@ -828,7 +833,12 @@ def renewals_due(*, today: dt.date) -> list[int]:
 def version_renewal_remind(*, version_id: int) -> bool:
     """Remind the coordinators that the agreement ends soon, exactly once."""
     if not AgreementVersion.objects.filter(
-        Q(pk=version_id, renewal_reminded_at__isnull=True, status=AgreementVersion.Status.SIGNED)
+        Q(
+            pk=version_id,
+            renewal_reminded_at__isnull=True,
+            status=AgreementVersion.Status.SIGNED,
+            ended_on__isnull=True,
+        )
     ).update(renewal_reminded_at=timezone.now()):
         return False
     version = AgreementVersion.objects.select_related("agreement__network").get(pk=version_id)
@@ -976,8 +986,17 @@ def version_summary(*, version: AgreementVersion, language: str) -> dict:
                 [_("Agreement"), version.agreement.title],
                 [_("Version"), str(version.number)],
                 [_("Content SHA-256"), version.content_sha256],
+                *([_ended_row(version.ended_on, language)] if version.ended_on else []),
             ],
         }
+
+
+def _ended_row(ended_on: dt.date, language: str) -> list[str]:
+    """The verify page's line about the end, in the document's language."""
+    from core.dates import format_date
+
+    with translation.override(language):
+        return [_("Ended on"), format_date(ended_on, language=language)]
 
 
 def version_pdf_render_one(*, version: AgreementVersion, language: str, document=None) -> bytes:
@@ -1033,6 +1052,50 @@ def version_pdf_render(*, version_id: int) -> AgreementVersion | None:
             content_sha256=version.content_sha256,
         )
     version.refresh_from_db()
+    return version
+
+
+@transaction.atomic
+def agreement_end(
+    *, network: Network, ended_on: dt.date, reason: str = ""
+) -> AgreementVersion | None:
+    """The network was dissolved: its agreement ends on ``ended_on``.
+
+    The version in force is marked ended (no renewal notice after this; its sealed
+    PDFs' public record says so), and a version still out for signature is withdrawn
+    with the dissolution as the reason, so nobody is reminded to sign it. A draft stays
+    a draft. Returns the ended version, or None when none was in force. Running it
+    again changes nothing."""
+    from core.models import SealedDocument
+
+    for open_version in AgreementVersion.objects.select_for_update().filter(
+        agreement__network=network, status=AgreementVersion.Status.SENT
+    ):
+        open_version.status = AgreementVersion.Status.WITHDRAWN
+        open_version.withdrawn_at = timezone.now()
+        open_version.withdrawal_reason = _("The network was dissolved: %(reason)s") % {
+            "reason": reason.strip()
+        }
+        open_version.save()
+        _event(open_version, SigningEvent.Kind.WITHDRAWN, note=open_version.withdrawal_reason)
+    version = (
+        AgreementVersion.objects.select_for_update()
+        .filter(agreement__network=network, status=AgreementVersion.Status.SIGNED)
+        .first()
+    )
+    if version is None or version.ended_on is not None:
+        return version
+    version.ended_on = ended_on
+    version.save()
+    # The sealed files stay as they are; their public record gains the end date.
+    for language, field in PDF_LANGUAGES:
+        document_id = getattr(version, f"{field}_id")
+        if document_id is None:
+            continue  # not rendered yet: version_summary will include the end
+        document = SealedDocument.objects.select_for_update().get(pk=document_id)
+        summary = dict(document.summary or {})
+        summary["details"] = [*summary.get("details", []), _ended_row(ended_on, language)]
+        SealedDocument.objects.filter(pk=document_id).update(summary=summary)
     return version
 
 

@@ -17,7 +17,7 @@ from core.tasks import enqueue
 from .catalogue import CHARTER_PARTS
 from .models import Invitation, JoinRequest, Membership, Network, Organisation, Person, Role
 from .permissions import join_requests_answerable_by, representatives
-from .signals import network_created, person_moving
+from .signals import network_created, network_dissolved, person_moving
 
 # Paths under /networks/ that are pages, not networks.
 RESERVED_SLUGS = frozenset({"new"})
@@ -556,8 +556,14 @@ def charter_update(*, network: Network, parts: dict[str, str]) -> Network:
 
 @transaction.atomic
 def network_dissolve(*, network: Network, reason: str, dissolved_on: dt.date) -> Network:
-    """Close a network (§7: networks dissolve when no longer needed); it becomes read-only."""
+    """Close a network (§7: networks dissolve when no longer needed); it becomes read-only.
+
+    The other apps close out through ``network_dissolved``: the agreement ends on the
+    date, and a close-out report is sealed and every member told after the commit."""
     network = Network.objects.select_for_update().get(pk=network.pk)
+    if network.is_dissolved:
+        # A second submit (two tabs, a double click) closes nothing twice.
+        return network
     network.status = Network.Status.DISSOLVED
     network.dissolution_reason = reason.strip()
     network.dissolved_on = dissolved_on
@@ -569,12 +575,20 @@ def network_dissolve(*, network: Network, reason: str, dissolved_on: dt.date) ->
         join_request.state = JoinRequest.State.WITHDRAWN
         join_request.decided_at = timezone.now()
         join_request.save(update_fields=["state", "decided_at"])
+    record_id = (
+        Network.history.filter(id=network.pk)
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+    network_dissolved.send(sender=Network, network=network, record_id=record_id)
     return network
 
 
 @transaction.atomic
 def network_reopen(*, network: Network) -> Network:
-    """Site admins only: the reason and date stay in the history."""
+    """Site admins only: the reason and date stay in the history, and the close-out
+    report sealed at the dissolution stays as it is (its page says it was reopened)."""
     network = Network.objects.select_for_update().get(pk=network.pk)
     network.status = Network.Status.ACTIVE
     network.dissolved_on = None

@@ -257,7 +257,13 @@ def network_dissolve(request: HttpRequest, slug: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             dissolved_on=form.cleaned_data["dissolved_on"],
         )
-        messages.success(request, _("The network is dissolved. Its pages stay readable."))
+        messages.success(
+            request,
+            _(
+                "The network is dissolved. Its pages stay readable. A close-out report is "
+                "being sealed, and every member will get an email about it."
+            ),
+        )
         return redirect("network:detail", network.slug)
     return render(request, "network/dissolve.html", {"form": form, "network": network})
 

@@ -80,3 +80,33 @@ def periods_open() -> int:
 @shared_task
 def committee_report_build(committee_report_id: int) -> None:
     services.committee_report_build(committee_report_id=committee_report_id)
+
+
+# Two PDFs of user-typed content: a ceiling so a pathological one cannot hold a worker.
+@shared_task(soft_time_limit=180, time_limit=240)
+def closeout_build(network_id: int, record_id: int) -> int:
+    """A dissolution's close-out (reports.closeout): seal the Thai and English reports,
+    then tell every member once; the members are told even if the render failed (the
+    page says the report is being prepared, and the sweep builds it again)."""
+    from . import closeout
+
+    try:
+        closeout.closeout_build(network_id=network_id, record_id=record_id)
+    finally:
+        sent = closeout.closeout_notify(network_id=network_id, record_id=record_id)
+    return sent
+
+
+@shared_task
+def closeout_sweep() -> int:
+    """Beat: close-outs a lost task or a failed render left unfinished, one task each."""
+    from . import closeout
+
+    due = closeout.closeouts_due()
+    for network_id, record_id in due:
+        try:
+            closeout_build.apply_async(args=(network_id, record_id), retry=False)
+        except Exception:
+            log.warning("broker unreachable; close-outs wait for the next sweep")
+            break
+    return len(due)

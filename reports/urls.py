@@ -44,6 +44,12 @@ urlpatterns = [
         views.export,
         name="export",
     ),
+    path("networks/<slug:slug>/close-out/", views.closeout, name="closeout"),
+    path(
+        "networks/<slug:slug>/close-out/<slug:code>/pdf/",
+        views.closeout_pdf,
+        name="closeout_pdf",
+    ),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),

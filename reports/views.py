@@ -615,3 +615,38 @@ def calendar(request: HttpRequest, token: str) -> HttpResponse:
     )
     response["Cache-Control"] = "private, max-age=900"
     return response
+
+
+@login_required
+def closeout(request: HttpRequest, slug: str) -> HttpResponse:
+    """The close-out reports of a dissolved network, for every member (a dissolved
+    network stays readable; a reopened one keeps its close-outs)."""
+    from . import closeout as closeouts
+
+    access = network_access(request, slug)
+    return render(
+        request,
+        "reports/closeout.html",
+        {
+            "network": access.network,
+            "access": access,
+            "closeouts": closeouts.closeouts_for(network=access.network),
+        },
+    )
+
+
+@login_required
+def closeout_pdf(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """A sealed close-out PDF, only through this permission-checked view (media is private)."""
+    from . import closeout as closeouts
+
+    access = network_access(request, slug)
+    document = closeouts.closeout_document(network=access.network, code=code)
+    if document is None or not document.file:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=request.GET.get("download") == "1",
+        filename=f"close-out-{access.network.slug}-{document.language}.pdf",
+    )

@@ -42,6 +42,39 @@ def _post(ok: dict) -> dict:
     return ok
 
 
+def _closeout(cast) -> str:
+    """The close-out page of the network, dissolved (members still read it)."""
+    from network.services import network_dissolve
+
+    cast.network = network_dissolve(
+        network=cast.network, reason="ครบวาระโครงการแล้ว", dissolved_on=cast.network.founded_on
+    )
+    return f"/networks/{cast.network.slug}/close-out/"
+
+
+def _closeout_pdf(cast) -> str:
+    """A sealed close-out of the dissolved network (a stand-in file: the rule is about
+    who may download it)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from core.models import SealedDocument
+    from reports.closeout import closeout_subject, dissolution_record_id
+
+    page = _closeout(cast)
+    record_id = dissolution_record_id(network=cast.network)
+    document = SealedDocument(
+        kind=SealedDocument.Kind.CLOSE_OUT,
+        title="รายงานปิดเครือข่าย",
+        subject=closeout_subject(network_id=cast.network.pk, record_id=record_id),
+        sha256="0" * 64,
+        sealed_at=timezone.now(),
+    )
+    document.file.save(f"{document.code}.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
+    document.save()
+    return f"{page}{document.code}/pdf/"
+
+
 # The partner reads its own organisation's report; the chair reads all.
 REPORT_READERS = members()
 # Only logged-in owners of a notice mark it read; others get a 404 for it.
@@ -111,6 +144,10 @@ RULES = {
         url=lambda c: f"/networks/{c.network.slug}/reports/export/reports.csv",
         expect=overseers(),
     ),
+    # Every member, also after the dissolution (read-only, still readable); another
+    # network's people 404.
+    "reports:closeout": Rule(url=_closeout, expect=members()),
+    "reports:closeout_pdf": Rule(url=_closeout_pdf, expect=members()),
     "reports:notifications": Rule(url=lambda c: "/notifications/", expect=logged_in()),
     "reports:notification_read": Rule(url=_notice, method="post", expect=NOTICE),
     "reports:notifications_read_all": Rule(
