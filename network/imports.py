@@ -72,8 +72,9 @@ XLSX_MAX_SHEET_ELEMENTS = 400_000
 XLSX_MAX_ROW_CELLS = 1_000
 # Any other part (styles, the workbook, relationships): openpyxl builds its whole tree.
 XLSX_MAX_PART_ELEMENTS = 100_000
-# Characters of all cells read together (a shared string may be named by every cell).
-MAX_TEXT_CHARS = 4 * MAX_BYTES
+# Characters of all cells read together (a shared string may be named by every cell):
+# no more than the largest CSV file holds.
+MAX_TEXT_CHARS = MAX_BYTES
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97–2003) and other OLE files
 
@@ -478,6 +479,8 @@ class Table:
 
     rows: list[list[str]]
     notes: list[str] = field(default_factory=list)
+    # A CSV file the reader gave up on, by the line it broke on (then no rows).
+    problems: list[Problem] = field(default_factory=list)
 
 
 def _encodings_message() -> str:
@@ -578,10 +581,8 @@ def read(data: bytes) -> Table:
     text, encoding = _decode(data)
     problems: list[Problem] = []
     rows = _read(text, problems)
-    if problems:
-        raise ValidationError(problems[0].message)
     notes = [str(ENCODING_NOTES[encoding])] if encoding in ENCODING_NOTES else []
-    return Table(rows=rows, notes=notes)
+    return Table(rows=rows, notes=notes, problems=problems)
 
 
 def _reader(text: str):
@@ -811,13 +812,20 @@ def preview(
     text: str | None = None,
     rows: list[list[str]] | None = None,
     user=None,
-    notes: Iterable[str] = (),
+    table: Table | None = None,
 ) -> Preview:
-    """Check every row and column; write nothing. The cells come as ``rows`` (from
-    ``read``) or as CSV ``text``. ``user`` is who would import it: the rule of
-    ``services.organisation_attach`` depends on them."""
+    """Check every row and column; write nothing. The cells come as a ``table`` (from
+    ``read``: its notes and problems too), as ``rows`` (a table's rows, kept between
+    preview and confirm) or as CSV ``text``. ``user`` is who would import it: the
+    rule of ``services.organisation_attach`` depends on them."""
     columns = KINDS[kind]
-    result = Preview(kind=kind, columns=columns, notes=[str(note) for note in notes])
+    result = Preview(kind=kind, columns=columns)
+    if table is not None:
+        rows = table.rows
+        result.notes.extend(table.notes)
+        result.problems.extend(table.problems)
+        if result.problems:
+            return result
     if rows is None:
         rows = _read(text or "", result.problems)
         if result.problems:

@@ -637,9 +637,7 @@ def directory_import(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("file", error)
         else:
             kind = form.cleaned_data["kind"]
-            result = imports.preview(
-                network=network, kind=kind, rows=table.rows, user=request.user, notes=table.notes
-            )
+            result = imports.preview(network=network, kind=kind, table=table, user=request.user)
             if result.ok:
                 request.session[IMPORT_SESSION_KEY.format(network.id)] = {
                     "kind": kind,
