@@ -140,7 +140,7 @@ def _committee_pdf(network: Network, period: ReportingPeriod, coordinators: list
     if CommitteeReport.objects.filter(network=network, period=period).exists():
         return
     try:
-        import weasyprint  # noqa: F401 — no PDF layer, no demo PDF
+        import core.pdf  # noqa: F401 — no PDF layer, no demo PDF
     except ImportError:
         return
     job = CommitteeReport.objects.create(

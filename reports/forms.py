@@ -142,6 +142,7 @@ class ScheduleForm(forms.ModelForm):
             "remind_on_due_day",
             "remind_days_after",
             "escalate_after_days",
+            "escalate_chair_after_days",
             "send_time",
             "quiet_start",
             "quiet_end",

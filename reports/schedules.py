@@ -68,7 +68,7 @@ SHAPING_FIELDS = (
     "semester2_ends",
 )
 # Reminders about an open report's due date: these move with it (decision notices do not).
-_DUE_DATE_KINDS = r"^(before|due|after|escalation)(:|$)"
+_DUE_DATE_KINDS = r"^(before|due|after|escalation|escalation_chair)(:|$)"
 
 
 class PlanChanged(Exception):

@@ -344,6 +344,8 @@ def _planned_periods(today: dt.date):
     return ReportingPeriod.objects.filter(
         network__reporting_schedule__status=ReportingSchedule.Status.CONFIRMED,
         due_on__gte=today - dt.timedelta(days=PLAN_HORIZON_DAYS),
+        # Periods made ahead for the calendar have no reports until they start.
+        starts_on__lte=today,
     ).exclude(network__status=Network.Status.DISSOLVED)
 
 
@@ -1138,6 +1140,7 @@ def _seal_summary(job: CommitteeReport) -> dict:
         return {
             "network": job.network.name,
             "period": {
+                "name": job.period.label,
                 "start": job.period.starts_on.isoformat(),
                 "end": job.period.ends_on.isoformat(),
             },

@@ -81,6 +81,7 @@ def schedule_form_data(**changes) -> dict[str, str]:
         "remind_on_due_day": "on",
         "remind_days_after": "3",
         "escalate_after_days": "7",
+        "escalate_chair_after_days": "14",
         "send_time": "08:00",
         "quiet_start": "20:00",
         "quiet_end": "07:00",

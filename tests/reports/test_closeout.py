@@ -226,6 +226,10 @@ def test_dissolution_seals_the_close_out_tells_each_member_once_and_ends_the_agr
         assert th.code in response.content.decode() and en.code in response.content.decode()
     assert cast.client("other_partner").get(page_url).status_code == 404
     assert cast.client("other_partner").get(f"{page_url}{th.code}/pdf/").status_code == 404
+    # The code is printed on the PDF, so it is not a secret: under their own network's
+    # address it is still not theirs.
+    other = f"/networks/{cast.other_network.slug}/close-out/{th.code}/pdf/"
+    assert cast.client("other_partner").get(other).status_code == 404
 
     # Reopening keeps the close-out; its page says the network was reopened.
     response = cast.client("site_admin").post(f"/networks/{cast.network.slug}/reopen/")
@@ -332,3 +336,49 @@ def test_a_refused_notice_is_sent_by_the_next_run_and_only_then(cast, settings):
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [cast.coordinator.email, cast.chair.email, cast.partner.email]
     )
+
+
+@pytest.mark.skipif(
+    "postgresql" not in __import__("django.conf").conf.settings.DATABASES["default"]["ENGINE"],
+    reason="needs PostgreSQL for two concurrent connections",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_claim_each_document_and_each_notice_once(cast):
+    """Two threads (two database connections) run the same dissolution's claims at once:
+    one document per language, one email per member."""
+    import threading
+
+    from django.db import connection
+
+    cast.network = network_services.network_dissolve(
+        network=cast.network, reason=REASON, dissolved_on=dt.date(2026, 9, 30)
+    )
+    record_id = closeout.dissolution_record_id(network=cast.network)
+    subject = closeout.closeout_subject(network_id=cast.network.pk, record_id=record_id)
+    barrier = threading.Barrier(2)
+    reserved, sent = [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            for language in closeout.LANGUAGES:
+                reserved.append(
+                    closeout._reserve(subject=subject, language=language, title="ทดสอบ").pk
+                )
+            barrier.wait()
+            sent.append(closeout.closeout_notify(network_id=cast.network.pk, record_id=record_id))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(reserved)) == 2 and len(reserved) == 4
+    assert SealedDocument.objects.filter(subject=subject).count() == 2
+    assert sorted(sent) == [0, 3] or sum(sent) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [cast.coordinator.email, cast.chair.email, cast.partner.email]
+    )
+    assert Dispatch.objects.filter(topic=subject, sent_at__isnull=False).count() == 3

@@ -156,6 +156,7 @@ def test_schedule_form_saves_and_rejects_bad_input(cast):
         "remind_on_due_day": "on",
         "remind_days_after": "3",
         "escalate_after_days": "7",
+        "escalate_chair_after_days": "14",
         "send_time": "08:00",
         "quiet_start": "20:00",
         "quiet_end": "07:00",
