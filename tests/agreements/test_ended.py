@@ -63,6 +63,8 @@ def test_the_signed_version_ends_on_the_dissolution_date_and_says_so(cast):
     # The agreement's pages: "สิ้นสุดเมื่อ 30 กันยายน 2569", in English for English readers.
     index = cast.client("chair").get(f"/networks/{cast.network.slug}/agreement/")
     assert "สิ้นสุดเมื่อ 30 กันยายน 2569" in index.content.decode()
+    # … with the way to the close-out report.
+    assert f"/networks/{cast.network.slug}/close-out/" in index.content.decode()
     page = cast.client("chair").get(f"/networks/{cast.network.slug}/agreement/v1/")
     assert "สิ้นสุดเมื่อ 30 กันยายน 2569" in page.content.decode()
     cast.partner.language = "en"
