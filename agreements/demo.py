@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import Q
+
 from network.demo import DEMO_PASSWORD
 from network.models import Network, Person
 
@@ -177,6 +179,9 @@ def _sign(version: AgreementVersion, email: str) -> None:
 
 
 def load(*, stdout=None) -> None:
+    """Only for a demo network without an agreement; a network whose agreement exists
+    (the demo's, or one its people have since written) is left alone. The one repair,
+    the sealed PDFs of the demo's own signed version 1, is keyed on its title."""
     sansai = Network.objects.filter(slug="sansai-reading").first()
     if sansai is not None and not Agreement.objects.filter(network=sansai).exists():
         version = _build(sansai, SANSAI)
@@ -184,11 +189,15 @@ def load(*, stdout=None) -> None:
             _sign(version, email)
     if sansai is not None:
         # Rendered here, not left to a worker, so the demo shows the PDF at once.
-        current = services.agreement_current_signed(network=sansai)
-        if current is not None and not (
-            current.sealed_document_id and current.sealed_document_en_id
-        ):
-            services.version_pdf_render(version_id=current.id)
+        demo_version = AgreementVersion.objects.filter(
+            agreement__network=sansai,
+            agreement__title=SANSAI["title"],
+            number=1,
+            signed_at__isnull=False,
+        ).filter(Q(sealed_document__isnull=True) | Q(sealed_document_en__isnull=True))
+        version_id = demo_version.values_list("pk", flat=True).first()
+        if version_id is not None:
+            services.version_pdf_render(version_id=version_id)
             if stdout:
                 stdout.write("agreements: sealed PDFs of the San Sai agreement rendered")
 

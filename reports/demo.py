@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from network.demo import ORGANISATIONS as DEMO_ORGANISATIONS
+from network.demo import PEOPLE as DEMO_PEOPLE
 from network.models import Network, Role
 
 from . import services
@@ -24,6 +27,10 @@ from .models import (
 )
 
 PROBLEMS = "ครูบางส่วนติดภารกิจสอบปลายภาค ทำให้กิจกรรมค่ายรักการอ่านเลื่อนออกไปสองสัปดาห์"
+User = get_user_model()
+DEMO_COORDINATOR = "coordinator@khruakhai.example"
+DEMO_EMAILS = [row[0] for row in DEMO_PEOPLE]
+DEMO_ORGANISATION_NAMES = [row[1] for row in DEMO_ORGANISATIONS]
 HELP = "ต้องการวิทยากรด้านการสอนอ่านแบบแจกลูกสะกดคำ 1 ท่าน"
 
 
@@ -32,28 +39,29 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
 
 
 def load(*, stdout=None) -> None:
+    """Only when the demo network has no reporting schedule yet: one that has it was
+    loaded before (or was given a schedule by its people), and its periods, reports and
+    notices are theirs now. Notices go only to the demo's own logins, by their emails."""
     network = Network.objects.filter(slug="sansai-reading").first()
     if network is None:
         return
+    if ReportingSchedule.objects.filter(network=network).exists():
+        _attach_older_notices(network)
+        return
     now = timezone.now()
     today = timezone.localdate(now)
-    ReportingSchedule.objects.get_or_create(
+    schedule = ReportingSchedule.objects.create(
         network=network,
-        defaults={
-            "frequency": ReportingSchedule.Frequency.SEMESTER,
-            "due_day": 15,
-            "starts_on": network.founded_on or dt.date(2025, 5, 16),
-            "status": ReportingSchedule.Status.CONFIRMED,
-            "proposed_from": "รายงานความก้าวหน้าทุกภาคเรียน",
-            "confirmed_at": _at(network.founded_on or dt.date(2025, 5, 16)),
-        },
+        frequency=ReportingSchedule.Frequency.SEMESTER,
+        due_day=15,
+        starts_on=network.founded_on or dt.date(2025, 5, 16),
+        status=ReportingSchedule.Status.CONFIRMED,
+        proposed_from="รายงานความก้าวหน้าทุกภาคเรียน",
+        confirmed_at=_at(network.founded_on or dt.date(2025, 5, 16)),
     )
-    services.periods_open(today=today)
-    coordinators = list(
-        Role.objects.filter(network=network, kind=Role.Kind.COORDINATOR).values_list(
-            "person__user_id", flat=True
-        )
-    )
+    # This schedule's periods only: the sweep opens the others' on its own time.
+    services.period_open_for(schedule=schedule, today=today)
+    coordinators = list(User.objects.filter(email=DEMO_COORDINATOR).values_list("pk", flat=True))
     closed = list(
         ReportingPeriod.objects.filter(network=network, due_on__lt=today).order_by("starts_on")
     )
@@ -87,7 +95,29 @@ def load(*, stdout=None) -> None:
         stdout.write("reports: semester schedule, periods, reports and notices ready")
 
 
-def _missing(report: ProgressReport, now: dt.datetime) -> None:
+def _attach_older_notices(network: Network) -> None:
+    """A demo loaded before notices had Reminder rows: tie its notices (the demo logins',
+    on the demo organisations' reports) to the rows the sweep looks for, so the first
+    sweep tells nobody twice. Creates no notice and touches nothing else."""
+    older = Notification.objects.filter(
+        network=network, reminder__isnull=True, user__email__in=DEMO_EMAILS
+    ).exclude(report=None)
+    report_ids = set(older.values_list("report_id", flat=True))
+    if not report_ids:
+        return
+    now = timezone.now()
+    coordinators = list(User.objects.filter(email=DEMO_COORDINATOR).values_list("pk", flat=True))
+    reports = ProgressReport.objects.filter(
+        pk__in=report_ids, organisation__name_th__in=DEMO_ORGANISATION_NAMES
+    ).select_related("period__network__reporting_schedule")
+    for report in reports:
+        if report.submitted_at:
+            _told(report, "submitted:1", coordinators, report.submitted_at, attach_only=True)
+        else:
+            _missing(report, now, attach_only=True)
+
+
+def _missing(report: ProgressReport, now: dt.datetime, *, attach_only: bool = False) -> None:
     """A report never handed in: the reminders and escalations its schedule had sent by
     now (after the due date: the partner's, the coordinators', the chair's)."""
     network = report.period.network
@@ -98,17 +128,27 @@ def _missing(report: ProgressReport, now: dt.datetime) -> None:
             people = services._reporter_ids(network.pk, report.organisation_id)
         else:
             people = Role.objects.filter(
-                network=network, kind=role, person__user__isnull=False
+                network=network, kind=role, person__user__email__in=DEMO_EMAILS
             ).values_list("person__user_id", flat=True)
-        _told(report, kind, set(people), when)
+        _told(report, kind, set(people), when, attach_only=attach_only)
 
 
-def _told(report: ProgressReport, kind: str, people, at: dt.datetime) -> None:
+def _told(
+    report: ProgressReport, kind: str, people, at: dt.datetime, *, attach_only: bool = False
+) -> None:
     """Record a notice as sent at ``at``: the Reminder row the sweep would have made and
-    sent, and its in-app notice (one an earlier demo made without a row is attached)."""
+    sent, and its in-app notice (one an earlier demo made without a row is attached).
+    ``attach_only``: only where such an earlier notice exists; nobody is told anew."""
     base = kind.split(":", 1)[0]
     for uid in people:
         if uid is None:  # a person without a login is told nothing
+            continue
+        if (
+            attach_only
+            and not Notification.objects.filter(
+                user_id=uid, report=report, kind=base, reminder__isnull=True
+            ).exists()
+        ):
             continue
         row, _created = Reminder.objects.get_or_create(
             report=report,
