@@ -9,7 +9,7 @@ The flow an app follows (agreements, reports)::
     sealed_document_store(document=document, pdf=pdf, summary={...}, content_sha256=...)
 
 ``summary`` is what the public verify page shows, in the document's language:
-``{"network": str, "period": {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD"},
+``{"network": str, "period": {"name": str, "start": "YYYY-MM-DD", "end": "YYYY-MM-DD"},
 "parties": [{"organisation", "signatory", "position", "signed_at": ISO datetime}],
 "details": [[label, value], …]}`` — every key optional. A label may also be a
 ``{"th": …, "en": …}`` object: the page then shows it in the reader's language (a

@@ -126,6 +126,8 @@ def _summary_view(summary: dict, *, hashes: tuple[str, ...] = (), language: str 
     ]
     return {
         "network": str(summary.get("network", "")),
+        # A named period ("ภาคเรียนที่ 1/2569", a committee report's) is shown by name.
+        "period_name": str(period.get("name") or ""),
         "period_start": _when(period.get("start")),
         "period_end": _when(period.get("end")),
         "parties": parties,

@@ -364,3 +364,15 @@ def test_the_app_s_own_english_agreement_pdf_checks_on_the_thai_page(cast, clien
     page = response.content.decode()
     assert page.count(version.content_sha256) == 1
     assert not [label for label in _row_labels(response) if THAI_LETTERS.search(label)]
+
+
+def test_a_named_period_is_shown_by_name(client):
+    report = _seal(
+        language="th",
+        title="รายงานต่อคณะกรรมการ",
+        kind="committee_report",
+        content="12" * 32,
+        summary={"period": {"name": "ภาคเรียนที่ 1/2569", "start": "2026-05-16", "end": "2026-10-31"}},
+    )
+    page = client.get(f"/verify/{report.code}/").content.decode()
+    assert "ภาคเรียนที่ 1/2569" in page and "16 พฤษภาคม 2569" in page
