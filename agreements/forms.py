@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ThaiDateField
@@ -76,15 +78,61 @@ class DutyForm(forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
+# Thai digits (๐–๙) as people type them on a Thai keyboard.
+_THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# 12,500.50 or 12500.50: commas only between groups of three, at most two decimals.
+_AMOUNT = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?")
+# No school network's agreement commits a billion baht; a larger figure is a typo
+# (an extra zero, or a phone number in the wrong box).
+AMOUNT_CAP = Decimal("1000000000")
+
+
+class BahtField(forms.DecimalField):
+    """An amount in baht as people write it: thousands separators, Thai digits, a
+    trailing "บาท"; never negative and never above AMOUNT_CAP."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal(0))
+        kwargs.setdefault("max_value", AMOUNT_CAP)
+        # 1,000,000,000.00: ten digits before the point and two after.
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        # A text box, not type=number: browsers refuse "12,500.50" in a number box.
+        return {"inputmode": "decimal", "placeholder": "12,500.50"}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).translate(_THAI_DIGITS).strip()
+        text = text.removesuffix("บาท").strip().replace(" ", "")
+        if text.startswith("-"):
+            raise ValidationError(self.error_messages["min_value"], code="min_value")
+        if not _AMOUNT.fullmatch(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        amount = super().to_python(text.replace(",", ""))
+        if amount > self.max_value:  # one clear message, not the digit counts as well
+            raise ValidationError(self.error_messages["max_value"], code="max_value")
+        return amount
+
+
 class ResourceForm(forms.Form):
     kind = forms.ChoiceField(choices=ResourceItem.Kind.choices, label=_("Kind"))
     description = forms.CharField(label=_("Description"), max_length=500)
-    amount_baht = forms.DecimalField(
+    amount_baht = BahtField(
         label=_("Amount (baht)"),
-        min_value=Decimal(0),
-        max_digits=14,
-        decimal_places=2,
-        error_messages={"min_value": _("The amount cannot be negative.")},
+        help_text=_("For example 12,500.50 — commas and Thai digits are fine."),
+        error_messages={
+            "invalid": _("Write the amount in baht as a number, for example 12,500.50."),
+            "min_value": _("The amount cannot be negative. Write it as, for example, 12,500.50."),
+            "max_value": _(
+                "The amount cannot be more than 1,000,000,000 baht. Check for an extra zero."
+            ),
+        },
     )
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(), label=_("Contributing organisation")
