@@ -107,19 +107,20 @@ def schedule_propose_from_agreement(*, network: Network) -> ReportingSchedule | 
     """
     # IV-D (reporting) says how often partners report; IV-C (monitoring) only when
     # IV-D does not ("ติดตามผลทุกภาคเรียน … รายงานผลประจำปี" is a yearly report).
-    found = None
-    for text in schedules.agreement_texts(network):
-        found = P.frequency_from_text(text)
-        if found is not None:
-            break
+    readings = (
+        (section, P.frequency_reading(text))
+        for section, text in zip(("IV-D", "IV-C"), schedules.agreement_texts(network), strict=True)
+    )
+    section, found = next(((s, r) for s, r in readings if r is not None), ("", None))
     if found is None:
         return None
-    frequency, words = found
     schedule = schedule_for(network=network)
     if schedule.pk and schedule.is_confirmed:
         return schedule
-    schedule.frequency = frequency
-    schedule.proposed_from = words
+    schedule.frequency = found.frequency
+    # The section and the sentence, as written: the page quotes them back
+    # ("เสนอจากข้อตกลง หมวด IV-D: «…»") so the coordinator checks the reading.
+    schedule.proposed_from = f"{section}: «{found.clause}»"
     schedule.status = ReportingSchedule.Status.PROPOSED
     schedule.save()
     return schedule
