@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -11,6 +12,7 @@ from network.models import Organisation, Person
 from .catalogue import HEALTH_GROUPS
 from .evidence import evidence_check, limits, request_check
 from .models import Activity, HealthRound, ObstacleEntry, Step
+from .services import WIN_IN_FUTURE
 
 
 def member_organisations(network):
@@ -202,6 +204,14 @@ class WinForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["organisations"].queryset = member_organisations(network)
         self.fields["people"].queryset = network_people(network)
+
+    def clean_happened_on(self):
+        day = self.cleaned_data["happened_on"]
+        # A win is something that has happened: a date ahead is a typo (often a B.E. year
+        # read as another year), and a wins page would cheer it before it happened.
+        if day > timezone.localdate():
+            raise ValidationError(WIN_IN_FUTURE, code="future")
+        return day
 
 
 class ObstacleForm(forms.ModelForm):

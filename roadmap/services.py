@@ -8,11 +8,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import BooleanField, Case, Count, F, Prefetch, QuerySet, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.mail import email_send
 from core.tasks import enqueue
@@ -433,6 +435,9 @@ def activity_delete(
 
 
 # --- wins -------------------------------------------------------------------------
+WIN_IN_FUTURE = _("A win must already have happened: the date cannot be after today.")
+
+
 @transaction.atomic
 def win_record(
     *,
@@ -445,6 +450,8 @@ def win_record(
     recorded_by,
     step: Step | None = None,
 ) -> Win:
+    if happened_on > today():  # Bangkok's today; the form says so first
+        raise ValidationError(WIN_IN_FUTURE, code="future")
     step = step or network.steps.filter(number=WINS_STEP_NUMBER).first()
     win = Win.objects.create(
         network=network,
