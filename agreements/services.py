@@ -30,6 +30,7 @@ from core.mail import email_send
 from core.tasks import enqueue
 from network.models import Membership, Network, Organisation, Person, Role
 from network.permissions import people_with_a_role
+from network.services import network_activate
 
 from .catalogue import MANAGEMENT_PARTS, NUMERALS, PART_LETTERS, SECTIONS, TEXT_FIELDS, Section
 from .models import (
@@ -139,6 +140,69 @@ def version_content(*, version: AgreementVersion) -> dict:
             )
         ],
     }
+
+
+def _frozen_copy(live, **names):
+    """An unsaved copy of a row with the names it had when the version was sent: pages
+    and PDFs read it like the row itself, and nothing ever saves it."""
+    if live is None:
+        return None
+    values = {f.attname: getattr(live, f.attname) for f in live._meta.concrete_fields}
+    row = type(live)(**{**values, **names})
+    row._state.adding = False
+    return row
+
+
+def frozen_names_apply(
+    *,
+    version: AgreementVersion,
+    parties: Iterable[Party] = (),
+    duties: Iterable[Duty] = (),
+    resources: Iterable[ResourceItem] = (),
+    events: Iterable[SigningEvent] = (),
+) -> None:
+    """A sent version shows what was signed: the organisations' names and the
+    signatories' names as frozen in its content when it was sent (``content_json``,
+    the text the stored hash covers), not today's. A draft keeps the live names.
+    Changes the loaded rows in memory only."""
+    if not version.content_json:
+        return
+    content = json.loads(version.content_json)
+    org_names: dict[int, dict] = {}
+    for part in ("duties", "resources", "parties"):
+        for row in content.get(part, []):
+            frozen = row.get("organisation") or {}
+            if "id" in frozen:
+                org_names[frozen["id"]] = {
+                    "name_th": frozen.get("name_th", ""),
+                    "name_en": frozen.get("name_en", ""),
+                }
+    signatories = {
+        row["signatory_id"]: row["signatory"]
+        for row in content.get("parties", [])
+        if "signatory_id" in row and "signatory" in row
+    }
+    copies: dict[int, Organisation] = {}
+
+    def organisation(live: Organisation | None) -> Organisation | None:
+        if live is None or live.pk not in org_names:
+            return live
+        if live.pk not in copies:
+            copies[live.pk] = _frozen_copy(live, **org_names[live.pk])
+        return copies[live.pk]
+
+    parties = list(parties)
+    for event in events:
+        if event.party_id:
+            parties.append(event.party)
+    for row in (*duties, *resources, *parties):
+        row.organisation = organisation(row.organisation)
+    for party in parties:
+        if party.signatory_id in signatories:
+            # display_name is title + full name: the frozen text is already both.
+            party.signatory = _frozen_copy(
+                party.signatory, title="", full_name=signatories[party.signatory_id]
+            )
 
 
 def canonical_json(content: dict) -> str:
@@ -517,6 +581,8 @@ def _version_complete(version: AgreementVersion, *, at: dt.datetime) -> None:
     version.signed_at = at
     version.save()
     _event(version, SigningEvent.Kind.COMPLETED, at=at)
+    # A signed agreement is what makes a network no longer "being set up".
+    network_activate(network=version.agreement.network)
 
 
 @transaction.atomic
@@ -926,13 +992,21 @@ def version_pdf_context(*, version: AgreementVersion, language: str, document=No
         # The audit appendix gets the time, the event and the organisation only: a
         # signer's IP address and browser stay in the app's audit log, which only the
         # coordinators see, and never reach a PDF that is passed around.
+        signing_events = list(version.events.select_related("party__organisation"))
+        frozen_names_apply(
+            version=version,
+            parties=parties,
+            duties=duties,
+            resources=resources,
+            events=signing_events,
+        )
         events = [
             PdfAuditRow(
                 at=e.at,
                 kind=e.get_kind_display(),
                 organisation=e.party.organisation.name if e.party_id else "",
             )
-            for e in version.events.select_related("party__organisation")
+            for e in signing_events
         ]
         verify = sealing.verify_url(document) if document is not None else ""
         return {

@@ -67,6 +67,13 @@ def _to_version(version: AgreementVersion, name: str = "agreements:version"):
     return redirect(name, slug=version.agreement.network.slug, number=version.number)
 
 
+def _frozen_parties(version: AgreementVersion) -> list:
+    """The parties with the names they were sent with (a draft: today's names)."""
+    parties = list(version.parties.select_related("organisation", "signatory"))
+    services.frozen_names_apply(version=version, parties=parties)
+    return parties
+
+
 def _member_organisations(network):
     return Organisation.objects.filter(
         memberships__network=network, memberships__left_on__isnull=True
@@ -159,6 +166,9 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     resources = list(version.resources.select_related("organisation"))
     duties = list(version.duties.select_related("organisation"))
     events = list(version.events.select_related("party__organisation", "user"))
+    services.frozen_names_apply(
+        version=version, parties=parties, duties=duties, resources=resources, events=events
+    )
     return render(
         request,
         "agreements/version.html",
@@ -296,7 +306,7 @@ def parties(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "network": network,
             "access": access,
             "version": version,
-            "parties": list(version.parties.select_related("organisation", "signatory")),
+            "parties": _frozen_parties(version),
             "form": form,
         },
     )
@@ -371,6 +381,8 @@ def sign(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     else:
         services.party_view_record(party=party, user=request.user, **_client(request))
     resources = list(version.resources.select_related("organisation"))
+    duties = list(version.duties.select_related("organisation"))
+    services.frozen_names_apply(version=version, duties=duties, resources=resources)
     return render(
         request,
         "agreements/sign.html",
@@ -381,12 +393,10 @@ def sign(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "party": party,
             "form": form,
             "sections": services.version_sections(version=version),
-            "duties_by_org": services.duties_by_organisation(
-                version.duties.select_related("organisation")
-            ),
+            "duties_by_org": services.duties_by_organisation(duties),
             "resources": resources,
             "totals": services.totals_of(resources),
-            "parties": list(version.parties.select_related("organisation", "signatory")),
+            "parties": _frozen_parties(version),
         },
     )
 
