@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -337,6 +338,14 @@ def schedule_propose(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("reports:schedule", slug=slug)
 
 
+# What a ticked checkbox sends (browsers send "on"; scripts may send 1 or true).
+CONFIRMED = frozenset({"on", "1", "true", "yes"})
+SUBMIT_UNCONFIRMED = gettext_lazy(
+    "The report was not submitted: tick “I have checked this report” first. "
+    "Nothing was saved; your text is still in the form."
+)
+
+
 def _report_for(request: HttpRequest, slug: str, pk: int, *, write: bool = False):
     report, access = object_access(
         request,
@@ -365,8 +374,13 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         initial={"problems": report.problems, "help_needed": report.help_needed},
         narratives=narratives,
     )
-    if writing and form.is_valid():
-        submit = request.POST.get("action") == "submit"
+    submit = writing and request.POST.get("action") == "submit"
+    # Submitting locks the report: the server, not only the page, asks that the writer
+    # has ticked the confirmation, so a stray tap or a replayed POST submits nothing.
+    unconfirmed = submit and request.POST.get("confirm_submit") not in CONFIRMED
+    if unconfirmed:
+        messages.error(request, SUBMIT_UNCONFIRMED)
+    if writing and not unconfirmed and form.is_valid():
         try:
             services.report_save(
                 report=report,
@@ -396,6 +410,7 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             and report.status == ProgressReport.Status.SUBMITTED
             and not report.period.network.is_dissolved,
             "review_form": ReviewForm(),
+            "confirm_missing": unconfirmed,
             # "Remind now" for coordinators on a late report, with what is left of it.
             "remind": reminding.remind_state(report=report)
             if access.can_manage and reminding.remindable(report, timezone.localdate())

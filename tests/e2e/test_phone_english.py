@@ -100,6 +100,7 @@ def test_partner_updates_and_reports_on_a_phone_in_english(page_factory, cast):
     page.wait_for_url(f"**/reports/{report.pk}/")
     page.fill("#id_problems", "The bus was late twice.")
     page.fill("#id_help_needed", "A second volunteer reader.")
+    page.check("#confirm_submit")
     with page.expect_navigation():
         page.get_by_role("button", name="Submit report").click()
     assert "Report submitted. Thank you." in page.inner_text("main")

@@ -69,7 +69,15 @@ def test_partner_saves_a_draft_then_submits_and_it_becomes_read_only(
     report.refresh_from_db()
     assert report.status == "draft" and report.problems == "ขาดงบ"
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"problems": "ขาดงบ", "help_needed": "วิทยากร", "action": "submit"})
+        client.post(
+            url,
+            {
+                "problems": "ขาดงบ",
+                "help_needed": "วิทยากร",
+                "action": "submit",
+                "confirm_submit": "on",
+            },
+        )
     report.refresh_from_db()
     assert report.status == "submitted" and report.submitted_by == cast.partner
     # the coordinator is told (email and in-app)

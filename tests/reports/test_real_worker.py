@@ -221,7 +221,7 @@ def test_redis_down_submit_works_and_the_notice_goes_out_when_it_is_back(cast, r
         started = time.monotonic()
         response = cast.client("partner").post(
             f"/networks/{cast.network.slug}/reports/{report.pk}/",
-            {"problems": "งบไม่พอ", "help_needed": "", "action": "submit"},
+            {"problems": "งบไม่พอ", "help_needed": "", "action": "submit", "confirm_submit": "on"},
         )
         assert response.status_code == 302
         assert time.monotonic() - started < 30  # bounded: the enqueue gives up quickly
