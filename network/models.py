@@ -269,7 +269,11 @@ class Role(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["network", "person", "kind"], name="role_unique_per_person"
-            )
+            ),
+            # One committee chair per network; services refuse a second with a message.
+            models.UniqueConstraint(
+                fields=["network"], condition=Q(kind="chair"), name="role_one_chair_per_network"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,8 +23,25 @@ from .signals import network_created, network_dissolved, person_moving
 RESERVED_SLUGS = frozenset({"new"})
 
 
+def _romanized(text: str) -> str:
+    """Thai letters in the Royal Institute's romanisation, word by word, so a network
+    named only in Thai gets a readable address (``/networks/kheruekhai-ban-na/``)
+    rather than the bare fallback. PyThaiNLP's royin engine and its newmm word list
+    ship inside the package: nothing is downloaded. Any other script passes through."""
+    try:
+        from pythainlp.tokenize import word_tokenize
+        from pythainlp.transliterate import romanize
+    except ImportError:  # pragma: no cover - the package is a dependency
+        return text
+    words = word_tokenize(text, engine="newmm", keep_whitespace=False)
+    return " ".join(romanize(word, engine="royin") for word in words if word.strip())
+
+
 def _unique_slug(base: str) -> str:
-    slug = slugify(base)[:60] or "network"
+    slug = slugify(base)[:60].strip("-")
+    if not slug:
+        # slugify drops Thai letters: romanise them, and number what is still empty.
+        slug = slugify(_romanized(base))[:60].strip("-") or "network"
     candidate, n = slug, 2
     while candidate in RESERVED_SLUGS or Network.objects.filter(slug=candidate).exists():
         candidate, n = f"{slug}-{n}", n + 1
@@ -462,13 +479,56 @@ def _is_member(network: Network, organisation_id: int) -> bool:
     ).exists()
 
 
+def _chair_taken(network: Network, kind: str, person: Person | None = None) -> str:
+    """The refusal when ``kind`` is the chair and someone else already chairs the
+    network (one chair per network: the Role constraint role_one_chair_per_network);
+    empty when the role may be given."""
+    if kind != Role.Kind.CHAIR:
+        return ""
+    chair = (
+        Role.objects.filter(network=network, kind=Role.Kind.CHAIR)
+        .exclude(person=person)
+        .select_related("person")
+        .first()
+    )
+    if chair is None:
+        return ""
+    return _(
+        "This network already has a committee chair: %(name)s. "
+        "Remove that role first, then give it to someone else."
+    ) % {"name": chair.person.display_name}
+
+
 def role_grant(*, network: Network, person: Person, kind: str) -> Role:
     """The write alone. A role belongs to a person of a current member organisation;
-    the app's paths give roles through ``role_offer`` (consent first for a login)."""
+    the app's paths give roles through ``role_offer`` (consent first for a login).
+    A second chair is refused (PersonError), here and by the database."""
     if not _is_member(network, person.organisation_id):
         raise ValueError("a role is given only to a person of a current member organisation")
-    role, _created = Role.objects.get_or_create(network=network, person=person, kind=kind)
+    refusal = _chair_taken(network, kind, person)
+    if refusal:
+        raise PersonError(refusal)
+    try:
+        with transaction.atomic():
+            role, _created = Role.objects.get_or_create(network=network, person=person, kind=kind)
+    except IntegrityError:
+        # Two chairs given at the same moment: the constraint keeps one.
+        raise PersonError(
+            _chair_taken(network, kind, person) or _("The role is not added.")
+        ) from None
     return role
+
+
+def role_add(*, network: Network, person: Person, kind: str, invited_by) -> Role | Invitation:
+    """The people page's "add a role": a role the person already holds changes
+    nothing and says so (PersonError); otherwise ``role_offer``. Imports keep
+    calling ``role_offer``, for which a role already held is simply kept."""
+    if Role.objects.filter(network=network, person=person, kind=kind).exists():
+        raise PersonError(
+            _("%(name)s already has this role: %(role)s.")
+            % {"name": person.display_name, "role": Role.Kind(kind).label}
+        )
+    return role_offer(network=network, person=person, kind=kind, invited_by=invited_by)
 
 
 def role_offer(*, network: Network, person: Person, kind: str, invited_by) -> Role | Invitation:
@@ -487,6 +547,9 @@ def role_offer(*, network: Network, person: Person, kind: str, invited_by) -> Ro
         )
     if person.user_id is None or Role.objects.filter(network=network, person=person).exists():
         return role_grant(network=network, person=person, kind=kind)
+    refusal = _chair_taken(network, kind, person)
+    if refusal:
+        raise PersonError(refusal)  # before an invitation that could never be accepted
     user = person.user
     waiting = (
         Invitation.objects.pending()
@@ -586,6 +649,17 @@ def network_dissolve(*, network: Network, reason: str, dissolved_on: dt.date) ->
 
 
 @transaction.atomic
+def network_activate(*, network: Network) -> Network:
+    """A network being set up (forming) becomes active; called when its agreement is
+    signed by every party. An active or dissolved network is left as it is."""
+    network = Network.objects.select_for_update().get(pk=network.pk)
+    if network.status == Network.Status.FORMING:
+        network.status = Network.Status.ACTIVE
+        network.save()
+    return network
+
+
+@transaction.atomic
 def network_reopen(*, network: Network) -> Network:
     """Site admins only: the reason and date stay in the history, and the close-out
     report sealed at the dissolution stays as it is (its page says it was reopened)."""
@@ -657,6 +731,9 @@ def person_add(
         raise PersonError(
             _("%(org)s is not a member of this network.") % {"org": organisation.name}
         )
+    refusal = _chair_taken(network, kind)
+    if refusal:
+        raise PersonError(refusal)  # before a person is created for a role they cannot have
     email = email.strip().lower()
     account = get_user_model().objects.filter(email__iexact=email).first() if email else None
     if account is not None:
@@ -865,6 +942,9 @@ def invitation_create(
         raise InvitationError(
             _("%(org)s is not a member of this network.") % {"org": organisation.name}
         )
+    refusal = _chair_taken(network, role)
+    if refusal:
+        raise InvitationError(refusal)
     email = email.strip().lower()
     now = timezone.now()
     for old in Invitation.objects.select_for_update().filter(
@@ -1004,6 +1084,9 @@ def invitation_accept(
             _("%(org)s is no longer a member of this network.")
             % {"org": invitation.organisation.name}
         )
+    refusal = _chair_taken(invitation.network, invitation.role, person if person.pk else None)
+    if refusal:
+        raise InvitationError(refusal)  # someone else became chair since the invitation
     person.save()
     role_grant(network=invitation.network, person=person, kind=invitation.role)
     invitation.accepted_at = timezone.now()

@@ -450,7 +450,7 @@ def role_add(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("Choose a person and a role."))
         return redirect("network:people", network.slug)
     try:
-        result = services.role_offer(
+        result = services.role_add(
             network=network, person=person, kind=form.cleaned_data["kind"], invited_by=request.user
         )
     except (services.PersonError, services.InvitationError) as error:
