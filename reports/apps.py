@@ -9,3 +9,8 @@ class ReportsConfig(AppConfig):
         # Reports read the roadmap when it is there (reports.sources); so does this.
         if apps.is_installed("roadmap"):
             from . import receivers  # noqa: F401 — connects the signal receivers
+        from network.tasks_registry import provider_register
+
+        from .owed import reports
+
+        provider_register("reports", reports)  # My tasks: the reports owed

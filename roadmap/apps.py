@@ -8,4 +8,9 @@ class RoadmapConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from network.tasks_registry import provider_register
+
         from . import receivers  # noqa: F401 — connects the signal receivers
+        from .owed import owed
+
+        provider_register("roadmap", owed)  # My tasks: what this app says a person owes

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from network.models import Person
 from network.permissions import Access, network_access, object_access
+from network.tasks_registry import tasks_owed
 
 from . import services
 from .catalogue import HEALTH_GROUPS
@@ -592,8 +593,10 @@ def health_respond(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- my tasks -------------------------------------------------------------------------
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
+    # Everything the person owes, from every app that registered a provider in the hub
+    # (network.tasks_registry): roadmap cannot import reports or agreements itself.
     today = timezone.localdate()
-    tasks = list(services.activities_owed(user=request.user, today=today))
+    tasks = tasks_owed(user=request.user, today=today)
     return render(
         request,
         "roadmap/my_tasks.html",

@@ -1,0 +1,50 @@
+"""Reports' rows of My tasks (network.tasks_registry): the progress reports the
+person's organisation owes, open (draft or returned), late first; a late report that
+has already been escalated to the coordinator or the chair says so."""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from network.tasks_registry import RESPONDENT_ROLES, Asker, OwedTask
+
+from .models import ProgressReport, Reminder
+
+ESCALATIONS = ("escalation", "escalation_chair")
+
+
+def reports(asker: Asker) -> list[OwedTask]:
+    pairs = sorted(asker.pairs(RESPONDENT_ROLES))
+    if not pairs:
+        return []
+    scope = reduce(or_, [Q(period__network_id=n, organisation_id=o) for n, o in pairs])
+    escalated = Reminder.objects.filter(
+        report=OuterRef("pk"), kind__in=ESCALATIONS, sent_at__isnull=False
+    )
+    rows = (
+        ProgressReport.objects.open()
+        .filter(scope)
+        .annotate(escalated=Exists(escalated))
+        .select_related("period__network", "organisation")
+    )
+    tasks = []
+    for report in rows:
+        period = report.period
+        tasks.append(
+            OwedTask(
+                kind="report",
+                title=period.label,
+                url=reverse("reports:report", args=[period.network.slug, report.pk]),
+                network_name=period.network.name,
+                due_on=period.due_on,
+                late=period.due_on < asker.today,
+                escalated=report.escalated,
+                detail=report.organisation.name,
+                item=report,
+            )
+        )
+    return tasks
