@@ -391,3 +391,10 @@ def test_two_workers_at_once_claim_each_document_and_each_notice_once(cast):
         [cast.coordinator.email, cast.chair.email, cast.partner.email]
     )
     assert Dispatch.objects.filter(topic=subject, sent_at__isnull=False).count() == 3
+
+
+def test_a_network_never_dissolved_has_an_empty_close_out_page(cast):
+    response = cast.client("partner").get(f"/networks/{cast.network.slug}/close-out/")
+    assert response.status_code == 200
+    assert 'id="closeout-none"' in response.content.decode()
+    assert closeout.closeouts_for(network=cast.network) == []
