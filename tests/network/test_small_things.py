@@ -208,3 +208,34 @@ def test_the_database_keeps_one_chair_per_network(cast):
 def test_the_chair_may_be_given_again_to_the_same_person(cast):
     role = services.role_grant(network=cast.network, person=cast.chair.person, kind=Role.Kind.CHAIR)
     assert role.person.user == cast.chair
+
+
+# --- no double full stop after a Thai date or time ----------------------------------
+@pytest.mark.parametrize(("language", "ending"), [("th", " น.</p>"), ("en", ".</p>")])
+def test_the_invitation_page_ends_its_expiry_sentence_once(cast, client, language, ending):
+    _invitation, token = services.invitation_create(
+        network=cast.network,
+        organisation=cast.partner_org,
+        email="new-rep@example.org",
+        full_name="ผู้แทน คนใหม่",
+        invited_by=cast.coordinator,
+    )
+    client.cookies.load({settings.LANGUAGE_COOKIE_NAME: language})
+    body = client.get(f"/invitations/{token}/").content.decode()
+    line = next(x for x in body.splitlines() if "text-muted small" in x and ":" in x)
+    assert line.endswith(ending), line
+    assert "น.." not in body and "..</p>" not in line
+
+
+def test_full_stop_after_a_date_in_each_language():
+    import datetime as dt
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{{ day|thaidate|full_stop }}|{{ at|thaidatetime|full_stop }}")
+    context = Context({"day": dt.date(2026, 11, 23), "at": dt.datetime(2026, 11, 23, 7, 23)})
+    with translation.override("th"):
+        assert template.render(context) == "23 พฤศจิกายน 2569|23 พฤศจิกายน 2569 07:23 น."
+    with translation.override("en"):
+        assert template.render(context) == "23 November 2026.|23 November 2026 07:23."
