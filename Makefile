@@ -39,8 +39,10 @@ migrate: install var
 demo: migrate
 	@$(MANAGE) demo_data
 
+# The web port: `make run KHRUAKHAI_PORT=8080` (or in the environment); the Procfile reads it.
+run: export KHRUAKHAI_PORT ?= 8000
 run: messages demo
-	@echo "Khruakhai: http://127.0.0.1:8000  (demo logins in README.md; Ctrl-C stops web, worker and beat)"
+	@echo "Khruakhai: http://127.0.0.1:$(KHRUAKHAI_PORT)  (demo logins in README.md; Ctrl-C stops web, worker and beat)"
 	@.venv/bin/honcho start -f Procfile
 
 test: messages e2e-deps
