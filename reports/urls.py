@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import duty_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -43,6 +43,13 @@ urlpatterns = [
         "networks/<slug:slug>/reports/export/<str:what>.<str:fmt>",
         views.export,
         name="export",
+    ),
+    # Section II's duties proposed as roadmap activities (reports may read both apps).
+    path("networks/<slug:slug>/reports/duties/", duty_views.duty_list, name="duties"),
+    path(
+        "networks/<slug:slug>/reports/duties/<int:duty_id>/activity/",
+        duty_views.duty_activity,
+        name="duty_activity",
     ),
     path("networks/<slug:slug>/close-out/", views.closeout, name="closeout"),
     path(

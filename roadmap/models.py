@@ -119,6 +119,10 @@ class Activity(models.Model):
     )
     # Optimistic locking: every save from a form names the version it was based on.
     version = models.PositiveIntegerField(default=1)
+    # The section II duty of the signed agreement this activity was made from
+    # (reports.duties): an id, not a foreign key, because roadmap does not depend on
+    # agreements. It keeps the duty from being proposed again.
+    source_duty_id = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

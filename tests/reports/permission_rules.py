@@ -38,6 +38,20 @@ def _confirm(cast) -> str:
     return f"/networks/{cast.network.slug}/reports/schedule/confirm/"
 
 
+def _duty_activity(cast) -> str:
+    """The activity form pre-filled with a duty of the cast network's signed agreement."""
+    from django.utils import timezone
+
+    from agreements.models import AgreementVersion
+    from tests.agreements.factories import DutyFactory, VersionFactory
+
+    version = VersionFactory(agreement__network=cast.network)
+    duty = DutyFactory(version=version, organisation=cast.partner_org)
+    # Duties are frozen once a version leaves draft: sign it after adding the duty.
+    AgreementVersion.objects.filter(pk=version.pk).update(status="signed", signed_at=timezone.now())
+    return f"/networks/{cast.network.slug}/reports/duties/{duty.pk}/activity/"
+
+
 def _post(ok: dict) -> dict:
     return ok
 
@@ -111,6 +125,10 @@ RULES = {
         method="post",
         expect=managers(302),
     ),
+    "reports:duties": Rule(
+        url=lambda c: f"/networks/{c.network.slug}/reports/duties/", expect=managers()
+    ),
+    "reports:duty_activity": Rule(url=_duty_activity, expect=managers()),
     "reports:report": Rule(
         url=lambda c: f"/networks/{c.network.slug}/reports/{_partner_report(c).pk}/",
         expect=REPORT_READERS,

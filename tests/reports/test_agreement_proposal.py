@@ -142,3 +142,112 @@ def test_a_confirmed_schedule_is_left_as_it_is(cast):
     _signed(cast.network, reporting="รายงานปีละครั้ง")
     schedule = services.schedule_propose_from_agreement(network=cast.network)
     assert schedule.frequency == "monthly" and schedule.is_confirmed
+
+
+# --- section II's duties become roadmap activities -------------------------------------
+def _signed_with_duties(cast, *texts_by_org):
+    """A signed version with these (organisation, duty text) rows (added while draft:
+    duties are frozen once a version leaves draft)."""
+    from agreements.models import Agreement, AgreementVersion
+    from tests.agreements.factories import DutyFactory
+
+    agreement = Agreement.objects.filter(network=cast.network).first()
+    version = VersionFactory(agreement=agreement or AgreementFactory(network=cast.network))
+    duties = [
+        DutyFactory(version=version, organisation=org, text=text) for org, text in texts_by_org
+    ]
+    AgreementVersion.objects.filter(pk=version.pk).update(status="signed", signed_at=timezone.now())
+    return version, duties
+
+
+def _duties_url(cast, tail=""):
+    return f"/networks/{cast.network.slug}/reports/duties/{tail}"
+
+
+def test_duties_not_yet_in_the_roadmap_are_proposed_and_made_only_on_the_click(cast):
+    from roadmap.models import Activity
+
+    _version, (reading, camp) = _signed_with_duties(
+        cast,
+        (cast.partner_org, "จัดกิจกรรมส่งเสริมการอ่านให้นักเรียนทุกสัปดาห์"),
+        (cast.network.lead_organisation, "จัดค่ายวิชาการภาคฤดูร้อน"),
+    )
+    client = cast.client("coordinator")
+    page = client.get(_duties_url(cast))
+    assert {d.pk for d in page.context["duties"]} == {reading.pk, camp.pk}
+    assert "เพิ่มเป็นกิจกรรม" in page.content.decode()
+    # The form, pre-filled: the duty's words, its organisation, step 5; nothing created yet.
+    form_page = client.get(_duties_url(cast, f"{reading.pk}/activity/"))
+    form = form_page.context["form"]
+    assert form.initial["title"] == reading.text and form.initial["owners"] == [cast.partner_org.pk]
+    assert form.initial["step"].number == 5
+    assert not Activity.objects.filter(step__network=cast.network).exists()
+    step5 = form.initial["step"]
+    data = {
+        "step": step5.pk,
+        "title": reading.text,
+        "description": reading.text,
+        "owners": [cast.partner_org.pk],
+        "status": "not_started",
+    }
+    response = client.post(_duties_url(cast, f"{reading.pk}/activity/"), data)
+    assert response.status_code == 302
+    activity = Activity.objects.get(step__network=cast.network)
+    assert activity.source_duty_id == reading.pk and activity.step.number == 5
+    assert list(activity.owners.all()) == [cast.partner_org]
+    # Marked: not proposed again, and a second click makes no second activity.
+    assert [d.pk for d in client.get(_duties_url(cast)).context["duties"]] == [camp.pk]
+    again = client.post(_duties_url(cast, f"{reading.pk}/activity/"), data)
+    assert (
+        again.status_code == 302
+        and Activity.objects.filter(step__network=cast.network).count() == 1
+    )
+
+
+def test_a_new_version_repeating_a_planned_duty_does_not_propose_it_again(cast):
+    from agreements.models import AgreementVersion
+    from roadmap.models import Activity
+
+    first, (duty,) = _signed_with_duties(cast, (cast.partner_org, "ดูแลห้องสมุดชุมชน"))
+    activity = Activity.objects.create(step=cast.network.steps.get(number=5), title="ห้องสมุด")
+    activity.source_duty_id = duty.pk
+    activity.save()
+    AgreementVersion.objects.filter(pk=first.pk).update(status="superseded")
+    _signed_with_duties(cast, (cast.partner_org, "ดูแลห้องสมุดชุมชน"), (cast.partner_org, "ใหม่"))
+    names = [d.text for d in cast.client("coordinator").get(_duties_url(cast)).context["duties"]]
+    assert names == ["ใหม่"]
+
+
+def test_bad_input_changes_nothing_and_says_why(cast):
+    from roadmap.models import Activity
+
+    _version, (duty,) = _signed_with_duties(cast, (cast.partner_org, "จัดอบรมครู"))
+    url = _duties_url(cast, f"{duty.pk}/activity/")
+    response = cast.client("coordinator").post(url, {"title": "", "owners": ["x"], "step": "9999"})
+    assert response.status_code == 422 and not Activity.objects.filter(step__network=cast.network)
+    assert (
+        "errorlist" in response.content.decode() or "invalid-feedback" in response.content.decode()
+    )
+
+
+def test_another_networks_duty_is_a_404_and_a_draft_duty_too(cast):
+    from tests.agreements.factories import DutyFactory
+
+    other_version = VersionFactory(agreement=AgreementFactory(network=cast.other_network))
+    theirs = DutyFactory(version=other_version, organisation=cast.other_org)
+    client = cast.client("coordinator")
+    assert client.get(_duties_url(cast, f"{theirs.pk}/activity/")).status_code == 404
+    draft = DutyFactory(version=VersionFactory(agreement=AgreementFactory(network=cast.network)))
+    assert client.get(_duties_url(cast, f"{draft.pk}/activity/")).status_code == 404
+    page = client.get(_duties_url(cast))
+    assert page.status_code == 200 and page.context["version"] is None
+
+
+def test_only_coordinators(cast):
+    _version, (duty,) = _signed_with_duties(cast, (cast.partner_org, "จัดอบรมครู"))
+    for who, status in (("partner", 403), ("chair", 403), ("other_partner", 404)):
+        assert cast.client(who).get(_duties_url(cast)).status_code == status
+        assert (
+            cast.client(who).post(_duties_url(cast, f"{duty.pk}/activity/"), {}).status_code
+            == status
+        )

@@ -1,0 +1,74 @@
+"""Pages that turn the signed agreement's duties (section II) into roadmap activities.
+
+Coordinators only (``network_access(manage=True)``); see reports.duties for why this
+lives in reports.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from network.permissions import network_access
+from roadmap.forms import ActivityForm
+
+from . import duties
+
+ACTIVITY_FIELDS = (
+    "step",
+    "title",
+    "owners",
+    "description",
+    "responsible",
+    "start_on",
+    "due_on",
+    "status",
+    "blocked_reason",
+)
+
+
+@login_required
+def duty_list(request: HttpRequest, slug: str) -> HttpResponse:
+    access = network_access(request, slug, manage=True)
+    version, unplanned = duties.duties_unplanned(network=access.network)
+    return render(
+        request,
+        "reports/duties.html",
+        {"network": access.network, "version": version, "duties": unplanned},
+    )
+
+
+@login_required
+def duty_activity(request: HttpRequest, slug: str, duty_id: int) -> HttpResponse:
+    access = network_access(request, slug, manage=True, write=True)
+    network = access.network
+    duty = duties.duty_get(network=network, duty_id=duty_id)
+    if duty is None:
+        raise Http404
+    initial = duties.duty_activity_initial(network=network, duty=duty)
+    form = ActivityForm(request.POST or None, network=network, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = duties.duty_activity_create(
+                network=network,
+                duty=duty,
+                **{f: form.cleaned_data[f] for f in ACTIVITY_FIELDS},
+            )
+        except duties.DutyPlanned as planned:
+            messages.info(
+                request,
+                _("This duty is already in the roadmap as “%(title)s”.")
+                % {"title": planned.activity.title},
+            )
+            return redirect("roadmap:activity_detail", slug=slug, pk=planned.activity.pk)
+        messages.success(request, _("The duty is now an activity of the roadmap."))
+        return redirect("roadmap:activity_detail", slug=slug, pk=activity.pk)
+    return render(
+        request,
+        "reports/duty_activity.html",
+        {"network": network, "form": form, "duty": duty},
+        status=422 if request.method == "POST" else 200,
+    )
