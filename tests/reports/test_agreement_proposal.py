@@ -251,3 +251,17 @@ def test_only_coordinators(cast):
             cast.client(who).post(_duties_url(cast, f"{duty.pk}/activity/"), {}).status_code
             == status
         )
+
+
+def test_a_rhythm_we_do_not_offer_says_so_on_the_page(cast):
+    _signed(cast.network, reporting="ภาคีส่งรายงานทุก ๕ เดือน", monitoring="")
+    schedule = services.schedule_propose_from_agreement(network=cast.network)
+    assert schedule.frequency == "fiscal_half"
+    url = f"/networks/{cast.network.slug}/reports/schedule/"
+    page = cast.client("coordinator").get(url).content.decode()
+    assert "ระบบไม่มีรอบรายงานทุก 5 เดือน รอบที่ใกล้เคียงที่สุดคือ" in page
+    english = cast.client("coordinator")
+    english.post("/language/", {"language": "en", "next": "/"})
+    assert (
+        "Every 5 months is not a frequency we offer; closest:" in english.get(url).content.decode()
+    )
