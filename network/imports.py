@@ -1168,6 +1168,42 @@ def _plan_people(network: Network, result: Preview, *, named: dict) -> None:
                 result.invitations += 1
         else:
             row["_note"] = NOTE_PERSON_ROLE
+    _check_one_chair(network, rows, result, named=named)
+
+
+def _check_one_chair(network: Network, rows: list[dict], result: Preview, *, named: dict) -> None:
+    """A network has one committee chair (role_one_chair_per_network): a row naming a
+    second one is a problem in the preview, not an error when the import is written."""
+    chair = (
+        Role.objects.filter(network=network, kind=Role.Kind.CHAIR).select_related("person").first()
+    )
+    claimed: int | None = None
+    for row in rows:
+        if row.get("role") != Role.Kind.CHAIR or row.get("_same"):
+            continue
+        person = row.get("_person")
+        if chair is not None and (person is None or person.pk != chair.person_id):
+            result.problems.append(
+                Problem(
+                    row["_row"],
+                    named.get("role", ""),
+                    _(
+                        "This network already has a committee chair: %(name)s. Remove that role "
+                        "first, then give it to someone else."
+                    )
+                    % {"name": chair.person.display_name},
+                )
+            )
+        elif chair is None and claimed is not None:
+            result.problems.append(
+                Problem(
+                    row["_row"],
+                    named.get("role", ""),
+                    _("Row %(row)s already names the committee chair; a network has one.")
+                    % {"row": claimed},
+                )
+            )
+        claimed = claimed or row["_row"]
 
 
 def _people_by_email(organisations, emails) -> dict[tuple[int, str], Person]:
