@@ -13,7 +13,7 @@ run demo migrate messages lint: export DEBUG ?= true
 .PHONY: run test install messages migrate demo lint format bench e2e-deps clean help
 
 help:
-	@echo "make run    - install, migrate, load the demo and start web + worker + beat on :8000"
+	@echo "make run    - install, migrate, load the demo and start web + worker + beat on :8000 (KHRUAKHAI_PORT=8080 to change)"
 	@echo "make test   - the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make lint   - ruff, manage.py check and makemigrations --check"
 	@echo "make bench  - benchmarks (not part of make test)"
