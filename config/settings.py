@@ -311,6 +311,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "reports-periods-open": {"task": "reports.tasks.periods_open", "schedule": 60 * 60.0},
     # agreements: signature reminders, renewal notices and missing PDFs, every 10 minutes.
     "agreements-sweep": {"task": "agreements.tasks.sweep", "schedule": 10 * 60.0},
+    # reports: close-out reports and notices whose task the broker lost.
+    "reports-closeout-sweep": {"task": "reports.tasks.closeout_sweep", "schedule": 15 * 60.0},
 }
 # A reminder claimed but not sent for this long belongs to a dead worker: reclaim it.
 REPORTS_CLAIM_STALE_SECONDS = env.int("REPORTS_CLAIM_STALE_SECONDS", default=600)

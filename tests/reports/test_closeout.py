@@ -398,3 +398,14 @@ def test_a_network_never_dissolved_has_an_empty_close_out_page(cast):
     assert response.status_code == 200
     assert 'id="closeout-none"' in response.content.decode()
     assert closeout.closeouts_for(network=cast.network) == []
+
+
+def test_the_dissolved_networks_page_links_to_its_close_out(cast):
+    from network import services as network_services
+
+    network_services.network_dissolve(
+        network=cast.network, reason="ครบวาระ", dissolved_on=cast.network.founded_on
+    )
+    page = cast.client("partner").get(f"/networks/{cast.network.slug}/").content.decode()
+    assert f"/networks/{cast.network.slug}/close-out/" in page
+    assert "รายงานปิดเครือข่าย" in page
