@@ -1,11 +1,10 @@
 """The obstacle register as the committee reads it: now, and as it stood at a date.
 
-Roadmap makes every network's fourteen register rows with likelihood and impact 3
-(``roadmap_create``, a ``bulk_create`` that writes no history). A 3 × 3 there is a
-placeholder, not a judgement, so a row counts as *scored* only once someone has saved
-it (``roadmap.services.obstacle_update`` or the admin), which django-simple-history
-records. That history is also what gives the register's past: the scores as they
-stood at the end of each reporting period.
+A register row is *scored* when it holds a likelihood and an impact; until someone
+scores it both are empty (roadmap makes every network's fourteen rows that way, and
+migration roadmap 0004 emptied the old 3 × 3 placeholders of rows nobody had changed).
+Unscored rows count in no average, band or high count. django-simple-history gives the
+register's past: the scores as they stood at the end of each reporting period.
 """
 
 from __future__ import annotations
@@ -48,9 +47,9 @@ class ObstacleRow:
     title: str
     kind: str
     scored: bool
-    likelihood: int
-    impact: int
-    score: int
+    likelihood: int | None  # None, None, None while not yet scored
+    impact: int | None
+    score: int | None
     level: str  # high / medium / low, or "" when not scored
     owner: str
     owner_organisation: str
@@ -63,8 +62,8 @@ class ObstacleRow:
 def obstacle_rows(*, network: Network, today: dt.date) -> list[ObstacleRow]:
     """The register for the committee: highest score first, unscored rows last.
 
-    Two queries: the rows with their owners' organisations, and which of them has
-    ever been saved. Names and labels are in the active language.
+    One query: the rows with their owners' organisations. Names and labels are in the
+    active language.
     """
     Entry = _register()
     if Entry is None:
@@ -72,14 +71,11 @@ def obstacle_rows(*, network: Network, today: dt.date) -> list[ObstacleRow]:
     entries = list(
         Entry.objects.filter(network=network).select_related("owner__organisation").order_by("id")
     )
-    scored_ids = set(
-        Entry.history.filter(network_id=network.pk).values_list("id", flat=True).distinct()
-    )
     labels = level_labels()
     rows = []
     for entry in entries:
-        scored = entry.pk in scored_ids
-        band = level(entry.score) if scored else ""
+        scored = entry.likelihood is not None and entry.impact is not None
+        band = level(entry.likelihood * entry.impact) if scored else ""
         review_due = bool(entry.review_on and entry.review_on < today)
         if not scored:
             status = _("Not yet scored")
@@ -93,9 +89,9 @@ def obstacle_rows(*, network: Network, today: dt.date) -> list[ObstacleRow]:
                 title=str(entry.title),
                 kind=str(entry.get_kind_display()),
                 scored=scored,
-                likelihood=entry.likelihood,
-                impact=entry.impact,
-                score=entry.score,
+                likelihood=entry.likelihood if scored else None,
+                impact=entry.impact if scored else None,
+                score=entry.likelihood * entry.impact if scored else None,
                 level=band,
                 owner=owner.display_name if owner else "",
                 owner_organisation=owner.organisation.name if owner else "",
@@ -120,7 +116,8 @@ class ScoresAt:
 
 def obstacle_scores_at(*, network: Network, moments: Sequence[dt.datetime]) -> list[ScoresAt]:
     """For each moment, the average score and the number of high ones among the rows
-    scored by then (each row as last saved before it). One query for any number of
+    scored by then (each row as last saved before it; a row saved without a score, or
+    recorded before anyone scored it, is in no average). One query for any number of
     moments: the register's history up to the last of them, read once in order."""
     Entry = _register()
     if Entry is None or not moments:
@@ -138,8 +135,8 @@ def obstacle_scores_at(*, network: Network, moments: Sequence[dt.datetime]) -> l
     for i in order:
         while pending is not None and pending[4] < moments[i]:
             row_id, kind, likelihood, impact, _when = pending
-            if kind == "-":  # deleted: no longer on the register
-                state.pop(row_id, None)
+            if kind == "-" or likelihood is None or impact is None:
+                state.pop(row_id, None)  # deleted, or not (or no longer) scored
             else:
                 state[row_id] = likelihood * impact
             pending = next(history, None)

@@ -27,6 +27,7 @@ from django.contrib.staticfiles import finders
 from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.dates import format_date
 
@@ -384,16 +385,38 @@ def _heat_colour(score: int) -> str:
 
 
 def obstacle_heatmap_svg(*, network) -> str:
-    """Likelihood (up) × impact (across), 5 × 5; each cell counts register entries."""
+    """Likelihood (up) × impact (across), 5 × 5; each cell counts scored register entries.
+
+    Rows not yet scored are in no cell (a made-up 3 × 3 would look assessed); a note
+    under the map says how many there are."""
     counts: dict[tuple[int, int], int] = {}
+    unscored = 0
     for row in (
         ObstacleEntry.objects.filter(network=network)
         .values("likelihood", "impact")
         .annotate(n=Count("id"))
     ):
-        counts[(row["likelihood"], row["impact"])] = row["n"]
+        if row["likelihood"] is None or row["impact"] is None:
+            unscored += row["n"]
+        else:
+            counts[(row["likelihood"], row["impact"])] = row["n"]
     cell, left, top = 50, 70, 10
     width, height = left + cell * 5 + 10, top + cell * 5 + 50
+    note = (
+        wrap(
+            ngettext(
+                "%(n)s entry not yet scored: not counted above",
+                "%(n)s entries not yet scored: not counted above",
+                unscored,
+            )
+            % {"n": unscored},
+            width - 20,
+            max_lines=2,
+        )
+        if unscored
+        else []
+    )
+    height += 18 * len(note)
     body = []
     for likelihood in range(1, 6):
         y = top + (5 - likelihood) * cell
@@ -424,7 +447,8 @@ def obstacle_heatmap_svg(*, network) -> str:
     # The axis names, each in one line as long as its axis.
     [impact] = wrap(_("impact"), cell * 5, max_lines=1)
     [likelihood] = wrap(_("likelihood"), cell * 5, max_lines=1)
-    body.append(_text(left + cell * 2.5, height - 8, impact, text_anchor="middle"))
+    axis_y = top + cell * 5 + 42
+    body.append(_text(left + cell * 2.5, axis_y, impact, text_anchor="middle"))
     body.append(
         _text(
             14,
@@ -434,9 +458,16 @@ def obstacle_heatmap_svg(*, network) -> str:
             transform=f"rotate(-90 14 {top + cell * 2.5})",
         )
     )
+    for i, line in enumerate(note, start=1):
+        body.append(_text(10, axis_y + 18 * i, line, fill="#495057"))
     desc = "; ".join(
-        _("likelihood %(l)s, impact %(i)s: %(n)s") % {"l": k[0], "i": k[1], "n": v}
-        for k, v in sorted(counts.items())
+        [
+            *(
+                _("likelihood %(l)s, impact %(i)s: %(n)s") % {"l": k[0], "i": k[1], "n": v}
+                for k, v in sorted(counts.items())
+            ),
+            *([" ".join(note)] if note else []),
+        ]
     )
     return _svg(width, height, _("Obstacle heat map"), body, desc, fixed=True)
 

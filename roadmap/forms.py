@@ -214,12 +214,16 @@ class WinForm(forms.Form):
         return day
 
 
+SCORE_CHOICES = [("", pgettext_lazy("score", "not yet scored")), *[(i, i) for i in range(1, 6)]]
+
+
 class ObstacleForm(forms.ModelForm):
+    # Both empty keeps the row "not yet scored"; a score needs both halves.
     likelihood = forms.TypedChoiceField(
-        label=_("likelihood"), coerce=int, choices=[(i, i) for i in range(1, 6)]
+        label=_("likelihood"), coerce=int, choices=SCORE_CHOICES, required=False, empty_value=None
     )
     impact = forms.TypedChoiceField(
-        label=_("impact"), coerce=int, choices=[(i, i) for i in range(1, 6)]
+        label=_("impact"), coerce=int, choices=SCORE_CHOICES, required=False, empty_value=None
     )
     owner = PersonChoiceField(label=_("owner"), queryset=Person.objects.none(), required=False)
     review_on = ThaiDateField(label=_("review date"), required=False)
@@ -232,6 +236,17 @@ class ObstacleForm(forms.ModelForm):
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = network_people(network)
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        likelihood, impact = data.get("likelihood"), data.get("impact")
+        if "likelihood" in data and "impact" in data and (likelihood is None) != (impact is None):
+            missing = "impact" if impact is None else "likelihood"
+            self.add_error(
+                missing, _("Score both likelihood and impact, or leave both not yet scored.")
+            )
+        return data
 
 
 class HealthRoundForm(forms.ModelForm):

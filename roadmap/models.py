@@ -250,10 +250,13 @@ class ObstacleEntry(models.Model):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="obstacles")
     code = models.CharField(max_length=40)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # Both empty until someone scores the row: a made-up 3 × 3 would look assessed.
     likelihood = models.PositiveSmallIntegerField(
-        _("likelihood"), default=3, validators=ONE_TO_FIVE
+        _("likelihood"), null=True, blank=True, validators=ONE_TO_FIVE
     )
-    impact = models.PositiveSmallIntegerField(_("impact"), default=3, validators=ONE_TO_FIVE)
+    impact = models.PositiveSmallIntegerField(
+        _("impact"), null=True, blank=True, validators=ONE_TO_FIVE
+    )
     mitigation = models.TextField(_("mitigation"), blank=True)
     owner = models.ForeignKey(
         Person,
@@ -273,9 +276,19 @@ class ObstacleEntry(models.Model):
         verbose_name_plural = _("obstacle register")
         constraints = [
             models.UniqueConstraint(fields=["network", "code"], name="obstacle_unique_code"),
+            # Scored (both 1–5) or not yet scored (both empty), never half of each.
             models.CheckConstraint(
-                condition=Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5),
-                name="obstacle_scores_1_to_5",
+                # isnull=False spelled out: a CHECK passes when it comes out NULL.
+                condition=Q(
+                    likelihood__isnull=False,
+                    impact__isnull=False,
+                    likelihood__gte=1,
+                    likelihood__lte=5,
+                    impact__gte=1,
+                    impact__lte=5,
+                )
+                | Q(likelihood__isnull=True, impact__isnull=True),
+                name="obstacle_scores_1_to_5_or_unscored",
             ),
         ]
 
@@ -291,8 +304,13 @@ class ObstacleEntry(models.Model):
         return self.entry.label
 
     @property
-    def score(self) -> int:
-        return self.likelihood * self.impact
+    def scored(self) -> bool:
+        return self.likelihood is not None and self.impact is not None
+
+    @property
+    def score(self) -> int | None:
+        """likelihood × impact, or None while the row is not yet scored."""
+        return self.likelihood * self.impact if self.scored else None
 
 
 class HealthRound(models.Model):

@@ -123,12 +123,16 @@ def step_update(
 def obstacle_update(
     *,
     entry: ObstacleEntry,
-    likelihood: int,
-    impact: int,
+    likelihood: int | None,
+    impact: int | None,
     mitigation: str,
     owner: Person | None,
     review_on: dt.date | None,
 ) -> ObstacleEntry:
+    if (likelihood is None) != (impact is None):
+        raise ValidationError(
+            _("Score both likelihood and impact, or leave both not yet scored."), code="half"
+        )
     entry.likelihood = likelihood
     entry.impact = impact
     entry.mitigation = mitigation

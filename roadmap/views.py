@@ -444,7 +444,8 @@ def obstacles(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_access(request, slug)
     entries = sorted(
         ObstacleEntry.objects.filter(network=access.network).select_related("owner"),
-        key=lambda e: (-e.score, e.kind, e.id),
+        # Scored rows by score, highest first; the not yet scored ones after them.
+        key=lambda e: (not e.scored, -(e.score or 0), e.kind, e.id),
     )
     return render(
         request,
