@@ -9,6 +9,7 @@ split by period in Python:
   ``ProgressReport.standing`` means (late: sent after the due date; missing: still
   open after it), counted today;
 * obstacles: the register's history up to the last period's end (reports.obstacles);
+  rows not yet scored (likelihood and impact empty) count in no average or high count;
 * health: roadmap's round summaries (which keep its minimum-answers rule), averaged
   over the rounds that close within the period;
 * progress: each activity's percent in its latest progress update dated up to the

@@ -172,3 +172,21 @@ def test_the_migration_empties_only_placeholders_nobody_changed(cast):
     assert ObstacleEntry.objects.filter(network=cast.other_network, likelihood=3).count() == 0
     assert ObstacleEntry.history.get(id=credit.pk).likelihood is None
     assert ObstacleEntry.history.filter(id=hard.pk, history_type="~").get().likelihood == 4
+
+
+def test_the_trend_average_skips_rows_saved_without_a_score(cast):
+    from reports import trend
+    from tests.reports.factories import PeriodFactory
+
+    today = timezone.localdate()
+    period = PeriodFactory(
+        network=cast.network,
+        starts_on=today - dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=10),
+        due_on=today + dt.timedelta(days=20),
+    )
+    _score(cast.network.obstacles.get(code="obstacle_hard"), 5, 4)
+    _score(cast.network.obstacles.get(code="obstacle_credit"), None, None, mitigation="x")
+    [row] = trend.trend_rows(network=cast.network, today=today, count=1)
+    assert row.period == period
+    assert (row.obstacles_scored, row.obstacle_average, row.obstacles_high) == (1, 20.0, 1)
