@@ -11,6 +11,7 @@ class ReportsConfig(AppConfig):
             from . import receivers  # noqa: F401 — connects the signal receivers
         from network.tasks_registry import provider_register
 
-        from .owed import reports
+        from .owed import duties_to_plan, reports
 
         provider_register("reports", reports)  # My tasks: the reports owed
+        provider_register("reports_duties", duties_to_plan)  # coordinators: duties to plan

@@ -36,7 +36,7 @@ class DutyPlanned(Exception):
         self.activity = activity
 
 
-def _key(duty: Duty) -> tuple[int, str]:
+def duty_key(duty: Duty) -> tuple[int, str]:
     return duty.organisation_id, " ".join(duty.text.split())
 
 
@@ -44,7 +44,7 @@ def _planned_keys(network: Network) -> dict[tuple[int, str], Activity]:
     activities = Activity.objects.filter(step__network=network, source_duty_id__isnull=False)
     by_duty = {a.source_duty_id: a for a in activities}
     duties = Duty.objects.filter(pk__in=by_duty)
-    return {_key(d): by_duty[d.pk] for d in duties}
+    return {duty_key(d): by_duty[d.pk] for d in duties}
 
 
 def duties_unplanned(*, network: Network) -> tuple[AgreementVersion | None, list[Duty]]:
@@ -54,7 +54,7 @@ def duties_unplanned(*, network: Network) -> tuple[AgreementVersion | None, list
         return None, []
     planned = _planned_keys(network)
     duties = version.duties.select_related("organisation").order_by("organisation__name_th", "id")
-    return version, [d for d in duties if _key(d) not in planned]
+    return version, [d for d in duties if duty_key(d) not in planned]
 
 
 def duty_get(*, network: Network, duty_id: int) -> Duty | None:
@@ -85,7 +85,7 @@ def duty_activity_create(*, network: Network, duty: Duty, **fields) -> Activity:
     The duty's row is locked, so two coordinators (or two clicks) make one activity.
     """
     Duty.objects.select_for_update().filter(pk=duty.pk).first()
-    already = _planned_keys(network).get(_key(duty))
+    already = _planned_keys(network).get(duty_key(duty))
     if already is not None:
         raise DutyPlanned(already)
     activity = roadmap_services.activity_create(**fields)

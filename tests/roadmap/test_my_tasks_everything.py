@@ -220,3 +220,52 @@ def test_query_count_does_not_grow_with_tasks_or_networks(cast, django_assert_ma
         client.get(URL)
     assert len(small.captured_queries) == len(large.captured_queries)
     assert len(response.context["tasks"]) > 50
+
+
+def _signed_duties(network, organisation, *texts):
+    from agreements.models import Agreement, AgreementVersion
+    from tests.agreements.factories import AgreementFactory, DutyFactory, VersionFactory
+
+    agreement = Agreement.objects.filter(network=network).first()
+    version = VersionFactory(agreement=agreement or AgreementFactory(network=network))
+    duties = [DutyFactory(version=version, organisation=organisation, text=t) for t in texts]
+    AgreementVersion.objects.filter(pk=version.pk).update(status="signed", signed_at=timezone.now())
+    return duties
+
+
+def test_coordinators_see_the_agreement_duties_still_to_plan(cast):
+    first, _second = _signed_duties(cast.network, cast.partner_org, "จัดค่ายการอ่าน", "จัดอบรมครู")
+    _signed_duties(cast.other_network, cast.other_org, "ของเครือข่ายอื่น")
+    rows = [t for t in cast.client("coordinator").get(URL).context["tasks"] if t.kind == "duties"]
+    assert [(t.title, t.url) for t in rows] == [
+        ("หน้าที่ตามข้อตกลงที่ลงนามแล้ว 2 ข้อยังไม่อยู่ในแผนงาน", "/networks/cast-network/reports/duties/")
+    ]
+    activity = ActivityFactory(network=cast.network, owners=[cast.partner_org])
+    activity.source_duty_id = first.pk
+    activity.save()
+    rows = [t for t in cast.client("coordinator").get(URL).context["tasks"] if t.kind == "duties"]
+    assert [t.title for t in rows] == ["หน้าที่ตามข้อตกลงที่ลงนามแล้ว 1 ข้อยังไม่อยู่ในแผนงาน"]
+    # a partner is no coordinator: nothing to plan
+    assert not [t for t in tasks_owed(user=cast.partner, today=_today()) if t.kind == "duties"]
+
+
+def test_a_coordinators_query_count_does_not_grow_with_networks(cast):
+    from tests.factories import NetworkFactory
+
+    client = cast.client("coordinator")
+    _signed_duties(cast.network, cast.partner_org, "หนึ่ง")
+    client.get(URL)
+    with CaptureQueriesContext(connection) as one:
+        client.get(URL)
+    for _ in range(4):
+        network = NetworkFactory()
+        Membership.objects.create(
+            network=network, organisation=cast.network.lead_organisation, joined_on=_today()
+        )
+        RoleFactory(network=network, person=cast.coordinator.person, kind=Role.Kind.COORDINATOR)
+        _signed_duties(network, cast.network.lead_organisation, "ก", "ข", "ค")
+        _report(network, cast.network.lead_organisation, due=_today())
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(URL)
+    assert len(one.captured_queries) == len(five.captured_queries) <= MY_TASKS_QUERIES
+    assert len([t for t in response.context["tasks"] if t.kind == "duties"]) == 5
