@@ -60,7 +60,9 @@ def test_schedule_proposed_from_the_agreement_waits_for_confirmation(cast, monke
     assert cast.client("coordinator").post(url).status_code == 302
     schedule = ReportingSchedule.objects.get(network=cast.network)
     assert schedule.frequency == "quarterly" and schedule.status == "proposed"
-    assert schedule.proposed_from == "รายไตรมาส"
+    # The proposal quotes the clause it came from, section and sentence.
+    assert schedule.proposed_from.startswith("IV-D: «")
+    assert "รายไตรมาส" in schedule.proposed_from
     assert services.periods_open() == 0  # nothing opens before the coordinator confirms
     page = cast.client("coordinator").get(f"/networks/{cast.network.slug}/reports/schedule/")
     assert "รายไตรมาส" in page.content.decode()
