@@ -22,6 +22,12 @@ class RoleInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["person"]
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        # A role is given in the app (the people page, the import, an invitation), where a
+        # login is asked and gets it only by accepting (services.role_offer). The admin
+        # has no such step, so it gives no roles.
+        return False
+
 
 @admin.register(Network)
 class NetworkAdmin(SimpleHistoryAdmin):
@@ -153,3 +159,6 @@ class RoleAdmin(SimpleHistoryAdmin):
     list_display = ("person", "network", "kind")
     list_filter = ("kind",)
     autocomplete_fields = ["person", "network"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # see RoleInline: roles are given in the app, with consent

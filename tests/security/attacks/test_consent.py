@@ -156,3 +156,18 @@ def test_no_signing_request_before_accepting(cast, shared):
     version = agreement_start(network=cast.network, user=cast.coordinator, title="ข้อตกลง")
     with pytest.raises(AgreementError):
         party_add(version=version, signatory=shared)
+
+
+def test_the_admin_gives_no_role_behind_a_logins_back(cast, shared):
+    """Even a site admin gives roles in the app, where a login is asked first: the
+    admin's add-role page and the network page's role rows offer no way to add one."""
+    admin = cast.client("site_admin")
+    response = admin.post(
+        "/admin/network/role/add/",
+        {"person": shared.pk, "network": cast.network.pk, "kind": Role.Kind.MEMBER},
+    )
+    assert response.status_code == 403
+    assert not Role.objects.filter(network=cast.network, person=shared).exists()
+    page = admin.get(f"/admin/network/network/{cast.network.pk}/change/").content.decode()
+    # The role rows allow no new row (the inline's maximum is 0 without add permission).
+    assert 'name="roles-MAX_NUM_FORMS" value="0"' in page
