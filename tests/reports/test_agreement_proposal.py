@@ -265,3 +265,10 @@ def test_a_rhythm_we_do_not_offer_says_so_on_the_page(cast):
     assert (
         "Every 5 months is not a frequency we offer; closest:" in english.get(url).content.decode()
     )
+
+
+def test_the_roadmap_links_coordinators_to_the_duties_list(cast):
+    url = f"/networks/{cast.network.slug}/roadmap/"
+    duties = f"/networks/{cast.network.slug}/reports/duties/"
+    assert duties in cast.client("coordinator").get(url).content.decode()
+    assert duties not in cast.client("partner").get(url).content.decode()
