@@ -382,7 +382,10 @@ def sign(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         services.party_view_record(party=party, user=request.user, **_client(request))
     resources = list(version.resources.select_related("organisation"))
     duties = list(version.duties.select_related("organisation"))
-    services.frozen_names_apply(version=version, duties=duties, resources=resources)
+    # The party's heading ("Sign for …") too: the organisation as the version names it.
+    services.frozen_names_apply(
+        version=version, parties=[party], duties=duties, resources=resources
+    )
     return render(
         request,
         "agreements/sign.html",
@@ -421,6 +424,7 @@ def decline(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             else:
                 messages.info(request, _("You declined. The coordinators have been told."))
                 return _to_version(version)
+    services.frozen_names_apply(version=version, parties=[party])
     return render(
         request,
         "agreements/decline.html",

@@ -94,3 +94,20 @@ def test_a_re_rendered_pdf_shows_the_names_as_sent(cast, tmp_path):
     flat = "".join(text.split())
     assert "".join(OLD_ORG.split()) in flat and "".join(OLD_PERSON.split()) in flat
     assert "".join(NEW_ORG.split()) not in flat and "".join(NEW_PERSON.split()) not in flat
+
+
+def test_the_sign_and_decline_pages_name_the_organisation_as_sent(cast):
+    org = cast.partner_org
+    org.name_th = OLD_ORG
+    org.save()
+    version = f.draft_for(cast)
+    with f.after_commit():
+        services.version_send(version=version, user=cast.coordinator)
+    org.name_th = NEW_ORG
+    org.save()
+    client = cast.client("partner")
+    base = f"/networks/{cast.network.slug}/agreement/v{version.number}/"
+    for url in (f"{base}sign/", f"{base}decline/"):
+        body = client.get(url).content.decode()
+        assert OLD_ORG in body, url
+        assert NEW_ORG not in body, url
