@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -550,6 +552,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_find(token=token)
     if invitation is None:
         return render(request, "network/invitation_invalid.html", {"reason": "unknown"}, status=404)
+    if not request.user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # The invitee has chosen nothing yet: answer in the language the email was written in.
+        # LanguageMiddleware deactivates after the response, so this lasts for this request only.
+        translation.activate(invitation.language)
+        request.LANGUAGE_CODE = invitation.language
     state = invitation.state
     if state != Invitation.State.PENDING or invitation.network.is_dissolved:
         reason = "dissolved" if state == Invitation.State.PENDING else state
