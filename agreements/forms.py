@@ -82,9 +82,7 @@ class DutyForm(forms.Form):
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # 12,500.50 or 12500.50: commas only between groups of three, at most two decimals.
 _AMOUNT = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?")
-# No school network's agreement commits a billion baht; a larger figure is a typo
-# (an extra zero, or a phone number in the wrong box).
-AMOUNT_CAP = Decimal("1000000000")
+AMOUNT_CAP = ResourceItem.AMOUNT_CAP
 
 
 class BahtField(forms.DecimalField):

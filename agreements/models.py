@@ -262,6 +262,11 @@ class Duty(_FrozenWithVersion):
 class ResourceItem(_FrozenWithVersion):
     """Section III: one line of money or another resource, valued in baht."""
 
+    # No school network's agreement commits a billion baht; a larger figure is a typo
+    # (an extra zero, or a phone number in the wrong box). The form and the service
+    # both refuse it.
+    AMOUNT_CAP = Decimal("1000000000")
+
     class Kind(models.TextChoices):
         MONEY = "money", _("Money")
         OTHER = "other", _("Other resource")

@@ -298,6 +298,11 @@ def resource_add(
     _member_organisation(version, organisation)
     if amount_baht < 0:
         raise AgreementError(_("The amount cannot be negative."))
+    if amount_baht > ResourceItem.AMOUNT_CAP:
+        raise AgreementError(
+            _("The amount cannot be more than %(cap)s baht.")
+            % {"cap": f"{ResourceItem.AMOUNT_CAP:,.0f}"}
+        )
     return ResourceItem.objects.create(
         version=version,
         kind=kind,

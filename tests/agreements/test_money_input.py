@@ -77,3 +77,23 @@ def test_the_form_field_fits_the_model_column():
     assert field.max_value == AMOUNT_CAP == Decimal("1000000000")
     assert len(str(int(AMOUNT_CAP))) <= field.max_digits - field.decimal_places
     assert field.widget.input_type == "text"  # a number box refuses "12,500.50"
+
+
+def test_the_service_refuses_an_amount_over_the_cap_too(cast):
+    from decimal import Decimal
+
+    from agreements import services
+    from agreements.models import ResourceItem
+    from tests.agreements import factories as f
+
+    version = f.draft_for(cast)
+    before = ResourceItem.objects.filter(version=version).count()
+    with pytest.raises(services.AgreementError):
+        services.resource_add(
+            version=version,
+            kind=ResourceItem.Kind.MONEY,
+            description="ตัวเลขพิมพ์เกิน",
+            amount_baht=Decimal("99999999999"),
+            organisation=cast.partner_org,
+        )
+    assert ResourceItem.objects.filter(version=version).count() == before
