@@ -30,7 +30,7 @@ messages: install
 	@$(MANAGE) compilemessages --ignore='.venv' --ignore='node_modules' --ignore='var' -v0
 
 var:
-	@mkdir -p var/mail var/celery/processed var/media
+	@mkdir -p var/mail var/celery/processed var/celery/control var/media
 
 migrate: install var
 	@$(MANAGE) migrate --noinput -v0

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+# The app Celery made current (config/__init__.py loads config.celery when Django
+# starts), so core never imports config: the arrows run from config down only.
+from celery import current_app as celery_app
 from django.conf import settings
 from django.db import connection
-
-from config.celery import app as celery_app
 
 
 def database_ok() -> bool:
