@@ -43,6 +43,27 @@ SWEEP_ROLES = ("coordinator", "partner")
 ALLOWED_THAI = ("ไทย", "รอบกลางภาค")
 # The language switcher names English in English.
 ALLOWED_ENGLISH = {"English"}
+# Latin words Thai pages use on purpose: the language switcher, file formats and
+# programs, the charter framework's English terms in brackets ("หลักการ (Principle)"),
+# and the schedule form's example of a period's English name ("Mid-term round").
+ALLOWED_LATIN = {
+    "English",
+    "Excel",
+    "XLSX",
+    "xlsx",
+    "Windows",
+    "Unicode",
+    "Text",
+    "JavaScript",
+    "Capability",
+    "Concept",
+    "Practice",
+    "Principle",
+    "Purpose",
+    "Structure",
+    "round",
+    "term",
+}
 LOWERCASE_LABEL = re.compile(r"<(?:label|th|dt)\b[^>]*>\s*([a-z][^<]{2,60})<")
 # The admin index shows app and model names Django derives from class names (no
 # verbose_name), which no catalogue can translate: Reports, Notifications, Reminder
@@ -211,7 +232,10 @@ def _leaks(cast, who: str, url: str, language: str) -> list[str]:
         # A longer msgid contains its shorter ones: name the longest only.
         found = [f for f in found if not any(f != g and f in g for g in found)]
         # One-word msgids ("Authenticator") count as whole words only.
-        return found + sorted(set(re.findall(r"[A-Za-z]+", text)) & _words())
+        # And any other Latin word of four letters or more (an English word inside a
+        # third-party Thai translation: "Authenticator แอป"), but the allowed ones.
+        latin = set(re.findall(r"[A-Za-z]{4,}", text)) - ALLOWED_LATIN
+        return found + sorted(latin | (set(re.findall(r"[A-Za-z]+", text)) & _words()))
     # Labels, headers and terms start with a capital in English (a raw verbose_name does not).
     lowercase = LOWERCASE_LABEL.findall(response.content.decode())
     for allowed in ALLOWED_THAI:
