@@ -281,6 +281,8 @@ def test_network_life_in_thai(page_factory, cast):
     narratives = phone.locator("textarea[name^=n_]")
     if narratives.count():
         narratives.first.fill("ค่ายรุ่นแรกสำเร็จตามแผน")
+    # Submitting locks the report: the page asks for a confirmation first.
+    phone.check("#confirm_submit")
     with phone.expect_navigation():
         phone.locator("button[name=action][value=submit]").click()
     _flash_ok(phone)
