@@ -261,9 +261,9 @@ def _current_member_ids(network_id: int) -> set[int]:
     """Organisations that are members of the network now. Only a Membership makes one:
     a pending request to join (or a membership that ended) does not."""
     return set(
-        Membership.objects.filter(network_id=network_id, left_on__isnull=True).values_list(
-            "organisation_id", flat=True
-        )
+        Membership.objects.current()
+        .filter(network_id=network_id)
+        .values_list("organisation_id", flat=True)
     )
 
 
@@ -322,9 +322,7 @@ def signatory_choices(*, network: Network):
     """People who may sign: a person with an account, of a current member organisation,
     who holds a role in the network. A role is only ever held by accepting it, so a
     login that has merely been invited (and has not said yes) is never asked to sign."""
-    members = Membership.objects.filter(network=network, left_on__isnull=True).values(
-        "organisation_id"
-    )
+    members = Membership.objects.current().filter(network=network).values("organisation_id")
     return (
         people_with_a_role(network)
         .filter(organisation_id__in=members, user__isnull=False)
@@ -682,9 +680,11 @@ def version_amend(*, version: AgreementVersion, user) -> AgreementVersion:
         )
         for r in version.resources.all()
     )
-    current = Membership.objects.filter(
-        network_id=agreement.network_id, left_on__isnull=True
-    ).values_list("organisation_id", flat=True)
+    current = (
+        Membership.objects.current()
+        .filter(network_id=agreement.network_id)
+        .values_list("organisation_id", flat=True)
+    )
     for party in version.parties.filter(organisation_id__in=current).select_related("signatory"):
         Party.objects.create(
             version=new,
@@ -698,9 +698,11 @@ def version_amend(*, version: AgreementVersion, user) -> AgreementVersion:
 # --- people to tell -----------------------------------------------------------------
 def coordinators_of(network: Network) -> list:
     """The coordinators' user accounts (they receive declines and renewal notices)."""
-    roles = Role.objects.filter(
-        network=network, kind=Role.Kind.COORDINATOR, person__user__isnull=False
-    ).select_related("person__user")
+    roles = (
+        Role.objects.coordinators()
+        .filter(network=network, person__user__isnull=False)
+        .select_related("person__user")
+    )
     users = {r.person.user.pk: r.person.user for r in roles if r.person.user.email}
     return list(users.values())
 

@@ -126,7 +126,7 @@ def _short(text: str, limit: int = 22) -> str:
 
 def map_build(*, network: Network, user) -> dict:
     memberships = list(
-        network.memberships.filter(left_on__isnull=True)
+        network.memberships.current()
         .select_related("organisation")
         .order_by("-place", "organisation__name_th")
     )
@@ -137,7 +137,8 @@ def map_build(*, network: Network, user) -> dict:
         .order_by("person__organisation_id", "person__full_name", "kind")
     )
     shared = list(
-        Membership.objects.filter(organisation_id__in=org_ids, left_on__isnull=True)
+        Membership.objects.current()
+        .filter(organisation_id__in=org_ids)
         .exclude(network=network)
         .filter(network__in=Network.objects.visible_to(user).values("id"))
         .select_related("network")

@@ -952,9 +952,9 @@ def _plan_organisations(network: Network, result: Preview, *, user, column: str)
     existing = _existing_by_name({row["name_th"] for row in rows})
     matched = [org for orgs in existing.values() for org in orgs]
     members = set(
-        Membership.objects.filter(
-            network=network, organisation__in=matched, left_on__isnull=True
-        ).values_list("organisation_id", flat=True)
+        Membership.objects.current()
+        .filter(network=network, organisation__in=matched)
+        .values_list("organisation_id", flat=True)
     )
     attachable = organisations_attachable(
         user=user, organisations=[o for o in matched if o.pk not in members]
@@ -1291,9 +1291,9 @@ def _write_organisations(network: Network, result: Preview, *, user) -> None:
     )
     matched = [org for orgs in existing.values() for org in orgs]
     members = set(
-        Membership.objects.filter(
-            network=network, organisation__in=matched, left_on__isnull=True
-        ).values_list("organisation_id", flat=True)
+        Membership.objects.current()
+        .filter(network=network, organisation__in=matched)
+        .values_list("organisation_id", flat=True)
     )
     outside = [org for org in matched if org.pk not in members]
     attachable = organisations_attachable(user=user, organisations=outside)

@@ -168,6 +168,12 @@ class Network(models.Model):
         return [(part, getattr(self, part.code)) for part in CHARTER_PARTS]
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def current(self) -> MembershipQuerySet:
+        """Memberships not ended: the organisation is in the network today."""
+        return self.filter(left_on__isnull=True)
+
+
 class Membership(models.Model):
     """An organisation's place in a network, from joining until leaving."""
 
@@ -185,6 +191,8 @@ class Membership(models.Model):
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["network", "organisation__name_th"]
@@ -245,6 +253,15 @@ class Person(models.Model):
         return by_code(MEMBER_CATEGORIES).get(self.category)
 
 
+class RoleQuerySet(models.QuerySet["Role"]):
+    def coordinators(self) -> RoleQuerySet:
+        return self.filter(kind=Role.Kind.COORDINATOR)
+
+    def speaking_for(self) -> RoleQuerySet:
+        """Roles that speak for their organisation (answer its tasks, sign, report)."""
+        return self.filter(kind__in=Role.SPEAKING_KINDS)
+
+
 class Role(models.Model):
     """A person's role in one network. Many leaders at once is normal (§7, factor 4)."""
 
@@ -256,11 +273,17 @@ class Role(models.Model):
         PARTNER_REP = "partner_rep", _("Partner representative")
         MEMBER = "member", _("Member")
 
+    # The roles that speak for an organisation: its representative and the
+    # network's coordinator. Every "who answers for this organisation" asks this.
+    SPEAKING_KINDS = (Kind.PARTNER_REP, Kind.COORDINATOR)
+
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="roles")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("role"), max_length=16, choices=Kind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+
+    objects = RoleQuerySet.as_manager()
 
     class Meta:
         ordering = ["network", "kind", "person__full_name"]

@@ -88,9 +88,7 @@ def access_for(user, network: Network) -> Access:
         )
     )
     roles = frozenset(kind for kind, _org in rows)
-    orgs = frozenset(
-        org for kind, org in rows if kind in (Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR)
-    )
+    orgs = frozenset(org for kind, org in rows if kind in Role.SPEAKING_KINDS)
     return Access(
         network=network,
         roles=roles,
@@ -218,7 +216,7 @@ def organisation_can_edit(user, organisation: Organisation) -> bool:
     live = Role.objects.filter(person__user=user).exclude(network__status=Network.Status.DISSOLVED)
     own = Q(
         person__organisation=organisation,
-        kind__in=(Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR),
+        kind__in=Role.SPEAKING_KINDS,
     )
     coordinates = Q(
         kind=Role.Kind.COORDINATOR,

@@ -227,16 +227,18 @@ def organisations_attachable(*, user, organisations) -> set[int]:
         return own
     spoken_for = set(representatives(rest).values_list("organisation_id", flat=True))
     coordinated = (
-        Role.objects.filter(person__user=user, kind=Role.Kind.COORDINATOR)
+        Role.objects.coordinators()
+        .filter(person__user=user)
         .exclude(network__status=Network.Status.DISSOLVED)
         .values("network_id")
     )
     shared = set(
-        Membership.objects.filter(
+        Membership.objects.current()
+        .filter(
             network_id__in=coordinated,
             organisation_id__in=rest - spoken_for,
-            left_on__isnull=True,
-        ).values_list("organisation_id", flat=True)
+        )
+        .values_list("organisation_id", flat=True)
     )
     return own | shared
 
@@ -261,9 +263,9 @@ def organisation_attach(
     """
     if network.is_dissolved:
         raise AttachError(_("This network has been dissolved."))
-    current = Membership.objects.filter(
-        network=network, organisation=organisation, left_on__isnull=True
-    ).first()
+    current = (
+        Membership.objects.current().filter(network=network, organisation=organisation).first()
+    )
     if current is not None:
         return current
     if created or organisation.pk in organisations_attachable(
@@ -474,9 +476,11 @@ def join_request_decision_send(*, join_request_id: int) -> bool:
 
 
 def _is_member(network: Network, organisation_id: int) -> bool:
-    return Membership.objects.filter(
-        network=network, organisation_id=organisation_id, left_on__isnull=True
-    ).exists()
+    return (
+        Membership.objects.current()
+        .filter(network=network, organisation_id=organisation_id)
+        .exists()
+    )
 
 
 def _chair_taken(network: Network, kind: str, person: Person | None = None) -> str:
@@ -594,7 +598,7 @@ def network_update(*, network: Network, changes: dict) -> Network:
         raise ValueError("use network_dissolve to dissolve a network")
     network.save()
     if network.lead_organisation_id != previous_lead:
-        for membership in network.memberships.filter(left_on__isnull=True):
+        for membership in network.memberships.current():
             place = (
                 Membership.Place.LEAD
                 if membership.organisation_id == network.lead_organisation_id
@@ -832,9 +836,9 @@ def person_update(
         stranded = (
             Network.objects.filter(roles__person=person)
             .exclude(
-                id__in=Membership.objects.filter(
-                    organisation=organisation, left_on__isnull=True
-                ).values("network_id")
+                id__in=Membership.objects.current()
+                .filter(organisation=organisation)
+                .values("network_id")
             )
             .distinct()
         )

@@ -75,8 +75,8 @@ class OwedTask:
 Provider = Callable[[Asker], Iterable[OwedTask]]
 _PROVIDERS: dict[str, Provider] = {}
 
-# Who answers for an organisation's tasks (roadmap.services.RESPONDENT_ROLES says the same).
-RESPONDENT_ROLES = (Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR)
+# Who answers for an organisation's tasks: the roles that speak for it.
+RESPONDENT_ROLES = Role.SPEAKING_KINDS
 
 
 def provider_register(name: str, provider: Provider) -> None:

@@ -148,7 +148,7 @@ def _mark_editable(groups: list[dict], request: HttpRequest, access) -> list[dic
 def _members_by_organisation(network: Network) -> list[dict]:
     """Current member organisations, lead first, each with its people and their roles."""
     memberships = list(
-        network.memberships.filter(left_on__isnull=True)
+        network.memberships.current()
         .select_related("organisation")
         .order_by("place", "organisation__name_th")
     )
@@ -469,7 +469,7 @@ def role_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request, Role.objects.select_related("network"), manage=True, pk=pk, network__slug=slug
     )
     if role.kind == Role.Kind.COORDINATOR and (
-        Role.objects.filter(network=role.network, kind=Role.Kind.COORDINATOR).count() == 1
+        Role.objects.coordinators().filter(network=role.network).count() == 1
     ):
         messages.error(request, _("A network needs at least one coordinator."))
     else:
@@ -483,11 +483,10 @@ def role_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership, access = object_access(
         request,
-        Membership.objects.select_related("network", "organisation"),
+        Membership.objects.current().select_related("network", "organisation"),
         manage=True,
         pk=pk,
         network__slug=slug,
-        left_on__isnull=True,
     )
     try:
         services.membership_end(membership=membership)
@@ -734,7 +733,8 @@ def _directory(request: HttpRequest):
         .prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=Membership.objects.filter(left_on__isnull=True, network__in=visible)
+                queryset=Membership.objects.current()
+                .filter(network__in=visible)
                 .select_related("network")
                 .order_by("network__name_th"),
                 to_attr="current_memberships",

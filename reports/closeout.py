@@ -217,7 +217,8 @@ def closeout_facts(*, network: Network, record) -> Facts:
     version = agreement_current_signed(network=network)
     resources = list(version.resources.select_related("organisation")) if version else []
     members = list(
-        Membership.objects.filter(network=network, left_on__isnull=True)
+        Membership.objects.current()
+        .filter(network=network)
         .select_related("organisation")
         .order_by("place", "organisation__name_th")
     )

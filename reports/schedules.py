@@ -306,9 +306,9 @@ def schedule_plan(
 
     covered = [(p.starts_on, p.ends_on) for p in fixed]
     members = dict(
-        Membership.objects.filter(network_id=schedule.network_id, left_on__isnull=True).values_list(
-            "organisation_id", "joined_on"
-        )
+        Membership.objects.current()
+        .filter(network_id=schedule.network_id)
+        .values_list("organisation_id", "joined_on")
     )
     plan.members = members
     reused: dict[int, tuple[ReportingPeriod, P.Span]] = {}

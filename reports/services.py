@@ -289,18 +289,18 @@ def _notice_rows(*, report: ProgressReport, kind: str, recipients: Iterable[int]
 
 def _coordinator_ids(network_id: int) -> list[int]:
     return list(
-        Role.objects.filter(
-            network_id=network_id, kind=Role.Kind.COORDINATOR, person__user__isnull=False
-        ).values_list("person__user_id", flat=True)
+        Role.objects.coordinators()
+        .filter(network_id=network_id, person__user__isnull=False)
+        .values_list("person__user_id", flat=True)
     )
 
 
 def _reporter_ids(network_id: int, organisation_id: int) -> list[int]:
     """The people who speak for this organisation in this network."""
     return list(
-        Role.objects.filter(
+        Role.objects.speaking_for()
+        .filter(
             network_id=network_id,
-            kind__in=(Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR),
             person__organisation_id=organisation_id,
             person__user__isnull=False,
         )
@@ -480,12 +480,15 @@ def reminders_plan_chunked(*, now: dt.datetime, chunk: int = PLAN_REPORTS_PER_CH
         if not page:
             continue
         reporters: dict[tuple[int, int], set[int]] = defaultdict(set)
-        for network_id, org_id, user_id in Role.objects.filter(
-            network_id__in={network_of[p] for _r, _o, p in page},
-            person__organisation_id__in={o for _r, o, _p in page},
-            kind__in=(Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR),
-            person__user__isnull=False,
-        ).values_list("network_id", "person__organisation_id", "person__user_id"):
+        for network_id, org_id, user_id in (
+            Role.objects.speaking_for()
+            .filter(
+                network_id__in={network_of[p] for _r, _o, p in page},
+                person__organisation_id__in={o for _r, o, _p in page},
+                person__user__isnull=False,
+            )
+            .values_list("network_id", "person__organisation_id", "person__user_id")
+        ):
             reporters[(network_id, org_id)].add(user_id)
         # Reading what exists is far cheaper than re-inserting it every 15 minutes; the
         # unique constraint still settles any race with a concurrent sweep.
@@ -982,7 +985,8 @@ def committee_context(*, network: Network, period: ReportingPeriod) -> dict:
     reports = list(ProgressReport.objects.filter(period=period).select_related("organisation"))
     by_org = {r.organisation_id: r for r in reports}
     members = (
-        Membership.objects.filter(network=network, left_on__isnull=True)
+        Membership.objects.current()
+        .filter(network=network)
         .select_related("organisation")
         .order_by("organisation__name_th")
     )

@@ -46,7 +46,7 @@ log = logging.getLogger(__name__)
 # Per-item averages appear only from this many answers on, so that no partner can
 # work out another partner's scores from a mean of two.
 HEALTH_MIN_RESPONSES = 3
-RESPONDENT_ROLES = (Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR)
+RESPONDENT_ROLES = Role.SPEAKING_KINDS
 
 
 class ActivityConflict(Exception):
@@ -323,9 +323,9 @@ def blocked_notice_send(*, update_id: int) -> int:
     path = reverse("roadmap:activity_detail", args=[network.slug, update.activity_id])
     users = {
         role.person.user
-        for role in Role.objects.filter(
-            network=network, kind=Role.Kind.COORDINATOR, person__user__isnull=False
-        ).select_related("person__user")
+        for role in Role.objects.coordinators()
+        .filter(network=network, person__user__isnull=False)
+        .select_related("person__user")
         if role.person.user.email and role.person.user.is_active
     }
     for user in sorted(users, key=lambda u: u.pk):
@@ -347,9 +347,8 @@ def activities_owed(*, user, today: dt.date) -> QuerySet[Activity]:
     """What the user's organisations owe in their live networks: late first, then by due date."""
     if not user.is_authenticated:
         return Activity.objects.none()
-    roles = Role.objects.filter(
+    roles = Role.objects.speaking_for().filter(
         person__user=user,
-        kind__in=RESPONDENT_ROLES,
         network__status__in=(Network.Status.FORMING, Network.Status.ACTIVE),
     )
     org_ids = roles.values("person__organisation_id")
@@ -550,7 +549,8 @@ def health_answer(
 
 def health_expected_respondents(*, network: Network) -> int:
     return (
-        Role.objects.filter(network=network, kind__in=RESPONDENT_ROLES, person__user__isnull=False)
+        Role.objects.speaking_for()
+        .filter(network=network, person__user__isnull=False)
         .values("person__user")
         .distinct()
         .count()
