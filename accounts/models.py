@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator as MfaAuthenticator
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -60,3 +61,13 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.full_name or self.email
+
+
+class AuthenticatorApp(MfaAuthenticator):
+    """allauth's two-factor devices under a name the admin can show in Thai: allauth
+    gives the model no verbose_name, so its admin index read "Authenticators"."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")

@@ -420,6 +420,8 @@ class SignatureReminder(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("signature reminder")
+        verbose_name_plural = _("signature reminders")
         ordering = ["party", "sequence"]
         constraints = [
             models.UniqueConstraint(

@@ -4,10 +4,12 @@ from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
+    verbose_name = _("Site services")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

@@ -15,6 +15,10 @@ class WorkerHeartbeat(models.Model):
     beat_at = models.DateTimeField()
     count = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
     def __str__(self) -> str:
         return f"{self.name} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
 
@@ -53,6 +57,8 @@ class SealedDocument(models.Model):
     sealed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("sealed document")
+        verbose_name_plural = _("sealed documents")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -85,6 +91,8 @@ class Dispatch(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("message sent once")
+        verbose_name_plural = _("messages sent once")
         ordering = ["topic", "user_id"]
         constraints = [
             models.UniqueConstraint(fields=["topic", "user"], name="dispatch_once_per_topic_user")

@@ -279,6 +279,8 @@ class ReportNarrative(models.Model):
     text = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("report narrative")
+        verbose_name_plural = _("report narratives")
         ordering = ["subject_kind", "subject_id"]
         constraints = [
             models.UniqueConstraint(
@@ -301,6 +303,10 @@ class ReminderPreference(models.Model):
     )
     mode = models.CharField(_("reminders"), max_length=16, choices=Mode.choices, default=Mode.ALL)
     updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
 
     def __str__(self) -> str:
         return f"{self.user} — {self.mode}"
@@ -344,6 +350,8 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         ordering = ["due_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["report", "kind", "recipient"], name=REMINDER_UNIQUE)
@@ -377,6 +385,8 @@ class DigestDispatch(models.Model):
     items = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("weekly digest")
+        verbose_name_plural = _("weekly digests")
         constraints = [
             models.UniqueConstraint(fields=["user", "week_of"], name="digest_once_per_week")
         ]
@@ -404,6 +414,8 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
 
@@ -442,6 +454,8 @@ class CommitteeReport(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("committee report")
+        verbose_name_plural = _("committee reports")
         ordering = ["-requested_at", "-id"]
 
     def __str__(self) -> str:
@@ -460,6 +474,10 @@ class CalendarToken(models.Model):
     )
     token = models.CharField(max_length=64, unique=True, default=_new_token)
     rotated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar address")
+        verbose_name_plural = _("calendar addresses")
 
     def __str__(self) -> str:
         return f"calendar of {self.user_id}"
