@@ -13,7 +13,7 @@ run demo migrate messages lint: export DEBUG ?= true
 .PHONY: run test install messages migrate demo lint format bench e2e-deps clean help
 
 help:
-	@echo "make run    - install, migrate, load the demo and start web + worker + beat on :8000 (KHRUAKHAI_PORT=8080 to change)"
+	@echo "make run    - install, migrate, load the demo and start web + worker + beat on :8000 (PORT=8080 to change)"
 	@echo "make test   - the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make lint   - ruff, manage.py check and makemigrations --check"
 	@echo "make bench  - benchmarks (not part of make test)"
@@ -39,11 +39,11 @@ migrate: install var
 demo: migrate
 	@$(MANAGE) demo_data
 
-# The web port: `make run KHRUAKHAI_PORT=8080` (or in the environment); the Procfile reads it.
-run: export KHRUAKHAI_PORT ?= 8000
+# The web port: `make run PORT=8080` (or in the environment); honcho hands it to web.
+run: export PORT ?= 8000
 run: messages demo
-	@echo "Khruakhai: http://127.0.0.1:$(KHRUAKHAI_PORT)  (demo logins in README.md; Ctrl-C stops web, worker and beat)"
-	@.venv/bin/honcho start -f Procfile
+	@echo "Khruakhai: http://127.0.0.1:$(PORT)  (demo logins in README.md; Ctrl-C stops web, worker and beat)"
+	@.venv/bin/honcho start -p $(PORT) -f Procfile
 
 test: messages e2e-deps
 	$(PY) -m pytest $(PYTEST_ARGS)

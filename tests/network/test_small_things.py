@@ -245,26 +245,17 @@ def test_full_stop_after_a_date_in_each_language():
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 
-def _web_command(port: str | None) -> str:
-    """The web line of the Procfile as honcho's shell expands it; honcho sets PORT
-    to 5000 itself, which must not move the server."""
-    import os
-    import subprocess
-
+def _web_command() -> tuple[str, int]:
+    """The web line of the Procfile as honcho runs it, and its place among the
+    processes: honcho gives the first process the port of `-p` as PORT (the next
+    ones 100 more each)."""
     from honcho.environ import parse_procfile
 
-    command = parse_procfile((ROOT / "Procfile").read_text()).processes["web"]
-    env = {**os.environ, "PORT": "5000"}
-    env.pop("KHRUAKHAI_PORT", None)
-    if port:
-        env["KHRUAKHAI_PORT"] = port
-    done = subprocess.run(  # our own Procfile line, echoed, not run
-        ["/bin/sh", "-c", f"echo {command}"], env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout
+    processes = parse_procfile((ROOT / "Procfile").read_text()).processes
+    return processes["web"], list(processes).index("web")
 
 
-def _banner(*args: str) -> str:
+def _make_run(*args: str) -> list[str]:
     import os
     import shutil
     import subprocess
@@ -272,15 +263,17 @@ def _banner(*args: str) -> str:
     make = shutil.which("make")
     if make is None:
         pytest.skip("make is not installed")
-    env = {k: v for k, v in os.environ.items() if k != "KHRUAKHAI_PORT"}
+    env = {k: v for k, v in os.environ.items() if k != "PORT"}
     done = subprocess.run(  # a dry run (-n): nothing is executed
         [make, "-n", "-C", str(ROOT), "run", *args], env=env, capture_output=True, text=True
     )
-    return next(line for line in done.stdout.splitlines() if "Khruakhai: http" in line)
+    return done.stdout.splitlines()
 
 
 def test_the_web_port_is_8000_unless_asked_and_the_banner_agrees():
-    assert "runserver 127.0.0.1:8000 " in _web_command(None)
-    assert "http://127.0.0.1:8000 " in _banner()
-    assert "runserver 127.0.0.1:8123 " in _web_command("8123")
-    assert "http://127.0.0.1:8123 " in _banner("KHRUAKHAI_PORT=8123")
+    command, place = _web_command()
+    assert "runserver 127.0.0.1:$PORT " in command and place == 0
+    for args, port in (((), "8000"), (("PORT=8123",), "8123")):
+        lines = _make_run(*args)
+        assert any(f"Khruakhai: http://127.0.0.1:{port} " in line for line in lines)
+        assert any(f"honcho start -p {port} " in line for line in lines)
