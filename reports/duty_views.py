@@ -13,21 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from network.permissions import network_access
-from roadmap.forms import ActivityForm
+from roadmap.forms import ACTIVITY_FIELDS, ActivityForm
 
 from . import duties
-
-ACTIVITY_FIELDS = (
-    "step",
-    "title",
-    "owners",
-    "description",
-    "responsible",
-    "start_on",
-    "due_on",
-    "status",
-    "blocked_reason",
-)
 
 
 @login_required

@@ -69,6 +69,21 @@ class StepForm(forms.ModelForm):
         return self.cleaned_data
 
 
+# The fields of ActivityForm that roadmap.services.activity_create takes, for every
+# page that plans an activity (roadmap's own, and reports' duty-to-activity page).
+ACTIVITY_FIELDS = (
+    "step",
+    "title",
+    "owners",
+    "description",
+    "responsible",
+    "start_on",
+    "due_on",
+    "status",
+    "blocked_reason",
+)
+
+
 class ActivityForm(forms.Form):
     step = forms.ModelChoiceField(label=_("step"), queryset=Step.objects.none())
     title = forms.CharField(label=pgettext_lazy("roadmap", "title"), max_length=255)

@@ -26,6 +26,7 @@ from .charts import (
     timeline_svg,
 )
 from .forms import (
+    ACTIVITY_FIELDS,
     ActivityDeleteForm,
     ActivityForm,
     HealthResponseForm,
@@ -121,17 +122,6 @@ def step_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 
 # --- activities ---------------------------------------------------------------------
-ACTIVITY_FIELDS = (
-    "step",
-    "title",
-    "owners",
-    "description",
-    "responsible",
-    "start_on",
-    "due_on",
-    "status",
-    "blocked_reason",
-)
 
 
 @login_required
