@@ -97,29 +97,43 @@ def access_for(user, network: Network) -> Access:
     )
 
 
-def _check(access: Access, *, manage: bool, write: bool) -> Access:
+def _check(access: Access, *, manage: bool, write: bool, oversee: bool = False) -> Access:
     if not access.can_view:
         raise Http404
     if (manage or write) and access.network.is_dissolved:
         raise PermissionDenied(_("This network has been dissolved and is read-only."))
     if manage and not access.can_manage:
         raise PermissionDenied(_("Only the network's coordinators may do this."))
+    if oversee and not access.can_oversee:
+        raise PermissionDenied(_("This is for the network's coordinators and committee."))
     return access
 
 
+def deny(message: str) -> None:
+    """Refuse with a 403 and a reason the user can read (the one raise every app's
+    permission module uses, so a refusal looks the same everywhere)."""
+    raise PermissionDenied(message)
+
+
 def network_access(
-    request: HttpRequest, slug: str, *, manage: bool = False, write: bool = False
+    request: HttpRequest,
+    slug: str,
+    *,
+    manage: bool = False,
+    write: bool = False,
+    oversee: bool = False,
 ) -> Access:
     """The network named by ``slug`` as the request's user may use it.
 
-    404 when the user is not in it; 403 when ``manage`` is asked of a non-coordinator
-    or anything is to be written in a dissolved network.
+    404 when the user is not in it; 403 when ``manage`` is asked of a non-coordinator,
+    ``oversee`` of someone who is neither coordinator nor chair nor committee, or
+    anything is to be written in a dissolved network.
     """
     queryset = Network.objects.visible_to(request.user).select_related("lead_organisation")
     network = queryset.filter(slug=slug).first()
     if network is None:
         raise Http404
-    return _check(access_for(request.user, network), manage=manage, write=write)
+    return _check(access_for(request.user, network), manage=manage, write=write, oversee=oversee)
 
 
 def scoped(queryset: QuerySet, user, *, network_path: str = "network") -> QuerySet:
@@ -139,6 +153,7 @@ def object_access(
     network_path: str = "network",
     manage: bool = False,
     write: bool = False,
+    oversee: bool = False,
     **lookup,
 ):
     """Fetch one object through its network's rules: (object, Access).
@@ -150,7 +165,8 @@ def object_access(
     if obj is None:
         raise Http404
     network = attrgetter(network_path.replace("__", "."))(obj)
-    return obj, _check(access_for(request.user, network), manage=manage, write=write)
+    access = _check(access_for(request.user, network), manage=manage, write=write, oversee=oversee)
+    return obj, access
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:

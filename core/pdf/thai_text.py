@@ -146,7 +146,8 @@ _MARK_CHARACTER = re.compile("[\u0e31\u0e33-\u0e3a\u0e47-\u0e4e]")
 _GLYPH_INFO_SIZE = ffi.sizeof("PangoGlyphInfo")
 # Kept on WeasyPrint's font object of the document being drawn (it goes with it).
 _MISREAD_ATTRIBUTE = "_khruakhai_thai_misread"
-assert ffi.offsetof("PangoGlyphInfo", "glyph") == 0 and _GLYPH_INFO_SIZE % 4 == 0
+assert ffi.offsetof("PangoGlyphInfo", "glyph") == 0
+assert _GLYPH_INFO_SIZE % 4 == 0
 
 
 def _misread_glyphs(font) -> set[int]:

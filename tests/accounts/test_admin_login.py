@@ -15,7 +15,8 @@ def test_staff_log_in_through_the_app_and_land_in_the_admin(cast):
     client = Client()
     door = client.get("/admin/", follow=True)
     assert door.redirect_chain[-1][0].startswith("/accounts/login/")
-    assert door.status_code == 200 and "เข้าสู่ระบบ" in door.content.decode()
+    assert door.status_code == 200
+    assert "เข้าสู่ระบบ" in door.content.decode()
     login = client.post(
         door.redirect_chain[-1][0],
         {"login": cast.site_admin.email, "password": PASSWORD},

@@ -42,7 +42,8 @@ def _ask_for(client: Client, email: str):
     assert asked.status_code == 302
     assert asked["Location"].startswith("/accounts/reauthenticate/")
     page = client.get(asked["Location"]).content.decode()
-    assert "ยืนยันตัวตน" in page and "กรอกรหัสผ่านของคุณ" in page
+    assert "ยืนยันตัวตน" in page
+    assert "กรอกรหัสผ่านของคุณ" in page
     wrong = client.post(asked["Location"], {"password": "not-my-password"})
     assert "รหัสผ่านไม่ถูกต้อง" in wrong.content.decode()
     assert not EmailAddress.objects.filter(email=email).exists()

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.django_db
 def test_the_menu_links_to_the_sign_in_email_page(cast):
     client = cast.client("partner")
     home = client.get("/networks/").content.decode()
-    assert 'href="/accounts/email/"' in home and "อีเมลที่ใช้เข้าสู่ระบบ" in home
+    assert 'href="/accounts/email/"' in home
+    assert "อีเมลที่ใช้เข้าสู่ระบบ" in home
     page = client.get("/accounts/email/")
     assert page.status_code == 200
     assert cast.partner.email in page.content.decode()

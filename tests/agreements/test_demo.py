@@ -20,7 +20,8 @@ def test_demo_agreements(client, real_pdf):
     assert current.parties.count() == 6
     assert not current.parties.exclude(status=Party.Status.SIGNED).exists()
     for document in (current.sealed_document, current.sealed_document_en):
-        assert document is not None and document.is_sealed
+        assert document is not None
+        assert document.is_sealed
         assert check_seal(document.file.open("rb").read()).intact
 
     riverside = Network.objects.get(slug="riverside-nakhonpathom")

@@ -79,7 +79,8 @@ def test_the_signed_version_ends_on_the_dissolution_date_and_says_so(cast):
     assert ["สิ้นสุดเมื่อ", "30 กันยายน 2569"] in th.summary["details"]
     assert ["Ended on", "30 September 2026"] in en.summary["details"]
     verify = cast.client("anonymous").get(f"/verify/{th.code}/").content.decode()
-    assert "สิ้นสุดเมื่อ" in verify and "30 กันยายน 2569" in verify
+    assert "สิ้นสุดเมื่อ" in verify
+    assert "30 กันยายน 2569" in verify
 
     # Ending again (a repeated signal, a retried service) adds nothing.
     services.agreement_end(network=cast.network, ended_on=DISSOLVED_ON, reason=REASON)
@@ -145,10 +146,12 @@ def test_a_draft_stays_a_draft_and_a_later_signed_version_is_not_ended(cast):
     assert version.ended_on == DISSOLVED_ON
     network_services.network_reopen(network=cast.network)
     amendment = services.version_amend(version=version, user=cast.coordinator)
-    assert amendment.is_draft and amendment.ended_on is None
+    assert amendment.is_draft
+    assert amendment.ended_on is None
     services.version_send(version=amendment, user=cast.coordinator)
     amendment = _sign_everyone(amendment)
     version.refresh_from_db()
-    assert amendment.is_signed and amendment.ended_on is None
+    assert amendment.is_signed
+    assert amendment.ended_on is None
     assert version.status == AgreementVersion.Status.SUPERSEDED
     assert version.ended_on == DISSOLVED_ON

@@ -32,7 +32,7 @@ def _add(cast, amount: str, *, language: str = "th", version=None):
 
 
 @pytest.mark.parametrize(
-    "typed, stored",
+    ("typed", "stored"),
     [
         ("12,500.50", Decimal("12500.50")),
         ("1,000,000", Decimal("1000000")),
@@ -49,7 +49,7 @@ def test_amounts_written_the_usual_ways_are_stored(cast, typed, stored):
 
 
 @pytest.mark.parametrize(
-    "typed, thai, english",
+    ("typed", "thai", "english"),
     [
         ("99,999,999,999", "1,000,000,000", "more than 1,000,000,000 baht"),
         ("1000000000.01", "1,000,000,000", "more than 1,000,000,000 baht"),

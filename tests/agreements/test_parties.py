@@ -100,7 +100,8 @@ def test_a_party_that_left_before_sending_stops_the_send(cast):
     assert cast.partner_org.name_th in str(refused.value)
     assert "ไม่ได้เป็นสมาชิกของเครือข่ายนี้แล้ว" in str(refused.value)
     version.refresh_from_db()
-    assert version.status == AgreementVersion.Status.DRAFT and not version.content_sha256
+    assert version.status == AgreementVersion.Status.DRAFT
+    assert not version.content_sha256
 
 
 def test_the_send_page_names_the_organisation_that_left(cast):
@@ -187,7 +188,8 @@ def test_the_verify_summary_records_the_state_at_sealing(cast):
     summary = services.version_summary(version=version, language="th")
     by_name = {p["organisation"]: p for p in summary["parties"]}
     partner = by_name[cast.partner_org.name_th]
-    assert partner["verified"] is True and partner["official_code"] == "1234"
+    assert partner["verified"] is True
+    assert partner["official_code"] == "1234"
     assert partner["verification"] == "ตรวจสอบแล้ว (รหัส 1234)"
     lead = by_name[cast.network.lead_organisation.name_th]
     assert lead["verified"] is False

@@ -82,7 +82,8 @@ def signed(cast, real_pdf):
 def test_signed_pdf_text_fonts_and_seal(cast, signed, tmp_path):
     version = signed
     assert version.status == AgreementVersion.Status.SIGNED
-    assert version.sealed_document is not None and version.sealed_document_en is not None
+    assert version.sealed_document is not None
+    assert version.sealed_document_en is not None
     document = version.sealed_document
     data = document.file.open("rb").read()
     assert sha256_hex(data) == document.sha256
@@ -113,7 +114,8 @@ def test_signed_pdf_text_fonts_and_seal(cast, signed, tmp_path):
     # browser are not printed anywhere (they stay in the app's audit log).
     assert "ตรวจสอบแล้ว (รหัส 1050130001)" in flat
     assert "ยังไม่ได้ตรวจสอบโดยผู้ดูแลระบบ" in flat
-    assert "198.51.100.4" not in flat and "Mozilla/5.0" not in flat
+    assert "198.51.100.4" not in flat
+    assert "Mozilla/5.0" not in flat
     assert "หมายเลข IP" in flat  # only in the note saying where they are kept
 
     fonts = _fonts(data, tmp_path)
@@ -121,7 +123,9 @@ def test_signed_pdf_text_fonts_and_seal(cast, signed, tmp_path):
     assert font_names and all("Sarabun" in name for name in font_names), fonts
 
     seal = check_seal(data)
-    assert seal.intact and seal.certified and seal.no_changes
+    assert seal.intact
+    assert seal.certified
+    assert seal.no_changes
     flipped = bytearray(data)
     flipped[len(flipped) // 2] ^= 0x01
     assert not check_seal(bytes(flipped)).intact
@@ -132,7 +136,8 @@ def test_signed_pdf_text_fonts_and_seal(cast, signed, tmp_path):
         assert heading in flat_en
     assert "Verified (code 1050130001)" in flat_en
     assert "Not yet verified by a site administrator" in flat_en
-    assert "198.51.100.4" not in flat_en and "Mozilla/5.0" not in flat_en
+    assert "198.51.100.4" not in flat_en
+    assert "Mozilla/5.0" not in flat_en
 
     # Everyone is told, with the PDF link, once.
     signed_notices = [m for m in mail.outbox if "/pdf/" in m.body]
@@ -151,7 +156,8 @@ def test_verify_page_says_match_and_mismatch(cast, signed, client):
     assert "ตรวจสอบแล้ว (รหัส 1050130001)" in page.content.decode()
     assert "ยังไม่ได้ตรวจสอบโดยผู้ดูแลระบบ" in page.content.decode()
     good = client.post(url, {"pdf": SimpleUploadedFile("a.pdf", data, "application/pdf")})
-    assert good.context["result"].identical and good.context["result"].seal.intact
+    assert good.context["result"].identical
+    assert good.context["result"].seal.intact
     flipped = bytearray(data)
     flipped[len(flipped) // 2] ^= 0x01
     bad = client.post(url, {"pdf": SimpleUploadedFile("b.pdf", bytes(flipped), "application/pdf")})
@@ -188,7 +194,8 @@ def test_the_signature_page_renders_in_thai(cast, signed, tmp_path):
         check=True,
     )
     images = sorted(out.glob("signed-th-*.png"))
-    assert len(images) >= 2 and all(p.stat().st_size > 2000 for p in images)
+    assert len(images) >= 2
+    assert all(p.stat().st_size > 2000 for p in images)
 
 
 def test_nothing_outside_static_is_fetched(cast, signed, monkeypatch):

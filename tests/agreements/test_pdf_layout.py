@@ -147,7 +147,8 @@ def test_totals_once_rows_whole_no_empty_page(version, tmp_path, language):
     empty = [i + 1 for i, page in enumerate(pages) if not _content(page, code)]
     assert not empty, f"pages with nothing but a page number or footer note: {empty}"
     check_at = "ตรวจสอบเอกสารนี้ได้ที่" if language == "th" else "Check this document at"
-    assert check_at in pages[-1] and code in pages[-1]
+    assert check_at in pages[-1]
+    assert code in pages[-1]
 
 
 def test_the_last_page_is_never_the_footer_note_alone(version, tmp_path):
@@ -170,7 +171,8 @@ def test_no_empty_position_line(version, tmp_path):
     text = "\n".join(_pages(_render(version, "th")[0], tmp_path))
     positions = re.findall(r"ตำแหน่ง:(.*)", text)
     # The coordinator's position is printed; the partner, who has none, gets no line.
-    assert len(positions) == 1 and "ผู้อำนวยการโรงเรียน" in positions[0]
+    assert len(positions) == 1
+    assert "ผู้อำนวยการโรงเรียน" in positions[0]
     assert all(p.strip() for p in positions)
 
 
@@ -208,7 +210,8 @@ def test_terms_never_split_and_copy_out_exactly(version, tmp_path):
         ["pdftoppm", "-r", "70", "-png", str(source), str(ARTIFACTS / "layout-th")], check=True
     )
     images = sorted(ARTIFACTS.glob("layout-th-*.png"))
-    assert images and all(p.stat().st_size > 2000 for p in images)
+    assert images
+    assert all(p.stat().st_size > 2000 for p in images)
 
 
 def test_keep_together_escapes_and_wraps_only_terms():
@@ -216,7 +219,8 @@ def test_keep_together_escapes_and_wraps_only_terms():
     assert "&lt;b&gt;&quot;x&quot;&lt;/b&gt;" in kept
     assert '<span class="ag-nobr">ภาคเรียนที่ 1/2569</span>' in kept
     assert '<span class="ag-nobr">23/11/2569</span>' in kept
-    assert "12/34" in kept and '"ag-nobr">12/34' not in kept  # no year: left alone
+    assert "12/34" in kept
+    assert '"ag-nobr">12/34' not in kept
     # An escaped quote (&#x27;) next to a number is never cut into.
     assert services.pdf_keep_together("'/2569") == "&#x27;/2569"
     assert services.pdf_keep_together("1/12/69") == '<span class="ag-nobr">1/12/69</span>'

@@ -194,7 +194,9 @@ def test_decline_needs_a_reason(cast):
 def test_an_amendment_supersedes_the_old_version_once_signed(cast):
     v1 = _sign_all(cast, f.sent_for(cast))
     v2 = services.version_amend(version=v1, user=cast.coordinator)
-    assert v2.number == 2 and v2.amends == v1 and v2.is_draft
+    assert v2.number == 2
+    assert v2.amends == v1
+    assert v2.is_draft
     assert v2.basic_information == v1.basic_information
     assert v2.duties.count() == v1.duties.count()
     assert v2.resources.count() == v1.resources.count()

@@ -43,5 +43,6 @@ def test_a_real_worker_runs_a_task_sent_through_redis(real_worker):
         if beat:
             break
         time.sleep(0.1)
-    assert beat is not None and beat.count == 1
+    assert beat is not None
+    assert beat.count == 1
     print("real Celery worker ran core.tasks.heartbeat through Redis")

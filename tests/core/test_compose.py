@@ -131,7 +131,8 @@ def _check_shell(script: str) -> None:
     for part in script.split("&&"):
         words = shlex.split(part)
         if words[0] == "python":
-            assert words[1] == "manage.py" and (ROOT / "manage.py").exists()
+            assert words[1] == "manage.py"
+            assert (ROOT / "manage.py").exists()
             assert words[2] in commands, f"unknown management command {words[2]}"
         elif words[0] == "gunicorn":
             _check_gunicorn(words)
@@ -326,7 +327,8 @@ def test_caddy_fronts_web_with_tls_and_an_honest_proxy_header():
     caddy = services["caddy"]
     mounts = {v.split(":")[1]: v.split(":")[0] for v in caddy["volumes"]}
     source = mounts["/etc/caddy/Caddyfile"]
-    assert source == "./deploy/Caddyfile" and (ROOT / source).is_file()
+    assert source == "./deploy/Caddyfile"
+    assert (ROOT / source).is_file()
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
     code = "\n".join(line.split("#")[0] for line in caddyfile.splitlines())
     assert "{$SITE_DOMAIN}" in code
@@ -334,7 +336,8 @@ def test_caddy_fronts_web_with_tls_and_an_honest_proxy_header():
     assert re.search(rf"^\s*reverse_proxy web:{_web_port()}\s*$", code, re.MULTILINE)
     # Caddy trusts no proxy in front of it, so it overwrites X-Forwarded-* from clients;
     # the app trusts exactly that one proxy.
-    assert "trusted_proxies" not in code and "header_up" not in code
+    assert "trusted_proxies" not in code
+    assert "header_up" not in code
     web_env = _environment(services["web"], _sample_env())
     assert web_env["TRUSTED_PROXY_COUNT"] == "1"
     caddy_env = _environment(caddy, _sample_env())
@@ -405,7 +408,8 @@ def test_the_image_runs_as_a_user_without_debug():
     users = [i for i, (word, _) in enumerate(instructions) if word == "USER"]
     assert users, "the image runs as root"
     last_user = instructions[users[-1]][1]
-    assert last_user not in {"root", "0"} and not last_user.startswith("0:")
+    assert last_user not in {"root", "0"}
+    assert not last_user.startswith("0:")
     assert all(word != "RUN" for word, _ in instructions[users[-1] :])
     assert _dockerfile_env()["DEBUG"] == "false"
     text = (ROOT / "Dockerfile").read_text()
@@ -497,18 +501,21 @@ def test_web_healthcheck_passes_on_gunicorn_with_the_compose_environment(tmp_pat
         check_env = {"ALLOWED_HOSTS": env["ALLOWED_HOSTS"]}
         result = _healthcheck(*_healthcheck_argv(web)[2:], url, env=check_env)
         assert result.returncode == 0, result.stdout + result.stderr
-        assert '"broker": "down"' in result.stdout and '"database": "ok"' in result.stdout
+        assert '"broker": "down"' in result.stdout
+        assert '"database": "ok"' in result.stdout
         # What makes that work: plain HTTP is sent to HTTPS unless the one trusted
         # proxy says the request came over TLS, and other host names are refused.
         status, headers = _get(url, "khruakhai.test")
-        assert status == 301 and headers["Location"] == "https://khruakhai.test/healthz"
+        assert status == 301
+        assert headers["Location"] == "https://khruakhai.test/healthz"
         assert _get(url, "attacker.example")[0] == 400
     finally:
         server.terminate()
         server.wait(timeout=30)
     # Nothing answering is unhealthy, with a reason.
     result = _healthcheck("web", url)
-    assert result.returncode == 1 and "no answer" in result.stdout
+    assert result.returncode == 1
+    assert "no answer" in result.stdout
 
 
 def test_beat_healthcheck_follows_the_schedule_file(tmp_path):
@@ -543,7 +550,8 @@ def test_beat_healthcheck_follows_the_schedule_file(tmp_path):
     for path in written:
         os.utime(path, (stale, stale))
     result = _healthcheck(*check_argv)
-    assert result.returncode == 1 and "last written" in result.stdout
+    assert result.returncode == 1
+    assert "last written" in result.stdout
 
 
 @pytest.mark.skipif(

@@ -404,10 +404,12 @@ def test_long_labels_are_wrapped_not_run_together(cast):
     assert eight_lines == ["8. ปลูกฝังแนวทางการทำงานแบบเครือข่ายให้เป็น", "วัฒนธรรม"]
     timeline = svg_lines(svgs["timeline"])
     first = [line.text for line in timeline if line.text.startswith("1.")]
-    assert first and first[0].startswith("1. ประชุม")
+    assert first
+    assert first[0].startswith("1. ประชุม")
     first_label = next(line.label for line in timeline if line.text.startswith("1."))
     wrapped = [line.text for line in timeline if line.label == first_label]
-    assert len(wrapped) == 2 and wrapped[-1].endswith("…")
+    assert len(wrapped) == 2
+    assert wrapped[-1].endswith("…")
     for text in wrapped:
         assert charts.text_width(text) <= 220 - 8
 
@@ -417,7 +419,8 @@ def test_wrap_breaks_between_thai_words_and_at_spaces():
 
     title = "ปลูกฝังแนวทางการทำงานแบบเครือข่ายให้เป็นวัฒนธรรม"
     lines = charts.wrap(title, 120, max_lines=5)
-    assert "".join(lines) == title and len(lines) >= 2
+    assert "".join(lines) == title
+    assert len(lines) >= 2
     boundaries = set()
     position = 0
     for word in word_tokenize(title, engine="newmm"):

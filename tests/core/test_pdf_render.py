@@ -147,7 +147,8 @@ def test_resolve_url_refuses(url, settings):
 def test_resolve_url_allows_static_files(settings):
     settings.SITE_URL = "http://127.0.0.1:8000"
     path = resolve_url("http://127.0.0.1:8000/static/fonts/Sarabun-Regular.ttf")
-    assert path is not None and path.name == "Sarabun-Regular.ttf"
+    assert path is not None
+    assert path.name == "Sarabun-Regular.ttf"
     assert resolve_url(path.as_uri()) == path
     assert resolve_url("data:text/plain,hello") is None
 
@@ -199,7 +200,8 @@ def test_base_template_thai_page_numbers(pages_template):
     pages = len(reader.pages)
     assert pages >= 2
     text = pdftotext(pdf)
-    assert f"หน้า 1 / {pages}" in text and f"หน้า {pages} / {pages}" in text
+    assert f"หน้า 1 / {pages}" in text
+    assert f"หน้า {pages} / {pages}" in text
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
 
@@ -223,6 +225,7 @@ def test_static_urls_on_the_render_base_url_are_read_from_disk(settings, fetch_l
 def test_an_absolute_static_url_maps_to_disk(settings):
     settings.STATIC_URL = "https://cdn.example/assets/"
     path = resolve_url("https://cdn.example/assets/fonts/Sarabun-Bold.ttf")
-    assert path is not None and path.name == "Sarabun-Bold.ttf"
+    assert path is not None
+    assert path.name == "Sarabun-Bold.ttf"
     with pytest.raises(ForbiddenURL):
         resolve_url("https://cdn.example/other/fonts/Sarabun-Bold.ttf")

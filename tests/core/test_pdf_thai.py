@@ -71,7 +71,8 @@ def _pngs(pdf: bytes, tmp_path: Path, name: str, *, dpi: int = 110) -> list[Path
 def test_page_images_are_identical_before_and_after(thai_pdfs, tmp_path):
     before, after = thai_pdfs
     old, new = _pngs(before, tmp_path, "before"), _pngs(after, tmp_path, "after")
-    assert old and len(old) == len(new)
+    assert old
+    assert len(old) == len(new)
     for a, b in zip(old, new, strict=True):
         with Image.open(a) as first, Image.open(b) as second:
             assert first.size == second.size
@@ -134,7 +135,8 @@ def test_actual_text_escapes_bytes_that_readers_would_change():
     # ญ is U+0E0D (a CR byte), ศ U+0E28 "(", ษ U+0E29 ")", ๜ U+0E5C "\\".
     for text in ("ญ", "ศษ", "๜", "หญิง (ศึกษา)"):
         properties = thai_text.actual_text_properties(text)
-        assert b"\r" not in properties and b"\n" not in properties
+        assert b"\r" not in properties
+        assert b"\n" not in properties
         assert _actual_texts(properties) == [text]
 
 
@@ -232,7 +234,8 @@ def test_stacked_marks_clear_the_line_above(tmp_path):
         )
 
     low, high = _ink_rows(lines, tmp_path)
-    assert low and high
+    assert low
+    assert high
     closest = min(abs(a - b) for a in low for b in high)
     assert closest >= 2, f"lines {closest - 1} blank pixel rows apart"
 

@@ -41,8 +41,10 @@ def _hole(pdf: bytes) -> tuple[int, int]:
 def test_sealed_pdf_is_intact_certified_no_changes(plain_pdf):
     sealed = seal_pdf(plain_pdf, reason="test", location="Rayong")
     check = check_seal(sealed)
-    assert check.intact and check.trusted
-    assert check.certified and check.no_changes
+    assert check.intact
+    assert check.trusted
+    assert check.certified
+    assert check.no_changes
     assert "Khruakhai" in check.signer
     assert check.signed_at is not None
     # The original content is still there, unchanged, before the appended signature.
@@ -91,7 +93,8 @@ def test_garbage_is_not_intact_and_never_raises(garbage):
 
 def test_an_unsealed_pdf_is_not_intact(plain_pdf):
     check = check_seal(plain_pdf)
-    assert not check.intact and not check.certified
+    assert not check.intact
+    assert not check.certified
 
 
 def test_a_seal_by_another_key_is_not_trusted(plain_pdf, settings, tmp_path):
@@ -105,7 +108,9 @@ def test_a_seal_by_another_key_is_not_trusted(plain_pdf, settings, tmp_path):
     assert check_seal(foreign).intact
     settings.PDF_SIGNING_KEY = settings.PDF_SIGNING_CERT = ""
     check = check_seal(foreign)
-    assert not check.intact and not check.trusted and check.certified
+    assert not check.intact
+    assert not check.trusted
+    assert check.certified
 
 
 def test_signing_key_from_pem_paths(plain_pdf, settings, tmp_path):
@@ -134,7 +139,8 @@ def test_reserve_gives_a_public_code_and_an_absolute_verify_url(settings):
     settings.SITE_URL = "https://khruakhai.example"
     document = sealed_document_reserve(kind="agreement", title="ข้อตกลง")
     assert re.fullmatch(r"[A-Za-z0-9_-]{16}", document.code)
-    assert document.sealed_at is None and not document.is_sealed
+    assert document.sealed_at is None
+    assert not document.is_sealed
     assert verify_url(document) == f"https://khruakhai.example/verify/{document.code}/"
     other = sealed_document_reserve(kind="committee_report", title="รายงาน", language="en")
     assert other.code != document.code
@@ -169,7 +175,8 @@ def test_store_seals_saves_and_hashes(plain_pdf):
     assert stored.sha256 == hashlib.sha256(data).hexdigest() == sha256_hex(data)
     assert stored.content_sha256 == "ab" * 32
     assert stored.summary == summary
-    assert stored.sealed_at is not None and stored.is_sealed
+    assert stored.sealed_at is not None
+    assert stored.is_sealed
     assert check_seal(data).intact
     assert pdftotext(data).count("บันทึกข้อตกลง") == 1
 
@@ -180,7 +187,8 @@ def test_storing_twice_keeps_the_first_seal(plain_pdf):
     first = sealed_document_store(document=document, pdf=plain_pdf, summary={"a": 1})
     sha, name = first.sha256, first.file.name
     again = sealed_document_store(document=document, pdf=b"%PDF other", summary={"b": 2})
-    assert again.sha256 == sha and again.summary == {"a": 1}
+    assert again.sha256 == sha
+    assert again.summary == {"a": 1}
     assert again.file.name == name
     # A stale copy of the row (another worker's) gets the stored values back.
     stale = SealedDocument.objects.get(pk=document.pk)

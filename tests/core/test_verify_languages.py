@@ -179,15 +179,19 @@ def test_the_english_pdf_checks_as_this_record_on_the_thai_page(client, record, 
     response = _check(client, thai, _bytes(english), english=True)
     assert response.status_code == 200
     result = response.context["result"]
-    assert result.identical and result.sibling and result.seal.intact
-    assert result.matched == english and not result.other_document
+    assert result.identical
+    assert result.sibling
+    assert result.seal.intact
+    assert result.matched == english
+    assert not result.other_document
     text = _result_text(response)
     assert (
         "Match: the file is byte-for-byte identical to this record's sealed English document."
         in text
     )
     assert "The seal is intact" in text
-    assert "Mismatch" not in text and "does not match" not in text
+    assert "Mismatch" not in text
+    assert "does not match" not in text
     assert 'class="alert alert-success"' in response.content.decode()
     # Answered from the hashes: pyHanko never reads it.
     assert seal_parses == []
@@ -199,9 +203,12 @@ def test_the_thai_pdf_checks_as_this_record_on_the_english_page_in_thai(
     thai, english = record
     response = _check(client, english, _bytes(thai))
     result = response.context["result"]
-    assert result.identical and result.sibling and result.matched == thai
+    assert result.identical
+    assert result.sibling
+    assert result.matched == thai
     text = _result_text(response)
-    assert "ตรงกัน" in text and "ภาษาไทย" in text
+    assert "ตรงกัน" in text
+    assert "ภาษาไทย" in text
     assert "ไม่ตรงกัน" not in text
     assert seal_parses == []
 
@@ -210,7 +217,9 @@ def test_the_page_s_own_pdf_says_which_language_it_is(client, record):
     thai, _english = record
     response = _check(client, thai, _bytes(thai), english=True)
     result = response.context["result"]
-    assert result.identical and not result.sibling and result.matched == thai
+    assert result.identical
+    assert not result.sibling
+    assert result.matched == thai
     text = _result_text(response)
     assert "Match: the file is byte-for-byte identical to the sealed record." in text
     assert "It is the Thai version of this record." in text
@@ -220,7 +229,9 @@ def test_a_changed_copy_of_the_sibling_is_a_mismatch(client, record, seal_parses
     thai, english = record
     response = _check(client, thai, flip_byte(_bytes(english), 300), english=True)
     result = response.context["result"]
-    assert not result.identical and not result.seal.intact and not result.other_document
+    assert not result.identical
+    assert not result.seal.intact
+    assert not result.other_document
     text = _result_text(response)
     assert "Mismatch: the file is not identical to the sealed record." in text
     assert 'class="alert alert-danger"' in response.content.decode()
@@ -242,12 +253,16 @@ def test_another_sealed_pdf_is_ours_but_not_this_document(client, record, anothe
     thai, _english = record
     response = _check(client, thai, _bytes(another), english=True)
     result = response.context["result"]
-    assert not result.identical and result.seal.intact and result.other_document
+    assert not result.identical
+    assert result.seal.intact
+    assert result.other_document
     text = _result_text(response)
     assert text.startswith("Sealed by Khruakhai, but not this document.")
-    assert "different document" in text and "QR code" in text
+    assert "different document" in text
+    assert "QR code" in text
     # Not the contradiction of before: "seal intact" beside "mismatch", unexplained.
-    assert "Mismatch" not in text and "Match:" not in text
+    assert "Mismatch" not in text
+    assert "Match:" not in text
     assert 'class="alert alert-warning"' in response.content.decode()
 
 
@@ -262,7 +277,8 @@ def test_the_service_answers_the_same_without_the_page(record, another):
     thai, english = record
     assert sealed_document_check(document=thai, data=_bytes(english)).sibling
     other = sealed_document_check(document=thai, data=_bytes(another))
-    assert other.other_document and other.matched is None
+    assert other.other_document
+    assert other.matched is None
 
 
 # --- each fact once, in the reader's language -------------------------------------
@@ -285,19 +301,23 @@ def test_every_row_label_is_english_when_english_is_active(client, record):
     assert labels and not [label for label in labels if THAI_LETTERS.search(label)], labels
     for label in ("Kind", "Language", "Network", "Period", "Version", "Sealed on"):
         assert label in labels, label
-    assert "PDF file SHA-256 (Thai)" in labels and "PDF file SHA-256 (English)" in labels
+    assert "PDF file SHA-256 (Thai)" in labels
+    assert "PDF file SHA-256 (English)" in labels
     page = response.content.decode()
     # The record as its English document states it: names and states in English.
-    assert "Nam Jai Network, Pa Pradu" in page and "Ban Pa Pradu School" in page
+    assert "Nam Jai Network, Pa Pradu" in page
+    assert "Ban Pa Pradu School" in page
     assert "Verified (code 1050130001)" in page
-    assert thai.sha256 in page and english.sha256 in page
+    assert thai.sha256 in page
+    assert english.sha256 in page
 
 
 def test_thai_rows_on_the_english_document_s_page(client, record):
     _thai, english = record
     response = client.get(f"/verify/{english.code}/")
     labels = _row_labels(response)
-    assert "ฉบับที่" in labels and "ประเภท" in labels
+    assert "ฉบับที่" in labels
+    assert "ประเภท" in labels
     assert "เครือข่ายน้ำใจ ตำบลป่าประดู่" in response.content.decode()
 
 
@@ -312,7 +332,8 @@ def test_a_one_language_record_labels_rows_in_the_reader_s_language(client):
     )
     client.cookies["khruakhai_language"] = "en"
     labels = _row_labels(client.get(f"/verify/{report.code}/"))
-    assert "On time" in labels and "Language" in labels
+    assert "On time" in labels
+    assert "Language" in labels
     assert "PDF file SHA-256" in labels  # one document: no language in the label
     client.cookies["khruakhai_language"] = "th"
     assert "ส่งตรงเวลา" in _row_labels(client.get(f"/verify/{report.code}/"))
@@ -352,12 +373,16 @@ def test_the_app_s_own_english_agreement_pdf_checks_on_the_thai_page(cast, clien
             )
     version.refresh_from_db()
     thai, english = version.sealed_document, version.sealed_document_en
-    assert thai.is_sealed and english.is_sealed and thai.code != english.code
+    assert thai.is_sealed
+    assert english.is_sealed
+    assert thai.code != english.code
     assert sealed_document_siblings(thai) == [english]
 
     response = _check(client, thai, _bytes(english), english=True)
     result = response.context["result"]
-    assert result.identical and result.sibling and result.seal.intact
+    assert result.identical
+    assert result.sibling
+    assert result.seal.intact
     assert "this record's sealed English document" in _result_text(response)
     assert seal_parses == []
     # The record's rows: the content hash once, every label in English.
@@ -375,4 +400,5 @@ def test_a_named_period_is_shown_by_name(client):
         summary={"period": {"name": "ภาคเรียนที่ 1/2569", "start": "2026-05-16", "end": "2026-10-31"}},
     )
     page = client.get(f"/verify/{report.code}/").content.decode()
-    assert "ภาคเรียนที่ 1/2569" in page and "16 พฤษภาคม 2569" in page
+    assert "ภาคเรียนที่ 1/2569" in page
+    assert "16 พฤษภาคม 2569" in page

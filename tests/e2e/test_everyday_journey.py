@@ -132,7 +132,8 @@ def test_import_search_and_rename_after_signing(page_factory, cast, tmp_path):
     _submit(desk, confirm)
     _no_errors(desk)
     school = Organisation.objects.get(name_th=SCHOOL)
-    assert school.kind == "school" and school.province == "chiang_mai"
+    assert school.kind == "school"
+    assert school.province == "chiang_mai"
     assert network.memberships.filter(organisation=school, left_on=None).exists()
 
     # --- 1b. people from an Excel workbook ------------------------------------------
@@ -186,7 +187,8 @@ def test_import_search_and_rename_after_signing(page_factory, cast, tmp_path):
     pdf_link = desk.locator(f"main a[href$='/agreement/v{version.number}/pdf/']").first
     href = pdf_link.get_attribute("href")
     response = desk.request.get(f"{href}?download=1")
-    assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert response.ok
+    assert response.headers["content-type"] == "application/pdf"
     text = pdf_text(response.body())
     assert OLD_NAME in text, text[:1000]
     assert NEW_NAME not in text and "ในพระราชูปถัมภ์" not in text, text[:1000]

@@ -60,7 +60,8 @@ def test_schedule_change_preview_then_dissolution_and_close_out(page_factory, ca
             "name_th", flat=True
         )
     )
-    assert quarters and all(name.startswith("ไตรมาส") for name in quarters)
+    assert quarters
+    assert all(name.startswith("ไตรมาส") for name in quarters)
 
     desk = page_factory(width=1280, height=900)
     login(desk, cast.coordinator.email, PASSWORD)
@@ -75,7 +76,8 @@ def test_schedule_change_preview_then_dissolution_and_close_out(page_factory, ca
     assert "ตรวจสอบ" in desk.inner_text("h1")
     replaced = int(desk.inner_text("[data-figure=replaced]"))
     created = int(desk.inner_text("[data-figure=created]"))
-    assert replaced == len(quarters) and created > replaced
+    assert replaced == len(quarters)
+    assert created > replaced
     # The preview names what goes and what comes, by the periods' own names.
     for name in quarters:
         assert name in main, name
@@ -93,7 +95,8 @@ def test_schedule_change_preview_then_dissolution_and_close_out(page_factory, ca
         .order_by("starts_on")
         .values_list("name_th", flat=True)
     )
-    assert len(months) == created and not any(n.startswith("ไตรมาส") for n in months)
+    assert len(months) == created
+    assert not any(n.startswith("ไตรมาส") for n in months)
     desk.goto(f"/networks/{slug}/reports/schedule/")
     listed = desk.inner_text("main")
     for name in months[:6]:
@@ -124,7 +127,8 @@ def test_schedule_change_preview_then_dissolution_and_close_out(page_factory, ca
     # fetched in test_journeys) asks for it as a file.
     href = desk.get_by_role("link", name="รายงานปิดเครือข่าย (PDF ภาษาไทย)").get_attribute("href")
     response = desk.request.get(f"{href}?download=1")
-    assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert response.ok
+    assert response.headers["content-type"] == "application/pdf"
     assert response.headers["content-disposition"].startswith("attachment;")
     data = response.body()
     assert data[:5] == b"%PDF-"

@@ -61,7 +61,8 @@ def test_dissolve_with_an_implausible_year_is_refused(cast):
         f"/networks/{cast.network.slug}/dissolve/",
         {"reason": "ครบวาระโครงการแล้วตามแผน", "dissolved_on": "30/09/3569", "confirm": "on"},
     )
-    assert response.status_code == 200 and "2569" in response.content.decode()
+    assert response.status_code == 200
+    assert "2569" in response.content.decode()
     cast.network.refresh_from_db()
     assert not cast.network.is_dissolved
 
@@ -93,7 +94,8 @@ def test_members_still_read_and_see_it_listed_as_dissolved(cast, who):
     _dissolve(cast)
     client = cast.client(who)
     detail = client.get(f"/networks/{cast.network.slug}/").content.decode()
-    assert "เครือข่ายนี้ยุติแล้ว" in detail and "บรรลุเป้าหมาย" in detail
+    assert "เครือข่ายนี้ยุติแล้ว" in detail
+    assert "บรรลุเป้าหมาย" in detail
     assert f'href="/networks/{cast.network.slug}/edit/"' not in detail
     listing = client.get("/networks/").content.decode()
     assert "เครือข่ายที่ยุติแล้ว" in listing
@@ -109,7 +111,8 @@ def test_only_a_site_admin_reopens(cast):
     assert cast.network.is_dissolved
     assert cast.client("site_admin").post(url).status_code == 302
     cast.network.refresh_from_db()
-    assert cast.network.status == Network.Status.ACTIVE and cast.network.dissolved_on is None
+    assert cast.network.status == Network.Status.ACTIVE
+    assert cast.network.dissolved_on is None
 
 
 def test_dissolving_revokes_open_invitations(cast):

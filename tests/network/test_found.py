@@ -37,7 +37,8 @@ def _counts() -> tuple[int, int, int]:
 def test_a_newcomer_founds_a_network_with_a_new_organisation(cast, newcomer):
     client = _client(cast, newcomer)
     page = client.get("/networks/new/").content.decode()
-    assert 'name="founder-full_name"' in page and 'value="สมศรี มีสุข"' in page
+    assert 'name="founder-full_name"' in page
+    assert 'value="สมศรี มีสุข"' in page
     assert 'name="org-existing"' not in page  # nothing in their directory yet
     received = []
 
@@ -57,14 +58,16 @@ def test_a_newcomer_founds_a_network_with_a_new_organisation(cast, newcomer):
     assert person.position == "ผู้อำนวยการ"
     assert person.email == newcomer.email  # the login's address, so it stays in step
     organisation = person.organisation
-    assert organisation.name_th == "โรงเรียนบ้านใหม่พัฒนา" and organisation.province == "lamphun"
+    assert organisation.name_th == "โรงเรียนบ้านใหม่พัฒนา"
+    assert organisation.province == "lamphun"
     assert network.lead_organisation == organisation
     assert Membership.objects.filter(network=network, organisation=organisation, place="lead")
     assert Role.objects.filter(network=network, person=person, kind="coordinator").exists()
     assert person.history.first().history_user == newcomer
     # They are now a person: the next founding uses today's short form.
     page = client.get("/networks/new/").content.decode()
-    assert 'name="founder-full_name"' not in page and organisation.name_th in page
+    assert 'name="founder-full_name"' not in page
+    assert organisation.name_th in page
 
 
 def test_a_site_admin_without_a_person_chooses_an_existing_organisation(cast):
@@ -159,7 +162,8 @@ def test_the_service_refuses_a_user_who_already_is_a_person(cast):
 
 def test_a_person_keeps_todays_form(cast):
     page = cast.client("partner").get("/networks/new/").content.decode()
-    assert 'name="founder-full_name"' not in page and 'name="org-name_th"' not in page
+    assert 'name="founder-full_name"' not in page
+    assert 'name="org-name_th"' not in page
     assert cast.partner_org.name_th in page
 
 
@@ -177,5 +181,6 @@ def test_the_newcomers_form_survives_hostile_input(cast):
     parser = _Forms()
     parser.feed(client.get("/networks/new/").content.decode())
     (form,) = [f for f in parser.forms if "founder-full_name" in f["fields"]]
-    assert "org-existing" in form["fields"] and "name_th" in form["fields"]
+    assert "org-existing" in form["fields"]
+    assert "name_th" in form["fields"]
     _fuzz_one_form(client, "network:found (newcomer)", "/networks/new/", form)

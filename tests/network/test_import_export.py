@@ -50,7 +50,8 @@ def test_thai_headers_import(cast, bom):
     response = _upload(client, cast.network.slug, THAI_ORGS, bom=bom)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "โรงเรียนบ้านหนองบัว" in body and "ยืนยันการนำเข้า" in body
+    assert "โรงเรียนบ้านหนองบัว" in body
+    assert "ยืนยันการนำเข้า" in body
     assert not Organisation.objects.filter(name_th="โรงเรียนบ้านหนองบัว").exists()  # preview only
     response = client.post(f"/networks/{cast.network.slug}/import/confirm/")
     assert response.status_code == 302
@@ -142,7 +143,8 @@ def test_people_import_with_thai_headers_grants_roles(cast):
     assert "สมหญิง ใจงาม" in response.content.decode()
     client.post(f"/networks/{cast.network.slug}/import/confirm/")
     person = Person.objects.get(full_name="สมหญิง ใจงาม")
-    assert person.organisation == cast.partner_org and person.category == "university_faculty"
+    assert person.organisation == cast.partner_org
+    assert person.category == "university_faculty"
     assert Role.objects.filter(network=cast.network, person=person, kind="core_leader").exists()
     assert Role.objects.filter(
         network=cast.network, person__full_name="สมปอง ขยันดี", kind="member"
@@ -169,7 +171,8 @@ def test_export_csv_has_bom_and_thai(cast):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "ชื่อองค์กร (ภาษาไทย)"
     names = {row[0] for row in rows[1:]}
-    assert cast.partner_org.name_th in names and cast.other_org.name_th not in names
+    assert cast.partner_org.name_th in names
+    assert cast.other_org.name_th not in names
 
 
 def test_export_reimports(cast):
@@ -179,7 +182,8 @@ def test_export_reimports(cast):
         network=cast.network, kind="organisations", text=imports.decode(exported)
     )
     # The "Networks" column is ignored with a note, not a problem (test_import_reimport.py).
-    assert result.problems == [] and result.ok
+    assert result.problems == []
+    assert result.ok
 
 
 def test_export_xlsx(cast):
@@ -187,7 +191,8 @@ def test_export_xlsx(cast):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [row[0] for row in sheet.iter_rows(values_only=True)]
-    assert values[0] == "ชื่อองค์กร (ภาษาไทย)" and cast.partner_org.name_th in values
+    assert values[0] == "ชื่อองค์กร (ภาษาไทย)"
+    assert cast.partner_org.name_th in values
 
 
 def test_export_unknown_format_is_404(cast):

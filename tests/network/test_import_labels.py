@@ -44,7 +44,8 @@ def test_every_label_the_pages_show_is_taken_in_both_languages(column, language)
         for variant in variants:
             with translation.override("en" if language == "th" else "th"):
                 assert codes.clean(variant) == code, (variant, code)
-        assert codes.clean(code) == code and codes.clean(code.upper()) == code
+        assert codes.clean(code) == code
+        assert codes.clean(code.upper()) == code
 
 
 def test_the_role_labels_of_the_pages_are_taken():
@@ -138,7 +139,8 @@ def test_an_unknown_province_gives_one_example_not_77_names(cast, language, expe
     text = "Name (Thai),Kind,Province\nโรงเรียนดี,school,Atlantis\n"
     body = _upload(client, cast.network.slug, text).content.decode()
     assert expected in body
-    assert "ลำพูน" not in body and "Lamphun" not in body
+    assert "ลำพูน" not in body
+    assert "Lamphun" not in body
 
 
 # --- the preview shows labels ---------------------------------------------------------------
@@ -168,8 +170,10 @@ def test_the_people_preview_shows_role_and_category_labels(cast):
     )
     body = _upload(cast.client("coordinator"), cast.network.slug, text, "people").content.decode()
     table = body[body.index("<tbody>") : body.index("</tbody>")]
-    assert "<td>นักวิจัย</td>" in table and "<td>แกนนำหลัก</td>" in table
-    assert "core_leader" not in table and "researcher" not in table
+    assert "<td>นักวิจัย</td>" in table
+    assert "<td>แกนนำหลัก</td>" in table
+    assert "core_leader" not in table
+    assert "researcher" not in table
 
 
 # --- the template ---------------------------------------------------------------------------
@@ -181,7 +185,8 @@ def test_the_template_has_an_example_row_that_imports_cleanly(cast, kind, langua
     response = client.get(f"/networks/{cast.network.slug}/import/{kind}.csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert len(rows) == 2 and len(rows[0]) == len(rows[1])
+    assert len(rows) == 2
+    assert len(rows[0]) == len(rows[1])
     columns = imports.KINDS[kind]
     assert rows[0] == [c.th if language == "th" else c.en for c in columns]
     example = dict(zip([c.key for c in columns], rows[1], strict=True))
@@ -201,7 +206,8 @@ def test_the_template_has_an_example_row_that_imports_cleanly(cast, kind, langua
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     result = imports.preview(network=cast.network, kind=kind, text=out.getvalue())
-    assert result.problems == [] and len(result.rows) == 1
+    assert result.problems == []
+    assert len(result.rows) == 1
 
 
 def test_a_template_with_its_example_and_real_rows_imports_only_the_real_ones(cast):

@@ -213,7 +213,8 @@ def test_a_login_matched_by_name_is_invited_once_not_given_the_role(
     assert _notes(body) == ["ส่งคำเชิญสำหรับบทบาทนี้ไปแล้ว กำลังรอการตอบรับ: ไม่มีการเปลี่ยนแปลง"]
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/networks/{cast.network.slug}/import/confirm/")
-    assert _state() == before and len(mail.outbox) == 1
+    assert _state() == before
+    assert len(mail.outbox) == 1
 
 
 def test_an_address_with_a_login_but_no_person_is_invited_once(
@@ -232,7 +233,8 @@ def test_an_address_with_a_login_but_no_person_is_invited_once(
                 network=cast.network, kind="people", text=text, user=cast.coordinator
             )
     invitation = Invitation.objects.get(network=cast.network, email="newcomer@uni.ac.th")
-    assert invitation.revoked_at is None and len(mail.outbox) == 1
+    assert invitation.revoked_at is None
+    assert len(mail.outbox) == 1
 
 
 def test_people_with_email_are_matched_by_email_as_before(cast):

@@ -63,7 +63,8 @@ def test_invitation_email_goes_out_after_commit_in_the_invitees_language(
     assert f"/invitations/{token}/" in message.body
     # Only the hash is stored; the raw token is nowhere in the row.
     invitation.refresh_from_db()
-    assert token not in invitation.token_hash and len(invitation.token_hash) == 64
+    assert token not in invitation.token_hash
+    assert len(invitation.token_hash) == 64
     assert invitation.sent_at is not None
     assert round((invitation.expires_at - invitation.created_at) / dt.timedelta(days=1)) == 7
 
@@ -94,7 +95,8 @@ def test_send_task_twice_sends_one_email(cast, invited):
 def test_accept_creates_account_person_role_and_membership(cast, invited, client):
     invitation, token = invited
     page = client.get(f"/invitations/{token}/")
-    assert page.status_code == 200 and "สมศรี" in page.content.decode()
+    assert page.status_code == 200
+    assert "สมศรี" in page.content.decode()
     response = client.post(
         f"/invitations/{token}/",
         {"full_name": "สมศรี มีสุข", "password1": PASSWORD, "password2": PASSWORD},
@@ -110,7 +112,8 @@ def test_accept_creates_account_person_role_and_membership(cast, invited, client
         network=cast.network, organisation=invitation.organisation, left_on__isnull=True
     ).exists()
     invitation.refresh_from_db()
-    assert invitation.state == Invitation.State.ACCEPTED and invitation.accepted_by == user
+    assert invitation.state == Invitation.State.ACCEPTED
+    assert invitation.accepted_by == user
     # Logged in and can see the network.
     assert client.get(f"/networks/{cast.network.slug}/").status_code == 200
 
@@ -124,7 +127,8 @@ def test_accept_links_an_existing_account(cast, django_capture_on_commit_callbac
     # Not logged in: asked to log in, nothing created.
     before = _snapshot()
     response = client.post(f"/invitations/{token}/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
     assert _snapshot() == before
     client.force_login(user)
     assert client.post(f"/invitations/{token}/").status_code == 302
@@ -220,7 +224,8 @@ def test_invitation_form_sends_from_the_page(cast, django_capture_on_commit_call
         )
     assert response.status_code == 302
     invitation = Invitation.objects.get(email="kru@example.org")
-    assert invitation.role == "core_leader" and invitation.invited_by == cast.coordinator
+    assert invitation.role == "core_leader"
+    assert invitation.invited_by == cast.coordinator
     assert len(mail.outbox) == 1
 
 

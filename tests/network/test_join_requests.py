@@ -76,13 +76,15 @@ def test_attach_returns_the_membership_or_files_one_request(
         again = services.organisation_attach(
             network=cast.other_network, organisation=cast.partner_org, user=cast.other_partner
         )
-    assert isinstance(first, JoinRequest) and again == first
+    assert isinstance(first, JoinRequest)
+    assert again == first
     assert len(mail.outbox) == 1  # one request, one notice
     # Already a member: nothing new.
     current = services.organisation_attach(
         network=cast.network, organisation=cast.partner_org, user=cast.other_partner
     )
-    assert isinstance(current, Membership) and current.network == cast.network
+    assert isinstance(current, Membership)
+    assert current.network == cast.network
 
 
 def test_one_pending_request_per_network_and_organisation_is_a_named_constraint(cast):
@@ -135,8 +137,10 @@ def asked(cast, django_capture_on_commit_callbacks):
 def test_the_notice_goes_to_the_representatives_once(cast, asked):
     assert [m.to for m in mail.outbox] == [[cast.partner.email]]
     message = mail.outbox[0]
-    assert cast.other_network.name_th in message.subject and "ขอเชิญ" in message.subject
-    assert "/join-requests/" in message.body and "มาร่วมงานกันนะคะ" in message.body
+    assert cast.other_network.name_th in message.subject
+    assert "ขอเชิญ" in message.subject
+    assert "/join-requests/" in message.body
+    assert "มาร่วมงานกันนะคะ" in message.body
     assert services.join_request_notice_send(join_request_id=asked.pk) == 0
     assert len(mail.outbox) == 1
 
@@ -161,12 +165,14 @@ def test_the_representative_accepts_and_the_requester_is_told_once(
 ):
     client = cast.client("partner")
     page = client.get("/join-requests/").content.decode()
-    assert cast.other_network.name_th in page and "มาร่วมงานกันนะคะ" in page
+    assert cast.other_network.name_th in page
+    assert "มาร่วมงานกันนะคะ" in page
     confirm = client.get(f"/join-requests/{asked.pk}/accept/").content.decode()
     assert 'name="confirm"' in confirm
     # Without the confirmation nothing happens.
     response = client.post(f"/join-requests/{asked.pk}/accept/")
-    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
     assert not Membership.objects.filter(network=cast.other_network, organisation=cast.partner_org)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/join-requests/{asked.pk}/accept/", {"confirm": "on"})
@@ -175,7 +181,8 @@ def test_the_representative_accepts_and_the_requester_is_told_once(
         network=cast.other_network, organisation=cast.partner_org, left_on__isnull=True
     ).exists()
     asked.refresh_from_db()
-    assert asked.state == JoinRequest.State.ACCEPTED and asked.decided_by == cast.partner
+    assert asked.state == JoinRequest.State.ACCEPTED
+    assert asked.decided_by == cast.partner
     assert mail.outbox[-1].to == [cast.other_partner.email]
     assert "เข้าร่วม" in mail.outbox[-1].subject
     assert services.join_request_decision_send(join_request_id=asked.pk) is False
@@ -184,7 +191,8 @@ def test_the_representative_accepts_and_the_requester_is_told_once(
     with pytest.raises(services.JoinError):
         services.join_request_decline(join_request=asked, user=cast.partner)
     page = client.get(f"/join-requests/{asked.pk}/decline/").content.decode()
-    assert 'name="confirm"' not in page and "ได้รับคำตอบแล้ว" in page
+    assert 'name="confirm"' not in page
+    assert "ได้รับคำตอบแล้ว" in page
 
 
 def test_the_representative_declines_in_english(cast, asked, django_capture_on_commit_callbacks):
@@ -244,7 +252,8 @@ def test_dissolving_withdraws_pending_requests(cast, asked):
 
 def test_my_networks_says_requests_wait(cast, asked):
     body = cast.client("partner").get("/networks/").content.decode()
-    assert "รอคำตอบจากท่าน" in body and 'href="/join-requests/"' in body
+    assert "รอคำตอบจากท่าน" in body
+    assert 'href="/join-requests/"' in body
 
 
 # --- the paths: founding, invitations, people ----------------------------------------
@@ -333,7 +342,8 @@ def test_a_login_with_no_person_yet_is_invited_and_becomes_a_person_on_accepting
     people_page = cast.client("coordinator").get(f"/networks/{cast.network.slug}/people/")
     assert "รอ ครูคนใหม่ ตอบรับ" in people_page.content.decode()
     (invitation,) = Invitation.objects.filter(email="fresh@example.org")
-    assert invitation.role == "member" and invitation.organisation == cast.partner_org
+    assert invitation.role == "member"
+    assert invitation.organisation == cast.partner_org
     client = cast.client("anonymous")
     client.force_login(newcomer)
     token_path = mail.outbox[-1].body.split("/invitations/")[1].split("/")[0]
@@ -349,8 +359,10 @@ def test_a_new_organisation_with_an_existing_name_is_flagged(cast):
     before = Organisation.objects.count()
     response = client.post(url, details)
     body = response.content.decode()
-    assert response.status_code == 200 and "is-invalid" in body
-    assert "อยู่ในทำเนียบองค์กรแล้ว" in body and "ยังไม่ได้ตรวจสอบ" in body
+    assert response.status_code == 200
+    assert "is-invalid" in body
+    assert "อยู่ในทำเนียบองค์กรแล้ว" in body
+    assert "ยังไม่ได้ตรวจสอบ" in body
     assert f'name="request_existing" value="{cast.other_org.pk}"' in body
     assert Organisation.objects.count() == before
     # Offered instead: asking it files a request to join.
@@ -385,7 +397,8 @@ def test_the_duplicate_message_in_english(cast):
         f"/networks/{cast.network.slug}/members/add/",
         {"name_th": cast.other_org.name_th, "kind": "company", "province": "yala"},
     ).content.decode()
-    assert "is already in the directory" in body and "Not verified" in body
+    assert "is already in the directory" in body
+    assert "Not verified" in body
 
 
 # --- the admin -----------------------------------------------------------------------
@@ -397,15 +410,18 @@ def test_site_admins_mark_organisations_verified_and_unmark_them(cast):
     )
     assert response.status_code == 302
     cast.partner_org.refresh_from_db()
-    assert cast.partner_org.is_verified and cast.partner_org.verified_by == cast.site_admin
+    assert cast.partner_org.is_verified
+    assert cast.partner_org.verified_by == cast.site_admin
     assert cast.partner_org.history.first().history_user == cast.site_admin
     body = cast.client("partner").get(f"/organisations/{cast.partner_org.pk}/").content.decode()
     assert "ตรวจสอบแล้ว" in body
     directory = cast.client("partner").get("/organisations/").content.decode()
-    assert "ตรวจสอบแล้ว" in directory and "ยังไม่ได้ตรวจสอบ" in directory
+    assert "ตรวจสอบแล้ว" in directory
+    assert "ยังไม่ได้ตรวจสอบ" in directory
     admin.post(url, {"action": "unmark_verified", "_selected_action": [cast.partner_org.pk]})
     cast.partner_org.refresh_from_db()
-    assert not cast.partner_org.is_verified and cast.partner_org.verified_by is None
+    assert not cast.partner_org.is_verified
+    assert cast.partner_org.verified_by is None
 
 
 def test_only_a_site_admin_verifies(cast):
@@ -417,7 +433,8 @@ def test_only_a_site_admin_verifies(cast):
 def test_the_official_code_is_edited_in_the_admin(cast):
     admin = cast.client("site_admin")
     page = admin.get(f"/admin/network/organisation/{cast.partner_org.pk}/change/").content.decode()
-    assert 'name="official_code"' in page and 'name="verified_at"' not in page
+    assert 'name="official_code"' in page
+    assert 'name="verified_at"' not in page
 
 
 # --- the organisation's page -----------------------------------------------------------
@@ -429,12 +446,14 @@ def test_the_organisation_page_lists_only_people_of_networks_the_viewer_sees(cas
     nowhere = factories.PersonFactory(organisation=cast.partner_org, full_name="คนไม่มีบทบาท")
     url = f"/organisations/{cast.partner_org.pk}/"
     chair = cast.client("chair").get(url).content.decode()
-    assert "คนเครือข่ายอื่น" not in chair and "คนไม่มีบทบาท" not in chair
+    assert "คนเครือข่ายอื่น" not in chair
+    assert "คนไม่มีบทบาท" not in chair
     assert Person.objects.get(user=cast.partner).full_name in chair
     # Its own people see everyone of it; a site admin too.
     for who in ("partner", "site_admin"):
         body = cast.client(who).get(url).content.decode()
-        assert "คนเครือข่ายอื่น" in body and nowhere.full_name in body
+        assert "คนเครือข่ายอื่น" in body
+        assert nowhere.full_name in body
     # The other network's member sees their own network's people.
     other = cast.client("other_partner").get(url).content.decode()
     assert "คนเครือข่ายอื่น" in other
@@ -455,11 +474,13 @@ def test_a_staff_login_cannot_link_itself_to_an_organisations_person(cast):
     client.force_login(staff)
     url = f"/admin/network/person/{person.pk}/change/"
     page = client.get(url).content.decode()
-    assert 'name="user"' not in page and 'name="organisation"' not in page
+    assert 'name="user"' not in page
+    assert 'name="organisation"' not in page
     client.post(
         url,
         {"organisation": cast.other_org.pk, "user": staff.pk, "full_name": "ก ข", "title": ""},
     )
     person.refresh_from_db()
-    assert person.user_id is None and person.organisation == cast.partner_org
+    assert person.user_id is None
+    assert person.organisation == cast.partner_org
     assert not _attachable(staff, cast.partner_org)

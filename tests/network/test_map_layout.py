@@ -56,7 +56,8 @@ def _assert_labels_inside(graph) -> None:
         assert y0 <= top and bottom <= y0 + height, node["id"]
         assert x0 <= left and right <= x0 + width, node["id"]
     for node in graph["nodes"]:
-        assert y0 <= node["y"] - node["r"] and node["y"] + node["r"] <= y0 + height
+        assert y0 <= node["y"] - node["r"]
+        assert node["y"] + node["r"] <= y0 + height
 
 
 @pytest.mark.parametrize(

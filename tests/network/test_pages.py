@@ -20,7 +20,8 @@ def test_network_page_shows_charter_guidance_members_counts_and_changes(cast):
     assert "นักเรียนทุกคนอ่านออกเขียนได้" in body
     assert cast.partner_org.name_th in body
     assert "มีเวทีแลกเปลี่ยนเรียนรู้มากขึ้น" in body
-    assert "ความเปลี่ยนแปลงล่าสุด" in body and "จุดมุ่งหมาย" in body
+    assert "ความเปลี่ยนแปลงล่าสุด" in body
+    assert "จุดมุ่งหมาย" in body
     # The chair reads but does not get edit buttons.
     assert f"/networks/{cast.network.slug}/charter/" not in body
 
@@ -29,7 +30,8 @@ def test_network_page_in_english(cast):
     client = cast.client("partner")
     client.cookies["khruakhai_language"] = "en"
     body = client.get(f"/networks/{cast.network.slug}/").content.decode()
-    assert "Seeking a shared purpose." in body and "Recent changes" in body
+    assert "Seeking a shared purpose." in body
+    assert "Recent changes" in body
 
 
 def test_coordinator_edits_the_charter_and_history_keeps_it(cast):
@@ -202,7 +204,8 @@ def test_map_page_draws_svg_without_inline_style(cast):
     assert other
     response = cast.client("site_admin").get(f"/networks/{cast.network.slug}/map/")
     body = response.content.decode()
-    assert "<svg" in body and cast.partner_org.name_th[:10] in body
+    assert "<svg" in body
+    assert cast.partner_org.name_th[:10] in body
     assert cast.other_network.name_th in body  # shared organisation
     assert "style=" not in body
     assert "network_map.js" in body
@@ -242,4 +245,5 @@ def test_changing_the_lead_moves_the_lead_place(cast):
     places = dict(
         Membership.objects.filter(network=cast.network).values_list("organisation_id", "place")
     )
-    assert places[cast.partner_org.pk] == "lead" and places[old_lead.pk] == "partner"
+    assert places[cast.partner_org.pk] == "lead"
+    assert places[old_lead.pk] == "partner"

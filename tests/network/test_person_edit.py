@@ -171,7 +171,8 @@ def test_the_sign_in_address_cannot_be_changed_here_and_the_login_stays(cast):
     assert response.status_code == 302  # the disabled field's posted value is ignored
     me.refresh_from_db()
     cast.partner.refresh_from_db()
-    assert me.email == login_email and me.phone == "02"
+    assert me.email == login_email
+    assert me.phone == "02"
     assert cast.partner.email == login_email
 
 
@@ -226,7 +227,8 @@ def test_a_move_that_would_strand_a_role_in_another_network_changes_nothing(cast
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert "alert-danger" in body and cast.other_network.name_th in body
+    assert "alert-danger" in body
+    assert cast.other_network.name_th in body
     assert _snapshot(contact) == before
 
 
@@ -297,7 +299,9 @@ def test_people_page_links_coordinators_to_everyone_and_a_person_to_themself(cas
     assert _url(cast, contact) in body
     me = Person.objects.get(user=cast.partner)
     body = cast.client("partner").get(people).content.decode()
-    assert _url(cast, me) in body and "แก้ไขข้อมูลของฉัน" in body
+    assert _url(cast, me) in body
+    assert "แก้ไขข้อมูลของฉัน" in body
     assert _url(cast, contact) not in body
     detail = cast.client("partner").get(f"/networks/{cast.network.slug}/").content.decode()
-    assert _url(cast, me) in detail and _url(cast, contact) not in detail
+    assert _url(cast, me) in detail
+    assert _url(cast, contact) not in detail

@@ -224,7 +224,8 @@ def test_the_invitation_page_ends_its_expiry_sentence_once(cast, client, languag
     body = client.get(f"/invitations/{token}/").content.decode()
     line = next(x for x in body.splitlines() if "text-muted small" in x and ":" in x)
     assert line.endswith(ending), line
-    assert "น.." not in body and "..</p>" not in line
+    assert "น.." not in body
+    assert "..</p>" not in line
 
 
 def test_full_stop_after_a_date_in_each_language():
@@ -272,7 +273,8 @@ def _make_run(*args: str) -> list[str]:
 
 def test_the_web_port_is_8000_unless_asked_and_the_banner_agrees():
     command, place = _web_command()
-    assert "runserver 127.0.0.1:$PORT " in command and place == 0
+    assert "runserver 127.0.0.1:$PORT " in command
+    assert place == 0
     for args, port in (((), "8000"), (("PORT=8123",), "8123")):
         lines = _make_run(*args)
         assert any(f"Khruakhai: http://127.0.0.1:{port} " in line for line in lines)

@@ -11,7 +11,8 @@ VIEWERS = {"coordinator", "chair", "partner", "site_admin"}
 def test_network_detail_for_the_cast(cast, who):
     response = cast.client(who).get(f"/networks/{cast.network.slug}/")
     if who == "anonymous":
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
     elif who in VIEWERS:
         assert response.status_code == 200
         assert cast.network.name_th in response.content.decode()

@@ -43,7 +43,8 @@ def test_a_sent_report_keeps_the_activity(cast, reported, status):
     ProgressReport.objects.filter(pk=report.pk).update(status=status)
     client = cast.client("coordinator")
     page = client.get(_delete_url(activity)).content.decode()
-    assert "ส่งแล้ว" in page and cast.partner_org.name_th in page
+    assert "ส่งแล้ว" in page
+    assert cast.partner_org.name_th in page
     response = client.post(_delete_url(activity), {"version": activity.version})
     assert response.status_code == 409
     assert Activity.objects.filter(pk=activity.pk).exists()
@@ -58,7 +59,8 @@ def test_the_reason_is_in_english_too(cast, reported):
     with translation.override("en"):
         reason = roadmap_services.activity_delete_blockers(activity=activity)
     assert len(reason) == 1
-    assert "has been sent" in reason[0] and "Change its status instead" in reason[0]
+    assert "has been sent" in reason[0]
+    assert "Change its status instead" in reason[0]
 
 
 @pytest.mark.parametrize("status", ["draft", "returned"])

@@ -73,14 +73,17 @@ def test_how_thai_agreements_write_how_often(text, frequency, months):
     assert (found.frequency if found else None) == frequency
     if found is None:
         return
-    assert found.words in text and found.words in found.clause and found.clause in text
+    assert found.words in text
+    assert found.words in found.clause
+    assert found.clause in text
     assert found.offered is (months is None)
     if months is not None:
         assert found.months == months
         with override("en"):
             assert found.note.startswith(f"every {months} months is not a frequency we offer")
         with override("th"):
-            assert f"{months}" in found.note and "closest" not in found.note
+            assert f"{months}" in found.note
+            assert "closest" not in found.note
     else:
         assert found.note == ""
 
@@ -95,7 +98,8 @@ def test_the_clause_is_the_sentence_the_words_stand_in():
     assert found.clause == "ข้อ 2 ภาคีส่งรายงานความก้าวหน้าทุก 3 เดือน"
     long = "ก" * 300 + " ภาคีรายงานทุกเดือน " + "ข" * 300
     clause = P.frequency_reading(long).clause
-    assert "ภาคีรายงานทุกเดือน" in clause and len(clause) < 200
+    assert "ภาคีรายงานทุกเดือน" in clause
+    assert len(clause) < 200
 
 
 def test_frequency_from_text_still_answers_the_words():
@@ -141,7 +145,8 @@ def test_a_confirmed_schedule_is_left_as_it_is(cast):
     ScheduleFactory(network=cast.network, frequency="monthly")
     _signed(cast.network, reporting="รายงานปีละครั้ง")
     schedule = services.schedule_propose_from_agreement(network=cast.network)
-    assert schedule.frequency == "monthly" and schedule.is_confirmed
+    assert schedule.frequency == "monthly"
+    assert schedule.is_confirmed
 
 
 # --- section II's duties become roadmap activities -------------------------------------
@@ -179,7 +184,8 @@ def test_duties_not_yet_in_the_roadmap_are_proposed_and_made_only_on_the_click(c
     # The form, pre-filled: the duty's words, its organisation, step 5; nothing created yet.
     form_page = client.get(_duties_url(cast, f"{reading.pk}/activity/"))
     form = form_page.context["form"]
-    assert form.initial["title"] == reading.text and form.initial["owners"] == [cast.partner_org.pk]
+    assert form.initial["title"] == reading.text
+    assert form.initial["owners"] == [cast.partner_org.pk]
     assert form.initial["step"].number == 5
     assert not Activity.objects.filter(step__network=cast.network).exists()
     step5 = form.initial["step"]
@@ -193,15 +199,14 @@ def test_duties_not_yet_in_the_roadmap_are_proposed_and_made_only_on_the_click(c
     response = client.post(_duties_url(cast, f"{reading.pk}/activity/"), data)
     assert response.status_code == 302
     activity = Activity.objects.get(step__network=cast.network)
-    assert activity.source_duty_id == reading.pk and activity.step.number == 5
+    assert activity.source_duty_id == reading.pk
+    assert activity.step.number == 5
     assert list(activity.owners.all()) == [cast.partner_org]
     # Marked: not proposed again, and a second click makes no second activity.
     assert [d.pk for d in client.get(_duties_url(cast)).context["duties"]] == [camp.pk]
     again = client.post(_duties_url(cast, f"{reading.pk}/activity/"), data)
-    assert (
-        again.status_code == 302
-        and Activity.objects.filter(step__network=cast.network).count() == 1
-    )
+    assert again.status_code == 302
+    assert Activity.objects.filter(step__network=cast.network).count() == 1
 
 
 def test_a_new_version_repeating_a_planned_duty_does_not_propose_it_again(cast):
@@ -224,7 +229,8 @@ def test_bad_input_changes_nothing_and_says_why(cast):
     _version, (duty,) = _signed_with_duties(cast, (cast.partner_org, "จัดอบรมครู"))
     url = _duties_url(cast, f"{duty.pk}/activity/")
     response = cast.client("coordinator").post(url, {"title": "", "owners": ["x"], "step": "9999"})
-    assert response.status_code == 422 and not Activity.objects.filter(step__network=cast.network)
+    assert response.status_code == 422
+    assert not Activity.objects.filter(step__network=cast.network)
     assert (
         "errorlist" in response.content.decode() or "invalid-feedback" in response.content.decode()
     )
@@ -240,7 +246,8 @@ def test_another_networks_duty_is_a_404_and_a_draft_duty_too(cast):
     draft = DutyFactory(version=VersionFactory(agreement=AgreementFactory(network=cast.network)))
     assert client.get(_duties_url(cast, f"{draft.pk}/activity/")).status_code == 404
     page = client.get(_duties_url(cast))
-    assert page.status_code == 200 and page.context["version"] is None
+    assert page.status_code == 200
+    assert page.context["version"] is None
 
 
 def test_only_coordinators(cast):

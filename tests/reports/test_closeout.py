@@ -140,7 +140,8 @@ def test_dissolution_seals_the_close_out_tells_each_member_once_and_ends_the_agr
     documents = _documents(cast.network)
     assert set(documents) == {"th", "en"}
     for document in documents.values():
-        assert document.is_sealed and len(document.sha256) == 64
+        assert document.is_sealed
+        assert len(document.sha256) == 64
     th, en = documents["th"], documents["en"]
 
     # The Thai PDF states the purpose, the achievements, the unfinished activity with its
@@ -184,7 +185,9 @@ def test_dissolution_seals_the_close_out_tells_each_member_once_and_ends_the_agr
 
     # The public verify page recognises the file and shows the record's summary.
     page = cast.client("anonymous").get(f"/verify/{th.code}/").content.decode()
-    assert cast.network.name_th in page and "30 กันยายน 2569" in page and REASON in page
+    assert cast.network.name_th in page
+    assert "30 กันยายน 2569" in page
+    assert REASON in page
     assert cast.partner_org.name_th in page
     upload = SimpleUploadedFile("closeout.pdf", _pdf(cast, th), content_type="application/pdf")
     checked = cast.client("anonymous").post(f"/verify/{th.code}/", {"pdf": upload})
@@ -198,10 +201,12 @@ def test_dissolution_seals_the_close_out_tells_each_member_once_and_ends_the_agr
     by_address = {m.to[0]: m for m in mail.outbox}
     english_mail = by_address[cast.partner.email]
     assert "has been dissolved" in english_mail.subject
-    assert "30 September 2026" in english_mail.body and REASON in english_mail.body
+    assert "30 September 2026" in english_mail.body
+    assert REASON in english_mail.body
     thai_mail = by_address[cast.coordinator.email]
     assert "ยุติ" in thai_mail.subject
-    assert "30 กันยายน 2569" in thai_mail.body and REASON in thai_mail.body
+    assert "30 กันยายน 2569" in thai_mail.body
+    assert REASON in thai_mail.body
     page_url = f"/networks/{cast.network.slug}/close-out/"
     assert all(page_url in m.body for m in mail.outbox)
 
@@ -223,7 +228,8 @@ def test_dissolution_seals_the_close_out_tells_each_member_once_and_ends_the_agr
     for who in ("coordinator", "chair", "partner", "site_admin"):
         response = cast.client(who).get(page_url)
         assert response.status_code == 200, who
-        assert th.code in response.content.decode() and en.code in response.content.decode()
+        assert th.code in response.content.decode()
+        assert en.code in response.content.decode()
     assert cast.client("other_partner").get(page_url).status_code == 404
     assert cast.client("other_partner").get(f"{page_url}{th.code}/pdf/").status_code == 404
     # The code is printed on the PDF, so it is not a secret: under their own network's
@@ -238,7 +244,8 @@ def test_dissolution_seals_the_close_out_tells_each_member_once_and_ends_the_agr
     assert not cast.network.is_dissolved
     assert _documents(cast.network) == documents
     page = cast.client("chair").get(page_url).content.decode()
-    assert 'id="closeout-reopened"' in page and th.code in page
+    assert 'id="closeout-reopened"' in page
+    assert th.code in page
     assert _pdf(cast, th, who="chair")
 
 
@@ -298,7 +305,8 @@ def test_dissolving_twice_sends_the_signal_once(cast):
     finally:
         network_dissolved.disconnect(receiver)
     cast.network.refresh_from_db()
-    assert len(seen) == 1 and seen[0] == closeout.dissolution_record_id(network=cast.network)
+    assert len(seen) == 1
+    assert seen[0] == closeout.dissolution_record_id(network=cast.network)
 
 
 class RefusesOnce:
@@ -384,7 +392,8 @@ def test_two_workers_at_once_claim_each_document_and_each_notice_once(cast):
         t.start()
     for t in threads:
         t.join()
-    assert len(set(reserved)) == 2 and len(reserved) == 4
+    assert len(set(reserved)) == 2
+    assert len(reserved) == 4
     assert SealedDocument.objects.filter(subject=subject).count() == 2
     assert sum(sent) == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(

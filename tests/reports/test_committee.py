@@ -40,11 +40,13 @@ def test_committee_pdf_names_every_organisation_and_the_period(
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.client("chair").post(url, {"period": period.pk, "language": "th"})
     job = CommitteeReport.objects.get()
-    assert response.status_code == 302 and response["Location"].endswith(f"/{job.pk}/")
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/{job.pk}/")
     assert job.status == "done", job.error
     assert len(job.sha256) == 64
     pdf = cast.client("chair").get(f"{url}{job.pk}/pdf/")
-    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
     body = b"".join(pdf.streaming_content)
     text = _text(body)
     squashed = "".join(text.split())
@@ -62,7 +64,8 @@ def test_status_fragment_polls_until_done(cast, reporting):
     job = CommitteeReport.objects.create(network=cast.network, period=period, progress=30)
     url = f"/networks/{cast.network.slug}/reports/committee/{job.pk}/"
     fragment = cast.client("coordinator").get(url, HTTP_HX_REQUEST="true").content.decode()
-    assert 'hx-trigger="every 2s"' in fragment and 'value="30"' in fragment
+    assert 'hx-trigger="every 2s"' in fragment
+    assert 'value="30"' in fragment
     assert "<html" not in fragment
     job.status = "done"
     job.save()
@@ -136,7 +139,8 @@ def test_sealed_with_a_verify_link_when_the_sealing_layer_is_there(cast, reporti
     services.committee_report_build(committee_report_id=job.pk)
     job.refresh_from_db()
     document = SealedDocument.objects.get(pk=job.sealed_document_id)
-    assert document.sha256 == job.sha256 and document.kind == "committee_report"
+    assert document.sha256 == job.sha256
+    assert document.kind == "committee_report"
     assert job.verify_url.endswith(f"/verify/{document.code}/")
     job.pdf.open("rb")
     assert services.hashlib.sha256(job.pdf.read()).hexdigest() == job.sha256

@@ -151,13 +151,15 @@ def test_the_committee_pdf_tables_obstacles_unsplit_with_the_trend(cast, reporti
     for title in titles:
         assert squash(title) in name, title
     assert squash(owner_org) in owners
-    assert squash("4 × 5 = 20") in scores and squash(high) in statuses
+    assert squash("4 × 5 = 20") in scores
+    assert squash(high) in statuses
     assert squash(overdue) in statuses  # row 0: 1 × 2, its review date long past
     # The unscored row says so; no row shows the placeholder 3 × 3.
     assert squash(not_scored) in scores
     assert squash("3 × 3") not in scores
     unscored = next(row for row in context["obstacles"] if not row.scored)
-    assert unscored.title == titles[-1] and unscored.status
+    assert unscored.title == titles[-1]
+    assert unscored.status
     # Rows never split: each row's first and last words are on the same page …
     obstacle_pages = set()
     for n in range(len(entries) - 1):
@@ -170,7 +172,8 @@ def test_the_committee_pdf_tables_obstacles_unsplit_with_the_trend(cast, reporti
         assert first == last, f"activity row {n} split over pages {first + 1} and {last + 1}"
         activity_pages.add(first)
     # … although both tables do run over more than one page …
-    assert len(obstacle_pages) > 1 and len(activity_pages) > 1
+    assert len(obstacle_pages) > 1
+    assert len(activity_pages) > 1
     # … and their headers repeat on every page they run onto.
     with translation.override(language):
         activity_headers = [
@@ -182,7 +185,8 @@ def test_the_committee_pdf_tables_obstacles_unsplit_with_the_trend(cast, reporti
         assert _header_row(pages[number], [squash(h) for h in activity_headers]), number + 1
     # The trend: its heading, the period's own name, and the chart's every label where
     # the SVG puts it (the same check as the other charts of the committee PDF).
-    assert squash(trend_heading) in text and squash(period_name) in text
+    assert squash(trend_heading) in text
+    assert squash(period_name) in text
     svg = context["trend_chart"]
     assert svg.startswith("<svg")
     _number, _area, placement = _locate(svg, pages)
@@ -205,8 +209,10 @@ def test_the_register_is_ordered_by_score_and_scored_only_once_saved(cast):
     assert [r.score for r in rows[:2]] == [20, 9]
     assert [r.scored for r in rows] == [True, True] + [False] * (len(entries) - 2)
     # A 3 × 3 a person chose is a score; the placeholder 3 × 3 is not.
-    assert rows[1].status == "Medium" and rows[2].status == "Not yet scored"
-    assert rows[0].status == "High" and rows[0].level == "high"
+    assert rows[1].status == "Medium"
+    assert rows[2].status == "Not yet scored"
+    assert rows[0].status == "High"
+    assert rows[0].level == "high"
 
 
 def test_the_pdf_css_keeps_rows_whole_and_repeats_headers():

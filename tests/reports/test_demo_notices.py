@@ -40,7 +40,8 @@ def test_demo_then_sweeps_give_each_escalation_once():
     assert missing, "the demo has a missing report in its last closed period"
     coordinators = _people(network, Role.Kind.COORDINATOR)
     chairs = _people(network, Role.Kind.CHAIR)
-    assert coordinators and chairs
+    assert coordinators
+    assert chairs
     # Sweeps on the real clock, then once both escalation levels are due (15 days late).
     later = dt.datetime.combine(last.due_on + dt.timedelta(days=15), dt.time(9), tzinfo=BANGKOK)
     for now in (timezone.now(), max(timezone.now(), later)):

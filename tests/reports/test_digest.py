@@ -62,7 +62,8 @@ def test_in_thai_it_says_one_report(cast, reporting):
     _two_waiting(cast, reporting, "th")
     _digest()
     [message] = [m for m in mail.outbox if cast.partner.email in m.to]
-    assert "1 ฉบับ" in message.subject and "2 ฉบับ" not in message.subject
+    assert "1 ฉบับ" in message.subject
+    assert "2 ฉบับ" not in message.subject
     assert message.body.count(cast.partner_org.name_th) == 1
 
 

@@ -58,7 +58,8 @@ def test_xlsx_dates_are_date_cells_with_a_number_format(cast, exported):
         assert cell.number_format == "yyyy-mm-dd"
     sent = [row[submitted] for row in rows if row[submitted].value is not None]
     assert len(sent) == 1
-    assert sent[0].is_date and sent[0].number_format == "yyyy-mm-dd hh:mm"
+    assert sent[0].is_date
+    assert sent[0].number_format == "yyyy-mm-dd hh:mm"
     # Bangkok wall-clock time (XLSX has no time zones), not UTC's 16:30.
     assert sent[0].value == dt.datetime(2026, 10, 7, 23, 30)
     # The header row stays put while scrolling.
@@ -73,7 +74,8 @@ def test_xlsx_activity_due_dates_are_date_cells(cast, exported):
     values = [row[due] for row in sheet.iter_rows(min_row=2)]
     dated = [c for c in values if c.value is not None]
     assert [c.value.date() for c in dated] == [dt.date(2027, 2, 28)]
-    assert dated[0].is_date and dated[0].number_format == "yyyy-mm-dd"
+    assert dated[0].is_date
+    assert dated[0].number_format == "yyyy-mm-dd"
     assert len(values) == 2  # the undated activity: an empty cell, not a text dash
     # Text that looks like a formula is still defused.
     titles = [row[header.index("กิจกรรม")].value for row in sheet.iter_rows(min_row=2)]
@@ -102,4 +104,5 @@ def test_english_headers_same_dates(cast, exported):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     rows = _csv(client.get(base + "reports.csv"))
     assert rows[0][:2] == ["Period", "Due on"]
-    assert rows[1][0] == "Q3 2026" and rows[1][1] == "2026-10-07"
+    assert rows[1][0] == "Q3 2026"
+    assert rows[1][1] == "2026-10-07"

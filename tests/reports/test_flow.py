@@ -67,7 +67,8 @@ def test_partner_saves_a_draft_then_submits_and_it_becomes_read_only(
     response = client.post(url, {"problems": "ขาดงบ", "help_needed": "วิทยากร", "action": "draft"})
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.status == "draft" and report.problems == "ขาดงบ"
+    assert report.status == "draft"
+    assert report.problems == "ขาดงบ"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             url,
@@ -79,7 +80,8 @@ def test_partner_saves_a_draft_then_submits_and_it_becomes_read_only(
             },
         )
     report.refresh_from_db()
-    assert report.status == "submitted" and report.submitted_by == cast.partner
+    assert report.status == "submitted"
+    assert report.submitted_by == cast.partner
     # the coordinator is told (email and in-app)
     assert any(cast.coordinator.email in m.to for m in mail.outbox)
     assert Notification.objects.filter(user=cast.coordinator, kind="submitted").exists()
@@ -88,7 +90,8 @@ def test_partner_saves_a_draft_then_submits_and_it_becomes_read_only(
     report.refresh_from_db()
     assert report.problems == "ขาดงบ"
     page = client.get(url).content.decode()
-    assert "ขาดงบ" in page and 'name="problems"' not in page
+    assert "ขาดงบ" in page
+    assert 'name="problems"' not in page
 
 
 def test_partner_cannot_write_another_organisations_report(cast, reporting):
@@ -125,7 +128,8 @@ def test_coordinator_accepts_or_returns_and_the_partner_is_told(
     notice = Notification.objects.get(user=cast.partner)
     assert notice.kind == ("accepted" if accept else "returned")
     if not accept:
-        assert "เพิ่มตัวเลข" in message.body and notice.comment == "เพิ่มตัวเลข"
+        assert "เพิ่มตัวเลข" in message.body
+        assert notice.comment == "เพิ่มตัวเลข"
         # a returned report is editable again
         page = cast.client("partner").get(f"/networks/{cast.network.slug}/reports/{report.pk}/")
         assert 'name="problems"' in page.content.decode()
@@ -178,7 +182,8 @@ def test_schedule_form_saves_and_rejects_bad_input(cast):
     assert response.status_code == 302
     schedule = ReportingSchedule.objects.get(network=cast.network)
     assert schedule.starts_on == dt.date(2026, 5, 16)  # B.E. 2569 stored as 2026
-    assert schedule.remind_days_before == [7, 1] and schedule.is_confirmed
+    assert schedule.remind_days_before == [7, 1]
+    assert schedule.is_confirmed
     # The periods are made in the same request (no wait for the hourly beat).
     assert ProgressReport.objects.filter(period__network=cast.network).exists()
     spans = list(

@@ -102,12 +102,14 @@ def test_a_filter_that_matches_nothing_says_so(cast, many):
 def test_page_labels_in_thai_and_english(cast, many):
     client = cast.client("coordinator")
     html = client.get(URL).content.decode()
-    assert "หน้า 1 จาก 3" in html and "ถัดไป" in html
+    assert "หน้า 1 จาก 3" in html
+    assert "ถัดไป" in html
     assert f"รายงาน {many.count()} ฉบับ" in html
     cast.coordinator.language = "en"  # the user's saved choice
     cast.coordinator.save()
     html = client.get(URL).content.decode()
-    assert "Page 1 of 3" in html and "Next" in html
+    assert "Page 1 of 3" in html
+    assert "Next" in html
     assert f"{many.count()} reports" in html
 
 

@@ -17,7 +17,8 @@ def test_notifications_page_lists_mine_in_my_language_and_marks_read(cast, repor
     Notification.objects.create(user=cast.chair, network=cast.network, report=report, kind="due")
     client = cast.client("partner")
     body = client.get("/notifications/").content.decode()
-    assert "ถูกส่งกลับให้แก้ไข" in body and "แก้ไข" in body
+    assert "ถูกส่งกลับให้แก้ไข" in body
+    assert "แก้ไข" in body
     assert body.count("list-group-item-primary") == 1  # only my own, unread
     cast.partner.language = "en"
     cast.partner.save()
@@ -59,7 +60,8 @@ def test_schedule_proposed_from_the_agreement_waits_for_confirmation(cast, monke
     url = f"/networks/{cast.network.slug}/reports/schedule/propose/"
     assert cast.client("coordinator").post(url).status_code == 302
     schedule = ReportingSchedule.objects.get(network=cast.network)
-    assert schedule.frequency == "quarterly" and schedule.status == "proposed"
+    assert schedule.frequency == "quarterly"
+    assert schedule.status == "proposed"
     # The proposal quotes the clause it came from, section and sentence.
     assert schedule.proposed_from.startswith("IV-D: «")
     assert "รายไตรมาส" in schedule.proposed_from
@@ -73,7 +75,8 @@ def test_a_confirmed_schedule_is_not_overwritten_by_a_proposal(cast, monkeypatch
     monkeypatch.setattr(schedules, "agreement_texts", lambda network: ("รายงานทุกภาคเรียน", ""))
     services.schedule_propose_from_agreement(network=cast.network)
     schedule = ReportingSchedule.objects.get(network=cast.network)
-    assert schedule.frequency == "monthly" and schedule.is_confirmed
+    assert schedule.frequency == "monthly"
+    assert schedule.is_confirmed
 
 
 def test_no_words_in_the_agreement_proposes_nothing(cast, monkeypatch):
@@ -90,4 +93,5 @@ def test_the_hourly_task_proposes_for_networks_without_a_schedule(cast, monkeypa
     )
     tasks.periods_open.delay()
     proposed = ReportingSchedule.objects.get(network=cast.network)
-    assert proposed.frequency == "monthly" and not proposed.is_confirmed
+    assert proposed.frequency == "monthly"
+    assert not proposed.is_confirmed

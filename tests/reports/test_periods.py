@@ -306,7 +306,8 @@ def test_label_is_the_name_in_the_active_language():
         name_en="Q4 2026",
     )
     with translation.override("th"):
-        assert period.label == "ไตรมาส 4/2569" and str(period) == "ไตรมาส 4/2569"
+        assert period.label == "ไตรมาส 4/2569"
+        assert str(period) == "ไตรมาส 4/2569"
     with translation.override("en"):
         assert period.label == "Q4 2026"
     unnamed = ReportingPeriod(starts_on=D(2026, 10, 1), ends_on=D(2026, 12, 31))

@@ -65,13 +65,16 @@ def test_the_coordinator_reminds_a_late_report_once(cast, late, django_capture_o
     assert response.url == f"/networks/{cast.network.slug}/reports/{late.pk}/"
     assert any("ผู้แทนของ" in m for m in _messages(response))  # the coordinator reads Thai
     row = Reminder.objects.get(report=late, recipient=cast.partner)
-    assert row.kind == "manual:1" and row.status == "sent"
+    assert row.kind == "manual:1"
+    assert row.status == "sent"
     [message] = _to(cast.partner)
     assert message.subject.startswith("Please submit the progress report")
-    assert "asks you to submit" in message.body and "10 days ago" in message.body
+    assert "asks you to submit" in message.body
+    assert "10 days ago" in message.body
     assert Notification.objects.get(reminder=row).kind == "manual"
     # nobody else: the chair and the coordinator get nothing
-    assert not _to(cast.chair) and not _to(cast.coordinator)
+    assert not _to(cast.chair)
+    assert not _to(cast.coordinator)
 
 
 def test_a_second_click_the_same_day_is_refused_and_changes_nothing(cast, late):
@@ -129,7 +132,8 @@ def test_not_late_yet_or_handed_in_is_refused(cast, late):
     late.save()
     response = cast.client("coordinator").post(_url(late))
     assert "ส่งแล้ว" in _messages(response)[0]
-    assert not Reminder.objects.exists() and not mail.outbox
+    assert not Reminder.objects.exists()
+    assert not mail.outbox
 
 
 def test_an_organisation_nobody_can_be_reminded_for(cast, late):
@@ -174,7 +178,8 @@ def test_the_button_is_on_the_report_and_the_list_for_coordinators_only(cast, la
     url = f"/networks/{cast.network.slug}/reports/{late.pk}/"
     listing = f"/networks/{cast.network.slug}/reports/"
     page = cast.client("coordinator").get(url).content.decode()
-    assert _url(late) in page and "ส่งได้อีก 3 ครั้ง" in page
+    assert _url(late) in page
+    assert "ส่งได้อีก 3 ครั้ง" in page
     assert _url(late) in cast.client("coordinator").get(listing).content.decode()
     for who in ("chair", "partner"):
         assert _url(late) not in cast.client(who).get(url).content.decode()

@@ -31,7 +31,9 @@ def test_seven_days_before_reaches_the_partner_once(cast, reporting):
     assert len(sent) == 1
     assert cast.partner_org.name_th in sent[0].subject
     row = Reminder.objects.get(recipient=cast.partner)
-    assert row.kind == "before:7" and row.status == "sent" and row.sent_at
+    assert row.kind == "before:7"
+    assert row.status == "sent"
+    assert row.sent_at
     # the same notice in the app
     assert Notification.objects.filter(user=cast.partner, reminder=row).count() == 1
     # text and HTML, with a direct link to the report
@@ -122,7 +124,8 @@ def test_quiet_hours_hold_a_reminder_until_they_end(cast, reporting):
     schedule.quiet_end = dt.time(9, 30)
     schedule.save()  # 08:00 send time now falls in quiet hours
     _sweep_and_send(bkk(2026, 9, 30, 9))
-    assert not mail.outbox and not Reminder.objects.exists()
+    assert not mail.outbox
+    assert not Reminder.objects.exists()
     _sweep_and_send(bkk(2026, 9, 30, 9, 30))
     assert len(_to(cast.partner)) == 1
     assert Reminder.objects.get(recipient=cast.partner).due_at == bkk(2026, 9, 30, 9, 30)
@@ -135,7 +138,8 @@ def test_a_row_caught_up_during_quiet_hours_waits(cast, reporting):
     # the broker was down all day; the first sweep that can send runs at 22:00
     assert services.reminder_send(reminder_id=row.pk, now=bkk(2026, 9, 30, 22)) == "quiet"
     row.refresh_from_db()
-    assert row.due_at == bkk(2026, 10, 1, 7) and row.claimed_at is None
+    assert row.due_at == bkk(2026, 10, 1, 7)
+    assert row.claimed_at is None
     assert not mail.outbox
     _sweep_and_send(bkk(2026, 10, 1, 7, 5))
     assert len(_to(cast.partner)) == 1
@@ -149,7 +153,8 @@ def test_the_recipients_language(cast, reporting):
     assert "due in 7 days" in message.body
     assert message.subject.startswith("Reminder")
     coordinator_mail = [m for m in mail.outbox if cast.coordinator.email in m.to]
-    assert coordinator_mail and "ภายใน 7 วัน" in coordinator_mail[0].body  # Thai by default
+    assert coordinator_mail
+    assert "ภายใน 7 วัน" in coordinator_mail[0].body
 
 
 def test_escalation_reaches_the_coordinators(cast, reporting):
@@ -185,7 +190,8 @@ def test_unconfirmed_schedules_send_nothing(cast, reporting):
     schedule.status = "proposed"
     schedule.save()
     _sweep_and_send(bkk(2026, 10, 14, 9))
-    assert not Reminder.objects.exists() and not mail.outbox
+    assert not Reminder.objects.exists()
+    assert not mail.outbox
 
 
 def _no_quiet_hours(schedule) -> None:

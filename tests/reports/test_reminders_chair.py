@@ -59,7 +59,8 @@ def test_the_chair_reads_it_in_their_language(cast, reporting):
     cast.chair.save()
     _sweep_and_send(bkk(2026, 10, 22, 9))
     mails = _to(cast.chair)
-    assert mails and all(m.subject.startswith("For the committee chair:") for m in mails)
+    assert mails
+    assert all(m.subject.startswith("For the committee chair:") for m in mails)
     assert any("15 days ago" in m.body and "as chair of the committee" in m.body for m in mails)
 
 

@@ -58,12 +58,15 @@ def test_a_failed_send_gives_its_claim_back_at_once(cast, reporting, refuses_onc
         services.reminder_send(reminder_id=row.pk, now=now)
     row.refresh_from_db()
     # rolled back: not sent, no notice, and not held by the failed attempt
-    assert row.status == "pending" and row.sent_at is None
-    assert row.claimed_at is None and row.claim_token == ""
+    assert row.status == "pending"
+    assert row.sent_at is None
+    assert row.claimed_at is None
+    assert row.claim_token == ""
     assert not Notification.objects.filter(reminder=row).exists()
     # so a retry seconds later sends it (before: "not-mine" for ten minutes)
     assert services.reminder_send(reminder_id=row.pk, now=now + dt.timedelta(seconds=10)) == "sent"
-    assert len(mail.outbox) == 1 and row.recipient.email in mail.outbox[0].to
+    assert len(mail.outbox) == 1
+    assert row.recipient.email in mail.outbox[0].to
     row.refresh_from_db()
     assert row.attempts == 2
 
@@ -77,7 +80,8 @@ def test_the_task_retries_within_a_minute(cast, reporting, refuses_once):
     # throw=False: as a worker runs it (the tests otherwise propagate a task's Retry)
     assert tasks.reminder_send.apply(args=[row.pk], throw=False).get() == "sent"
     row.refresh_from_db()
-    assert row.status == "sent" and row.attempts == 2
+    assert row.status == "sent"
+    assert row.attempts == 2
     assert refuses_once.refused == 1
 
 
@@ -93,9 +97,12 @@ def test_a_row_out_of_quick_retries_is_offered_by_the_next_sweep(cast, reporting
         result = tasks.reminder_send.apply(args=[row.pk])
     finally:
         app.conf.task_eager_propagates = True
-    assert result.failed() and isinstance(result.result, ConnectionRefusedError)
+    assert result.failed()
+    assert isinstance(result.result, ConnectionRefusedError)
     row.refresh_from_db()
-    assert row.status == "pending" and row.claimed_at is None and row.offered_at is None
+    assert row.status == "pending"
+    assert row.claimed_at is None
+    assert row.offered_at is None
     assert row.attempts == len(tasks.REMINDER_RETRY_SECONDS) + 1
     assert row.pk in services.reminders_due_ids()
 
@@ -124,4 +131,5 @@ def test_a_real_worker_retries_a_refused_send_in_seconds(cast, real_worker, refu
         "the retried send",
     )
     row.refresh_from_db()
-    assert row.attempts == 2 and refuses_once.refused == 1
+    assert row.attempts == 2
+    assert refuses_once.refused == 1

@@ -91,7 +91,8 @@ def test_periods_and_reports_exist_right_after_the_first_confirmation(cast):
         _url(cast),
         schedule_form_data(frequency="monthly", starts_on=format_input(first), due_day=5),
     )
-    assert response.status_code == 302 and response["Location"].endswith("/reports/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/reports/")
     # No beat has run: the periods and the started periods' reports are there already.
     periods = list(ReportingPeriod.objects.filter(network=cast.network).order_by("starts_on"))
     assert periods[0].starts_on == first  # clipped to the first day, not the 1st of the month
@@ -101,7 +102,8 @@ def test_periods_and_reports_exist_right_after_the_first_confirmation(cast):
     for period in started:
         assert period.reports.count() == _members(cast)
     upcoming = [p for p in periods if p.starts_on > today]
-    assert len(upcoming) >= 11 and not ProgressReport.objects.filter(period__in=upcoming).exists()
+    assert len(upcoming) >= 11
+    assert not ProgressReport.objects.filter(period__in=upcoming).exists()
     _assert_no_overlap(cast.network)
     page = cast.client("coordinator").get(f"/networks/{cast.network.slug}/reports/")
     assert started[-1].name_th in page.content.decode()
@@ -124,7 +126,8 @@ def test_the_first_period_starts_when_the_signed_agreement_took_effect(cast):
         user=cast.coordinator,
         today=D(2026, 6, 20),
     )
-    assert saved.outcome == "saved" and saved.plan.first_day == D(2026, 6, 10)
+    assert saved.outcome == "saved"
+    assert saved.plan.first_day == D(2026, 6, 10)
     first = ReportingPeriod.objects.filter(network=cast.network).order_by("starts_on").first()
     assert (first.starts_on, first.ends_on, first.due_on) == (
         D(2026, 6, 10),
@@ -172,7 +175,8 @@ def test_quarterly_to_monthly_mid_term_keeps_the_started_quarter_and_replaces_th
     )
     assert ProgressReport.objects.filter(period__network=cast.network).count() == reports_before
     schedule = ReportingSchedule.objects.get(network=cast.network)
-    assert schedule.frequency == "monthly" and not schedule.pending_change
+    assert schedule.frequency == "monthly"
+    assert not schedule.pending_change
     # The beat afterwards adds nothing and overlaps nothing.
     assert services.periods_open(today=today) == 0
     assert (
@@ -240,8 +244,10 @@ def test_a_due_day_change_moves_unsent_due_dates_and_replans_their_reminders(
         for p in ReportingPeriod.objects.filter(network=cast.network)
         if p.due_on != periods[p.pk]
     }
-    assert moved == {m.period.pk for m in plan.moved} and len(moved) == len(plan.moved)
-    assert not plan.replaced and not plan.created  # same periods, new due dates
+    assert moved == {m.period.pk for m in plan.moved}
+    assert len(moved) == len(plan.moved)
+    assert not plan.replaced
+    assert not plan.created
     september.refresh_from_db()
     assert september.due_on == D(2026, 10, 10)
     assert (D(2026, 10, 7), D(2026, 10, 10)) in {(m.old_due, m.new_due) for m in plan.moved}
@@ -249,14 +255,16 @@ def test_a_due_day_change_moves_unsent_due_dates_and_replans_their_reminders(
     assert done.reminders_replanned == 1
     assert not Reminder.objects.filter(pk=pending.pk).exists()
     sent.refresh_from_db()
-    assert sent.status == "sent" and sent.due_at == bkk(2026, 9, 30, 8)
+    assert sent.status == "sent"
+    assert sent.due_at == bkk(2026, 9, 30, 8)
     # The sweep plans it again from the new date (10 October − 7 days = 3 October 08:00),
     # and does not send the partner the same reminder twice.
     services.reminders_plan(now=now)
     again = Reminder.objects.get(
         report__period=september, kind="before:7", recipient=cast.coordinator
     )
-    assert again.due_at == bkk(2026, 10, 3, 8) and again.status == "pending"
+    assert again.due_at == bkk(2026, 10, 3, 8)
+    assert again.status == "pending"
     assert (
         Reminder.objects.filter(
             report__period=september, kind="before:7", recipient=cast.partner
@@ -312,7 +320,8 @@ def test_the_preview_says_exactly_what_confirming_does(cast):
         _url(cast),
         schedule_form_data(frequency="monthly", starts_on=format_input(first), due_day=10),
     )
-    assert response.status_code == 302 and response["Location"].endswith("/schedule/preview/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/schedule/preview/")
     # Nothing has changed yet.
     assert ReportingSchedule.objects.get(network=cast.network).frequency == "quarterly"
     assert {p.pk: p.due_on for p in ReportingPeriod.objects.filter(network=cast.network)} == (
@@ -325,7 +334,8 @@ def test_the_preview_says_exactly_what_confirming_does(cast):
     assert current.name_th in html  # the started quarter is named among those kept
 
     response = client.post(_url(cast, "confirm/"), {"plan": _digest(html)})
-    assert response.status_code == 302 and response["Location"].endswith("/reports/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/reports/")
 
     due_after = {p.pk: p.due_on for p in ReportingPeriod.objects.filter(network=cast.network)}
     assert len(set(due_before) - set(due_after)) == figures["replaced"] > 0
@@ -353,7 +363,8 @@ def test_a_preview_that_is_no_longer_true_is_shown_again_and_nothing_changes(cas
     client.post(_url(cast), schedule_form_data(frequency="semester"))
     spans = _spans(cast.network)
     response = client.post(_url(cast, "confirm/"), {"plan": digest})
-    assert response.status_code == 302 and response["Location"].endswith("/schedule/preview/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/schedule/preview/")
     assert _spans(cast.network) == spans
     assert ReportingSchedule.objects.get(network=cast.network).frequency == "quarterly"
     # … and a period that went in the meantime changes the plan too.
@@ -371,9 +382,11 @@ def test_a_change_that_moves_no_period_is_saved_at_once(cast):
     response = cast.client("coordinator").post(
         _url(cast), schedule_form_data(quiet_start="21:00", semester1_starts="01/06")
     )
-    assert response.status_code == 302 and response["Location"].endswith("/reports/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/reports/")
     schedule = ReportingSchedule.objects.get(network=cast.network)
-    assert schedule.quiet_start == dt.time(21, 0) and not schedule.pending_change
+    assert schedule.quiet_start == dt.time(21, 0)
+    assert not schedule.pending_change
     assert schedule.semester1_starts == "06-01"
 
 
@@ -382,10 +395,12 @@ def test_a_change_can_be_dropped(cast):
     response = cast.client("coordinator").post(_url(cast, "confirm/"), {"action": "discard"})
     assert response.status_code == 302
     schedule = ReportingSchedule.objects.get(network=cast.network)
-    assert schedule.frequency == "quarterly" and not schedule.pending_change
+    assert schedule.frequency == "quarterly"
+    assert not schedule.pending_change
     # With nothing waiting, the preview sends the coordinator back to the form.
     response = cast.client("coordinator").get(_url(cast, "preview/"))
-    assert response.status_code == 302 and response["Location"].endswith("/schedule/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/schedule/")
 
 
 # --- who may preview and confirm --------------------------------------------------------
@@ -431,7 +446,8 @@ def test_term_dates_that_overlap_are_refused_in_thai_and_nothing_changes(cast):
     assert response.status_code == 400
     assert "ภาคเรียนที่ 1 ต้องสิ้นสุดก่อนภาคเรียนที่ 2 เริ่ม" in response.content.decode()
     schedule = ReportingSchedule.objects.get(network=cast.network)
-    assert schedule.frequency == "quarterly" and not schedule.pending_change
+    assert schedule.frequency == "quarterly"
+    assert not schedule.pending_change
     response = cast.client("coordinator").post(
         _url(cast), schedule_form_data(frequency="semester", semester2_ends="29/02")
     )
@@ -501,7 +517,8 @@ def test_the_networks_own_term_dates_are_kept(cast):
         (D(2026, 11, 1), D(2027, 2, 28), "ภาคเรียนที่ 2/2569"),
     ]
     page = cast.client("coordinator").get(_url(cast)).content.decode()
-    assert 'value="01/06"' in page and 'value="28/02"' in page
+    assert 'value="01/06"' in page
+    assert 'value="28/02"' in page
 
 
 # --- the name everywhere ----------------------------------------------------------------

@@ -41,7 +41,8 @@ def test_the_reason_in_english(cast, reporting):
     client.cookies["khruakhai_language"] = "en"
     response = client.post(_url(cast, report), {"problems": "x", "action": "submit"})
     page = response.content.decode()
-    assert "The report was not submitted" in page and "I have checked this report" in page
+    assert "The report was not submitted" in page
+    assert "I have checked this report" in page
     report.refresh_from_db()
     assert report.status == ProgressReport.Status.DRAFT or report.submitted_at is None
 
@@ -57,7 +58,8 @@ def test_the_page_offers_the_confirmation_and_a_ticked_one_submits(cast, reporti
     )
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.status == ProgressReport.Status.SUBMITTED and report.problems == "ขาดงบ"
+    assert report.status == ProgressReport.Status.SUBMITTED
+    assert report.problems == "ขาดงบ"
 
 
 def test_a_draft_needs_no_confirmation(cast, reporting):
@@ -67,4 +69,5 @@ def test_a_draft_needs_no_confirmation(cast, reporting):
     )
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.status != ProgressReport.Status.SUBMITTED and report.problems == "ร่าง"
+    assert report.status != ProgressReport.Status.SUBMITTED
+    assert report.problems == "ร่าง"

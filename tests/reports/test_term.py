@@ -160,11 +160,13 @@ def test_a_whole_term(cast, term):
     term.expect("partner", "agreement_signed", notice=False)
     term.settle("the signed agreement's notice")
     version.refresh_from_db()
-    assert version.status == "signed" and version.sealed_document_id
+    assert version.status == "signed"
+    assert version.sealed_document_id
 
     # --- the schedule: proposed from IV-D, confirmed; periods exist at confirmation ---
     proposed = services.schedule_propose_from_agreement(network=network)
-    assert proposed.frequency == "quarterly" and REPORTING in proposed.proposed_from
+    assert proposed.frequency == "quarterly"
+    assert REPORTING in proposed.proposed_from
     assert proposed.status == ReportingSchedule.Status.PROPOSED
     assert not ReportingPeriod.objects.filter(network=network).exists()
     saved = schedules.schedule_submit(
@@ -315,7 +317,8 @@ def test_a_whole_term(cast, term):
     )
     # The quarters that started are kept (with their reports); monthly periods follow.
     assert names[:2] == ["ไตรมาส 2/2569", "ไตรมาส 3/2569"]
-    assert names[2] == "ตุลาคม 2569" and "ไตรมาส 4/2569" not in names
+    assert names[2] == "ตุลาคม 2569"
+    assert "ไตรมาส 4/2569" not in names
     assert q2.reports.get(organisation=partner_org).status == "accepted"
     term.settle("a schedule change tells nobody")
 
@@ -370,7 +373,8 @@ def test_a_whole_term(cast, term):
     response = cast.client("partner").get(f"/networks/{network.slug}/close-out/{th.code}/pdf/")
     assert response.status_code == 200
     closeout_text = _squash(pdftotext(b"".join(response.streaming_content), "-raw"))
-    assert _squash(network.name_th) in closeout_text and _squash(REASON) in closeout_text
+    assert _squash(network.name_th) in closeout_text
+    assert _squash(REASON) in closeout_text
     # A dissolved network is swept no more: no reminder for its open periods.
     term.sweep(bkk(2026, 11, 10, 9))
     term.settle("a sweep after the dissolution")
@@ -383,7 +387,8 @@ def test_a_whole_term(cast, term):
     # By hand: 2 + 2 agreement, 4 reminders, 1 digest, 4 decisions on the partner's
     # report and 1 on the lead's, 2 + 2 escalations, 3 close-outs; notices: 4 early
     # (2 held for the digest), due, after, 2 + 2 escalations, 5 decisions.
-    assert len(mail.outbox) == 21 and Notification.objects.count() == 15
+    assert len(mail.outbox) == 21
+    assert Notification.objects.count() == 15
     assert (
         not ProgressReport.objects.filter(period=q2, status="draft")
         .exclude(organisation=chair_org)

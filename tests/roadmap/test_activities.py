@@ -113,7 +113,8 @@ def test_updates_are_kept_as_history_and_the_latest_shows(cast):
         _progress(activity, narrative="ครั้งที่สอง", percent=100, status="done"),
     )
     activity.refresh_from_db()
-    assert activity.status == "done" and activity.percent == 100
+    assert activity.status == "done"
+    assert activity.percent == 100
     assert [u.narrative for u in activity.updates.all()] == ["ครั้งที่สอง", "ครั้งแรก"]
     body = client.get(_url(cast, activity)).content.decode()
     assert body.index("ครั้งที่สอง") < body.index("ครั้งแรก")
@@ -124,7 +125,8 @@ def test_partner_cannot_update_another_organisations_activity(cast):
     response = cast.client("partner").post(_url(cast, activity, "progress/"), _progress(activity))
     assert response.status_code == 403
     activity.refresh_from_db()
-    assert activity.version == 1 and activity.percent == 10
+    assert activity.version == 1
+    assert activity.percent == 10
     assert not ProgressUpdate.objects.exists()
     # and a partner of another network does not even learn it exists
     response = cast.client("other_partner").post(
@@ -165,7 +167,8 @@ def test_two_updates_from_the_same_version_conflict_and_both_texts_survive(cast)
     assert "ข้อความของภาคี" in body  # what the partner typed is still in the form
     assert 'name="version" value="2"' in body  # saving again is a deliberate choice
     activity.refresh_from_db()
-    assert activity.percent == 50 and activity.version == 2
+    assert activity.percent == 50
+    assert activity.version == 2
     assert [u.narrative for u in activity.updates.all()] == ["ข้อความของผู้ประสานงาน"]
     # Saving again from the conflict form adds the partner's update; both are kept.
     again = cast.client("partner").post(
@@ -193,7 +196,8 @@ def test_stale_plan_edit_conflicts_and_keeps_the_typed_values(cast):
     stale = client.post(_url(cast, activity, "edit/"), {**form, "title": "ชื่อที่พิมพ์ทีหลัง"})
     assert stale.status_code == 409
     body = stale.content.decode()
-    assert "ชื่อใหม่จากผู้ประสานงาน" in body and "ชื่อที่พิมพ์ทีหลัง" in body
+    assert "ชื่อใหม่จากผู้ประสานงาน" in body
+    assert "ชื่อที่พิมพ์ทีหลัง" in body
     activity.refresh_from_db()
     assert activity.title == "ชื่อใหม่จากผู้ประสานงาน"
 
@@ -213,7 +217,8 @@ def test_step_edit_saves(cast):
     )
     assert response.status_code == 302
     step = step_of(cast.network, 2)
-    assert step.status == "in_progress" and step.target_end == dt.date(2027, 3, 31)
+    assert step.status == "in_progress"
+    assert step.target_end == dt.date(2027, 3, 31)
 
 
 def test_win_is_recorded_with_credits_and_shown_on_the_overview(cast):
@@ -229,11 +234,13 @@ def test_win_is_recorded_with_credits_and_shown_on_the_overview(cast):
     )
     assert response.status_code == 302
     win = Win.objects.get()
-    assert win.step.number == 6 and win.recorded_by == cast.partner
+    assert win.step.number == 6
+    assert win.recorded_by == cast.partner
     assert list(win.people.all()) == [person]
     assert services.wins_recent(network=cast.network) == [win]
     body = cast.client("chair").get(f"/networks/{cast.network.slug}/roadmap/").content.decode()
-    assert "นักเรียนอ่านคล่องขึ้น" in body and cast.partner_org.name_th in body
+    assert "นักเรียนอ่านคล่องขึ้น" in body
+    assert cast.partner_org.name_th in body
 
 
 def test_obstacle_edit_and_heat_map(cast):
@@ -244,7 +251,8 @@ def test_obstacle_edit_and_heat_map(cast):
     )
     assert response.status_code == 302
     entry.refresh_from_db()
-    assert entry.score == 20 and entry.review_on == dt.date(2027, 2, 1)
+    assert entry.score == 20
+    assert entry.review_on == dt.date(2027, 2, 1)
     bad = cast.client("coordinator").post(
         f"/networks/{cast.network.slug}/roadmap/obstacles/{entry.pk}/edit/",
         {"likelihood": 9, "impact": 4},
@@ -265,7 +273,8 @@ def test_my_tasks_late_first_then_by_due_date(cast):
     response = cast.client("partner").get("/my/tasks/")
     assert [t.pk for t in response.context["tasks"]] == [late.pk, sooner.pk, later.pk]
     body = response.content.decode()
-    assert "เสร็จแล้ว" not in body and "ของคนอื่น" not in body
+    assert "เสร็จแล้ว" not in body
+    assert "ของคนอื่น" not in body
     assert cast.client("other_partner").get("/my/tasks/").context["tasks"] == []
 
 
@@ -306,7 +315,8 @@ def test_coordinators_hear_once_when_an_activity_becomes_blocked(
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == [cast.coordinator.email]
-    assert "แท็บเล็ต" in message.subject and reason in message.body
+    assert "แท็บเล็ต" in message.subject
+    assert reason in message.body
     assert f"/roadmap/activities/{activity.pk}/" in message.body
     update = activity.updates.get()
     assert services.blocked_notice_send(update_id=update.pk) == 0  # a second run sends nothing
@@ -323,7 +333,8 @@ def test_pages_read_in_english(cast):
     client = cast.client("chair")
     client.post("/language/", {"language": "en", "next": "/"})
     body = client.get(f"/networks/{cast.network.slug}/roadmap/").content.decode()
-    assert "The 8-step change roadmap" in body and "Celebrate short-term wins" in body
+    assert "The 8-step change roadmap" in body
+    assert "Celebrate short-term wins" in body
 
 
 @pytest.mark.parametrize("step", ["3", "abc", "99999999999999999999", ""])

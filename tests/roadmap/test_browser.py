@@ -116,7 +116,9 @@ def test_partner_updates_progress_inline_on_a_phone(journey, cast):
 
     run = journey(steps)
     first = run.next()
-    assert first["width"] <= 360 and not first["axe"] and not first["reason_visible"]
+    assert first["width"] <= 360
+    assert not first["axe"]
+    assert not first["reason_visible"]
     run.resume()
     assert run.next().endswith(url)  # swapped in place, no page load
     activity.refresh_from_db()

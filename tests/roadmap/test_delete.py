@@ -72,11 +72,13 @@ def test_confirmation_says_what_goes_with_the_activity_and_deletes_nothing(cast,
     assert response.status_code == 200
     body = response.content.decode()
     assert activity.title in body
-    assert "รายงานความก้าวหน้า 2 ครั้ง" in body and "ไฟล์หลักฐาน 3 ไฟล์" in body
+    assert "รายงานความก้าวหน้า 2 ครั้ง" in body
+    assert "ไฟล์หลักฐาน 3 ไฟล์" in body
     assert f'name="version" value="{activity.version}"' in body
     assert 'class="btn btn-danger"' in body
     assert Activity.objects.filter(pk=activity.pk).exists()
-    assert ProgressUpdate.objects.count() == 2 and Evidence.objects.count() == 3
+    assert ProgressUpdate.objects.count() == 2
+    assert Evidence.objects.count() == 3
     assert all(default_storage.exists(n) for n in names)
 
 
@@ -102,12 +104,14 @@ def test_coordinator_deletes_an_activity_with_its_updates_and_evidence(
         assert all(default_storage.exists(n) for n in names)
     assert response.status_code == 302
     assert response["Location"] == f"{_base(cast.network)}steps/{activity.step.number}/"
-    assert not ProgressUpdate.objects.exists() and not Evidence.objects.exists()
+    assert not ProgressUpdate.objects.exists()
+    assert not Evidence.objects.exists()
     for callback in callbacks:
         callback()
     assert not any(default_storage.exists(n) for n in names)
     page = client.get(response["Location"]).content.decode()
-    assert "alert-success" in page and activity.title in page
+    assert "alert-success" in page
+    assert activity.title in page
 
 
 def test_a_rolled_back_deletion_keeps_every_file(cast, planned, django_capture_on_commit_callbacks):
@@ -178,7 +182,8 @@ def test_only_coordinators_delete_activities(cast, planned, who, status):
 def test_anonymous_is_sent_to_log_in(cast, planned):
     activity, _names = planned
     response = cast.client("anonymous").post(_url(activity), _confirm(activity))
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
     assert Activity.objects.filter(pk=activity.pk).exists()
 
 
@@ -274,7 +279,8 @@ def test_what_pointed_at_the_activity_after_it_is_deleted(cast, planned):
     assert ObstacleEntry.objects.filter(network=cast.network).count() == obstacles
     # The audit history keeps the row and says who deleted it.
     record = Activity.history.filter(id=activity.pk).latest("history_date")
-    assert record.history_type == "-" and record.title == activity.title
+    assert record.history_type == "-"
+    assert record.title == activity.title
     assert record.history_user == cast.coordinator
     # The partner no longer owes it; the organisation's other activity is still owed.
     owed = services.activities_owed(user=cast.partner, today=services.today())
@@ -323,7 +329,8 @@ def test_delete_link_on_the_activity_page_for_coordinators_only(cast, planned):
     activity, _names = planned
     url = f"{_base(cast.network)}activities/{activity.pk}/"
     coordinator = cast.client("coordinator").get(url).content.decode()
-    assert f'href="{_url(activity)}"' in coordinator and "btn-outline-danger" in coordinator
+    assert f'href="{_url(activity)}"' in coordinator
+    assert "btn-outline-danger" in coordinator
     partner = cast.client("partner").get(url).content.decode()
     assert _url(activity) not in partner
 
@@ -344,7 +351,8 @@ def partners_win(cast):
 def test_author_or_coordinator_deletes_a_win(cast, partners_win, who):
     client = cast.client(who)
     page = client.get(_win_url(partners_win))
-    assert page.status_code == 200 and partners_win.title in page.content.decode()
+    assert page.status_code == 200
+    assert partners_win.title in page.content.decode()
     assert Win.objects.filter(pk=partners_win.pk).exists()  # GET deletes nothing
     response = client.post(_win_url(partners_win))
     assert response.status_code == 302

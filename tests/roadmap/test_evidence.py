@@ -42,7 +42,8 @@ def test_an_executable_renamed_pdf_is_refused(cast, activity, content, settings)
     response = _post(cast, activity, SimpleUploadedFile("report.pdf", content, "application/pdf"))
     assert response.status_code == 422
     assert "report.pdf" in response.content.decode()
-    assert not ProgressUpdate.objects.exists() and not Evidence.objects.exists()
+    assert not ProgressUpdate.objects.exists()
+    assert not Evidence.objects.exists()
     media = settings.MEDIA_ROOT
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
 
@@ -65,11 +66,14 @@ def test_a_path_in_the_name_is_stored_under_a_generated_name(cast, activity, set
     assert response.status_code == 200
     evidence = Evidence.objects.get()
     assert evidence.original_name == "x.pdf"
-    assert evidence.file.name.startswith("evidence/") and ".." not in evidence.file.name
+    assert evidence.file.name.startswith("evidence/")
+    assert ".." not in evidence.file.name
     assert evidence.file.name != "evidence/x.pdf"  # a uuid, not the uploader's name
     stored = (settings.MEDIA_ROOT / evidence.file.name).resolve()
-    assert stored.is_relative_to(settings.MEDIA_ROOT.resolve()) and stored.is_file()
-    assert evidence.content_type == "application/pdf" and evidence.size == len(MINIMAL_PDF)
+    assert stored.is_relative_to(settings.MEDIA_ROOT.resolve())
+    assert stored.is_file()
+    assert evidence.content_type == "application/pdf"
+    assert evidence.size == len(MINIMAL_PDF)
     download = cast.client("chair").get(
         f"/networks/{cast.network.slug}/roadmap/evidence/{evidence.pk}/"
     )
@@ -116,11 +120,13 @@ def test_image_metadata_is_stripped(cast, activity):
     assert response.status_code == 200
     evidence = Evidence.objects.get()
     data = evidence.file.open("rb").read()
-    assert b"SpyCam" not in data and b"secret-software" not in data
+    assert b"SpyCam" not in data
+    assert b"secret-software" not in data
     with Image.open(io.BytesIO(data)) as stored:
         assert not stored.getexif()
         assert stored.size == (40, 30)
-    assert evidence.content_type == "image/jpeg" and evidence.size == len(data)
+    assert evidence.content_type == "image/jpeg"
+    assert evidence.size == len(data)
 
 
 def _zip(parts: dict[str, bytes]) -> bytes:

@@ -169,7 +169,8 @@ def test_an_image_over_the_pixel_cap_is_refused_from_its_header(monkeypatch):
     with pytest.raises(ValidationError) as refused:
         evidence.evidence_check(SimpleUploadedFile("big.png", png))
     assert refused.value.code == "image_pixels"
-    assert refused.value.params["width"] == 8_000 and refused.value.params["pixels"] == "48"
+    assert refused.value.params["width"] == 8_000
+    assert refused.value.params["pixels"] == "48"
     # The same file under the cap is decoded, and its garbage data found out.
     with pytest.raises(ValidationError) as unreadable:
         evidence.evidence_check(SimpleUploadedFile("small.png", _png_header_only(800, 600)))
@@ -182,7 +183,8 @@ def test_pillows_bomb_warning_is_an_error_only_inside_the_check():
     with pytest.raises(ValidationError) as refused:
         evidence.evidence_check(SimpleUploadedFile("huge.png", _png_header_only(13_000, 13_000)))
     assert refused.value.code == "image_pixels"
-    assert warnings.filters == filters and limit == Image.MAX_IMAGE_PIXELS
+    assert warnings.filters == filters
+    assert limit == Image.MAX_IMAGE_PIXELS
 
 
 def test_the_pixel_cap_comes_from_settings(settings):
@@ -208,7 +210,8 @@ def test_a_png_that_must_turn_counts_double(settings, exif_last):
     settings.EVIDENCE_MAX_IMAGE_PIXELS = 2_400
     checked = evidence.evidence_check(SimpleUploadedFile("turned.png", png))
     with Image.open(io.BytesIO(checked.content)) as stored:
-        assert stored.size == (30, 40) and not stored.getexif()  # turned, the tag gone
+        assert stored.size == (30, 40)
+        assert not stored.getexif()
 
 
 # --- through the page: honest files, per-update limits, the quota ---------------------
@@ -275,7 +278,8 @@ def test_honest_files_are_accepted(cast, activity):
         assert stored_photo.size == (40, 30)
         assert ImageOps.exif_transpose(stored_photo).size == (30, 40)
     with Image.open(stored["แผนภาพ.png"].file.open("rb")) as stored_png:
-        assert stored_png.size == (64, 48) and stored_png.mode == "RGBA"
+        assert stored_png.size == (64, 48)
+        assert stored_png.mode == "RGBA"
 
 
 @pytest.mark.django_db
@@ -288,7 +292,8 @@ def test_a_bomb_among_honest_files_refuses_the_whole_update(cast, activity):
     )
     assert response.status_code == 422
     assert "ระเบิด.odt" in response.content.decode()
-    assert not ProgressUpdate.objects.exists() and not Evidence.objects.exists()
+    assert not ProgressUpdate.objects.exists()
+    assert not Evidence.objects.exists()
 
 
 @pytest.mark.django_db

@@ -69,9 +69,13 @@ def test_reports_my_organisation_owes_late_first_and_escalated_say_so(cast):
     response = cast.client("partner").get(URL)
     tasks = response.context["tasks"]
     assert [(t.kind, t.pk) for t in tasks] == [("report", late.pk), ("report", soon.pk)]
-    assert tasks[0].late and tasks[0].escalated and not tasks[1].late and not tasks[1].escalated
+    assert tasks[0].late
+    assert tasks[0].escalated
+    assert not tasks[1].late
+    assert not tasks[1].escalated
     body = response.content.decode()
-    assert "รายงานความก้าวหน้า" in body and "ส่งเรื่องต่อแล้ว" in body
+    assert "รายงานความก้าวหน้า" in body
+    assert "ส่งเรื่องต่อแล้ว" in body
     assert f"/networks/{cast.network.slug}/reports/{late.pk}/" in body
     assert response.context["late"] == 1
 
@@ -183,7 +187,9 @@ def test_english(cast):
     client = cast.client("partner")
     client.post("/language/", {"language": "en", "next": "/"})
     body = client.get(URL).content.decode()
-    assert "Progress report" in body and "late" in body and "· due " in body
+    assert "Progress report" in body
+    assert "late" in body
+    assert "· due " in body
 
 
 def _lots(cast, networks: int, each: int) -> None:

@@ -97,7 +97,8 @@ def test_the_heat_map_counts_no_unscored_row_and_says_how_many(cast):
     _score(cast.network.obstacles.get(code="obstacle_hard"), 3, 3)
     svg = charts.obstacle_heatmap_svg(network=cast.network)
     assert ">1<" in svg  # the one scored row, at 3 × 3
-    assert ">14<" not in svg and ">13<" not in svg
+    assert ">14<" not in svg
+    assert ">13<" not in svg
     assert "13" in svg.split("</rect>")[-1]  # the note under the map
     with translation.override("en"):
         svg = charts.obstacle_heatmap_svg(network=cast.network)
@@ -113,12 +114,14 @@ def test_the_edit_form_keeps_a_row_unscored_or_scores_both_halves(cast):
     response = client.post(url, {"likelihood": "", "impact": "", "mitigation": "ประชุมทุกเดือน"})
     assert response.status_code == 302
     entry.refresh_from_db()
-    assert entry.mitigation == "ประชุมทุกเดือน" and not entry.scored
+    assert entry.mitigation == "ประชุมทุกเดือน"
+    assert not entry.scored
     response = client.post(url, {"likelihood": "4", "impact": "", "mitigation": "x"})
     assert response.status_code == 422
     assert "ทั้งโอกาสเกิดและผลกระทบ" in response.content.decode()
     entry.refresh_from_db()
-    assert entry.mitigation == "ประชุมทุกเดือน" and not entry.scored
+    assert entry.mitigation == "ประชุมทุกเดือน"
+    assert not entry.scored
     assert client.post(url, {"likelihood": "4", "impact": "2"}).status_code == 302
     entry.refresh_from_db()
     assert (entry.likelihood, entry.impact, entry.score) == (4, 2, 8)

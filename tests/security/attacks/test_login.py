@@ -60,7 +60,8 @@ def test_the_admin_login_page_is_no_second_door(cast):
     posted = intruder.post(
         "/admin/login/?next=/admin/", {"username": admin.email, "password": PASSWORD}
     )
-    assert posted.status_code == 302 and posted["Location"].startswith("/accounts/login/")
+    assert posted.status_code == 302
+    assert posted["Location"].startswith("/accounts/login/")
     assert not _logged_in(intruder)
     assert intruder.get("/admin/").status_code == 302
 

@@ -102,7 +102,8 @@ def signed(cast):
         assert response.status_code == 302
     version.refresh_from_db()
     assert version.status == AgreementVersion.Status.SIGNED
-    assert version.sealed_document is not None and version.sealed_document.file
+    assert version.sealed_document is not None
+    assert version.sealed_document.file
     return version
 
 
@@ -165,7 +166,8 @@ def test_the_verify_address_hands_out_no_document_and_the_pdf_no_address(cast, s
         # IP address or browser.
         text = _text(_stored(document), tmp_path)
         assert SIGNER_IP not in text
-        assert "SignerBrowser" not in text and "Mozilla/5.0" not in text
+        assert "SignerBrowser" not in text
+        assert "Mozilla/5.0" not in text
 
     # The audit log in the app still has them, for the coordinators only.
     version_page = f"/networks/{cast.network.slug}/agreement/v{signed.number}/"
@@ -194,7 +196,8 @@ def test_an_object_bomb_on_the_verify_page_is_answered_without_pyhanko(cast, sig
     assert pyhanko_reads == []
     assert response.status_code == 200
     result = response.context["result"]
-    assert not result.identical and not result.seal.intact
+    assert not result.identical
+    assert not result.seal.intact
     page = response.content.decode()
     assert "Mismatch: the file is not identical" in page
     assert "It was not examined further" in page
@@ -216,7 +219,8 @@ def test_an_object_bomb_on_the_verify_page_is_answered_without_pyhanko(cast, sig
 
     # And the genuine file is recognised from its hash alone.
     response = _upload(anonymous, genuine, _stored(genuine), ATTACKER)
-    assert response.context["result"].identical and response.context["result"].seal.intact
+    assert response.context["result"].identical
+    assert response.context["result"].seal.intact
     assert pyhanko_reads == []
 
     # The caps leave room for every document we seal: both sealed PDFs pass them.

@@ -53,7 +53,8 @@ def _upload(client, slug: str, text: str, kind: str):
 def _untouched(cast, network: Network | None = None) -> None:
     """The real organisation is exactly as it was and is in no network of the attacker."""
     real = Organisation.objects.get(pk=cast.partner_org.pk)
-    assert real.name_en == cast.partner_org.name_en and real.phone == cast.partner_org.phone
+    assert real.name_en == cast.partner_org.name_en
+    assert real.phone == cast.partner_org.phone
     assert set(real.people.values_list("user__email", flat=True)) == {cast.partner.email}
     assert not Invitation.objects.filter(organisation=real).exists()
     if network is not None:
@@ -86,9 +87,8 @@ def test_the_takeover_end_to_end(cast, attacker, django_capture_on_commit_callba
     assert response.status_code == 302
     assert not Membership.objects.filter(network=network, organisation=real).exists()
     request = network_models.JoinRequest.objects.get(network=network, organisation=real)
-    assert (
-        request.state == network_models.JoinRequest.State.PENDING and request.requested_by == user
-    )
+    assert request.state == network_models.JoinRequest.State.PENDING
+    assert request.requested_by == user
     # The notice went to the organisation's own representative, not to the attacker.
     assert [m.to for m in mail.outbox] == [[cast.partner.email]]
     mail.outbox.clear()
@@ -116,7 +116,8 @@ def test_the_takeover_end_to_end(cast, attacker, django_capture_on_commit_callba
             "email": SECOND_ADDRESS,
         },
     )
-    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
     people = (
         "Organisation,Full name,Email,Role\n"
         f"{real.name_th},มัลลอรี สอง,{SECOND_ADDRESS},partner_rep\n"
@@ -139,7 +140,8 @@ def test_the_takeover_end_to_end(cast, attacker, django_capture_on_commit_callba
                 "language": "th",
             },
         )
-    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
     assert not mail.outbox
     _untouched(cast, network)
 
@@ -157,15 +159,14 @@ def test_the_takeover_end_to_end(cast, attacker, django_capture_on_commit_callba
     # 7. The real organisation's representative finds the request, and declines it.
     rep = cast.client("partner")
     page = rep.get("/join-requests/").content.decode()
-    assert network.name_th in page and real.name_th in page
+    assert network.name_th in page
+    assert real.name_th in page
     with django_capture_on_commit_callbacks(execute=True):
         response = rep.post(f"/join-requests/{request.pk}/decline/", {"confirm": "on"})
     assert response.status_code == 302
     request.refresh_from_db()
-    assert (
-        request.state == network_models.JoinRequest.State.DECLINED
-        and request.decided_by == cast.partner
-    )
+    assert request.state == network_models.JoinRequest.State.DECLINED
+    assert request.decided_by == cast.partner
     assert [m.to for m in mail.outbox] == [[ATTACKER_EMAIL]]
     _untouched(cast, network)
     # The attacker cannot answer for the organisation themselves.
@@ -179,7 +180,8 @@ def test_founding_does_not_make_a_look_alike_silently(cast, attacker):
     before = Organisation.objects.count()
     response = client.post("/networks/new/", FOUNDING | {"org-name_th": cast.partner_org.name_th})
     body = response.content.decode()
-    assert response.status_code == 200 and "is-invalid" in body
+    assert response.status_code == 200
+    assert "is-invalid" in body
     assert "ยังไม่ได้ตรวจสอบ" in body  # the existing record, with its verified state
     assert 'name="org-confirm_duplicate"' in body
     assert not Network.objects.filter(name_th=FOUNDING["name_th"]).exists()
@@ -208,7 +210,8 @@ def test_adding_a_member_asks_an_organisation_that_speaks_for_itself(cast):
     details = {"name_th": cast.partner_org.name_th, "kind": "university", "province": "chiang_mai"}
     before = Organisation.objects.count()
     response = coordinator.post(f"/networks/{second.slug}/members/add/", details)
-    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    assert response.status_code == 200
+    assert "is-invalid" in response.content.decode()
     assert Organisation.objects.count() == before
 
 
@@ -261,7 +264,8 @@ def test_the_admin_attaches_only_for_a_site_admin(cast, attacker):
     data = _admin_change_data(network, cast.partner_org)
     # A plain login is sent to the admin's login page.
     response = client.post(url, data)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
     assert not Membership.objects.filter(network=network, organisation=cast.partner_org)
     # A staff login allowed to change networks (not a site admin) goes through the
     # same rule: a request to join, not a membership.

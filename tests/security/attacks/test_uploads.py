@@ -58,7 +58,8 @@ def _refused(response, activity, *, media_before: set[str], settings) -> str:
     assert _media_files(settings) == media_before
     version = activity.version
     activity.refresh_from_db()
-    assert activity.version == version and activity.percent == 10
+    assert activity.version == version
+    assert activity.percent == 10
     return response.content.decode()
 
 
@@ -115,7 +116,8 @@ def test_evidence_over_the_activitys_quota_is_refused(cast, activity, settings):
     assert _media_files(settings) == media_before
     version = activity.version
     activity.refresh_from_db()
-    assert activity.version == version and activity.percent == 10
+    assert activity.version == version
+    assert activity.percent == 10
     assert (
         "กิจกรรมนี้มีไฟล์หลักฐานอยู่แล้ว 499.0\xa0MB และไฟล์ที่แนบมาจะเพิ่มอีก 2.0\xa0MB "
         "ซึ่งเกินขีดจำกัด 500.0\xa0MB ต่อกิจกรรม ระบบยังไม่ได้บันทึกข้อมูลใด ๆ"
