@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import format_input
+from core.dates import format_date, format_input
 from core.forms import ThaiDateField
 
 from . import periods as P
+from . import schedules
 from .models import ProgressReport, ReminderPreference, ReportingPeriod, ReportingSchedule
 
 # A custom schedule lists at most this many end dates (years of monthly rounds).
@@ -259,6 +260,39 @@ class ScheduleForm(forms.ModelForm):
     def raw_values(self) -> dict[str, str]:
         """What was typed, as it was typed: a change waiting for its preview keeps this."""
         return {name: str(self.data[name]) for name in self.fields if name in self.data}
+
+
+def _shown(name: str, value, choices: dict) -> str:
+    """A schedule field's value as the preview shows it."""
+    if name == "frequency":
+        return str(choices.get(value, value))
+    if name == "starts_on":
+        return format_date(value)
+    if name.startswith("semester"):
+        return MonthDayField.display(value)
+    if name == "custom_end_dates":
+        return ", ".join(format_date(dt.date.fromisoformat(str(d))) for d in value) or "—"
+    if name == "custom_names":
+        names = [n.get("th") or n.get("en") or "" for _d, n in sorted(value.items())]
+        return ", ".join(names) or "—"
+    return str(value)
+
+
+def schedule_differences(form: ScheduleForm) -> list[tuple[str, str, str]]:
+    """(what, before, after) for each field of a valid waiting change that shapes periods.
+
+    The schedule as saved is read again: validating the form wrote the change onto
+    ``form.instance``.
+    """
+    before = ReportingSchedule.objects.get(pk=form.instance.pk)
+    choices = dict(ReportingSchedule.Frequency.choices)
+    rows = []
+    for name in schedules.shaping_fields(form.cleaned_data.get("frequency", before.frequency)):
+        old, new = getattr(before, name), form.cleaned_data.get(name)
+        if old != new:
+            label = form.fields[name].label if name in form.fields else _("Names of the periods")
+            rows.append((str(label), _shown(name, old, choices), _shown(name, new, choices)))
+    return rows
 
 
 def _custom_line(day: str, names: dict) -> str:

@@ -176,7 +176,7 @@ def test_schedule_form_saves_and_rejects_bad_input(cast):
     }
     bad = good | {"remind_days_before": "seven", "starts_on": "16/05/9999"}
     response = client.post(url, bad)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not ReportingSchedule.objects.filter(network=cast.network).exists()
     response = client.post(url, good)
     assert response.status_code == 302

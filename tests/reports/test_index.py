@@ -8,7 +8,7 @@ import re
 import pytest
 
 from reports.models import ProgressReport
-from reports.views import REPORTS_PER_PAGE
+from reports.views.progress_reports import REPORTS_PER_PAGE
 from tests.factories import MembershipFactory
 
 from .factories import PeriodFactory

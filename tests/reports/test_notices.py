@@ -45,7 +45,7 @@ def test_read_all(cast):
 
 def test_preferences_save_and_refuse_nonsense(cast):
     client = cast.client("partner")
-    assert client.post("/reminders/", {"mode": "everything-twice"}).status_code == 400
+    assert client.post("/reminders/", {"mode": "everything-twice"}).status_code == 422
     assert not ReminderPreference.objects.filter(user=cast.partner).exists()
     assert client.post("/reminders/", {"mode": "digest"}).status_code == 302
     assert ReminderPreference.objects.get(user=cast.partner).mode == "digest"

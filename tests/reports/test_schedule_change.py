@@ -443,7 +443,7 @@ def test_term_dates_that_overlap_are_refused_in_thai_and_nothing_changes(cast):
     ScheduleFactory(network=cast.network)
     bad = schedule_form_data(frequency="semester", semester1_ends="30/11", semester2_starts="01/11")
     response = cast.client("coordinator").post(_url(cast), bad)
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "ภาคเรียนที่ 1 ต้องสิ้นสุดก่อนภาคเรียนที่ 2 เริ่ม" in response.content.decode()
     schedule = ReportingSchedule.objects.get(network=cast.network)
     assert schedule.frequency == "quarterly"
@@ -451,7 +451,7 @@ def test_term_dates_that_overlap_are_refused_in_thai_and_nothing_changes(cast):
     response = cast.client("coordinator").post(
         _url(cast), schedule_form_data(frequency="semester", semester2_ends="29/02")
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert not ReportingSchedule.objects.get(network=cast.network).pending_change
 
 
@@ -465,7 +465,7 @@ def test_custom_dates_with_names_and_a_bad_line(cast):
             custom_end_dates="31/07/2569 รอบกลางภาค | Mid-term round\n31/13/2569",
         ),
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "บรรทัดที่ 2" in response.content.decode()
     assert not ReportingSchedule.objects.filter(network=cast.network).exists()
     response = client.post(

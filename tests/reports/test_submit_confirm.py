@@ -26,7 +26,7 @@ def test_a_submit_without_the_confirmation_submits_and_saves_nothing_and_says_wh
     client = cast.client("partner")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url(cast, report), data)
-    assert response.status_code == 400
+    assert response.status_code == 422
     page = response.content.decode()
     assert "ยังไม่ได้ส่งรายงาน" in page  # the reason, in Thai
     assert "ขาดงบ" in page  # the text typed is still in the form

@@ -1,21 +1,22 @@
 """Pages that turn the signed agreement's duties (section II) into roadmap activities.
 
-Coordinators only (``network_access(manage=True)``); see reports.duties for why this
-lives in reports.
+Coordinators only; see reports.duties for why this lives in reports.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.errors import ServiceError
+from core.responses import render_form
 from network.permissions import network_access
+from reports import duties
+from reports.permissions import duty_for
 from roadmap.forms import ACTIVITY_FIELDS, ActivityForm
-
-from . import duties
 
 
 @login_required
@@ -31,11 +32,8 @@ def duty_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def duty_activity(request: HttpRequest, slug: str, duty_id: int) -> HttpResponse:
-    access = network_access(request, slug, manage=True, write=True)
+    duty, access = duty_for(request, slug, duty_id)
     network = access.network
-    duty = duties.duty_get(network=network, duty_id=duty_id)
-    if duty is None:
-        raise Http404
     initial = duties.duty_activity_initial(network=network, duty=duty)
     form = ActivityForm(request.POST or None, network=network, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -52,11 +50,12 @@ def duty_activity(request: HttpRequest, slug: str, duty_id: int) -> HttpResponse
                 % {"title": planned.activity.title},
             )
             return redirect("roadmap:activity_detail", slug=slug, pk=planned.activity.pk)
-        messages.success(request, _("The duty is now an activity of the roadmap."))
-        return redirect("roadmap:activity_detail", slug=slug, pk=activity.pk)
-    return render(
-        request,
-        "reports/duty_activity.html",
-        {"network": network, "form": form, "duty": duty},
-        status=422 if request.method == "POST" else 200,
+        except ServiceError as refused:  # the roadmap's own rules for an activity
+            for message in refused.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("The duty is now an activity of the roadmap."))
+            return redirect("roadmap:activity_detail", slug=slug, pk=activity.pk)
+    return render_form(
+        request, "reports/duty_activity.html", {"network": network, "form": form, "duty": duty}
     )

@@ -1,0 +1,75 @@
+"""One's own side of reporting: notifications, reminder settings, the calendar address
+and the calendar itself (public by design: its token is the credential)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.responses import render_form
+from reports import services
+from reports.forms import PreferenceForm
+from reports.models import CalendarToken, Notification, ReminderPreference
+from reports.permissions import calendar_owner, notification_for
+
+# The notifications page shows one's latest notices, this many.
+NOTICES_SHOWN = 100
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    notices = Notification.objects.filter(user=request.user).select_related(
+        "network", "report__period", "report__organisation"
+    )
+    return render(request, "reports/notifications.html", {"notices": list(notices[:NOTICES_SHOWN])})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = notification_for(request, pk)
+    services.notification_mark_read(user=request.user, notification_id=notice.pk)
+    return redirect("reports:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request: HttpRequest) -> HttpResponse:
+    services.notification_mark_read(user=request.user)
+    return redirect("reports:notifications")
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    current = ReminderPreference.objects.filter(user=request.user).first()
+    form = PreferenceForm(
+        request.POST or None, initial={"mode": current.mode if current else "all"}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.preference_save(user=request.user, mode=form.cleaned_data["mode"])
+        messages.success(request, _("Your reminder settings are saved."))
+        return redirect("reports:preferences")
+    token = CalendarToken.objects.filter(user=request.user).first()
+    return render_form(request, "reports/preferences.html", {"form": form, "token": token})
+
+
+@login_required
+@require_POST
+def calendar_rotate(request: HttpRequest) -> HttpResponse:
+    services.calendar_token_rotate(user=request.user)
+    messages.success(request, _("New calendar address made; the old one no longer works."))
+    return redirect("reports:preferences")
+
+
+def calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """Public by design: the unguessable token is the credential (calendar apps cannot log in)."""
+    user = calendar_owner(token)
+    response = HttpResponse(
+        services.calendar_ics(user=user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, max-age=900"
+    return response
