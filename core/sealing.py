@@ -38,6 +38,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from pyhanko.pdf_utils.xref import parse_xref_table
 
 from core.models import SealedDocument
 from core.pdf import SealCheck, check_seal, seal_pdf
@@ -178,6 +179,30 @@ class UploadCheck:
         return not self.identical and self.seal.intact
 
 
+class _TooMuchReading(Exception):
+    """The table parser asked for more bytes than any table of ours needs."""
+
+
+class _ReadAllowance(BytesIO):
+    """A stream that hands out at most ``limit`` bytes in all (an empty read counts one).
+
+    pyHanko's table parser can loop for ever on some malformed tables: near the end of
+    the data, a short line that starts with CR or LF makes it step back and read the
+    same bytes again (found by fuzzing; a 47-byte upload held a worker). So the work of
+    the pre-scan is bounded by what it reads, not only by the entries it yields."""
+
+    def __init__(self, data: bytes, limit: int) -> None:
+        super().__init__(data)
+        self.left = limit
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        self.left -= len(chunk) or 1
+        if self.left < 0:
+            raise _TooMuchReading
+        return chunk
+
+
 def _xref_table_entries(data: bytes, budget: int) -> int | None:
     """Entries in the classic cross-reference tables, counted up to ``budget``.
 
@@ -185,15 +210,16 @@ def _xref_table_entries(data: bytes, budget: int) -> int | None:
     file can declare a million entries in a few lines of headers. Each table is read
     here with pyHanko's own table parser in strict mode (a strict table yields or
     fails on every line, so the count is the work), from every place a table could
-    start: None when the tables hold more than ``budget`` entries or are not strictly
-    readable (our own tables always are)."""
-    from pyhanko.pdf_utils.xref import parse_xref_table
-
+    start: None when the tables hold more than ``budget`` entries, are not strictly
+    readable (our own tables always are), or make the parser read more than ``budget``
+    lines' worth of bytes (_ReadAllowance)."""
     total = 0
+    # A table line is 20 bytes (21 with CR LF, which the parser reads twice); headers
+    # and the "trailer" after each table add a few bytes per table.
+    stream = _ReadAllowance(data, limit=48 * budget + 64 * 1024)
     start = data.find(b"xref")
     while start != -1:
         if data[max(0, start - 5) : start] != b"start":
-            stream = BytesIO(data)
             # Where pyHanko's reader stands after reading "xref" and one more byte.
             stream.seek(start + 5)
             try:
@@ -201,7 +227,11 @@ def _xref_table_entries(data: bytes, budget: int) -> int | None:
                     total += 1
                     if total > budget:
                         return None
-            except Exception:
+            # The parser is pyHanko's internal API reading untrusted bytes, and it fails
+            # with whatever it meets: PdfReadError, ValueError, IndexError, TypeError,
+            # decimal.InvalidOperation (all seen by fuzzing), or _TooMuchReading. Any
+            # failure means the same here: not a table of ours.
+            except Exception:  # noqa: BLE001 - see above: every failure is "unreadable"
                 return None
         start = data.find(b"xref", start + 4)
     return total
