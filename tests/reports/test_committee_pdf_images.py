@@ -35,10 +35,10 @@ from tests.core.test_pdf_charts import (
 pytestmark = [pytest.mark.django_db, needs_poppler]
 
 MM = 72 / 25.4
-# templates/reports/committee_pdf.html: A4, 18 mm side margins, and the body's
-# default 8 px margin inside them.
-CONTENT_LEFT = 18 * MM + 8 * PT_PER_PX
-CONTENT_WIDTH = 210 * MM - 2 * CONTENT_LEFT
+# templates/pdf/base.css, which the committee PDF extends: A4, 2.5 cm left and 2 cm
+# right margins, no body margin inside them.
+CONTENT_LEFT = 25 * MM
+CONTENT_WIDTH = (210 - 25 - 20) * MM
 CHARTS = ("step_chart", "timeline_chart", "heatmap_chart", "health_chart")
 # Sarabun's descent below the baseline, as a share of the box pdftotext gives a word
 # (ascent 1.068 em + descent 0.232 em).
@@ -47,7 +47,7 @@ DESCENT_SHARE = 0.232 / 1.3
 
 def _scale(svg: str) -> float:
     """PDF points per SVG user unit: a chart's width is 100 % of the text column
-    (reports.services._fit) or its own width in px, never wider than the column."""
+    (reports.selectors.committee.fit) or its own width in px, never wider than the column."""
     view_width, _height = svg_size(svg)
     width = re.match(r'<svg\b[^>]*?\swidth="([^"]+)"', svg)[1]
     drawn = CONTENT_WIDTH if width == "100%" else min(float(width) * PT_PER_PX, CONTENT_WIDTH)
