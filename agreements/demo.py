@@ -17,8 +17,8 @@ from django.db.models import Q
 from network.demo import DEMO_PASSWORD
 from network.models import Network, Person
 
-from . import services
 from .models import Agreement, AgreementVersion
+from .services import drafting, pdf, signing
 
 SANSAI = {
     "title": "บันทึกข้อตกลงความร่วมมือเครือข่ายส่งเสริมการอ่าน อำเภอสันทราย ปีการศึกษา 2569",
@@ -137,8 +137,8 @@ def _person(email: str) -> Person:
 
 def _build(network: Network, spec: dict) -> AgreementVersion:
     coordinator = _person(spec["parties"][0][0]).user
-    version = services.agreement_start(network=network, user=coordinator, title=spec["title"])
-    services.version_update(
+    version = drafting.agreement_start(network=network, user=coordinator, title=spec["title"])
+    drafting.version_update(
         version=version,
         user=coordinator,
         data={
@@ -149,18 +149,18 @@ def _build(network: Network, spec: dict) -> AgreementVersion:
     )
     for email, position, duties, resources in spec["parties"]:
         person = _person(email)
-        services.party_add(version=version, signatory=person, position=position)
+        drafting.party_add(version=version, signatory=person, position=position)
         for text in duties:
-            services.duty_add(version=version, organisation=person.organisation, text=text)
+            drafting.duty_add(version=version, organisation=person.organisation, text=text)
         for kind, description, amount in resources:
-            services.resource_add(
+            drafting.resource_add(
                 version=version,
                 kind=kind,
                 description=description,
                 amount_baht=amount,
                 organisation=person.organisation,
             )
-    return services.version_send(
+    return signing.version_send(
         version=version, user=coordinator, ip="127.0.0.1", user_agent="demo data"
     )
 
@@ -168,7 +168,7 @@ def _build(network: Network, spec: dict) -> AgreementVersion:
 def _sign(version: AgreementVersion, email: str) -> None:
     person = _person(email)
     party = version.parties.get(signatory=person)
-    services.party_sign(
+    signing.party_sign(
         party=party,
         user=person.user,
         password=DEMO_PASSWORD,
@@ -197,7 +197,7 @@ def load(*, stdout=None) -> None:
         ).filter(Q(sealed_document__isnull=True) | Q(sealed_document_en__isnull=True))
         version_id = demo_version.values_list("pk", flat=True).first()
         if version_id is not None:
-            services.version_pdf_render(version_id=version_id)
+            pdf.version_pdf_render(version_id=version_id)
             if stdout:
                 stdout.write("agreements: sealed PDFs of the San Sai agreement rendered")
 

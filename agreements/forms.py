@@ -18,7 +18,11 @@ _GUIDANCE = {e.code: e for e in (*SECTIONS, *MANAGEMENT_PARTS)}
 
 
 class StartForm(forms.Form):
-    title = forms.CharField(label=_("Title of the agreement"), max_length=255)
+    title = forms.CharField(
+        label=_("Title of the agreement"),
+        max_length=255,
+        error_messages={"required": _("Give the agreement a title.")},
+    )
 
 
 class ReminderPolicyForm(forms.Form):

@@ -10,7 +10,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
@@ -20,16 +19,7 @@ from simple_history.models import HistoricalRecords
 from network.models import Network, Organisation, Person
 
 from .catalogue import TEXT_FIELDS
-
-
-class ContentFrozen(ValidationError):
-    """Raised when anything tries to change the content of a version that is not a draft."""
-
-    def __init__(self, message=None):
-        super().__init__(
-            message or _("This version has been sent for signature; its content cannot change."),
-            code="frozen",
-        )
+from .errors import ContentFrozen
 
 
 class Agreement(models.Model):

@@ -7,7 +7,8 @@ from django.dispatch import receiver
 from network.models import Network, Person
 from network.signals import network_dissolved, person_moving
 
-from .services import agreement_end, signatory_move_reason
+from .selectors import signatory_move_reason
+from .services.signing import agreement_end
 
 
 @receiver(person_moving, dispatch_uid="agreements_keep_open_signatories")

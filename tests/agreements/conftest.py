@@ -14,9 +14,11 @@ def _no_pdf_render_by_default(request, monkeypatch):
     # Rendering and sealing two PDFs takes seconds; flow tests do not need them.
     if "real_pdf" in request.fixturenames:
         return
-    from agreements import services
+    from agreements.services import pdf
 
-    monkeypatch.setattr(services, "version_pdf_render", lambda *, version_id: None)
+    # The tasks call the sub-module's function (agreements.services.pdf), so that is
+    # the name to replace; agreements.services re-exports the real one for callers.
+    monkeypatch.setattr(pdf, "version_pdf_render", lambda *, version_id: None)
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from agreements import services, tasks
+from agreements import selectors, services, tasks
 from agreements.models import AgreementVersion, SigningEvent
 from core.models import SealedDocument
 from network import services as network_services
@@ -95,13 +95,13 @@ def test_an_ended_agreement_gets_no_renewal_notice(cast, monkeypatch):
     services.version_send(version=version, user=cast.coordinator)
     version = _sign_everyone(version)
     later = version.effective_until - dt.timedelta(days=30)
-    assert services.renewals_due(today=later) == [version.pk]  # due, before the end
+    assert selectors.renewals_due(today=later) == [version.pk]  # due, before the end
 
     network_services.network_dissolve(
         network=cast.network, reason=REASON, dissolved_on=timezone.localdate()
     )
     mail.outbox.clear()
-    assert services.renewals_due(today=later) == []
+    assert selectors.renewals_due(today=later) == []
     _sweep_on(monkeypatch, later)
     assert mail.outbox == []
     # Even a renewal task already queued before the end sends nothing.
@@ -115,7 +115,7 @@ def test_signing_reminders_stop_and_the_version_out_for_signature_is_withdrawn(c
         sent_at=timezone.now() - dt.timedelta(days=4)
     )
     today = timezone.localdate()
-    assert len(services.reminders_due(today=today)) == 2  # due, before the end
+    assert len(selectors.reminders_due(today=today)) == 2  # due, before the end
 
     network_services.network_dissolve(network=cast.network, reason=REASON, dissolved_on=today)
     mail.outbox.clear()
@@ -123,7 +123,7 @@ def test_signing_reminders_stop_and_the_version_out_for_signature_is_withdrawn(c
     assert version.status == AgreementVersion.Status.WITHDRAWN
     assert REASON in version.withdrawal_reason
     assert version.events.filter(kind=SigningEvent.Kind.WITHDRAWN).count() == 1
-    assert services.reminders_due(today=today) == []
+    assert selectors.reminders_due(today=today) == []
     _sweep_on(monkeypatch, today)
     assert mail.outbox == []
     party = version.parties.first()

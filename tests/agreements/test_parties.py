@@ -9,12 +9,12 @@ lists the parties says whether a site admin verified each organisation.
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from agreements import services
 from agreements.models import AgreementVersion, Party
 from agreements.verified import verified_label
+from core.errors import ServiceError
 from network import models as network_models
 from network.models import Membership
 from tests import factories as base
@@ -56,7 +56,7 @@ def test_a_pending_join_request_is_not_membership(cast, requested):
     choices = services.signatory_choices(network=cast.network)
     assert requested not in choices
     version = f.draft_for(cast, with_partner=False)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.party_add(version=version, signatory=requested)
     assert "ไม่ได้เป็นสมาชิกของเครือข่ายนี้" in str(refused.value)
     assert not version.parties.filter(organisation=organisation).exists()
@@ -68,14 +68,14 @@ def test_the_parties_page_refuses_a_requested_organisation(cast, requested):
     page = client.get(_url(cast, version, "parties/")).content.decode()
     assert f'value="{requested.id}"' not in page
     response = client.post(_url(cast, version, "parties/"), {"signatory": requested.id})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert response.context["form"].errors["signatory"]
     assert not version.parties.filter(organisation=requested.organisation).exists()
 
 
 def test_duties_and_resources_refuse_a_requested_organisation(cast, requested):
     version = f.draft_for(cast, with_partner=False)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.duty_add(version=version, organisation=requested.organisation, text="x")
     client = cast.client("coordinator")
     client.post(
@@ -95,7 +95,7 @@ def test_a_party_that_left_before_sending_stops_the_send(cast):
     Membership.objects.filter(network=cast.network, organisation=cast.partner_org).update(
         left_on=timezone.localdate()
     )
-    with pytest.raises(ValidationError) as refused, f.after_commit():
+    with pytest.raises(ServiceError) as refused, f.after_commit():
         services.version_send(version=version, user=cast.coordinator)
     assert cast.partner_org.name_th in str(refused.value)
     assert "ไม่ได้เป็นสมาชิกของเครือข่ายนี้แล้ว" in str(refused.value)
@@ -123,7 +123,7 @@ def test_a_party_that_left_after_sending_cannot_sign_but_may_decline(cast):
         left_on=timezone.localdate()
     )
     party = version.parties.get(organisation=cast.partner_org)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ServiceError) as refused:
         services.party_sign(
             party=party,
             user=cast.partner,

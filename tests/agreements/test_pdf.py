@@ -120,7 +120,8 @@ def test_signed_pdf_text_fonts_and_seal(cast, signed, tmp_path):
 
     fonts = _fonts(data, tmp_path)
     font_names = [line.split()[0] for line in fonts.splitlines()[2:] if line.strip()]
-    assert font_names and all("Sarabun" in name for name in font_names), fonts
+    assert font_names, fonts
+    assert all("Sarabun" in name for name in font_names), fonts
 
     seal = check_seal(data)
     assert seal.intact

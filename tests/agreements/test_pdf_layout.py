@@ -164,7 +164,8 @@ def test_the_last_page_is_never_the_footer_note_alone(version, tmp_path):
         pages = _pages(pdf, tmp_path)
         with_content = [page for page in pages if _content(page, code)]
         assert len(with_content) == len(pages), (count, len(pages))
-        assert code in pages[-1] and "ตรวจสอบเอกสารนี้ได้ที่" in pages[-1], count
+        assert code in pages[-1], count
+        assert "ตรวจสอบเอกสารนี้ได้ที่" in pages[-1], count
 
 
 def test_no_empty_position_line(version, tmp_path):

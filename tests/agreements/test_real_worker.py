@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from agreements import services, tasks
+from agreements import selectors, services, tasks
 from agreements.models import AgreementVersion, Party, SignatureReminder
 from network.models import Membership, Role
 from tests import factories as base
@@ -51,7 +51,7 @@ def test_two_sweeps_and_two_threads_send_each_reminder_once(cast, real_worker):
     today = timezone.localdate()
 
     def sweep_and_send():
-        for party_id in services.reminders_due(today=today):
+        for party_id in selectors.reminders_due(today=today):
             services.party_remind(party_id=party_id, today=today)
 
     race_with_worker(tasks.sweep, sweep_and_send)

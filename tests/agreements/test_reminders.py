@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from agreements import services, tasks
+from agreements import selectors, services, tasks
 from agreements.models import AgreementVersion, SignatureReminder
 from tests.factories import PASSWORD
 
@@ -86,9 +86,9 @@ def test_signing_declining_and_withdrawal_stop_reminders(cast):
         typed_name=cast.partner.person.full_name,
     )
     coordinator_party = version.parties.get(signatory__user=cast.coordinator)
-    assert services.reminders_due(today=today) == [coordinator_party.id]
+    assert selectors.reminders_due(today=today) == [coordinator_party.id]
     services.version_withdraw(version=version, user=cast.coordinator)
-    assert services.reminders_due(today=today) == []
+    assert selectors.reminders_due(today=today) == []
     assert services.party_remind(party_id=coordinator_party.id, today=today) is False
 
 
@@ -168,9 +168,9 @@ def test_sweep_finds_signed_versions_whose_pdf_is_missing(cast):
             typed_name=party.signatory.full_name,
         )
     # Just signed: the render task is on its way, the sweep leaves it alone …
-    assert services.pdfs_missing() == []
+    assert selectors.pdfs_missing() == []
     AgreementVersion.objects.filter(pk=version.pk).update(
         signed_at=timezone.now() - dt.timedelta(minutes=30)
     )
     # … but a render lost with a broker outage is picked up again.
-    assert services.pdfs_missing() == [version.id]
+    assert selectors.pdfs_missing() == [version.id]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 
-from agreements import services
+from agreements import selectors, services
 from agreements.models import AgreementVersion, ContentFrozen, Duty, Party, SigningEvent
+from core.errors import ServiceError
 from tests.factories import PASSWORD
 
 from . import factories as f
@@ -37,7 +37,7 @@ def _sign_all(cast, version):
 
 def test_send_freezes_content_and_stores_its_hash(cast):
     version = f.draft_for(cast)
-    expected = services.content_hash(version=version)
+    expected = selectors.content_hash(version=version)
     with f.after_commit():
         services.version_send(version=version, user=cast.coordinator)
     version.refresh_from_db()
@@ -56,7 +56,7 @@ def test_send_refuses_an_incomplete_draft(cast):
     version.basic_information = ""
     version.effective_from = None
     version.save()
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ServiceError) as exc:
         services.version_send(version=version, user=cast.coordinator)
     assert len(exc.value.messages) == 2
     version.refresh_from_db()
@@ -92,7 +92,7 @@ def test_an_edit_after_sending_is_refused_by_the_model(cast):
         party.save()
     fresh = AgreementVersion.objects.get(pk=version.pk)
     assert fresh.basic_information != "แก้ไขโดยตรง"
-    assert services.content_hash(version=fresh) == fresh.content_sha256
+    assert selectors.content_hash(version=fresh) == fresh.content_sha256
 
 
 def test_signed_content_is_immutable_too(cast):
@@ -123,7 +123,7 @@ def test_every_signature_makes_the_version_signed(cast):
 def test_a_party_cannot_sign_twice(cast):
     version = f.sent_for(cast)
     _sign(version, cast.partner)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ServiceError) as exc:
         _sign(version, cast.partner)
     assert exc.value.code == "already_signed"
     assert SigningEvent.objects.filter(version=version, kind="signed").count() == 1
@@ -131,9 +131,9 @@ def test_a_party_cannot_sign_twice(cast):
 
 def test_wrong_password_or_name_changes_nothing(cast):
     version = f.sent_for(cast)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         _sign(version, cast.partner, password="wrong-password")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         _sign(version, cast.partner, name="ชื่อคนอื่น")
     party = version.parties.get(signatory__user=cast.partner)
     assert party.status == Party.Status.PENDING
@@ -143,7 +143,7 @@ def test_wrong_password_or_name_changes_nothing(cast):
 def test_someone_else_cannot_sign_for_a_party(cast):
     version = f.sent_for(cast)
     party = version.parties.get(signatory__user=cast.partner)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.party_sign(
             party=party, user=cast.chair, password=PASSWORD, typed_name="x", ip=None
         )
@@ -154,7 +154,7 @@ def test_someone_else_cannot_sign_for_a_party(cast):
 def test_a_withdrawn_version_cannot_be_signed(cast):
     version = f.sent_for(cast)
     services.version_withdraw(version=version, user=cast.coordinator, reason="แก้ไขงบ")
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ServiceError) as exc:
         _sign(version, cast.partner)
     assert exc.value.code == "withdrawn"
     version.refresh_from_db()
@@ -164,7 +164,7 @@ def test_a_withdrawn_version_cannot_be_signed(cast):
 
 def test_a_signed_version_cannot_be_withdrawn(cast):
     version = _sign_all(cast, f.sent_for(cast))
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.version_withdraw(version=version, user=cast.coordinator)
 
 
@@ -178,14 +178,14 @@ def test_decline_records_the_reason_and_tells_the_coordinators(cast):
     assert party.status == Party.Status.DECLINED
     assert [m.to for m in mail.outbox] == [[cast.coordinator.email]]
     assert "งบประมาณไม่เพียงพอ" in mail.outbox[0].body
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         _sign(version, cast.partner)
 
 
 def test_decline_needs_a_reason(cast):
     version = f.sent_for(cast)
     party = version.parties.get(signatory__user=cast.partner)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.party_decline(party=party, user=cast.partner, reason="   ")
     party.refresh_from_db()
     assert party.status == Party.Status.PENDING
@@ -216,7 +216,7 @@ def test_an_amendment_supersedes_the_old_version_once_signed(cast):
 
 def test_only_one_version_open_at_a_time(cast):
     v1 = f.sent_for(cast)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ServiceError):
         services.version_amend(version=v1, user=cast.coordinator)
     services.version_withdraw(version=v1, user=cast.coordinator)
     v2 = services.version_amend(version=v1, user=cast.coordinator)
@@ -236,7 +236,7 @@ def test_totp_is_required_when_enabled(cast):
     TOTP.activate(cast.partner, secret)
     version = f.sent_for(cast)
     party = version.parties.get(signatory__user=cast.partner)
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ServiceError) as exc:
         services.party_sign(
             party=party,
             user=cast.partner,
@@ -259,7 +259,7 @@ def test_totp_is_required_when_enabled(cast):
 
 def test_canonical_json_is_stable(cast):
     version = f.draft_for(cast)
-    first = services.canonical_json(services.version_content(version=version))
-    second = services.canonical_json(services.version_content(version=version))
+    first = selectors.canonical_json(selectors.version_content(version=version))
+    second = selectors.canonical_json(selectors.version_content(version=version))
     assert first == second
-    assert services.content_hash(version=version) == services.content_hash(version=version)
+    assert selectors.content_hash(version=version) == selectors.content_hash(version=version)
