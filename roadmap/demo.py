@@ -22,15 +22,11 @@ from network.models import Network, Organisation, Person
 from .catalogue import HEALTH_ITEMS
 from .evidence import CheckedFile
 from .models import Activity, HealthResponse, HealthRound, ObstacleEntry, ProgressUpdate, Step, Win
-from .services import (
-    activity_create,
-    health_answer,
-    obstacle_update,
-    progress_record,
-    roadmap_create,
-    step_update,
-    win_record,
-)
+from .services.activities import activity_create
+from .services.obstacles import obstacle_update
+from .services.progress import progress_record
+from .services.steps import roadmap_create, step_update
+from .services.wins import win_record
 
 A = Activity.Status
 DEMO_COORDINATORS = {spec["slug"]: spec["coordinator"] for spec in DEMO_NETWORKS}
@@ -530,6 +526,78 @@ def _load_updates(network: Network, people: dict) -> None:
             activity.save()
 
 
+def _load_steps(network: Network, slug: str) -> None:
+    for step in Step.objects.filter(network=network, number__in=STEP_PLANS.get(slug, {})):
+        status, start, end, notes = STEP_PLANS[slug][step.number]
+        if (step.status, step.target_start, step.target_end, step.notes) != (
+            status,
+            start,
+            end,
+            notes,
+        ):
+            step_update(step=step, status=status, target_start=start, target_end=end, notes=notes)
+
+
+def _load_wins(network: Network, slug: str, people: dict, orgs: dict) -> None:
+    for title, description, day, org_names, emails in WINS.get(slug, []):
+        if not Win.objects.filter(network=network, title=title).exists():
+            win_record(
+                network=network,
+                title=title,
+                description=description,
+                happened_on=day,
+                organisations=[orgs[o] for o in org_names],
+                people=[people[e] for e in emails],
+                recorded_by=people[DEMO_COORDINATORS[slug]].user,
+            )
+
+
+def _load_risks(network: Network, slug: str, people: dict) -> None:
+    for code, (likelihood, impact, mitigation, email, review_on) in RISKS.get(slug, {}).items():
+        entry = ObstacleEntry.objects.get(network=network, code=code)
+        wanted = (likelihood, impact, mitigation, people[email].pk, review_on)
+        if (
+            entry.likelihood,
+            entry.impact,
+            entry.mitigation,
+            entry.owner_id,
+            entry.review_on,
+        ) != wanted:
+            obstacle_update(
+                entry=entry,
+                likelihood=likelihood,
+                impact=impact,
+                mitigation=mitigation,
+                owner=people[email],
+                review_on=review_on,
+            )
+
+
+def _load_health(network: Network, slug: str, people: dict) -> None:
+    """The demo's past rounds with the answers given while they were open. The service
+    (health_answer) rightly refuses a closed round, so these rows are written as they
+    stand: history, not a new answer."""
+    User = get_user_model()
+    for label, opened, closes, answers in HEALTH.get(slug, []):
+        round_, _ = HealthRound.objects.get_or_create(
+            network=network, label=label, defaults={"opened_on": opened, "closes_on": closes}
+        )
+        for email, (scores, comment) in answers.items():
+            user = User.objects.filter(email=email).first() if email in people else None
+            if (
+                user is None
+                or HealthResponse.objects.filter(round=round_, respondent=user).exists()
+            ):
+                continue
+            HealthResponse.objects.create(
+                round=round_,
+                respondent=user,
+                organisation=people[email].organisation,
+                answers={item.code: s for item, s in zip(HEALTH_ITEMS, scores, strict=True)},
+                comment=comment,
+            )
+
+
 def load(*, stdout=None) -> None:
     """Only for a demo network whose roadmap has none of the demo's activities yet: one
     that has them was loaded before, and what its people have since done to its steps,
@@ -544,7 +612,6 @@ def load(*, stdout=None) -> None:
         o.name_th: o
         for o in Organisation.objects.filter(name_th__in=[row[1] for row in DEMO_ORGANISATIONS])
     }
-    User = get_user_model()
     totals = 0
     for slug, activities in (
         ("sansai-reading", SANSAI_ACTIVITIES),
@@ -558,63 +625,9 @@ def load(*, stdout=None) -> None:
             continue  # loaded before: the quick second run
         totals += _load_network(network, activities, people, orgs)
         _load_updates(network, people)
-        for step in Step.objects.filter(network=network, number__in=STEP_PLANS.get(slug, {})):
-            status, start, end, notes = STEP_PLANS[slug][step.number]
-            if (step.status, step.target_start, step.target_end, step.notes) != (
-                status,
-                start,
-                end,
-                notes,
-            ):
-                step_update(
-                    step=step, status=status, target_start=start, target_end=end, notes=notes
-                )
-        for title, description, day, org_names, emails in WINS.get(slug, []):
-            if not Win.objects.filter(network=network, title=title).exists():
-                win_record(
-                    network=network,
-                    title=title,
-                    description=description,
-                    happened_on=day,
-                    organisations=[orgs[o] for o in org_names],
-                    people=[people[e] for e in emails],
-                    recorded_by=people[DEMO_COORDINATORS[slug]].user,
-                )
-        for code, (likelihood, impact, mitigation, email, review_on) in RISKS.get(slug, {}).items():
-            entry = ObstacleEntry.objects.get(network=network, code=code)
-            wanted = (likelihood, impact, mitigation, people[email].pk, review_on)
-            if (
-                entry.likelihood,
-                entry.impact,
-                entry.mitigation,
-                entry.owner_id,
-                entry.review_on,
-            ) != wanted:
-                obstacle_update(
-                    entry=entry,
-                    likelihood=likelihood,
-                    impact=impact,
-                    mitigation=mitigation,
-                    owner=people[email],
-                    review_on=review_on,
-                )
-        for label, opened, closes, answers in HEALTH.get(slug, []):
-            round_, _ = HealthRound.objects.get_or_create(
-                network=network, label=label, defaults={"opened_on": opened, "closes_on": closes}
-            )
-            for email, (scores, comment) in answers.items():
-                user = User.objects.filter(email=email).first() if email in people else None
-                if (
-                    user is None
-                    or HealthResponse.objects.filter(round=round_, respondent=user).exists()
-                ):
-                    continue
-                health_answer(
-                    round=round_,
-                    respondent=user,
-                    organisation=people[email].organisation,
-                    answers={item.code: s for item, s in zip(HEALTH_ITEMS, scores, strict=True)},
-                    comment=comment,
-                )
+        _load_steps(network, slug)
+        _load_wins(network, slug, people, orgs)
+        _load_risks(network, slug, people)
+        _load_health(network, slug, people)
     if stdout:
         stdout.write(f"roadmap: {totals} new activities")

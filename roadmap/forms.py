@@ -7,18 +7,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.forms import ThaiDateField
-from network.models import Organisation, Person
+from network.models import Membership, Organisation, Person
 
 from .catalogue import HEALTH_GROUPS
 from .evidence import evidence_check, limits, request_check
 from .models import Activity, HealthRound, ObstacleEntry, Step
-from .services import WIN_IN_FUTURE
+from .services.wins import WIN_IN_FUTURE
 
 
 def member_organisations(network):
-    return Organisation.objects.filter(
-        memberships__network=network, memberships__left_on__isnull=True
-    ).distinct()
+    current = Membership.objects.current().filter(network=network)
+    return Organisation.objects.filter(id__in=current.values("organisation_id"))
 
 
 def network_people(network):

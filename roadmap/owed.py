@@ -11,7 +11,8 @@ from operator import or_
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from network.tasks_registry import RESPONDENT_ROLES, Asker, OwedTask
+from network.models import Role
+from network.tasks_registry import Asker, OwedTask
 
 from .models import Activity, HealthResponse, HealthRound, ObstacleEntry
 
@@ -31,7 +32,7 @@ def activities(asker: Asker) -> list[OwedTask]:
                 step__network_id=network_id,
                 pk__in=owners.filter(organisation_id=org_id).values("activity_id"),
             )
-            for network_id, org_id in sorted(asker.pairs(RESPONDENT_ROLES))
+            for network_id, org_id in sorted(asker.pairs(Role.SPEAKING_KINDS))
         ]
     )
     if scope is None:
@@ -57,7 +58,7 @@ def activities(asker: Asker) -> list[OwedTask]:
 
 
 def health_rounds(asker: Asker) -> list[OwedTask]:
-    networks = asker.networks(RESPONDENT_ROLES)
+    networks = asker.networks(Role.SPEAKING_KINDS)
     if not networks:
         return []
     answered = HealthResponse.objects.filter(round=OuterRef("pk"), respondent=asker.user)
@@ -89,7 +90,7 @@ def obstacle_reviews(asker: Asker) -> list[OwedTask]:
         [Q(network_id__in=asker.networks(), owner_id__in=person_ids)]
         + [
             Q(network_id=network_id, owner__organisation_id=org_id)
-            for network_id, org_id in sorted(asker.pairs(RESPONDENT_ROLES))
+            for network_id, org_id in sorted(asker.pairs(Role.SPEAKING_KINDS))
         ]
     )
     if scope is None:

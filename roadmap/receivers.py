@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from network.models import Network
 from network.signals import network_created
 
-from .services import roadmap_create
+from .services.steps import roadmap_create
 
 
 @receiver(network_created, dispatch_uid="roadmap_on_network_created")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from roadmap.catalogue import HEALTH_ITEMS
+from roadmap.selectors import wins_recent
 
 register = template.Library()
 
@@ -26,6 +27,4 @@ def health_rows(response):
 def recent_wins(network, limit: int = 3):
     """Recent short-term wins (step 6), for pages outside the roadmap such as the
     network page: the hub cannot import roadmap, so it loads this tag instead."""
-    from roadmap.services import wins_recent
-
     return {"wins": wins_recent(network=network, limit=limit), "network": network}

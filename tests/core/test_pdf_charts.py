@@ -29,11 +29,15 @@ from pypdf import PdfReader
 from core.pdf import render_pdf
 from core.pdf.thai_breaks import WORD_CLASS, ZWSP, keep_thai_words
 from roadmap import charts
-from roadmap import services as roadmap_services
 from roadmap.catalogue import HEALTH_ITEMS
 from roadmap.models import Activity
 from tests.conftest import _member
-from tests.roadmap.factories import ActivityFactory, HealthRoundFactory, step_of
+from tests.roadmap.factories import (
+    ActivityFactory,
+    HealthResponseFactory,
+    HealthRoundFactory,
+    step_of,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 PT_PER_PX = 0.75  # CSS px to PDF points
@@ -295,7 +299,7 @@ def chart_data(cast) -> None:
         opened = dt.date(2026, 3 + 3 * k, 1)
         rnd = HealthRoundFactory(network=network, label=label, opened_on=opened, closes_on=opened)
         for user in users:
-            roadmap_services.health_answer(
+            HealthResponseFactory(
                 round=rnd,
                 respondent=user,
                 organisation=None,
@@ -378,7 +382,7 @@ def test_many_rounds_name_every_few_and_never_overlap(cast):
             closes_on=opened,
         )
         for user in users:
-            roadmap_services.health_answer(
+            HealthResponseFactory(
                 round=rnd,
                 respondent=user,
                 organisation=None,

@@ -8,7 +8,16 @@ import datetime as dt
 import factory
 from django.core.files.base import ContentFile
 
-from roadmap.models import Activity, Evidence, HealthRound, ProgressUpdate, Step, Win
+from roadmap.catalogue import HEALTH_ITEMS
+from roadmap.models import (
+    Activity,
+    Evidence,
+    HealthResponse,
+    HealthRound,
+    ProgressUpdate,
+    Step,
+    Win,
+)
 from tests.factories import NetworkFactory, UserFactory
 
 MINIMAL_PDF = (
@@ -84,3 +93,18 @@ class HealthRoundFactory(factory.django.DjangoModelFactory):
     label = factory.Sequence(lambda n: f"รอบที่ {n}")
     opened_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=5))
     closes_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=25))
+
+
+class HealthResponseFactory(factory.django.DjangoModelFactory):
+    """Answers as they stand in the database, for any round. A past round's answers in a
+    fixture come from here: the service (health_answer) refuses a round that is closed,
+    and should."""
+
+    class Meta:
+        model = HealthResponse
+
+    round = factory.SubFactory(HealthRoundFactory)
+    respondent = factory.SubFactory(UserFactory)
+    organisation = None
+    answers = factory.LazyFunction(lambda: {item.code: 3 for item in HEALTH_ITEMS})
+    comment = ""

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from network.models import Network
-from roadmap import services
+from roadmap import selectors, services
 from roadmap.models import Activity, ObstacleEntry, ProgressUpdate, Step, Win
 from tests.factories import NetworkFactory, OrganisationFactory
 
@@ -237,7 +237,7 @@ def test_win_is_recorded_with_credits_and_shown_on_the_overview(cast):
     assert win.step.number == 6
     assert win.recorded_by == cast.partner
     assert list(win.people.all()) == [person]
-    assert services.wins_recent(network=cast.network) == [win]
+    assert selectors.wins_recent(network=cast.network) == [win]
     body = cast.client("chair").get(f"/networks/{cast.network.slug}/roadmap/").content.decode()
     assert "นักเรียนอ่านคล่องขึ้น" in body
     assert cast.partner_org.name_th in body

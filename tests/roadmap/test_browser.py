@@ -54,7 +54,7 @@ class Journey:
                     self._to_browser.get()
                 browser.close()
             self._to_test.put(("done", None))
-        except BaseException as exc:  # hand any failure to the test thread
+        except BaseException as exc:  # noqa: BLE001 - any failure goes to the test thread
             self._to_test.put(("error", exc))
 
     def next(self):
@@ -191,7 +191,8 @@ def test_coordinator_deletes_an_activity_on_a_phone(journey, cast):
 
     run = journey(steps)
     width, serious = run.next()
-    assert width <= 360 and not serious, serious
+    assert width <= 360
+    assert not serious, serious
     assert Activity.objects.filter(pk=activity.pk).exists()  # the confirmation deleted nothing
     run.resume()
     assert run.next().endswith(f"/roadmap/steps/{activity.step.number}/")

@@ -5,11 +5,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from roadmap import charts, services
+from roadmap import charts
 from roadmap.catalogue import HEALTH_ITEMS
 from tests.conftest import _member
 
-from .factories import ActivityFactory, HealthRoundFactory
+from .factories import ActivityFactory, HealthResponseFactory, HealthRoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_health_trend_draws_one_line_per_group(cast):
     for k, opened in enumerate([dt.date(2026, 3, 1), dt.date(2026, 9, 1)]):
         rnd = HealthRoundFactory(network=cast.network, opened_on=opened, closes_on=opened)
         for user in users:
-            services.health_answer(
+            HealthResponseFactory(
                 round=rnd,
                 respondent=user,
                 organisation=None,

@@ -9,7 +9,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from network.models import Network
-from roadmap import services
+from roadmap import selectors, services
 from roadmap.catalogue import HEALTH_ITEMS
 from roadmap.models import (
     Activity,
@@ -120,13 +120,13 @@ def test_a_rolled_back_deletion_keeps_every_file(cast, planned, django_capture_o
     class Boom(Exception):
         pass
 
-    with (
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
-        pytest.raises(Boom),
-        transaction.atomic(),
-    ):
-        services.activity_delete(activity=activity, by=cast.coordinator)
-        raise Boom
+    def delete_then_fail() -> None:
+        with transaction.atomic():
+            services.activity_delete(activity=activity, by=cast.coordinator)
+            raise Boom
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Boom):
+        delete_then_fail()
     assert callbacks == []  # the savepoint's on_commit went with the rollback
     assert Activity.objects.filter(pk=activity.pk).exists()
     assert Evidence.objects.count() == 3
@@ -283,7 +283,7 @@ def test_what_pointed_at_the_activity_after_it_is_deleted(cast, planned):
     assert record.title == activity.title
     assert record.history_user == cast.coordinator
     # The partner no longer owes it; the organisation's other activity is still owed.
-    owed = services.activities_owed(user=cast.partner, today=services.today())
+    owed = selectors.activities_owed(user=cast.partner, today=selectors.today())
     assert [a.pk for a in owed] == [other.pk]
 
 

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageFile, ImageOps
 
 from roadmap import evidence
+from roadmap.evidence import office
 from roadmap.models import Evidence, ProgressUpdate
 
 from . import bombs
@@ -54,7 +55,7 @@ def test_a_zip_bomb_is_refused_on_its_directory_without_inflating_a_byte():
     bomb = bombs.zip_bomb(300 * MB)
     stream = CountingBytes(bomb)
     with pytest.raises(ValidationError) as refused:
-        evidence._office_zip(stream, name="bomb.odt")
+        office.office_zip(stream, name="bomb.odt")
     assert refused.value.code == "zip_unpacked"
     # The end record and the directory: a few hundred bytes of a 300 KB file.
     assert stream.bytes_read < 1_000 < len(bomb) // 100
@@ -64,17 +65,17 @@ def test_a_part_that_lies_about_its_size_is_inflated_one_byte_past_the_lie():
     bomb = bombs.lying_zip_bomb(300 * MB)
     stream = CountingBytes(bomb)
     with pytest.raises(ValidationError) as refused:
-        evidence._office_zip(stream, name="bomb.odt")
+        office.office_zip(stream, name="bomb.odt")
     assert refused.value.code == "zip_overflow"
     # At most one step of compressed bytes (plus headers), not the 300 KB that
     # zipfile.read() would have gone through; and the part itself is never read past
     # its declared 39 bytes plus one.
-    assert stream.bytes_read <= evidence.STEP + 1_000 < len(bomb)
+    assert stream.bytes_read <= office.STEP + 1_000 < len(bomb)
     with zipfile.ZipFile(io.BytesIO(bomb)) as archive:
         info = archive.getinfo("mimetype")
     assert info.file_size == len(bombs.ODT)
-    with pytest.raises(evidence._Overflow):
-        evidence.inflate_part(io.BytesIO(bomb), info)
+    with pytest.raises(office._Overflow):
+        office.inflate_part(io.BytesIO(bomb), info)
 
 
 def test_inflate_part_returns_only_what_it_keeps_and_checks_the_crc():
@@ -84,8 +85,8 @@ def test_inflate_part_returns_only_what_it_keeps_and_checks_the_crc():
     archive = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": data})
     with zipfile.ZipFile(io.BytesIO(archive)) as opened:
         info = opened.getinfo("word/document.xml")
-    assert evidence.inflate_part(io.BytesIO(archive), info, keep=12) == b"<w:document>"
-    assert evidence.inflate_part(io.BytesIO(archive), info) == b""
+    assert office.inflate_part(io.BytesIO(archive), info, keep=12) == b"<w:document>"
+    assert office.inflate_part(io.BytesIO(archive), info) == b""
     wrong_crc = bytearray(archive)
     central = archive.rindex(b"PK\x01\x02")  # the last entry: word/document.xml
     struct.pack_into("<I", wrong_crc, central + 16, info.CRC ^ 1)
@@ -96,7 +97,7 @@ def test_too_many_parts_are_refused_before_zipfile_lists_them(cast):
     many = bombs.many_parts_zip(6_000)
     stream = CountingBytes(many)
     with pytest.raises(ValidationError) as refused:
-        evidence._office_zip(stream, name="many.docx")
+        office.office_zip(stream, name="many.docx")
     assert refused.value.code == "zip_entries"
     assert stream.bytes_read == 0  # counted in the buffer; zipfile never started
     assert refused.value.params["count"] == 6_001
@@ -136,7 +137,7 @@ def test_a_plain_zip_bomb_is_refused_as_not_a_document_without_inflating():
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("zeros.bin", bytes(50 * MB))
     stream = CountingBytes(out.getvalue())
-    assert evidence._office_zip(stream, name="z.zip") is None
+    assert office.office_zip(stream, name="z.zip") is None
     assert stream.bytes_read < 1_000
 
 

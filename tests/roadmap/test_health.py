@@ -3,11 +3,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from network.models import Role
 from roadmap import services
 from roadmap.catalogue import HEALTH_ITEMS
-from roadmap.models import HealthResponse
+from roadmap.models import HealthResponse, HealthRound
 from tests.conftest import _member
 
 from .factories import HealthRoundFactory
@@ -89,6 +90,68 @@ def test_answers_can_change_while_open_and_not_after(cast):
     _respond(client, cast, rnd, _answers(1))
     response.refresh_from_db()
     assert set(response.scores().values()) == {4}
+
+
+def _close(rnd) -> None:
+    rnd.closes_on = timezone.localdate() - dt.timedelta(days=1)
+    rnd.opened_on = rnd.closes_on - dt.timedelta(days=10)
+    rnd.save()
+
+
+def test_the_service_refuses_a_closed_round_and_changes_nothing(cast):
+    rnd = HealthRoundFactory(network=cast.network)
+    mine = services.health_answer(
+        round=rnd,
+        respondent=cast.partner,
+        organisation=cast.partner_org,
+        answers=_answers(4),
+        comment="ก่อนปิดรอบ",
+    )
+    # A stale copy still carries the open dates: the service reads the locked row.
+    stale = HealthRound.objects.get(pk=rnd.pk)
+    _close(rnd)
+    for who in (cast.partner, cast.coordinator):
+        with pytest.raises(services.HealthRoundClosed) as refused:
+            services.health_answer(
+                round=stale,
+                respondent=who,
+                organisation=None,
+                answers=_answers(1),
+                comment="หลังปิดรอบ",
+            )
+        assert refused.value.code == "health_round_closed"
+    assert HealthResponse.objects.count() == 1
+    mine.refresh_from_db()
+    assert set(mine.scores().values()) == {4}
+    assert mine.comment == "ก่อนปิดรอบ"
+
+
+def test_a_round_not_open_yet_takes_no_answers(cast):
+    rnd = HealthRoundFactory(
+        network=cast.network,
+        opened_on=timezone.localdate() + dt.timedelta(days=1),
+        closes_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    with pytest.raises(services.HealthRoundClosed):
+        services.health_answer(
+            round=rnd,
+            respondent=cast.partner,
+            organisation=None,
+            answers=_answers(3),
+            comment="",
+        )
+    assert not HealthResponse.objects.exists()
+
+
+def test_answering_a_closed_round_says_so(cast):
+    rnd = HealthRoundFactory(network=cast.network)
+    _close(rnd)
+    client = cast.client("partner")
+    response = _respond(client, cast, rnd, _answers(3))
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "รอบนี้ปิดแล้ว" in page
+    assert not HealthResponse.objects.exists()
 
 
 def test_missing_score_is_refused(cast):

@@ -6,7 +6,6 @@ import datetime as dt
 import importlib
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
@@ -41,7 +40,7 @@ def test_a_win_dated_today_in_bangkok_is_recorded(cast):
 
 
 def test_the_service_refuses_a_future_win_too(cast):
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.WinInFuture):
         services.win_record(
             network=cast.network,
             title="x",
@@ -129,14 +128,14 @@ def test_the_edit_form_keeps_a_row_unscored_or_scores_both_halves(cast):
 
 def test_half_a_score_is_refused_by_the_service_and_the_database(cast):
     entry = cast.network.obstacles.get(code="obstacle_hard")
-    with pytest.raises(ValidationError):
+    with pytest.raises(services.ObstacleHalfScored):
         _score(entry, 4, None)
     with pytest.raises(IntegrityError), transaction.atomic():
         ObstacleEntry.objects.filter(pk=entry.pk).update(likelihood=4)
 
 
 def test_committee_rows_and_trend_skip_unscored_rows(cast):
-    from reports.obstacles import obstacle_rows, obstacle_scores_at
+    from reports.selectors.obstacles import obstacle_rows, obstacle_scores_at
 
     hard = cast.network.obstacles.get(code="obstacle_hard")
     _score(hard, 5, 4)
@@ -178,7 +177,7 @@ def test_the_migration_empties_only_placeholders_nobody_changed(cast):
 
 
 def test_the_trend_average_skips_rows_saved_without_a_score(cast):
-    from reports import trend
+    from reports.selectors import trend
     from tests.reports.factories import PeriodFactory
 
     today = timezone.localdate()

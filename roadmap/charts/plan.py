@@ -1,0 +1,159 @@
+"""The plan's charts: progress by step and the timeline of activities.
+
+Each function takes the network, runs a small fixed number of queries and returns an
+SVG string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Avg, Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.dates import format_date
+from roadmap.models import Activity, Step
+
+from . import svg as draw
+from .text import LINE, text_width, wrap
+
+
+def step_progress(network) -> list[tuple[Step, int, float]]:
+    """(step, activity count, average percent) for the 8 steps: one query."""
+    steps = Step.objects.filter(network=network).annotate(
+        n=Count("activities"), avg=Avg("activities__percent")
+    )
+    return [(s, s.n, round(s.avg or 0, 1)) for s in steps.order_by("number")]
+
+
+def step_progress_svg(*, network) -> str:
+    """Eight horizontal bars: each step's average percent complete over its activities."""
+    rows = step_progress(network)
+    # Room after the bar for "no activities" in Thai (ยังไม่มีกิจกรรม), about 100 px.
+    width, label_w, bar_w, row_h = 700, 250, 330, 30
+    after_bar = label_w + bar_w + 6
+    body = []
+    y = 10
+    for step, n, avg in rows:
+        lines = wrap(f"{step.number}. {step.title}", label_w - 8)
+        # A wrapped title makes its row taller; the bar stays in the middle.
+        h = max(row_h, LINE * len(lines) + 8)
+        middle = y + h / 2
+        body.append(draw.label(0, middle + 4 - LINE * (len(lines) - 1) / 2, lines))
+        body.append(
+            f'<rect x="{label_w}" y="{middle - 9:.1f}" width="{bar_w}" height="18" rx="3" '
+            f'fill="#e9ecef"/>'
+        )
+        colour = "#198754" if avg >= 100 else "#0d6efd"
+        filled = bar_w * min(avg, 100) / 100
+        body.append(
+            f'<rect x="{label_w}" y="{middle - 9:.1f}" width="{filled:.1f}" height="18" rx="3" '
+            f'fill="{colour}"/>'
+        )
+        label = f"{avg:.0f}%" if n else _("no activities")
+        body.append(
+            draw.label(
+                after_bar,
+                middle + 4,
+                wrap(label, width - after_bar, max_lines=1),
+                fill="#212529",
+            )
+        )
+        y += h
+    height = max(y, 10 + row_h) + 10
+    desc = "; ".join(f"{s.number}. {s.title}: {avg:.0f}%" for s, _n, avg in rows)
+    return draw.svg(width, height, _("Progress by step"), body, desc, fixed=True)
+
+
+def timeline_svg(*, network, today: dt.date | None = None) -> str:
+    """A Gantt-style timeline of the network's dated activities, one bar each, by step."""
+    today = today or timezone.localdate()
+    activities = list(
+        Activity.objects.for_network(network)
+        .exclude(start_on=None, due_on=None)
+        .select_related("step")
+        .only("title", "start_on", "due_on", "status", "percent", "step__number")
+        .order_by("step__number", "start_on", "due_on", "id")
+    )
+    width, label_w, row_h, top = 640, 220, 22, 34
+    chart_w = width - label_w - 10
+    if not activities:
+        body = [
+            draw.label(10, 30, wrap(_("No dated activities yet."), width - 20), fill=draw.MUTED)
+        ]
+        return draw.svg(width, 50, _("Timeline of activities"), body)
+    starts = [a.start_on or a.due_on for a in activities]
+    ends = [a.due_on or a.start_on for a in activities]
+    first = min(min(starts), today)
+    last = max(max(ends), today)
+    first = first.replace(day=1)
+    span = max((last - first).days + 1, 1)
+
+    def x(day: dt.date) -> float:
+        return label_w + chart_w * (day - first).days / span
+
+    # Each title in at most two lines; a wrapped one makes its row taller.
+    rows = []
+    y = top
+    for a in activities:
+        lines = wrap(f"{a.step.number}. {a.title}", label_w - 8)
+        h = max(row_h, LINE * len(lines) + 6)
+        rows.append((a, y, h, lines))
+        y += h
+    height = y + 10
+    body = []
+    # Month ticks along the top; a label only where it clears the one before it.
+    month = first
+    months = []
+    while month <= last:
+        months.append(month)
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    free_from = 0.0
+    for m in months:
+        body.append(
+            f'<line x1="{x(m):.1f}" y1="{top - 6}" x2="{x(m):.1f}" y2="{height - 6}" '
+            f'stroke="#dee2e6"/>'
+        )
+        label = format_date(m, short=True)[2:].strip()
+        left = x(m) + 2
+        right = left + text_width(label)
+        if left >= free_from and right <= width:
+            body.append(draw.text(left, top - 12, label))
+            free_from = right + 6
+    for a, y, h, lines in rows:
+        start = a.start_on or a.due_on
+        end = a.due_on or a.start_on
+        late = a.is_late(today)
+        middle = y + h / 2
+        body.append(draw.label(0, middle + 4 - LINE * (len(lines) - 1) / 2, lines))
+        bar_w = max(x(end + dt.timedelta(days=1)) - x(start), 3)
+        colour = "#dc3545" if late else draw.STATUS_COLOURS.get(a.status, "#adb5bd")
+        body.append(
+            f'<rect x="{x(start):.1f}" y="{middle - 7:.1f}" width="{bar_w:.1f}" height="14" '
+            f'rx="2" fill="{colour}" fill-opacity="0.35" stroke="{colour}"/>'
+        )
+        body.append(
+            f'<rect x="{x(start):.1f}" y="{middle - 7:.1f}" '
+            f'width="{bar_w * a.percent / 100:.1f}" height="14" rx="2" fill="{colour}"/>'
+        )
+    tx = x(today)
+    body.append(
+        f'<line x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{height - 4}" '
+        f'stroke="#d63384" stroke-width="2" stroke-dasharray="4 3"/>'
+    )
+    # "today" beside its line, on the left of it when the right edge is near.
+    today_label = _("today")
+    if tx + 3 + text_width(today_label, size=10) <= width:
+        body.append(draw.text(tx + 3, height - 2, today_label, fill="#d63384", font_size="10"))
+    else:
+        body.append(
+            draw.text(
+                tx - 3, height - 2, today_label, fill="#d63384", font_size="10", text_anchor="end"
+            )
+        )
+    desc = "; ".join(
+        f"{a.title}: {format_date(a.start_on)} – {format_date(a.due_on)}, {a.percent}%"
+        for a in activities
+    )
+    return draw.svg(width, height, _("Timeline of activities"), body, desc, fixed=True)

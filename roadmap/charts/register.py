@@ -1,0 +1,110 @@
+"""The obstacle register's heat map: likelihood against impact."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from roadmap.models import ObstacleEntry
+
+from . import svg as draw
+from .text import wrap
+
+
+def _heat_colour(score: int) -> str:
+    if score >= 15:
+        return "#dc3545"
+    if score >= 8:
+        return "#fd7e14"
+    if score >= 4:
+        return "#ffc107"
+    return "#198754"
+
+
+def obstacle_heatmap_svg(*, network) -> str:
+    """Likelihood (up) × impact (across), 5 × 5; each cell counts scored register entries.
+
+    Rows not yet scored are in no cell (a made-up 3 × 3 would look assessed); a note
+    under the map says how many there are."""
+    counts: dict[tuple[int, int], int] = {}
+    unscored = 0
+    for row in (
+        ObstacleEntry.objects.filter(network=network)
+        .values("likelihood", "impact")
+        .annotate(n=Count("id"))
+    ):
+        if row["likelihood"] is None or row["impact"] is None:
+            unscored += row["n"]
+        else:
+            counts[(row["likelihood"], row["impact"])] = row["n"]
+    cell, left, top = 50, 70, 10
+    width, height = left + cell * 5 + 10, top + cell * 5 + 50
+    note = (
+        wrap(
+            ngettext(
+                "%(n)s entry not yet scored: not counted above",
+                "%(n)s entries not yet scored: not counted above",
+                unscored,
+            )
+            % {"n": unscored},
+            width - 20,
+            max_lines=2,
+        )
+        if unscored
+        else []
+    )
+    height += 18 * len(note)
+    body = []
+    for likelihood in range(1, 6):
+        y = top + (5 - likelihood) * cell
+        body.append(draw.text(left - 8, y + cell / 2 + 4, str(likelihood), text_anchor="end"))
+        for impact in range(1, 6):
+            x = left + (impact - 1) * cell
+            n = counts.get((likelihood, impact), 0)
+            body.append(
+                f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" rx="4" '
+                f'fill="{_heat_colour(likelihood * impact)}" '
+                f'fill-opacity="{0.9 if n else 0.25}"/>'
+            )
+            if n:
+                body.append(
+                    draw.text(
+                        x + cell / 2 - 1,
+                        y + cell / 2 + 5,
+                        str(n),
+                        text_anchor="middle",
+                        font_size="16",
+                        font_weight="700",
+                        fill="#ffffff",
+                    )
+                )
+    for impact in range(1, 6):
+        x = left + (impact - 1) * cell + cell / 2
+        body.append(draw.text(x, top + cell * 5 + 14, str(impact), text_anchor="middle"))
+    # The axis names, each in one line as long as its axis.
+    [impact] = wrap(_("impact"), cell * 5, max_lines=1)
+    [likelihood] = wrap(_("likelihood"), cell * 5, max_lines=1)
+    axis_y = top + cell * 5 + 42
+    body.append(draw.text(left + cell * 2.5, axis_y, impact, text_anchor="middle"))
+    body.append(
+        draw.text(
+            14,
+            top + cell * 2.5,
+            likelihood,
+            text_anchor="middle",
+            transform=f"rotate(-90 14 {top + cell * 2.5})",
+        )
+    )
+    for i, line in enumerate(note, start=1):
+        body.append(draw.text(10, axis_y + 18 * i, line, fill="#495057"))
+    desc = "; ".join(
+        [
+            *(
+                _("likelihood %(l)s, impact %(i)s: %(n)s") % {"l": k[0], "i": k[1], "n": v}
+                for k, v in sorted(counts.items())
+            ),
+            *([" ".join(note)] if note else []),
+        ]
+    )
+    return draw.svg(width, height, _("Obstacle heat map"), body, desc, fixed=True)

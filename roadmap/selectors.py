@@ -1,0 +1,237 @@
+"""Every read of the roadmap that is more than one line: ``<thing>_list``, ``<thing>_get``.
+
+Nothing here writes. Services import these (a write may need a read first); the
+views and the template tags read through them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import BooleanField, Case, Count, F, Prefetch, QuerySet, Value, When
+from django.utils import timezone
+
+from network.models import Network, Organisation, Person, Role
+
+from .catalogue import HEALTH_GROUPS, HEALTH_ITEMS
+from .models import (
+    Activity,
+    Evidence,
+    HealthResponse,
+    HealthRound,
+    ObstacleEntry,
+    ProgressUpdate,
+    Step,
+    Win,
+)
+from .signals import activity_deleting
+
+if TYPE_CHECKING:
+    from network.permissions import Access
+
+# Per-item averages appear only from this many answers on, so that no partner can
+# work out another partner's scores from a mean of two.
+HEALTH_MIN_RESPONSES = 3
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def acting_organisation(*, user, access: Access) -> Organisation | None:
+    """The organisation the user speaks for here (None for a site admin without a role)."""
+    if not access.roles:
+        return None
+    person = Person.objects.filter(user=user).select_related("organisation").first()
+    return person.organisation if person else None
+
+
+# --- activities -------------------------------------------------------------------
+def activities_late_count(*, network: Network, today: dt.date) -> int:
+    return Activity.objects.for_network(network).late(today).count()
+
+
+def step_activity_list(*, step: Step) -> QuerySet[Activity]:
+    return step.activities.select_related("responsible").prefetch_related("owners")
+
+
+def progress_update_list(*, activity: Activity) -> list[ProgressUpdate]:
+    """The activity's updates, newest first, with their authors and evidence."""
+    updates = activity.updates.select_related("author", "organisation")
+    return list(updates.prefetch_related("evidence"))
+
+
+def progress_update_latest(*, activity: Activity) -> ProgressUpdate | None:
+    return activity.updates.select_related("author", "organisation").first()
+
+
+def activities_owed(*, user, today: dt.date) -> QuerySet[Activity]:
+    """What the user's organisations owe in their live networks: late first, then by due date."""
+    if not user.is_authenticated:
+        return Activity.objects.none()
+    roles = Role.objects.speaking_for().filter(
+        person__user=user,
+        network__status__in=(Network.Status.FORMING, Network.Status.ACTIVE),
+    )
+    org_ids = roles.values("person__organisation_id")
+    return (
+        Activity.objects.open()
+        .filter(step__network__in=roles.values("network_id"))
+        .owed_by(org_ids)
+        .annotate(
+            late=Case(
+                When(due_on__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("step__network", "responsible")
+        .prefetch_related("owners")
+        .order_by("-late", F("due_on").asc(nulls_last=True), "id")
+    )
+
+
+@dataclass(frozen=True)
+class ActivityDeletion:
+    """What deleting an activity takes with it, and what (if anything) stops it."""
+
+    updates: int
+    evidence: int
+    blockers: list[str]
+
+
+def activity_delete_blockers(*, activity: Activity) -> list[str]:
+    """Reasons other apps give for keeping the activity (see roadmap.signals)."""
+    replies = activity_deleting.send(sender=Activity, activity=activity)
+    return [str(reason) for _receiver, reason in replies if reason]
+
+
+def activity_delete_summary(*, activity: Activity) -> ActivityDeletion:
+    """For the confirmation page: counts of what goes with the activity."""
+    return ActivityDeletion(
+        updates=ProgressUpdate.objects.filter(activity=activity).count(),
+        evidence=Evidence.objects.filter(update__activity=activity).count(),
+        blockers=activity_delete_blockers(activity=activity),
+    )
+
+
+# --- wins and the register ----------------------------------------------------------
+def win_list(*, network: Network) -> QuerySet[Win]:
+    return (
+        Win.objects.filter(network=network)
+        .select_related("step")
+        .prefetch_related("organisations", "people")
+    )
+
+
+def wins_recent(*, network: Network, limit: int = 5) -> list[Win]:
+    """The latest wins with their credits: three queries whatever the limit."""
+    return list(
+        Win.objects.filter(network=network)
+        .prefetch_related(
+            Prefetch(
+                "organisations", queryset=Organisation.objects.only("id", "name_th", "name_en")
+            ),
+            "people",
+        )
+        .order_by("-happened_on", "-id")[:limit]
+    )
+
+
+def obstacle_list(*, network: Network) -> list[ObstacleEntry]:
+    """Scored rows by score, highest first; the not yet scored ones after them."""
+    return sorted(
+        ObstacleEntry.objects.filter(network=network).select_related("owner"),
+        key=lambda e: (not e.scored, -(e.score or 0), e.kind, e.id),
+    )
+
+
+# --- health check -------------------------------------------------------------------
+def health_responses_mine(*, network: Network, user) -> dict[int, HealthResponse]:
+    """The user's own answers in the network, by round id (shown to nobody else)."""
+    return {
+        r.round_id: r
+        for r in HealthResponse.objects.filter(round__network=network, respondent=user)
+    }
+
+
+def health_response_get(*, round: HealthRound, user) -> HealthResponse | None:
+    return HealthResponse.objects.filter(round=round, respondent=user).first()
+
+
+def health_answer_count(*, round: HealthRound) -> int:
+    return round.responses.count()
+
+
+def health_expected_respondents(*, network: Network) -> int:
+    return (
+        Role.objects.speaking_for()
+        .filter(network=network, person__user__isnull=False)
+        .values("person__user")
+        .distinct()
+        .count()
+    )
+
+
+@dataclass
+class RoundSummary:
+    round: HealthRound
+    responses: int
+    expected: int
+    # {item_code: average}, {group_code: average}; empty below HEALTH_MIN_RESPONSES
+    items: dict[str, float]
+    groups: dict[str, float]
+    overall: float | None
+    # Comments without names or organisations, sorted so order reveals nothing.
+    comments: list[str]
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.responses / self.expected) if self.expected else 0
+
+    @property
+    def enough(self) -> bool:
+        return self.responses >= HEALTH_MIN_RESPONSES
+
+
+def _mean(values: list[int]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def _round_summary(rnd: HealthRound, expected: int) -> RoundSummary:
+    summary = RoundSummary(
+        round=rnd,
+        responses=rnd.n,
+        expected=expected,
+        items={},
+        groups={},
+        overall=None,
+        comments=[],
+    )
+    if rnd.n < HEALTH_MIN_RESPONSES:
+        return summary
+    scored = [r.scores() for r in rnd.responses.all()]
+    for item in HEALTH_ITEMS:
+        mean = _mean([s[item.code] for s in scored if item.code in s])
+        if mean is not None:
+            summary.items[item.code] = mean
+    for group, members in HEALTH_GROUPS:
+        mean = _mean([s[i.code] for s in scored for i in members if i.code in s])
+        if mean is not None:
+            summary.groups[group.code] = mean
+    summary.overall = _mean([v for s in scored for v in s.values()])
+    summary.comments = sorted(r.comment for r in rnd.responses.all() if r.comment.strip())
+    return summary
+
+
+def health_summaries(*, network: Network) -> list[RoundSummary]:
+    """Aggregates per round, oldest first: two queries for any number of rounds."""
+    expected = health_expected_respondents(network=network)
+    rounds = network.health_rounds.annotate(n=Count("responses")).prefetch_related(
+        Prefetch(
+            "responses", queryset=HealthResponse.objects.only("round_id", "answers", "comment")
+        )
+    )
+    return [_round_summary(rnd, expected) for rnd in rounds]
