@@ -6,8 +6,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
+from core.errors import ServiceError
+
 from .models import JoinRequest, Membership, Network, Organisation, Person, Role
+from .services.joining import organisation_attach
+from .services.organisations import organisation_verify
 from .signals import network_created
 
 
@@ -68,15 +71,15 @@ class NetworkAdmin(SimpleHistoryAdmin):
 
     def _attach(self, request, membership: Membership) -> None:
         try:
-            result = services.organisation_attach(
+            result = organisation_attach(
                 network=membership.network,
                 organisation=membership.organisation,
                 user=request.user,
                 place=membership.place,
                 joined_on=membership.joined_on,
             )
-        except services.AttachError as error:
-            self.message_user(request, str(error), messages.ERROR)
+        except ServiceError as error:
+            self.message_user(request, error.message, messages.ERROR)
             return
         if isinstance(result, JoinRequest):
             self.message_user(
@@ -103,9 +106,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=gettext_lazy("Mark verified"), permissions=["verify"])
     def mark_verified(self, request, queryset) -> None:
-        changed = sum(
-            services.organisation_verify(organisation=org, user=request.user) for org in queryset
-        )
+        changed = sum(organisation_verify(organisation=org, user=request.user) for org in queryset)
         self.message_user(
             request, _("%(n)s organisations marked verified.") % {"n": changed}, messages.SUCCESS
         )
@@ -113,7 +114,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     @admin.action(description=gettext_lazy("Unmark verified"), permissions=["verify"])
     def unmark_verified(self, request, queryset) -> None:
         changed = sum(
-            services.organisation_verify(organisation=org, user=request.user, verified=False)
+            organisation_verify(organisation=org, user=request.user, verified=False)
             for org in queryset
         )
         self.message_user(

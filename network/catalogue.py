@@ -21,14 +21,14 @@ class Entry:
 
     @property
     def label(self) -> str:
-        return self.th if _thai() else self.en
+        return self.th if thai_active() else self.en
 
     @property
     def guidance(self) -> str:
-        return self.guidance_th if _thai() else self.guidance_en
+        return self.guidance_th if thai_active() else self.guidance_en
 
 
-def _thai() -> bool:
+def thai_active() -> bool:
     return (translation.get_language() or "th").startswith("th")
 
 

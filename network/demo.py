@@ -8,8 +8,9 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import Invitation, JoinRequest, Membership, Network, Organisation, Person, Role
-from .services import network_create, role_grant
+from .models import Invitation, JoinRequest, Network, Organisation, Person, Role
+from .services.founding import network_create
+from .services.membership import membership_add, role_grant
 
 DEMO_PASSWORD = "khruakhai-demo-2569"  # noqa: S105 — a published demo login
 
@@ -301,21 +302,8 @@ RIVERSIDE_CHARTER_MORE = {
 }
 
 
-def load(*, stdout=None) -> None:
-    """Create what is missing of the demo, never update: on a second run every query is
-    keyed on the demo's own emails, names and slugs, and rows people have since edited
-    (an organisation renamed, a role taken away, a coordinator without a login) stay as
-    they are. A demo network that exists is left alone entirely."""
-    User = get_user_model()
-    if not User.objects.filter(email="admin@khruakhai.example").exists():
-        User.objects.create_superuser(
-            email="admin@khruakhai.example", password=DEMO_PASSWORD, full_name="ผู้ดูแลระบบ"
-        )
-    slugs = [spec["slug"] for spec in NETWORKS]
-    existing = set(Network.objects.filter(slug__in=slugs).values_list("slug", flat=True))
-    missing = [spec for spec in NETWORKS if spec["slug"] not in existing]
-    if not missing:
-        return  # the quick second `make run`: the demo is there, nothing to read or write
+def _load_organisations() -> dict:
+    """The demo's organisations by key: the oldest of each name, made when missing."""
     orgs = {}
     for key, name_th, name_en, kind, province in ORGANISATIONS:
         address, phone, email, website = CONTACTS.get(key, ("", "", "", ""))
@@ -331,6 +319,12 @@ def load(*, stdout=None) -> None:
                 email=email,
                 website=website,
             )
+    return orgs
+
+
+def _load_people(orgs: dict) -> dict:
+    """The demo's people with logins, by email: each login and person made when missing."""
+    User = get_user_model()
     people = {}
     for email, org_key, title, full_name, position, category in PEOPLE:
         user = User.objects.filter(email=email).first()
@@ -349,33 +343,51 @@ def load(*, stdout=None) -> None:
                 position=position,
                 category=category,
             )
+    return people
 
-    for spec in missing:
-        network = network_create(
-            name_th=spec["name_th"],
-            name_en=spec["name_en"],
-            slug=spec["slug"],
-            form=spec["form"],
-            lead_organisation=orgs[spec["lead"]],
-            coordinator=people[spec["coordinator"]],
-            founded_on=spec["founded_on"],
-            benefits=spec["benefits"],
-        )
-        for part, text in spec["charter"].items():
-            setattr(network, part, text)
-        network.status = spec["status"]
-        network.save()
-        for org_key, roles in spec["members"].items():
-            Membership.objects.get_or_create(
-                network=network,
-                organisation=orgs[org_key],
-                left_on=None,
-                defaults={"joined_on": spec["founded_on"]},
-            )
-            for email, kind in roles:
-                role_grant(network=network, person=people[email], kind=kind)
-        for email, kind in spec["extra_roles"]:
+
+def _load_network(spec: dict, *, orgs: dict, people: dict) -> None:
+    network = network_create(
+        name_th=spec["name_th"],
+        name_en=spec["name_en"],
+        slug=spec["slug"],
+        form=spec["form"],
+        lead_organisation=orgs[spec["lead"]],
+        coordinator=people[spec["coordinator"]],
+        founded_on=spec["founded_on"],
+        benefits=spec["benefits"],
+    )
+    for part, text in spec["charter"].items():
+        setattr(network, part, text)
+    network.status = spec["status"]
+    network.save()
+    for org_key, roles in spec["members"].items():
+        membership_add(network=network, organisation=orgs[org_key], joined_on=spec["founded_on"])
+        for email, kind in roles:
             role_grant(network=network, person=people[email], kind=kind)
+    for email, kind in spec["extra_roles"]:
+        role_grant(network=network, person=people[email], kind=kind)
+
+
+def load(*, stdout=None) -> None:
+    """Create what is missing of the demo, never update: on a second run every query is
+    keyed on the demo's own emails, names and slugs, and rows people have since edited
+    (an organisation renamed, a role taken away, a coordinator without a login) stay as
+    they are. A demo network that exists is left alone entirely."""
+    User = get_user_model()
+    if not User.objects.filter(email="admin@khruakhai.example").exists():
+        User.objects.create_superuser(
+            email="admin@khruakhai.example", password=DEMO_PASSWORD, full_name="ผู้ดูแลระบบ"
+        )
+    slugs = [spec["slug"] for spec in NETWORKS]
+    existing = set(Network.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    missing = [spec for spec in NETWORKS if spec["slug"] not in existing]
+    if not missing:
+        return  # the quick second `make run`: the demo is there, nothing to read or write
+    orgs = _load_organisations()
+    people = _load_people(orgs)
+    for spec in missing:
+        _load_network(spec, orgs=orgs, people=people)
     _load_extras(orgs=orgs, people=people, slugs={spec["slug"] for spec in missing})
     if stdout:
         stdout.write(f"network: {len(missing)} networks, {len(orgs)} organisations")
@@ -396,12 +408,7 @@ def _load_extras(*, orgs: dict, people: dict, slugs: set[str]) -> None:
             user=None,
             defaults={"title": title, "position": position, "category": category},
         )
-        Membership.objects.get_or_create(
-            network=network,
-            organisation=orgs[org_key],
-            left_on=None,
-            defaults={"joined_on": network.founded_on},
-        )
+        membership_add(network=network, organisation=orgs[org_key], joined_on=network.founded_on)
         role_grant(network=network, person=person, kind=kind)
 
     # The foundation works with both networks: the map shows the link between them.
@@ -414,12 +421,7 @@ def _load_extras(*, orgs: dict, people: dict, slugs: set[str]) -> None:
 
 
 def _load_riverside_extras(*, riverside: Network, orgs: dict) -> None:
-    Membership.objects.get_or_create(
-        network=riverside,
-        organisation=orgs["namjai"],
-        left_on=None,
-        defaults={"joined_on": dt.date(2026, 7, 1)},
-    )
+    membership_add(network=riverside, organisation=orgs["namjai"], joined_on=dt.date(2026, 7, 1))
     changed = False
     for part, text in RIVERSIDE_CHARTER_MORE.items():
         if not getattr(riverside, part):

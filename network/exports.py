@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .imports import EXPORT_ONLY_COLUMNS, ORGANISATION_COLUMNS
+from .imports.columns import EXPORT_ONLY_COLUMNS, ORGANISATION_COLUMNS
 
 
 def _rows(organisations: QuerySet) -> tuple[list[str], list[list[str]]]:

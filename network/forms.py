@@ -2,13 +2,23 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ThaiDateField
 
-from .catalogue import BENEFITS, CHARTER_PARTS, MEMBER_CATEGORIES, NETWORK_FORMS, choices
+from .catalogue import (
+    BENEFITS,
+    CHARTER_PARTS,
+    MEMBER_CATEGORIES,
+    NETWORK_FORMS,
+    ORGANISATION_KINDS,
+    choices,
+)
 from .models import Network, Organisation, Role
+from .provinces import PROVINCES
 
 
 def _labels(entries) -> list[tuple[str, str]]:
@@ -65,9 +75,7 @@ class NetworkEditForm(NetworkFoundForm):
 
     def __init__(self, *args, network: Network, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_organisation"].queryset = Organisation.objects.filter(
-            memberships__network=network, memberships__left_on__isnull=True
-        ).distinct()
+        self.fields["lead_organisation"].queryset = Organisation.objects.members_of(network)
 
 
 class CharterForm(forms.Form):
@@ -123,9 +131,6 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from .catalogue import ORGANISATION_KINDS
-        from .provinces import PROVINCES
-
         self.fields["kind"].choices = _labels(ORGANISATION_KINDS)
         self.fields["province"].choices = sorted(_labels(PROVINCES), key=lambda c: c[1])
 
@@ -147,9 +152,7 @@ class _PersonFields(_Bilingual):
 
     def __init__(self, *args, network: Network, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            memberships__network=network, memberships__left_on__isnull=True
-        ).distinct()
+        self.fields["organisation"].queryset = Organisation.objects.members_of(network)
 
 
 class PersonAddForm(_PersonFields):
@@ -189,9 +192,6 @@ class AcceptNewAccountForm(forms.Form):
         self.email = email
 
     def clean(self):
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.password_validation import validate_password
-
         data = super().clean()
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
@@ -341,16 +341,14 @@ class MemberAddForm(OrganisationChoiceForm):
     def __init__(self, *args, network: Network, candidates, **kwargs):
         super().__init__(
             *args,
-            candidates=candidates.exclude(
-                memberships__network=network, memberships__left_on__isnull=True
-            ),
+            candidates=candidates.not_members_of(network),
             **kwargs,
         )
         # Only a record named as the form names it can be asked from here: the
         # directory is not browsable by id.
         self.fields["request_existing"].queryset = _same_name(
             self.data.get(self.add_prefix("name_th"), "") if self.is_bound else ""
-        ).exclude(memberships__network=network, memberships__left_on__isnull=True)
+        ).not_members_of(network)
 
     def _chosen(self, data) -> bool:
         return bool(data.get("existing") or data.get("request_existing"))

@@ -44,7 +44,8 @@ def _who(record) -> str:
     return str(user) if user else _("the system")
 
 
-def recent_changes(*, network: Network, limit: int = 10) -> list[Change]:
+def _network_changes(network: Network, limit: int) -> list[Change]:
+    """The network row's own history: what changed between neighbouring records."""
     changes: list[Change] = []
     rows = list(
         Network.history.filter(id=network.id)
@@ -65,7 +66,11 @@ def recent_changes(*, network: Network, limit: int = 10) -> list[Change]:
                 continue
             what = _("Changed: %(fields)s") % {"fields": ", ".join(changed)}
         changes.append(Change(newer.history_date, _who(newer), what))
+    return changes
 
+
+def _membership_changes(network: Network, limit: int) -> list[Change]:
+    changes: list[Change] = []
     for record in (
         Membership.history.filter(network_id=network.id)
         .select_related("history_user", "organisation")
@@ -79,7 +84,11 @@ def recent_changes(*, network: Network, limit: int = 10) -> list[Change]:
         else:
             what = _("Membership of %(org)s updated") % {"org": name}
         changes.append(Change(record.history_date, _who(record), what))
+    return changes
 
+
+def _role_changes(network: Network, limit: int) -> list[Change]:
+    changes: list[Change] = []
     kinds = dict(Role.Kind.choices)
     for record in (
         Role.history.filter(network_id=network.id)
@@ -95,7 +104,11 @@ def recent_changes(*, network: Network, limit: int = 10) -> list[Change]:
         else:
             what = _("%(person)s became %(role)s") % params
         changes.append(Change(record.history_date, _who(record), what))
+    return changes
 
+
+def _invitation_changes(network: Network, limit: int) -> list[Change]:
+    changes: list[Change] = []
     for record in (
         Invitation.history.filter(network_id=network.id)
         .select_related("history_user")
@@ -111,6 +124,15 @@ def recent_changes(*, network: Network, limit: int = 10) -> list[Change]:
         else:
             continue
         changes.append(Change(record.history_date, _who(record), what))
+    return changes
 
+
+def recent_changes(*, network: Network, limit: int = 10) -> list[Change]:
+    changes = [
+        *_network_changes(network, limit),
+        *_membership_changes(network, limit),
+        *_role_changes(network, limit),
+        *_invitation_changes(network, limit),
+    ]
     changes.sort(key=lambda c: c.at, reverse=True)
     return changes[:limit]

@@ -16,6 +16,15 @@ from .catalogue import (
     choices,
 )
 from .provinces import PROVINCES
+from .querysets import (
+    InvitationQuerySet,
+    JoinRequestQuerySet,
+    MembershipQuerySet,
+    NetworkQuerySet,
+    OrganisationQuerySet,
+    PersonQuerySet,
+    RoleQuerySet,
+)
 
 
 def _localised(th: str, en: str) -> str:
@@ -23,20 +32,6 @@ def _localised(th: str, en: str) -> str:
     if en and not (translation.get_language() or "th").startswith("th"):
         return en
     return th
-
-
-class OrganisationQuerySet(models.QuerySet["Organisation"]):
-    def search(self, text: str) -> OrganisationQuerySet:
-        """Thai or English name containing the text.
-
-        On PostgreSQL the trigram GIN indexes (migration 0002) serve these ILIKE
-        '%…%' lookups, so a fragment from the middle of a Thai name is found
-        without a table scan; Thai has no spaces, so word-prefix search would not do.
-        """
-        text = " ".join(text.split())
-        if not text:
-            return self
-        return self.filter(Q(name_th__icontains=text) | Q(name_en__icontains=text))
 
 
 class Organisation(models.Model):
@@ -90,19 +85,6 @@ class Organisation(models.Model):
     @property
     def province_entry(self):
         return by_code(PROVINCES).get(self.province)
-
-
-class NetworkQuerySet(models.QuerySet["Network"]):
-    def visible_to(self, user) -> NetworkQuerySet:
-        """Networks the user holds any role in; a site admin sees every network."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(id__in=Role.objects.filter(person__user=user).values("network_id"))
-
-    def active(self) -> NetworkQuerySet:
-        return self.exclude(status=Network.Status.DISSOLVED)
 
 
 class Network(models.Model):
@@ -168,12 +150,6 @@ class Network(models.Model):
         return [(part, getattr(self, part.code)) for part in CHARTER_PARTS]
 
 
-class MembershipQuerySet(models.QuerySet["Membership"]):
-    def current(self) -> MembershipQuerySet:
-        """Memberships not ended: the organisation is in the network today."""
-        return self.filter(left_on__isnull=True)
-
-
 class Membership(models.Model):
     """An organisation's place in a network, from joining until leaving."""
 
@@ -236,6 +212,8 @@ class Person(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["full_name"]
         verbose_name = _("person")
@@ -251,15 +229,6 @@ class Person(models.Model):
     @property
     def category_entry(self):
         return by_code(MEMBER_CATEGORIES).get(self.category)
-
-
-class RoleQuerySet(models.QuerySet["Role"]):
-    def coordinators(self) -> RoleQuerySet:
-        return self.filter(kind=Role.Kind.COORDINATOR)
-
-    def speaking_for(self) -> RoleQuerySet:
-        """Roles that speak for their organisation (answer its tasks, sign, report)."""
-        return self.filter(kind__in=Role.SPEAKING_KINDS)
 
 
 class Role(models.Model):
@@ -301,13 +270,6 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.get_kind_display()} @ {self.network}"
-
-
-class InvitationQuerySet(models.QuerySet["Invitation"]):
-    def pending(self) -> InvitationQuerySet:
-        return self.filter(
-            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        )
 
 
 class Invitation(models.Model):
@@ -390,11 +352,6 @@ class Invitation(models.Model):
 
     def get_state_display(self) -> str:
         return self.State(self.state).label
-
-
-class JoinRequestQuerySet(models.QuerySet["JoinRequest"]):
-    def pending(self) -> JoinRequestQuerySet:
-        return self.filter(state=JoinRequest.State.PENDING)
 
 
 class JoinRequest(models.Model):

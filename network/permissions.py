@@ -9,7 +9,7 @@ The rules, in one place:
 - a dissolved network is read-only for everyone; only a site admin reopens it;
 - an organisation speaks for itself through its representatives (``representatives``):
   it joins a network someone else runs only when they (or a site admin) accept a
-  request to join (``services.organisations_attachable`` is the rule); its page lists
+  request to join (``selectors.organisations_attachable`` is the rule); its page lists
   only the people of networks the viewer can see (``organisation_people_visible``).
 """
 
@@ -23,14 +23,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from core.thai_names import split_title
-
-from .models import JoinRequest, Membership, Network, Organisation, Person, Role
+from .models import Invitation, JoinRequest, Membership, Network, Organisation, Person, Role
 
 MANAGE_ROLES = frozenset({Role.Kind.COORDINATOR})
 OVERSIGHT_ROLES = frozenset({Role.Kind.COORDINATOR, Role.Kind.CHAIR, Role.Kind.COMMITTEE})
-# A person of an organisation holding one of these roles anywhere speaks for it.
-SPEAKING_ROLES = frozenset({Role.Kind.PARTNER_REP, Role.Kind.COORDINATOR})
+# A person of an organisation holding one of these roles anywhere speaks for it
+# (Role.SPEAKING_KINDS, as a set for the apps that test membership in it).
+SPEAKING_ROLES = frozenset(Role.SPEAKING_KINDS)
 
 
 @dataclass(frozen=True)
@@ -101,11 +100,11 @@ def _check(access: Access, *, manage: bool, write: bool, oversee: bool = False) 
     if not access.can_view:
         raise Http404
     if (manage or write) and access.network.is_dissolved:
-        raise PermissionDenied(_("This network has been dissolved and is read-only."))
+        deny(_("This network has been dissolved and is read-only."))
     if manage and not access.can_manage:
-        raise PermissionDenied(_("Only the network's coordinators may do this."))
+        deny(_("Only the network's coordinators may do this."))
     if oversee and not access.can_oversee:
-        raise PermissionDenied(_("This is for the network's coordinators and committee."))
+        deny(_("This is for the network's coordinators and committee."))
     return access
 
 
@@ -204,7 +203,7 @@ def people_editable(user, access: Access, people: list[Person]) -> set[int]:
         return own
     if user.is_superuser:
         return own | set(others)
-    managed = Role.objects.filter(person__user=user, kind__in=MANAGE_ROLES).values("network_id")
+    managed = Role.objects.coordinators().filter(person__user=user).values("network_id")
     beyond = set(
         Role.objects.filter(person_id__in=others)
         .exclude(network_id__in=managed)
@@ -215,7 +214,7 @@ def people_editable(user, access: Access, people: list[Person]) -> set[int]:
 
 def require_site_admin(request: HttpRequest) -> None:
     if not (request.user.is_authenticated and request.user.is_superuser):
-        raise PermissionDenied(_("Only a site administrator may do this."))
+        deny(_("Only a site administrator may do this."))
 
 
 def organisation_can_edit(user, organisation: Organisation) -> bool:
@@ -229,17 +228,11 @@ def organisation_can_edit(user, organisation: Organisation) -> bool:
         return False
     if user.is_superuser:
         return True
-    live = Role.objects.filter(person__user=user).exclude(network__status=Network.Status.DISSOLVED)
-    own = Q(
-        person__organisation=organisation,
-        kind__in=Role.SPEAKING_KINDS,
-    )
-    coordinates = Q(
-        kind=Role.Kind.COORDINATOR,
-        network__memberships__organisation=organisation,
-        network__memberships__left_on__isnull=True,
-    )
-    return live.filter(own | coordinates).exists()
+    live = Role.objects.in_live_networks().filter(person__user=user)
+    own = live.speaking_for().filter(person__organisation=organisation)
+    member_of = Membership.objects.current().filter(organisation=organisation).values("network_id")
+    coordinates = live.coordinators().filter(network_id__in=member_of)
+    return (own | coordinates).exists()  # one query: the two filters ORed
 
 
 def organisation_access(
@@ -255,7 +248,7 @@ def organisation_access(
         raise Http404
     can_edit = organisation_can_edit(request.user, organisation)
     if write and not can_edit:
-        raise PermissionDenied(_("Only the organisation's own representatives may edit it."))
+        deny(_("Only the organisation's own representatives may edit it."))
     return organisation, can_edit
 
 
@@ -267,7 +260,7 @@ def representatives(organisation_ids) -> QuerySet[Person]:
         organisation_id__in=organisation_ids,
         user__isnull=False,
         user__is_active=True,
-        roles__kind__in=SPEAKING_ROLES,
+        roles__kind__in=Role.SPEAKING_KINDS,
     ).distinct()
 
 
@@ -276,7 +269,7 @@ def organisations_represented_by(user) -> QuerySet:
     if not user.is_authenticated:
         return Organisation.objects.none().values("id")
     return (
-        Person.objects.filter(user=user, roles__kind__in=SPEAKING_ROLES)
+        Person.objects.filter(user=user, roles__kind__in=Role.SPEAKING_KINDS)
         .order_by()
         .values("organisation_id")
     )
@@ -302,7 +295,7 @@ def join_requests_addressed_to(user) -> QuerySet[JoinRequest]:
     if user.is_superuser:
         spoken_for = (
             Person.objects.filter(
-                user__isnull=False, user__is_active=True, roles__kind__in=SPEAKING_ROLES
+                user__isnull=False, user__is_active=True, roles__kind__in=Role.SPEAKING_KINDS
             )
             .order_by()
             .values("organisation_id")
@@ -375,36 +368,83 @@ def networks_coordinated_by(user) -> QuerySet:
     """Ids of the networks this user coordinates."""
     if not user.is_authenticated:
         return Network.objects.none().values("id")
+    return Role.objects.coordinators().filter(person__user=user).order_by().values("network_id")
+
+
+# --- getters and rules the network's pages ask ----------------------------------------
+def network_reopen_access(request: HttpRequest, slug: str) -> Access:
+    """Reopening a dissolved network: a site admin's; 403 for anyone else in it."""
+    access = network_access(request, slug)
+    require_site_admin(request)
+    return access
+
+
+def network_person(access: Access, pk: int) -> Person | None:
+    """A person of one of the network's current member organisations (only they can
+    hold a role in it); None for anyone else, so another network's person stays hidden."""
     return (
-        Role.objects.filter(person__user=user, kind__in=MANAGE_ROLES)
-        .order_by()
-        .values("network_id")
+        Person.objects.of_members(access.network)
+        .select_related("organisation", "user")
+        .filter(pk=pk)
+        .first()
     )
 
 
-def people_matching(user, text: str) -> QuerySet[Person]:
-    """People this user may see whose name, title or position contains the text, in
-    Thai or English; a fragment from the middle of a Thai name (ใจงาม in
-    วิไลวรรณ ใจงาม) is found. The email address counts too, but only for people in a
-    network the user coordinates (everyone for a site admin): the people page shows
-    addresses to coordinators, so searching by them reveals nothing new, and
-    nobody else can learn who is behind an address by searching for it.
+def person_for_edit(request: HttpRequest, slug: str, pk: int) -> tuple[Person, Access]:
+    """A person the user may correct in this network (``people_editable``): 404 for a
+    person outside its member organisations; 403, saying who may, for anyone else."""
+    access = network_access(request, slug, write=True)
+    person = network_person(access, pk)
+    if person is None:
+        raise Http404
+    if person.pk not in people_editable(request.user, access, [person]):
+        deny(
+            _(
+                "This person also holds a role in a network you do not coordinate: its "
+                "coordinators, or the person, can correct their details."
+            )
+            if access.can_manage
+            else _("Only the network's coordinators or the person may do this.")
+        )
+    return person, access
 
-    On PostgreSQL the trigram GIN indexes of network migration 0006 serve these
-    ILIKE '%…%' lookups; SQLite scans.
-    """
-    people = people_visible_to(user)
-    text = " ".join(text.split())
-    if not text:
-        return people
-    match = Q(full_name__icontains=text) | Q(title__icontains=text) | Q(position__icontains=text)
-    title, rest = split_title(text)
-    if title and rest:
-        # "นายสมชาย", "ผศ.ดร. วิไลวรรณ": the title may sit in its own field.
-        match |= Q(full_name__icontains=rest)
+
+def person_may_move(access: Access) -> bool:
+    """Moving a person to another member organisation is for those who manage the
+    network: a person editing their own record would speak for another organisation."""
+    return access.can_manage
+
+
+def invitations_waiting(access: Access) -> QuerySet[Invitation]:
+    """Invitations still waiting for an answer, for those who manage the network;
+    nobody else is shown who has been asked."""
+    if not access.can_manage:
+        return Invitation.objects.none()
+    return access.network.invitations.pending().order_by("created_at")
+
+
+def join_requests_waiting(access: Access) -> QuerySet[JoinRequest]:
+    """The network's requests to join still waiting, for those who manage it: only
+    the organisation's name (it is not a member, and the requester sees nothing more
+    of it until it accepts)."""
+    if not access.can_manage:
+        return JoinRequest.objects.none()
+    return (
+        access.network.join_requests.pending().select_related("organisation").order_by("created_at")
+    )
+
+
+def emails_shown(user, people: list[Person]) -> set[int]:
+    """Ids of the listed people whose address this user sees (as the people page shows
+    them): a site admin all; others those with a role in a network they coordinate.
+    Each person carries ``visible_roles`` (their roles in networks the user sees)."""
+    if not people:
+        return set()
     if user.is_superuser:
-        match |= Q(email__icontains=text)
-    else:
-        coordinated = Role.objects.filter(network__in=networks_coordinated_by(user))
-        match |= Q(email__icontains=text, id__in=coordinated.order_by().values("person_id"))
-    return people.filter(match)
+        return {person.pk for person in people if person.email}
+    coordinated = set(networks_coordinated_by(user).values_list("network_id", flat=True))
+    return {
+        person.pk
+        for person in people
+        if person.email and any(role.network_id in coordinated for role in person.visible_roles)
+    }

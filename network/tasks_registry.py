@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import Network, Role
+from .models import Role
 
 
 @dataclass(frozen=True)
@@ -92,10 +92,11 @@ def asker_for(*, user, today: dt.date) -> Asker:
     """The person's roles in networks still running (forming or active): one query."""
     if not getattr(user, "is_authenticated", False):
         return Asker(user=user, today=today, roles=())
-    rows = Role.objects.filter(
-        person__user=user,
-        network__status__in=(Network.Status.FORMING, Network.Status.ACTIVE),
-    ).values_list("network_id", "person__organisation_id", "person_id", "kind")
+    rows = (
+        Role.objects.in_live_networks()
+        .filter(person__user=user)
+        .values_list("network_id", "person__organisation_id", "person_id", "kind")
+    )
     return Asker(user=user, today=today, roles=tuple(RoleRow(*row) for row in rows))
 
 

@@ -51,7 +51,7 @@ def test_dissolve_without_reason_changes_nothing(cast):
     response = cast.client("coordinator").post(
         f"/networks/{cast.network.slug}/dissolve/", {"dissolved_on": "30/09/2569"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     cast.network.refresh_from_db()
     assert not cast.network.is_dissolved
 
@@ -61,7 +61,7 @@ def test_dissolve_with_an_implausible_year_is_refused(cast):
         f"/networks/{cast.network.slug}/dissolve/",
         {"reason": "ครบวาระโครงการแล้วตามแผน", "dissolved_on": "30/09/3569", "confirm": "on"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "2569" in response.content.decode()
     cast.network.refresh_from_db()
     assert not cast.network.is_dissolved

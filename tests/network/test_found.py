@@ -90,7 +90,7 @@ def test_a_newcomer_cannot_claim_an_organisation_outside_their_directory(cast, n
     response = _client(cast, newcomer).post(
         "/networks/new/", NETWORK | FOUNDER | {"org-existing": cast.partner_org.pk}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "is-invalid" in response.content.decode()
     assert _counts() == before
     assert not Person.objects.filter(user=newcomer).exists()
@@ -109,7 +109,7 @@ def test_a_newcomer_cannot_claim_an_organisation_outside_their_directory(cast, n
 def test_bad_input_changes_nothing(cast, newcomer, bad):
     before = _counts()
     response = _client(cast, newcomer).post("/networks/new/", NETWORK | NEW_ORG | FOUNDER | bad)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "is-invalid" in response.content.decode()
     assert _counts() == before
 

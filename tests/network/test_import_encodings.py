@@ -127,7 +127,7 @@ def test_an_unknown_encoding_is_refused_clearly_and_writes_nothing(cast, name, l
     client.cookies["khruakhai_language"] = language
     before = _counts()
     response = _post(client, cast.network.slug, UNREADABLE[name])
-    assert response.status_code == 200
+    assert response.status_code == 422
     body = response.content.decode()
     if language == "th":
         assert "อ่านไฟล์นี้เป็นข้อความไม่ได้" in body

@@ -9,9 +9,11 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from network import imports
 from network.catalogue import MEMBER_CATEGORIES, ORGANISATION_KINDS
+from network.imports.codes import _key
 from network.models import Organisation, Person, Role
 from network.provinces import PROVINCES
 
@@ -74,7 +76,7 @@ def test_no_two_codes_share_a_label():
         lookup = codes.lookup()
         for language in ("th", "en"):
             for label, code in _labels(codes, language):
-                assert lookup[imports._key(label)] == code
+                assert lookup[_key(label)] == code
 
 
 def _upload(client, slug, text, kind="organisations"):
@@ -199,7 +201,7 @@ def test_the_template_has_an_example_row_that_imports_cleanly(cast, kind, langua
         assert example["role"] == ("แกนนำหลัก" if language == "th" else "Core leader")
     # As downloaded, the example row is left out (with a note) and there is nothing else.
     result = imports.preview(network=cast.network, kind=kind, text=response.content.decode())
-    assert [p.message for p in result.problems] == [imports._("The file has a header but no rows.")]
+    assert [p.message for p in result.problems] == [_("The file has a header but no rows.")]
     assert any("ตัวอย่าง" in note or "example" in note for note in result.notes)
     # Renamed, the same row is a valid row: every cell as written is accepted.
     rows[1][[c.key for c in columns].index(imports.EXAMPLE_KEY[kind])] = "ชื่อจริง ทดสอบ"

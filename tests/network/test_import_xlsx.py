@@ -148,7 +148,7 @@ def _refused(cast, data: bytes, expected: str, language="th"):
     client.cookies["khruakhai_language"] = language
     before = _counts()
     response = _post(client, cast.network.slug, data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     body = response.content.decode()
     assert expected in body, body[body.find("invalid-feedback") - 200 :][:800]
     assert "ยืนยันการนำเข้า" not in body

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from network import services
 from network.models import Invitation, JoinRequest, Membership, Network, Organisation, Person, Role
+from network.services import joining
 from tests import factories
 
 
@@ -107,7 +108,7 @@ def test_attaching_to_a_dissolved_network_is_refused(cast):
 
 
 def test_pending_requests_per_network_are_capped(cast, monkeypatch):
-    monkeypatch.setattr(services, "MAX_PENDING_JOIN_REQUESTS", 1)
+    monkeypatch.setattr(joining, "MAX_PENDING_JOIN_REQUESTS", 1)
     services.join_request_file(
         network=cast.other_network, organisation=cast.partner_org, requested_by=None
     )
@@ -171,7 +172,7 @@ def test_the_representative_accepts_and_the_requester_is_told_once(
     assert 'name="confirm"' in confirm
     # Without the confirmation nothing happens.
     response = client.post(f"/join-requests/{asked.pk}/accept/")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "is-invalid" in response.content.decode()
     assert not Membership.objects.filter(network=cast.other_network, organisation=cast.partner_org)
     with django_capture_on_commit_callbacks(execute=True):
@@ -307,7 +308,7 @@ def test_accepting_never_attaches_an_organisation_that_left(
         f"/invitations/{token}/",
         {"full_name": "มาช้า", "password1": "a-long-pass-2569x", "password2": "a-long-pass-2569x"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert not Membership.objects.filter(
         network=cast.network, organisation=member.organisation, left_on__isnull=True
     ).exists()
@@ -359,7 +360,7 @@ def test_a_new_organisation_with_an_existing_name_is_flagged(cast):
     before = Organisation.objects.count()
     response = client.post(url, details)
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "is-invalid" in body
     assert "อยู่ในทำเนียบองค์กรแล้ว" in body
     assert "ยังไม่ได้ตรวจสอบ" in body
@@ -386,7 +387,7 @@ def test_request_existing_takes_only_a_record_of_the_typed_name(cast):
             "request_existing": cast.other_org.pk,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert not JoinRequest.objects.exists()
 
 

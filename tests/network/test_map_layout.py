@@ -53,8 +53,10 @@ def _assert_labels_inside(graph) -> None:
             continue
         left, top, right, bottom = node["label_box"]
         assert y0 <= node["label_y"] <= y0 + height, node["id"]
-        assert y0 <= top and bottom <= y0 + height, node["id"]
-        assert x0 <= left and right <= x0 + width, node["id"]
+        assert y0 <= top, node["id"]
+        assert bottom <= y0 + height, node["id"]
+        assert x0 <= left, node["id"]
+        assert right <= x0 + width, node["id"]
     for node in graph["nodes"]:
         assert y0 <= node["y"] - node["r"]
         assert node["y"] + node["r"] <= y0 + height

@@ -71,7 +71,7 @@ def test_a_new_organisation_needs_name_kind_and_province_and_nothing_is_written(
     before = Organisation.objects.count()
     client = cast.client("coordinator")
     response = client.post(f"/networks/{cast.network.slug}/members/add/", {"name_en": "Nameless"})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "is-invalid" in response.content.decode()
     assert Organisation.objects.count() == before
 
@@ -80,5 +80,5 @@ def test_an_organisation_outside_the_users_networks_cannot_be_chosen(cast):
     stranger = Organisation.objects.create(name_th="องค์กรที่ไม่รู้จัก", kind="other", province="yala")
     client = cast.client("coordinator")
     response = client.post(f"/networks/{cast.network.slug}/members/add/", {"existing": stranger.pk})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert not Membership.objects.filter(network=cast.network, organisation=stranger).exists()

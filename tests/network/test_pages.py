@@ -82,7 +82,7 @@ def test_edit_network_cannot_dissolve_through_the_status_field(cast):
             "lead_organisation": cast.network.lead_organisation_id,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     cast.network.refresh_from_db()
     assert not cast.network.is_dissolved
 
@@ -120,7 +120,7 @@ def test_found_a_network_rejects_a_future_date(cast):
     response = cast.client("partner").post(
         "/networks/new/", {"name_th": "อนาคต", "form": "cop", "founded_on": "01/01/2600"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert not Network.objects.filter(name_th="อนาคต").exists()
 
 

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from network.models import Person, Role
-from network.permissions import people_matching, people_visible_to
+from network.permissions import people_visible_to
+from network.selectors import people_matching
 from tests import factories
 
 URL = "/organisations/people/"

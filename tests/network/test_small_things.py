@@ -15,6 +15,7 @@ from agreements import services as agreement_services
 from agreements.models import AgreementVersion
 from network import services
 from network.models import Invitation, Network, Person, Role
+from network.services import founding
 from tests import factories
 from tests.agreements import factories as af
 from tests.factories import PASSWORD
@@ -50,9 +51,9 @@ def test_an_english_name_still_wins(cast):
 
 
 def test_a_name_with_nothing_to_romanise_falls_back_and_is_numbered(cast):
-    assert services._unique_slug("???") == "network"
+    assert founding._unique_slug("???") == "network"
     factories.NetworkFactory(slug="network")
-    assert services._unique_slug("???") == "network-2"
+    assert founding._unique_slug("???") == "network-2"
 
 
 # --- a fully signed agreement makes the network active ------------------------------
