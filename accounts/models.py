@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .services import sign_in_address_verify
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -17,8 +19,6 @@ class UserManager(BaseUserManager["User"]):
         user.set_password(password)
         user.save(using=self._db)
         # The address an account is made with was proved or is trusted: see there.
-        from .services import sign_in_address_verify
-
         sign_in_address_verify(user=user)
         return user
 

@@ -6,6 +6,10 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+# SQLite tuned for web, worker and beat at once (WAL, busy timeout, IMMEDIATE): importing
+# core.db connects its receiver. It imports no model, so it may load with the app config.
+from . import db  # noqa: F401
+
 
 class CoreConfig(AppConfig):
     name = "core"
@@ -13,9 +17,6 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # SQLite tuned for web, worker and beat at once (WAL, busy timeout, IMMEDIATE).
-        from . import db  # noqa: F401 — connects its receiver
-
         # kombu's filesystem transport needs its folders before the first message.
         options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
         if settings.CELERY_BROKER_URL.startswith("filesystem"):

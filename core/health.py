@@ -4,7 +4,9 @@ from __future__ import annotations
 # starts), so core never imports config: the arrows run from config down only.
 from celery import current_app as celery_app
 from django.conf import settings
+from django.db import Error as DatabaseFailure
 from django.db import connection
+from kombu.exceptions import KombuError
 
 
 def database_ok() -> bool:
@@ -12,7 +14,7 @@ def database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except Exception:
+    except DatabaseFailure:  # Django's wrapper of every driver error (connect, query)
         return False
 
 
@@ -24,7 +26,9 @@ def broker_ok() -> bool:
         ) as conn:
             conn.ensure_connection(max_retries=0, timeout=1)
         return True
-    except Exception:
+    # kombu raises its OperationalError for a refused, unreachable or unnamed host (it
+    # wraps the transport's errors); OSError for a socket error it leaves unwrapped.
+    except (KombuError, OSError):
         return False
 
 

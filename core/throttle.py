@@ -18,6 +18,7 @@ import logging
 
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,9 @@ _fallback = LocMemCache("khruakhai-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES
 def _run(operation, *args):
     try:
         return operation(caches[ALIAS], *args)
-    except Exception as exc:  # the store, not the caller, failed: count locally
+    # The store is Redis (config/settings.py) or this process's memory, which does not
+    # fail: a connection or timeout error of Redis means count locally.
+    except (RedisError, OSError) as exc:
         log.warning("throttle store unavailable (%s); counting in process memory", exc)
         return operation(_fallback, *args)
 

@@ -46,7 +46,10 @@ _TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)")
 @lru_cache(maxsize=1)
 def _tokenizer():
     try:
-        from pythainlp.tokenize import word_tokenize
+        # Here, not at the top: PyThaiNLP's import costs 0.2-2 s and 8 MB, and core.pdf
+        # is loaded by every web process (the verify page); only a process that renders
+        # a PDF pays for it (its dictionary, 70 MB more, loads on the first call).
+        from pythainlp.tokenize import word_tokenize  # noqa: PLC0415 - see above
     except ImportError:  # pragma: no cover - PyThaiNLP is a project dependency
         return None
     return word_tokenize

@@ -23,12 +23,14 @@ reads the same and keeps the fix within 5% of the render time (see
 _run_actual_text and `make bench`).
 
 ``draw_first_line`` below is WeasyPrint 70.0's function (BSD licence) with that
-wrapping added; the lines that differ are marked ``# ActualText``. It is installed
-over WeasyPrint's at import and only acts inside ``applied()`` (render_pdf uses it).
-Because it copies WeasyPrint's code, it is pinned: importing this module fails if
-WeasyPrint is not 70.0 or if the function it replaces has changed (a test checks
-the same). When upgrading WeasyPrint, re-apply the marked lines to the new function
-(or drop this module if upstream fixed #2841) and update the pins.
+wrapping added; the lines that differ are marked ``# ActualText``. Its blocks (the
+ellipsis, a run's font, the glyph loop) are upstream's code in
+core.pdf.weasyprint_draw. It is installed over WeasyPrint's at import and only acts
+inside ``applied()`` (render_pdf uses it). Because it copies WeasyPrint's code, it is
+pinned: importing this module fails if WeasyPrint is not 70.0 or if the function it
+replaces has changed (a test checks the same). When upgrading WeasyPrint, compare the
+new function with this one and those blocks, re-apply the marked lines (or drop both
+modules if upstream fixed #2841) and update the pins.
 """
 
 from __future__ import annotations
@@ -39,18 +41,13 @@ import inspect
 import itertools
 import re
 from contextvars import ContextVar
-from io import BytesIO
-from xml.etree import ElementTree
 
 import pydyf
 import weasyprint
 import weasyprint.draw.text as wp_text
-from PIL import Image
-from weasyprint.images import RasterImage, SVGImage
-from weasyprint.logger import LOGGER
-from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
-from weasyprint.text.fonts import get_hb_object_data
-from weasyprint.text.line_break import get_last_word_end
+from weasyprint.text.ffi import ffi
+
+from .weasyprint_draw import draw_glyphs, ellipsised_first_line, use_font
 
 PINNED_WEASYPRINT = "70.0"
 # sha256 of inspect.getsource(weasyprint.draw.text.draw_first_line) in WeasyPrint 70.0.
@@ -221,45 +218,7 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     if textbox.style["font_size"] < 1e-6:  # default float precision used by pydyf
         return []
 
-    pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
-
-    if text_overflow == "ellipsis" or block_ellipsis != "none":
-        assert textbox.pango_layout.max_width is not None
-        max_width = textbox.pango_layout.max_width
-        pango.pango_layout_set_width(textbox.pango_layout.layout, int(max_width * TO_UNITS))
-        if text_overflow == "ellipsis":
-            pango.pango_layout_set_ellipsize(textbox.pango_layout.layout, pango.PANGO_ELLIPSIZE_END)
-        else:
-            if block_ellipsis == "auto":
-                ellipsis = "…"
-            else:
-                assert block_ellipsis[0] == "string"
-                ellipsis = block_ellipsis[1]
-
-            # Remove last word if hyphenated.
-            new_text = textbox.pango_layout.text
-            if new_text.endswith(textbox.style["hyphenate_character"]):
-                last_word_end = get_last_word_end(
-                    new_text[: -len(textbox.style["hyphenate_character"])],
-                    textbox.style["lang"],
-                )
-                if last_word_end:
-                    new_text = new_text[:last_word_end]
-
-            textbox.pango_layout.set_text(new_text + ellipsis)
-
-    first_line, index = textbox.pango_layout.get_first_line()
-
-    if block_ellipsis != "none":
-        while index:
-            last_word_end = get_last_word_end(
-                textbox.pango_layout.text[: -len(ellipsis)], textbox.style["lang"]
-            )
-            if last_word_end is None:
-                break
-            new_text = textbox.pango_layout.text[:last_word_end]
-            textbox.pango_layout.set_text(new_text + ellipsis)
-            first_line, index = textbox.pango_layout.get_first_line()
+    first_line = ellipsised_first_line(textbox, text_overflow, block_ellipsis)
 
     stream.set_text_matrix(*matrix.values)
     previous_pango_font = None
@@ -272,151 +231,18 @@ def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         # Get Pango objects.
         glyph_item = run.data
         run = run.next
-        glyph_string = glyph_item.glyphs
-        glyphs_info = glyph_string.glyphs
-        num_glyphs = glyph_string.num_glyphs
-        clusters = glyph_string.log_clusters
-        utf8_text = None
 
         pango_font = glyph_item.item.analysis.font
         if pango_font != previous_pango_font:
-            # Add font file content and get font size.
             previous_pango_font = pango_font
-            font, font_size = stream.add_font(pango_font)
-
-            # Workaround for https://gitlab.gnome.org/GNOME/pango/-/issues/530.
-            # This is also needed by raster emoji fonts, see #2800.
-            if pango.pango_version() < 14802 or font.png:
-                font_size = textbox.style["font_size"]
-
-            # Go through the run glyphs.
-            if string:
-                stream.show_text(string)
+            font, font_size = use_font(stream, textbox, pango_font, string)
             string = ""
-            stream.set_font_size(font.hash, 1 if font.bitmap else font_size)
         actual = _run_actual_text(font, glyph_item, utf8_line)  # ActualText
         if actual is not None:  # ActualText: a Span around the run's glyphs
             string = _begin_span(stream, string, actual)
-        string += "<"
-        for i, glyph_info in enumerate(glyphs_info[0:num_glyphs]):
-            glyph_id = glyph_info.glyph
-            width = glyph_info.geometry.width
-
-            # Display zero-width empty glyph.
-            if glyph_id == pango.PANGO_GLYPH_EMPTY:
-                string += f">{-width / font_size}<"
-                continue
-
-            # Display .notdef and log warning for missing glyphs.
-            if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-                codepoint = glyph_id - pango.PANGO_GLYPH_UNKNOWN_FLAG
-                LOGGER.warning(
-                    '.notdef glyph rendered for Unicode string unsupported by fonts: "%s" (U+%04X)',
-                    chr(codepoint),
-                    codepoint,
-                )
-                glyph_id = font.get_unused_glyph_id(codepoint)
-                font.widths[glyph_id] = round(width * 1000 * FROM_UNITS / font_size)
-                if 0 not in font.widths:
-                    # "width" is actually Pango’s get_approximate_char_width. Force
-                    # .notdef’s to use this width, even if it’s not the right, as we
-                    # want to keep Pango’s layout for next glyphs.
-                    font.widths[0] = font.widths[glyph_id]
-
-            # Create mapping between glyphs and Unicode codepoints.
-            if glyph_id not in font.to_unicode:
-                # Get positions of the glyph in the UTF-8 string.
-                offset = glyph_item.item.offset
-                t1 = clusters[i]
-                if glyph_item.item.analysis.level % 2:  # rtl
-                    t2 = glyph_item.item.length if i == 0 else clusters[i - 1]
-                else:
-                    t2 = glyph_item.item.length if i == num_glyphs - 1 else clusters[i + 1]
-                utf8_text = utf8_text or textbox.pango_layout.text.encode()
-                font.to_unicode[glyph_id] = utf8_text[offset + t1 : offset + t2].decode()
-
-            # Set horizontal and vertical offsets.
-            offset = glyph_info.geometry.x_offset / font_size
-            rise = glyph_info.geometry.y_offset / 1000
-            if rise:
-                if string[-1] == "<":
-                    string = string[:-1]
-                else:
-                    string += ">"
-                if string:
-                    stream.show_text(string)
-                stream.set_text_rise(-rise)
-                string = ""
-                if offset:
-                    string = f"{-offset}"
-                string += f"<{glyph_id:02x}>" if font.bitmap else f"<{glyph_id:04x}>"
-                stream.show_text(string)
-                stream.set_text_rise(0)
-                string = "<"
-            else:
-                if offset:
-                    string += f">{-offset}<"
-                string += f"{glyph_id:02x}" if font.bitmap else f"{glyph_id:04x}"
-
-            # Get glyph logical widths.
-            if glyph_id in font.widths:
-                logical_width = font.widths[glyph_id]
-            else:
-                pango.pango_font_get_glyph_extents(
-                    pango_font, glyph_id, stream.ink_rect, stream.logical_rect
-                )
-                logical_width = font.widths[glyph_id] = round(
-                    stream.logical_rect.width * 1000 * FROM_UNITS / font_size
-                )
-
-            # Set kerning, word spacing, letter spacing.
-            kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
-            if kerning:
-                string += f">{int(kerning)}<"
-
-            # Create list of emojis.
-            if font.svg:
-                svg_data = get_hb_object_data(font.hb_face, "svg", glyph_id)
-                if svg_data:
-                    # Do as explained in specification
-                    # https://learn.microsoft.com/typography/opentype/spec/svg
-                    tree = ElementTree.fromstring(svg_data)  # noqa: S314 (font data)
-                    if tree.get("id") != f"glyph{glyph_id}":
-                        defs = ElementTree.Element("defs")
-                        for child in list(tree):
-                            defs.append(child)
-                            tree.remove(child)
-                        tree.append(defs)
-                        ElementTree.SubElement(tree, "use", attrib={"href": f"#glyph{glyph_id}"})
-                    if "viewBox" not in tree.attrib:
-                        tree.attrib["viewBox"] = f"0 0 {font.upem} {font.upem}"
-                    image = SVGImage(tree, None, None, None)
-                    a = d = 1
-                    emojis.append([image, font, a, d, x_advance, 0])
-            elif font.png:
-                png_data = get_hb_object_data(font.hb_font, "png", glyph_id)
-                if png_data:
-                    pillow_image = Image.open(BytesIO(png_data))
-                    image_id = f"{font.hash}{glyph_id}"
-                    image = RasterImage(pillow_image, image_id, png_data)
-                    d = logical_width / 1000
-                    a = pillow_image.width / pillow_image.height * d
-                    pango.pango_font_get_glyph_extents(
-                        pango_font, glyph_id, stream.ink_rect, stream.logical_rect
-                    )
-                    f = -stream.logical_rect.y
-                    f = f * FROM_UNITS / font_size - font_size
-                    emojis.append([image, font, a, d, x_advance, f])
-            elif font.colr:
-                svg_data = get_hb_object_data(font.hb_font, "colr", glyph_id)
-                if svg_data:
-                    tree = ElementTree.fromstring(svg_data)  # noqa: S314 (font data)
-                    image = SVGImage(tree, None, None, None)
-                    a = d = 1
-                    e = x_advance - kerning
-                    emojis.append([image, font, a, d, e, -textbox.baseline])
-
-            x_advance += (logical_width + offset - kerning) / 1000
+        string, x_advance = draw_glyphs(
+            stream, textbox, glyph_item, font, font_size, string, x_advance, emojis, utf8_line
+        )
 
         # Close the last glyphs list, remove if empty.
         if string[-1] == "<":
