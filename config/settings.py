@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "agreements",
     "roadmap",
     "reports",
+    "privacy",
     "whitenoise.runserver_nostatic",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -316,7 +317,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "agreements-sweep": {"task": "agreements.tasks.sweep", "schedule": 10 * 60.0},
     # reports: close-out reports and notices whose task the broker lost.
     "reports-closeout-sweep": {"task": "reports.tasks.closeout_sweep", "schedule": 15 * 60.0},
+    # privacy: thin what the retention period has passed; lost erasure notices, hourly.
+    "privacy-sweep": {"task": "privacy.tasks.sweep", "schedule": 60 * 60.0},
 }
+# Personal data older than this is thinned (signers' IP addresses and browsers, sign-in
+# records, delivered-message rows whose work is done, notices read long ago).
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=365)
 # A reminder claimed but not sent for this long belongs to a dead worker: reclaim it.
 REPORTS_CLAIM_STALE_SECONDS = env.int("REPORTS_CLAIM_STALE_SECONDS", default=600)
 # A queued "send reminder N" the broker lost (Redis restarted empty) is queued again after this.

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("roadmap.urls")),
     path("", include("reports.urls")),
+    path("", include("privacy.urls")),
 ]
 
 handler403 = "core.views.permission_denied"

@@ -28,7 +28,7 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("network", "agreements", "roadmap", "reports")
+APPS = ("network", "agreements", "roadmap", "reports", "privacy")
 PROJECT_SOURCES = ("config", "core", "accounts")
 LANGS = ("th", "en")
 

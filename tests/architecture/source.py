@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("accounts", "agreements", "core", "network", "reports", "roadmap")
+APPS = ("accounts", "agreements", "core", "network", "privacy", "reports", "roadmap")
 PACKAGES = (*APPS, "config", "scripts")
 
 

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from tests.conftest import CAST
 from tests.security.rules import LOGIN
 
-RULE_MODULES = ("core", "network", "agreements", "roadmap", "reports")
+RULE_MODULES = ("core", "network", "agreements", "roadmap", "reports", "privacy")
 # Third-party URL trees with their own permission systems.
 EXCLUDED_PREFIXES = ("admin:", "account_", "mfa_", "socialaccount_", "headless")
 
