@@ -1,4 +1,4 @@
-from django.apps import AppConfig, apps
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,12 +8,15 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Reports read the roadmap when it is there (reports.sources); so does this.
-        if apps.is_installed("roadmap"):
-            from . import receivers  # noqa: F401 — connects the signal receivers
-        from network.tasks_registry import provider_register
+        # Imported here, not at the top: each imports models, which load only once the
+        # app registry is ready (Django's documented place for signal receivers).
+        # receivers connects the signal receivers, unconditionally; tasks registers the
+        # tasks in every process, since the services start them by name
+        # (core.queue.enqueue) and Celery's autodiscovery runs only in a worker.
+        from network.tasks_registry import provider_register  # noqa: PLC0415 - app registry
 
-        from .owed import duties_to_plan, reports
+        from . import receivers, tasks  # noqa: F401, PLC0415 - connect receivers, register tasks
+        from .owed import duties_to_plan, reports  # noqa: PLC0415 - imports models
 
         provider_register("reports", reports)  # My tasks: the reports owed
         provider_register("reports_duties", duties_to_plan)  # coordinators: duties to plan

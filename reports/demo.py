@@ -15,8 +15,11 @@ from django.utils import timezone
 from network.demo import ORGANISATIONS as DEMO_ORGANISATIONS
 from network.demo import PEOPLE as DEMO_PEOPLE
 from network.models import Network, Role
+from reports.selectors.reports import reporter_ids
+from reports.services.committee import committee_report_build
+from reports.services.periods import period_open_for
+from reports.services.reminder_plan import kinds_due
 
-from . import services
 from .models import (
     CommitteeReport,
     Notification,
@@ -60,7 +63,7 @@ def load(*, stdout=None) -> None:
         confirmed_at=_at(network.founded_on or dt.date(2025, 5, 16)),
     )
     # This schedule's periods only: the sweep opens the others' on its own time.
-    services.period_open_for(schedule=schedule, today=today)
+    period_open_for(schedule=schedule, today=today)
     coordinators = list(User.objects.filter(email=DEMO_COORDINATOR).values_list("pk", flat=True))
     closed = list(
         ReportingPeriod.objects.filter(network=network, due_on__lt=today).order_by("starts_on")
@@ -123,9 +126,9 @@ def _missing(report: ProgressReport, now: dt.datetime, *, attach_only: bool = Fa
     network = report.period.network
     schedule = network.reporting_schedule
     today = timezone.localdate(now)
-    for kind, when, role in services._kinds_due(schedule, report.period.due_on, now, today):
+    for kind, when, role in kinds_due(schedule, report.period.due_on, now, today):
         if role is None:
-            people = services._reporter_ids(network.pk, report.organisation_id)
+            people = reporter_ids(network.pk, report.organisation_id)
         else:
             people = Role.objects.filter(
                 network=network, kind=role, person__user__email__in=DEMO_EMAILS
@@ -179,14 +182,10 @@ def _committee_pdf(network: Network, period: ReportingPeriod, coordinators: list
     """Build the last closed period's committee PDF once, in this process."""
     if CommitteeReport.objects.filter(network=network, period=period).exists():
         return
-    try:
-        import core.pdf  # noqa: F401 — no PDF layer, no demo PDF
-    except ImportError:
-        return
     job = CommitteeReport.objects.create(
         network=network,
         period=period,
         language="th",
         requested_by_id=coordinators[0] if coordinators else None,
     )
-    services.committee_report_build(committee_report_id=job.pk)
+    committee_report_build(committee_report_id=job.pk)

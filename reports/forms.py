@@ -13,8 +13,8 @@ from core.dates import format_date, format_input
 from core.forms import ThaiDateField
 
 from . import periods as P
-from . import schedules
 from .models import ProgressReport, ReminderPreference, ReportingPeriod, ReportingSchedule
+from .selectors.plan import shaping_fields
 
 # A custom schedule lists at most this many end dates (years of monthly rounds).
 CUSTOM_DATES_MAX = 120
@@ -287,7 +287,7 @@ def schedule_differences(form: ScheduleForm) -> list[tuple[str, str, str]]:
     before = ReportingSchedule.objects.get(pk=form.instance.pk)
     choices = dict(ReportingSchedule.Frequency.choices)
     rows = []
-    for name in schedules.shaping_fields(form.cleaned_data.get("frequency", before.frequency)):
+    for name in shaping_fields(form.cleaned_data.get("frequency", before.frequency)):
         old, new = getattr(before, name), form.cleaned_data.get(name)
         if old != new:
             label = form.fields[name].label if name in form.fields else _("Names of the periods")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Duty
 from network.permissions import Access, deny, network_access, object_access
 
-from . import duties, reminding
+from . import selectors
 from .models import CalendarToken, CommitteeReport, Notification, ProgressReport
 
 # Pages over the whole network (coordinators, the chair and the committee): the reason
@@ -92,21 +92,17 @@ def report_for(
 def report_can_write(report: ProgressReport, access: Access) -> bool:
     """An open report (draft or returned), by its organisation's people or a coordinator,
     in a network that is not dissolved."""
-    return report.is_editable and access.can_update_for([report.organisation_id])
+    return selectors.report_is_writable(report) and access.can_update_for([report.organisation_id])
 
 
 def report_can_review(report: ProgressReport, access: Access) -> bool:
     """A submitted report, by a coordinator, in a network that is not dissolved."""
-    return (
-        access.can_manage
-        and report.status == ProgressReport.Status.SUBMITTED
-        and not report.period.network.is_dissolved
-    )
+    return access.can_manage and selectors.report_is_reviewable(report)
 
 
 def report_can_remind(report: ProgressReport, access: Access, today) -> bool:
     """The "remind now" button: a coordinator, on a late report (reports.reminding)."""
-    return access.can_manage and reminding.remindable(report, today)
+    return access.can_manage and selectors.remindable(report, today)
 
 
 def network_can_remind(access: Access) -> bool:
@@ -141,7 +137,7 @@ def duty_for(request: HttpRequest, slug: str, duty_id: int) -> tuple[Duty, Acces
         pk=duty_id,
         version__agreement__network__slug=slug,
     )
-    in_force = duties.duty_get(network=access.network, duty_id=duty.pk)
+    in_force = selectors.duty_get(network=access.network, duty_id=duty.pk)
     if in_force is None:
         raise Http404
     return in_force, access

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.dispatch import receiver
 
 from network.signals import network_dissolved
+from reports.services.closeout import closeout_start
+from reports.services.progress_reports import activity_report_reason
 from roadmap.signals import activity_deleting
-
-from .closeout import closeout_start
-from .services import activity_report_reason
 
 
 @receiver(activity_deleting, dispatch_uid="reports_keep_reported_activities")

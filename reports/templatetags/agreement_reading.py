@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import template
 
-from reports.periods import frequency_reading
+from reports.frequency import frequency_reading
 
 register = template.Library()
 

@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from network.permissions import network_access
-from reports import closeout as closeouts
 from reports import services
 from reports.permissions import oversight_access
+from reports.selectors import closeout as closeouts
 
 EXPORTS = ("reports", "activities")
 CONTENT_TYPES = {

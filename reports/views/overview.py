@@ -14,10 +14,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from network.models import Network
-from reports import sources
-from reports import trend as trends
 from reports.models import ProgressReport
 from reports.permissions import oversight_access
+from reports.selectors import roadmap_reads as sources
+from reports.selectors import trend as trends
 
 # Each of the dashboard's lists shows this many reports; the reports list has the rest.
 DASHBOARD_ROWS = 50
@@ -58,7 +58,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "today": today,
             # late, soon, totals
             **_dashboard_reports(network, today),
-            "health_chart": sources.chart("health_trend_svg", network),
+            "health_chart": sources.health_chart(network),
             # step_chart, progress, activities_soon: steps and activities read once
             **sources.roadmap_summary(network, today=today),
         },

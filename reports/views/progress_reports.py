@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ServiceError
 from core.responses import render_form
 from network.permissions import Access, network_access
-from reports import reminding, services, sources
+from reports import selectors, services
 from reports.forms import ReportFilterForm, ReportForm, ReviewForm
 from reports.models import ProgressReport
 from reports.permissions import (
@@ -99,11 +99,11 @@ def _report_page(
             "can_review": report_can_review(report, access),
             "review_form": ReviewForm(),
             # "Remind now" for coordinators on a late report, with what is left of it.
-            "remind": reminding.remind_state(report=report)
+            "remind": selectors.remind_state(report=report)
             if report_can_remind(report, access, timezone.localdate())
             else None,
             "narratives": report.narratives.all(),
-            "updates": sources.progress_updates(
+            "updates": selectors.progress_updates(
                 period.network, period.starts_on, period.ends_on, report.organisation
             ),
             **extra,
@@ -154,7 +154,7 @@ def report_remind(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A coordinator's "remind now" on a late report (capped: reports.reminding)."""
     report, _access = report_for(request, slug, pk, remind=True)
     try:
-        sent = reminding.report_remind_now(report=report, user=request.user)
+        sent = services.report_remind_now(report=report, user=request.user)
     except ServiceError as refused:
         messages.error(request, refused.message)
     else:

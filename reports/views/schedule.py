@@ -20,7 +20,7 @@ from core.errors import ServiceError
 from core.responses import render_form
 from network.models import Network
 from network.permissions import Access, network_access
-from reports import schedules, services
+from reports import selectors, services
 from reports.forms import ScheduleForm, schedule_differences
 from reports.models import ReportingPeriod
 
@@ -117,7 +117,7 @@ def schedule_preview(request: HttpRequest, slug: str) -> HttpResponse:
     refused = _pending_refused(request, slug, form)
     if refused is not None:
         return refused
-    plan, digest = schedules.schedule_preview(
+    plan, digest = selectors.schedule_preview(
         network=access.network, values=form.cleaned_data, raw=dict(form.data)
     )
     return render(
@@ -157,7 +157,7 @@ def schedule_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     """Confirm (or drop) the waiting change: all of it, as previewed, or nothing."""
     access = network_access(request, slug, manage=True, write=True)
     if request.POST.get("action") == "discard":
-        if schedules.schedule_change_discard(network=access.network):
+        if services.schedule_change_discard(network=access.network):
             messages.info(request, _("The change was dropped; the schedule stays as it was."))
         return redirect("reports:schedule", slug=slug)
     form = _pending_form(access)
@@ -165,14 +165,14 @@ def schedule_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     if refused is not None:
         return refused
     try:
-        plan = schedules.schedule_change_confirm(
+        plan = services.schedule_change_confirm(
             network=access.network,
             values=form.cleaned_data,
             raw=dict(form.data),  # the waiting change as stored: it must still be there
             expected=request.POST.get("plan", ""),
             user=request.user,
         )
-    except schedules.PlanChanged:
+    except services.PlanChanged:
         messages.warning(
             request,
             _(

@@ -17,7 +17,7 @@ from django.core import mail
 from django.utils import timezone
 
 from core.dates import format_input
-from reports import schedules
+from reports import services
 from reports.models import ReportingPeriod, ReportingSchedule
 from tests.core.pdf_helpers import signing_dir  # noqa: F401
 from tests.e2e.conftest import axe_check, login, pdf_text, screenshot
@@ -48,7 +48,7 @@ def test_schedule_change_preview_then_dissolution_and_close_out(page_factory, ca
     today = timezone.localdate()
     # A quarterly schedule confirmed at the start of the term, some months ago.
     first = today.replace(day=1) - dt.timedelta(days=120)
-    schedules.schedule_submit(
+    services.schedule_submit(
         network=network,
         values={"frequency": "quarterly", "starts_on": first.replace(day=1), "due_day": 7},
         raw={},

@@ -73,7 +73,7 @@ def _closeout_pdf(cast) -> str:
     from django.utils import timezone
 
     from core.models import SealedDocument
-    from reports.closeout import closeout_subject, dissolution_record_id
+    from reports.selectors.closeout import closeout_subject, dissolution_record_id
 
     page = _closeout(cast)
     record_id = dissolution_record_id(network=cast.network)

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 from django.utils.translation import override
 
-from reports import periods as P
 from reports import services
+from reports.frequency import frequency_from_text, frequency_reading
 from tests.agreements.factories import AgreementFactory, VersionFactory
 
 from .factories import ScheduleFactory
@@ -69,7 +69,7 @@ PHRASINGS = [
 
 @pytest.mark.parametrize(("text", "frequency", "months"), PHRASINGS)
 def test_how_thai_agreements_write_how_often(text, frequency, months):
-    found = P.frequency_reading(text)
+    found = frequency_reading(text)
     assert (found.frequency if found else None) == frequency
     if found is None:
         return
@@ -94,16 +94,16 @@ def test_the_table_is_long_enough():
 
 def test_the_clause_is_the_sentence_the_words_stand_in():
     text = "ข้อ 1 ภาคีประชุมร่วมกัน.\nข้อ 2 ภาคีส่งรายงานความก้าวหน้าทุก 3 เดือน\nข้อ 3 อื่น ๆ"
-    found = P.frequency_reading(text)
+    found = frequency_reading(text)
     assert found.clause == "ข้อ 2 ภาคีส่งรายงานความก้าวหน้าทุก 3 เดือน"
     long = "ก" * 300 + " ภาคีรายงานทุกเดือน " + "ข" * 300
-    clause = P.frequency_reading(long).clause
+    clause = frequency_reading(long).clause
     assert "ภาคีรายงานทุกเดือน" in clause
     assert len(clause) < 200
 
 
 def test_frequency_from_text_still_answers_the_words():
-    assert P.frequency_from_text("รายงานปีละ 4 ครั้ง") == ("quarterly", "ปีละ 4 ครั้ง")
+    assert frequency_from_text("รายงานปีละ 4 ครั้ง") == ("quarterly", "ปีละ 4 ครั้ง")
 
 
 def _signed(network, **texts):

@@ -20,7 +20,9 @@ from core.models import Dispatch, SealedDocument
 from network import services as network_services
 from network.models import Network
 from network.signals import network_dissolved
-from reports import closeout, tasks
+from reports import tasks
+from reports.selectors import closeout as reads
+from reports.services import closeout
 from roadmap.models import Activity, Step
 from tests.agreements.factories import ResourceFactory, draft_for
 from tests.core.pdf_helpers import pdftotext, signing_dir  # noqa: F401
@@ -211,14 +213,14 @@ def test_dissolution_seals_the_close_out_tells_each_member_once_and_ends_the_agr
     assert all(page_url in m.body for m in mail.outbox)
 
     # Run the task again (a retried or duplicated delivery): nothing new.
-    record_id = closeout.dissolution_record_id(network=cast.network)
+    record_id = reads.dissolution_record_id(network=cast.network)
     assert tasks.closeout_build(cast.network.pk, record_id) == 0
     assert len(mail.outbox) == 3
     assert _documents(cast.network) == documents
     assert Dispatch.objects.filter(sent_at__isnull=False).count() == 3
     # … and the sweep finds nothing left to do.
     later = timezone.now() + dt.timedelta(minutes=30)
-    assert closeout.closeouts_due(now=later) == []
+    assert reads.closeouts_due(now=later) == []
 
     # The agreement ended on the date of dissolution.
     ending.refresh_from_db()
@@ -254,12 +256,12 @@ def test_a_lost_task_is_found_by_the_sweep(cast, django_capture_on_commit_callba
     cast.network = network_services.network_dissolve(
         network=cast.network, reason=REASON, dissolved_on=dt.date(2026, 9, 30)
     )
-    record_id = closeout.dissolution_record_id(network=cast.network)
+    record_id = reads.dissolution_record_id(network=cast.network)
     assert record_id is not None
     soon = timezone.now() + dt.timedelta(minutes=1)
     later = timezone.now() + dt.timedelta(minutes=11)
-    assert closeout.closeouts_due(now=soon) == []  # the task may still be on its way
-    assert closeout.closeouts_due(now=later) == [(cast.network.pk, record_id)]
+    assert reads.closeouts_due(now=soon) == []  # the task may still be on its way
+    assert reads.closeouts_due(now=later) == [(cast.network.pk, record_id)]
     # The page says it is being prepared; members are told nothing yet.
     page = cast.client("partner").get(f"/networks/{cast.network.slug}/close-out/")
     assert 'id="closeout-pending"' in page.content.decode()
@@ -272,13 +274,13 @@ def test_without_a_signed_agreement_the_report_says_so(cast):
     cast.network = network_services.network_dissolve(
         network=cast.network, reason=REASON, dissolved_on=dt.date(2026, 9, 30)
     )
-    record_id = closeout.dissolution_record_id(network=cast.network)
+    record_id = reads.dissolution_record_id(network=cast.network)
     record = Network.history.get(history_id=record_id)
     for language, expected in (
         ("th", "ไม่มีข้อตกลงที่ลงนามแล้ว"),
         ("en", "no signed agreement"),
     ):
-        context = closeout.closeout_context(network=cast.network, record=record, language=language)
+        context = reads.closeout_context(network=cast.network, record=record, language=language)
         from django.utils import translation
 
         with translation.override(language):
@@ -306,7 +308,7 @@ def test_dissolving_twice_sends_the_signal_once(cast):
         network_dissolved.disconnect(receiver)
     cast.network.refresh_from_db()
     assert len(seen) == 1
-    assert seen[0] == closeout.dissolution_record_id(network=cast.network)
+    assert seen[0] == reads.dissolution_record_id(network=cast.network)
 
 
 class RefusesOnce:
@@ -333,7 +335,7 @@ def test_a_refused_notice_is_sent_by_the_next_run_and_only_then(cast, settings):
     cast.network = network_services.network_dissolve(
         network=cast.network, reason=REASON, dissolved_on=dt.date(2026, 9, 30)
     )
-    record_id = closeout.dissolution_record_id(network=cast.network)
+    record_id = reads.dissolution_record_id(network=cast.network)
     # The first message is refused: its claim rolls back, the others go.
     assert closeout.closeout_notify(network_id=cast.network.pk, record_id=record_id) == 2
     assert len(mail.outbox) == 2
@@ -370,15 +372,15 @@ def test_two_workers_at_once_claim_each_document_and_each_notice_once(cast):
     finally:
         network_dissolved.connect(receivers.close_out, dispatch_uid="reports_close_out")
     assert mail.outbox == []
-    record_id = closeout.dissolution_record_id(network=cast.network)
-    subject = closeout.closeout_subject(network_id=cast.network.pk, record_id=record_id)
+    record_id = reads.dissolution_record_id(network=cast.network)
+    subject = reads.closeout_subject(network_id=cast.network.pk, record_id=record_id)
     barrier = threading.Barrier(2)
     reserved, sent = [], []
 
     def worker():
         try:
             barrier.wait()
-            for language in closeout.LANGUAGES:
+            for language in reads.LANGUAGES:
                 reserved.append(
                     closeout._reserve(subject=subject, language=language, title="ทดสอบ").pk
                 )
@@ -406,7 +408,7 @@ def test_a_network_never_dissolved_has_an_empty_close_out_page(cast):
     response = cast.client("partner").get(f"/networks/{cast.network.slug}/close-out/")
     assert response.status_code == 200
     assert 'id="closeout-none"' in response.content.decode()
-    assert closeout.closeouts_for(network=cast.network) == []
+    assert reads.closeouts_for(network=cast.network) == []
 
 
 def test_the_dissolved_networks_page_links_to_its_close_out(cast):

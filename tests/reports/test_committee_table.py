@@ -202,7 +202,7 @@ def test_the_register_is_ordered_by_score_and_scored_only_once_saved(cast):
     roadmap_services.obstacle_update(
         entry=entries[2], likelihood=3, impact=3, mitigation="", owner=None, review_on=None
     )
-    from reports.obstacles import obstacle_rows
+    from reports.selectors.obstacles import obstacle_rows
 
     with translation.override("en"):
         rows = obstacle_rows(network=cast.network, today=dt.date(2026, 11, 1))

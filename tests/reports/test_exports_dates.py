@@ -53,7 +53,8 @@ def test_xlsx_dates_are_date_cells_with_a_number_format(cast, exported):
     assert rows
     for row in rows:
         cell = row[due]
-        assert cell.is_date and cell.data_type == "d", cell.value
+        assert cell.is_date, cell.value
+        assert cell.data_type == "d", cell.value
         assert cell.value.date() == dt.date(2026, 10, 7)  # openpyxl reads dates back as datetimes
         assert cell.number_format == "yyyy-mm-dd"
     sent = [row[submitted] for row in rows if row[submitted].value is not None]

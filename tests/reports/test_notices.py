@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from reports import schedules, services
+from reports import services
 from reports.models import Notification, ReminderPreference, ReportingSchedule
+from reports.services import schedules
 
 from .factories import ScheduleFactory
 

@@ -8,8 +8,9 @@ import pytest
 from django.utils import translation
 
 from reports import periods as P
+from reports.frequency import frequency_from_text
 from reports.models import ReportingPeriod
-from reports.schedules import uncovered
+from reports.selectors.plan import uncovered
 
 from .conftest import bkk
 
@@ -348,7 +349,7 @@ def test_uncovered_cuts_a_span_around_kept_periods():
     ],
 )
 def test_frequency_from_agreement_words(text, frequency):
-    found = P.frequency_from_text(text)
+    found = frequency_from_text(text)
     assert (found[0] if found else None) == frequency
 
 

@@ -84,18 +84,15 @@ def test_dashboard_reads_steps_and_activities_once(cast, monkeypatch, with_chart
     _grow(cast, period, 5)
     soon = timezone.localdate() + dt.timedelta(days=5)
     ActivityFactory(network=cast.network, title="กิจกรรมใกล้ถึงกำหนด", due_on=soon)
-    if not with_chart:  # a roadmap without the chart: the per-step list stands in
-        from reports import sources
+    if not with_chart:  # a step chart that drew nothing: the per-step list stands in
+        from reports.selectors import roadmap_reads
 
-        drawn = sources.chart
-        monkeypatch.setattr(
-            sources, "chart", lambda name, network: "" if "step" in name else drawn(name, network)
-        )
+        monkeypatch.setattr(roadmap_reads, "step_progress_svg", lambda network: "")
     client = cast.client("coordinator")
     client.get("/networks/cast-network/dashboard/")
     with CaptureQueriesContext(connection) as ctx:
         html = client.get("/networks/cast-network/dashboard/").content.decode()
     assert _reads(ctx, "roadmap_activity") == 1
-    assert _reads(ctx, "roadmap_step") == 1  # the chart's own query, or sources.steps()
+    assert _reads(ctx, "roadmap_step") == 1  # the chart's own query, or roadmap_reads.steps()
     assert ("reports-progress" in html) is not with_chart
     assert "กิจกรรมใกล้ถึงกำหนด" in html  # the activities due soon, from the same read

@@ -18,7 +18,7 @@ from django.core import mail
 from django.db import connection, connections
 from django.utils import timezone
 
-from reports import reminding, services
+from reports import services
 from reports.models import Notification, ProgressReport, Reminder
 from tests.factories import OrganisationFactory
 
@@ -103,16 +103,16 @@ def test_once_a_day_and_three_times_in_all(cast, late):
     start = timezone.now()
     for n in range(3):
         at = start + dt.timedelta(hours=24 * n)
-        assert reminding.report_remind_now(report=late, user=cast.coordinator, now=at) == 1
+        assert services.report_remind_now(report=late, user=cast.coordinator, now=at) == 1
         row = Reminder.objects.get(report=late, kind=f"manual:{n + 1}")
         assert services.reminder_send(reminder_id=row.pk, now=at) == "sent"
         # within the day: refused
-        with pytest.raises(reminding.RemindRefused):
-            reminding.report_remind_now(
+        with pytest.raises(services.RemindRefused):
+            services.report_remind_now(
                 report=late, user=cast.coordinator, now=at + dt.timedelta(hours=23)
             )
-    with pytest.raises(reminding.RemindRefused, match="3 ครั้ง"):
-        reminding.report_remind_now(
+    with pytest.raises(services.RemindRefused, match="3 ครั้ง"):
+        services.report_remind_now(
             report=late, user=cast.coordinator, now=start + dt.timedelta(days=10)
         )
     kinds = sorted(Reminder.objects.filter(report=late).values_list("kind", flat=True))
@@ -124,8 +124,8 @@ def test_not_late_yet_or_handed_in_is_refused(cast, late):
     period = late.period
     period.due_on = timezone.localdate() + dt.timedelta(days=3)
     period.save()
-    with pytest.raises(reminding.RemindRefused, match="ยังไม่เลยกำหนด"):
-        reminding.report_remind_now(report=late, user=cast.coordinator)
+    with pytest.raises(services.RemindRefused, match="ยังไม่เลยกำหนด"):
+        services.report_remind_now(report=late, user=cast.coordinator)
     period.due_on = timezone.localdate() - dt.timedelta(days=1)
     period.save()
     late.status = ProgressReport.Status.SUBMITTED
@@ -141,8 +141,8 @@ def test_an_organisation_nobody_can_be_reminded_for(cast, late):
         period=late.period,
         organisation=OrganisationFactory(),
     )
-    with pytest.raises(reminding.RemindRefused, match="บัญชีผู้ใช้"):
-        reminding.report_remind_now(report=lonely, user=cast.coordinator)
+    with pytest.raises(services.RemindRefused, match="บัญชีผู้ใช้"):
+        services.report_remind_now(report=lonely, user=cast.coordinator)
     assert not Reminder.objects.exists()
 
 
@@ -200,9 +200,9 @@ def test_two_coordinators_clicking_at_once_make_one_round(cast, late):
     def click() -> None:
         try:
             barrier.wait()
-            reminding.report_remind_now(report=late, user=cast.coordinator)
+            services.report_remind_now(report=late, user=cast.coordinator)
             outcomes.append("sent")
-        except reminding.RemindRefused:
+        except services.RemindRefused:
             outcomes.append("refused")
         finally:
             connections.close_all()

@@ -1,6 +1,6 @@
 """A reminder says what is true when it is sent, not what was true when it was planned.
 
-The chosen rule (reports/reminding.py): the text comes from the days really left (or
+The chosen rule (reports/selectors/reminders.py): the text comes from the days really left (or
 late) at send time; and a partner reminder of an earlier stage is skipped as
 "superseded" when a later one (due today, overdue) for the same report and person is
 due as well, so a catch-up sends the one that fits instead of three.

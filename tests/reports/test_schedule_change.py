@@ -25,7 +25,7 @@ from icalendar import Calendar
 
 from core.dates import format_input
 from network.models import Role
-from reports import schedules, services
+from reports import selectors, services
 from reports.models import ProgressReport, Reminder, ReportingPeriod, ReportingSchedule
 from tests.factories import MembershipFactory, PersonFactory, RoleFactory
 
@@ -69,10 +69,10 @@ def _change(cast, values: dict, *, today: dt.date):
     schedule = ReportingSchedule.objects.get(network=cast.network)
     schedule.pending_change = raw
     schedule.save()
-    plan, digest = schedules.schedule_preview(
+    plan, digest = selectors.schedule_preview(
         network=cast.network, values=values, raw=raw, today=today
     )
-    done = schedules.schedule_change_confirm(
+    done = services.schedule_change_confirm(
         network=cast.network,
         values=values,
         raw=raw,
@@ -119,7 +119,7 @@ def test_the_first_period_starts_when_the_signed_agreement_took_effect(cast):
         effective_from=D(2026, 6, 10),
     )
     ScheduleFactory(network=cast.network, status="proposed", starts_on=D(2026, 5, 16))
-    saved = schedules.schedule_submit(
+    saved = services.schedule_submit(
         network=cast.network,
         values={"frequency": "quarterly", "starts_on": D(2026, 5, 16), "due_day": 7},
         raw={},
@@ -602,6 +602,14 @@ def test_a_late_joiner_gets_the_current_report_from_the_beat(cast):
     ) == ["ไตรมาส 3/2569"]
 
 
+def _under_lock_timeout(attempt) -> None:
+    """Run ``attempt`` in a transaction that gives up on a row lock after 200 ms."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '200ms'")
+        attempt()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
 def test_a_change_and_the_beat_wait_for_the_schedules_row_lock(cast, transactional_db):
     """Whoever holds the schedule's row (a confirmation, the beat) makes the other wait:
@@ -610,7 +618,7 @@ def test_a_change_and_the_beat_wait_for_the_schedules_row_lock(cast, transaction
     schedule = pending_change(cast.network, frequency="monthly")
     values = {"frequency": "monthly"}
     raw = schedule.pending_change
-    _plan, digest = schedules.schedule_preview(
+    _plan, digest = selectors.schedule_preview(
         network=cast.network, values=values, raw=raw, today=today
     )
     held, release = threading.Event(), threading.Event()
@@ -629,8 +637,8 @@ def test_a_change_and_the_beat_wait_for_the_schedules_row_lock(cast, transaction
     try:
         assert held.wait(30)
         attempts = [
-            lambda: schedules.periods_generate(schedule=schedule, today=today),
-            lambda: schedules.schedule_change_confirm(
+            lambda: services.periods_generate(schedule=schedule, today=today),
+            lambda: services.schedule_change_confirm(
                 network=cast.network,
                 values=values,
                 raw=raw,
@@ -640,16 +648,14 @@ def test_a_change_and_the_beat_wait_for_the_schedules_row_lock(cast, transaction
             ),
         ]
         for attempt in attempts:
-            with pytest.raises(OperationalError), transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL lock_timeout = '200ms'")
-                attempt()
+            with pytest.raises(OperationalError):
+                _under_lock_timeout(attempt)
         assert not ReportingPeriod.objects.filter(network=cast.network).exists()
     finally:
         release.set()
         holder.join(30)
     # Once the row is free, the confirmation goes through as previewed.
-    schedules.schedule_change_confirm(
+    services.schedule_change_confirm(
         network=cast.network,
         values=values,
         raw=raw,

@@ -32,7 +32,7 @@ from django.utils import translation
 
 from agreements import services as agreement_services
 from core.models import SealedDocument
-from reports import schedules, services
+from reports import selectors, services
 from reports.models import (
     CommitteeReport,
     Notification,
@@ -169,7 +169,7 @@ def test_a_whole_term(cast, term):
     assert REPORTING in proposed.proposed_from
     assert proposed.status == ReportingSchedule.Status.PROPOSED
     assert not ReportingPeriod.objects.filter(network=network).exists()
-    saved = schedules.schedule_submit(
+    saved = services.schedule_submit(
         network=network,
         values={"frequency": "quarterly", "starts_on": D(2026, 4, 1), "due_day": 7},
         raw={},
@@ -288,7 +288,7 @@ def test_a_whole_term(cast, term):
     today = D(2026, 8, 15)
     services.periods_open(today=today)  # the hourly beat opened Q3 on 1 July
     values = {"frequency": "monthly"}
-    submitted = schedules.schedule_submit(
+    submitted = services.schedule_submit(
         network=network,
         values=values,
         raw={"frequency": "monthly"},
@@ -298,11 +298,11 @@ def test_a_whole_term(cast, term):
     assert submitted.outcome == "preview"  # nothing changed yet
     assert ReportingSchedule.objects.get(network=network).frequency == "quarterly"
     raw = ReportingSchedule.objects.get(network=network).pending_change
-    plan, digest_hash = schedules.schedule_preview(
+    plan, digest_hash = selectors.schedule_preview(
         network=network, values=values, raw=raw, today=today
     )
     assert plan.changes_periods
-    schedules.schedule_change_confirm(
+    services.schedule_change_confirm(
         network=network,
         values=values,
         raw=raw,

@@ -18,14 +18,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from reports import trend
 from reports.models import ProgressReport
+from reports.selectors import trend
 from roadmap import charts
 from roadmap import services as roadmap_services
 from roadmap.catalogue import HEALTH_ITEMS
 from roadmap.models import Activity, ObstacleEntry, ProgressUpdate
 from tests.conftest import _member
-from tests.roadmap.factories import ActivityFactory, HealthRoundFactory, ProgressUpdateFactory
+from tests.roadmap.factories import (
+    ActivityFactory,
+    HealthResponseFactory,
+    HealthRoundFactory,
+    ProgressUpdateFactory,
+)
 
 from .conftest import bkk
 from .factories import PeriodFactory
@@ -109,7 +114,7 @@ def history(cast):
             network=network, opened_on=closes - dt.timedelta(days=10), closes_on=closes
         )
         for user in answering:
-            roadmap_services.health_answer(
+            HealthResponseFactory(
                 round=rnd,
                 respondent=user,
                 organisation=None,
@@ -199,7 +204,7 @@ def _fill(cast, periods) -> None:
             network=cast.network, opened_on=period.starts_on, closes_on=period.ends_on
         )
         for user in (cast.partner, cast.coordinator, cast.chair):
-            roadmap_services.health_answer(
+            HealthResponseFactory(
                 round=rnd,
                 respondent=user,
                 organisation=None,

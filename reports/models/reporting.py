@@ -1,14 +1,8 @@
-"""Reporting schedules, periods, progress reports, the reminder dispatch table and notices.
-
-What is due lives here, in the database: the beat sweep reads these tables, the
-unique constraint on ``Reminder`` makes each reminder exist once, and a worker
-claims a row before any email leaves. Redis only carries "look at row N".
-"""
+"""Schedules, periods, progress reports and committee PDFs: what partners owe, when."""
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.dates import format_date
 from network.models import Network, Organisation
+from reports.periods import Terms, localized_name
+from reports.querysets import ProgressReportQuerySet
 
 
 def _default_before() -> list[int]:
@@ -118,22 +115,11 @@ class ReportingSchedule(models.Model):
         return self.status == self.Status.CONFIRMED
 
     @property
-    def terms(self):
+    def terms(self) -> Terms:
         """The semesters as ``periods.Terms`` (raises ``periods.TermsError`` if invalid)."""
-        from .periods import Terms
-
         return Terms.from_strings(
             self.semester1_starts, self.semester1_ends, self.semester2_starts, self.semester2_ends
         )
-
-
-def localized_name(name_th: str, name_en: str) -> str:
-    """The Thai or the English name, as the active language asks (the other if empty)."""
-    from django.utils import translation
-
-    if (translation.get_language() or settings.LANGUAGE_CODE).startswith("th"):
-        return name_th or name_en
-    return name_en or name_th
 
 
 class ReportingPeriod(models.Model):
@@ -171,24 +157,7 @@ class ReportingPeriod(models.Model):
     @property
     def dates(self) -> str:
         """Its first and last day, for where the name alone would not say them."""
-        from core.dates import format_date
-
         return f"{format_date(self.starts_on)} – {format_date(self.ends_on)}"
-
-
-class ProgressReportQuerySet(models.QuerySet["ProgressReport"]):
-    def open(self) -> ProgressReportQuerySet:
-        """Not yet submitted (a returned report is open again)."""
-        return self.filter(status__in=(ProgressReport.Status.DRAFT, ProgressReport.Status.RETURNED))
-
-    def due_on(self, day: dt.date) -> ProgressReportQuerySet:
-        return self.filter(period__due_on=day)
-
-    def late(self, today: dt.date) -> ProgressReportQuerySet:
-        return self.open().filter(period__due_on__lt=today)
-
-    def for_network(self, network: Network) -> ProgressReportQuerySet:
-        return self.filter(period__network=network)
 
 
 class ProgressReport(models.Model):
@@ -292,137 +261,6 @@ class ReportNarrative(models.Model):
         return self.title
 
 
-class ReminderPreference(models.Model):
-    class Mode(models.TextChoices):
-        ALL = "all", _("Every reminder")
-        ESSENTIAL = "essential", _("Only essential reminders (due today, overdue, decisions)")
-        DIGEST = "digest", _("A weekly digest instead of early reminders")
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
-    )
-    mode = models.CharField(_("reminders"), max_length=16, choices=Mode.choices, default=Mode.ALL)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("reminder preference")
-        verbose_name_plural = _("reminder preferences")
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.mode}"
-
-
-# The sweep's INSERT … ON CONFLICT names it (reports.services.reminders_plan_sql).
-REMINDER_UNIQUE = "reminder_once_per_report_kind_user"
-
-
-class Reminder(models.Model):
-    """The dispatch table: one row per (report, kind, recipient), ever.
-
-    ``kind`` is "before:7", "due", "after:3", "escalation", "submitted:1",
-    "accepted:1", "returned:2"… A worker claims a row with a conditional UPDATE
-    (``claimed_at`` from NULL or stale) and records ``sent_at`` in the transaction
-    that hands the email to the mail backend.
-    """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        SENT = "sent", _("Sent")
-        SKIPPED = "skipped", _("Not emailed")
-        DIGEST = "digest", _("Waiting for the weekly digest")
-        DIGESTED = "digested", _("Sent in a weekly digest")
-
-    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=32)
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
-    )
-    due_at = models.DateTimeField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    skip_reason = models.CharField(max_length=32, blank=True)
-    # When a sweep last put "send row N" on the broker: a backlog is not re-queued
-    # every 15 minutes, only once the offer is as old as a stale claim.
-    offered_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("reminder")
-        verbose_name_plural = _("reminders")
-        ordering = ["due_at", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["report", "kind", "recipient"], name=REMINDER_UNIQUE)
-        ]
-        indexes = [
-            # The sweep's question: which pending rows are due?
-            models.Index(
-                fields=["due_at"],
-                name="reminder_pending_due",
-                condition=Q(status="pending"),
-            ),
-            models.Index(fields=["recipient", "sent_at"], name="reminder_recipient_sent"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id} ({self.status})"
-
-    @property
-    def base_kind(self) -> str:
-        return self.kind.split(":", 1)[0]
-
-
-class DigestDispatch(models.Model):
-    """One weekly digest per person per week, claimed like a reminder."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    week_of = models.DateField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    items = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("weekly digest")
-        verbose_name_plural = _("weekly digests")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "week_of"], name="digest_once_per_week")
-        ]
-
-    def __str__(self) -> str:
-        return f"digest {self.week_of} → {self.user_id}"
-
-
-class Notification(models.Model):
-    """The in-app notice list. Text is rendered when shown, in the reader's language."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
-    report = models.ForeignKey(
-        ProgressReport, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    reminder = models.OneToOneField(
-        Reminder, on_delete=models.CASCADE, null=True, blank=True, related_name="notification"
-    )
-    kind = models.CharField(max_length=32)
-    comment = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} → {self.user_id}"
-
-
 class CommitteeReport(models.Model):
     """A committee PDF for one period, built by a worker; the page polls its progress."""
 
@@ -460,28 +298,3 @@ class CommitteeReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} — {self.period} ({self.status})"
-
-
-def _new_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
-class CalendarToken(models.Model):
-    """The secret in a person's calendar address; rotating it kills the old address."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
-    )
-    token = models.CharField(max_length=64, unique=True, default=_new_token)
-    rotated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("calendar address")
-        verbose_name_plural = _("calendar addresses")
-
-    def __str__(self) -> str:
-        return f"calendar of {self.user_id}"
-
-    def rotate(self) -> None:
-        self.token = _new_token()
-        self.rotated_at = timezone.now()

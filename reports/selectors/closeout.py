@@ -1,24 +1,12 @@
-"""The close-out of a dissolved network: a sealed report of what it did, and one notice
-to each of its members.
-
-``network_dissolve`` sends ``network.signals.network_dissolved`` inside its transaction
-with the id of the network's history row that records the dissolution; the receiver
-starts one task after the commit with the two ids. The task
-
-1. seals the close-out report in Thai and in English (core.sealing). Each document's
-   subject names the dissolution ("closeout:<network>:<record>") and a subject has one
-   document per language (a unique constraint), so reserving it is the claim: a second
-   run, or a second worker, finds the row and seals nothing twice;
-2. emails every login holding a role in the network, in their language, once: a
-   ``core.Dispatch`` row per topic and login, locked while its email leaves and marked
-   sent in the same transaction (at-least-once only for the instant between the mail
-   server's answer and the commit, the choice reports' reminders make too).
+"""The close-out of a dissolved network as it is read: what the sealed report states,
+who is told, which dissolutions are unfinished, and the close-out page's list.
 
 The report states the network as the history row recorded it at the dissolution (a
 reopening clears the date and reason from the network, not from the row) and reads
 the roadmap and the signed agreement as they stand when it is built: a dissolved
 network is read-only, so that is how they stood at the end. Reopening keeps every
-sealed close-out; its page says the network was reopened.
+sealed close-out; its page says the network was reopened. The writes (sealing,
+notices) are reports.services.closeout.
 """
 
 from __future__ import annotations
@@ -26,27 +14,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import AgreementVersion, Party
-from agreements.services import agreement_current_signed, totals_of
+from agreements.selectors import agreement_current_signed, totals_of
 from agreements.verified import organisation_verified_label
+from core import sealing
 from core.dates import format_date
-from core.mail import email_send
 from core.models import Dispatch, SealedDocument
 from network.models import Membership, Network
 from roadmap.models import Activity, ProgressUpdate, Step, Win
-
-log = logging.getLogger(__name__)
 
 LANGUAGES = ("th", "en")
 # The sweep picks up a dissolution whose task was lost (the broker was down at the
@@ -69,7 +53,7 @@ def _prefix(network_id: int) -> str:
     return f"closeout:{network_id}:"
 
 
-def _record(*, network_id: int, record_id: int):
+def closeout_record(*, network_id: int, record_id: int):
     """The network's history row of the dissolution, or None."""
     return Network.history.filter(
         id=network_id, history_id=record_id, status=Network.Status.DISSOLVED
@@ -88,19 +72,6 @@ def dissolution_record_id(*, network: Network) -> int | None:
             break
         found = history_id
     return found
-
-
-# --- starting it ----------------------------------------------------------------------
-def closeout_start(*, network: Network, record_id: int | None) -> None:
-    """Called inside the dissolution's transaction: build and notify after the commit."""
-    from core.tasks import enqueue
-
-    from . import tasks
-
-    if record_id is None:  # no history row: nothing could state the dissolution later
-        log.warning("network %s dissolved without a history row; no close-out", network.pk)
-        return
-    enqueue(tasks.closeout_build, network.pk, record_id)
 
 
 # --- what the report says -----------------------------------------------------------------
@@ -247,8 +218,6 @@ def closeout_context(
 ) -> dict:
     """The PDF template's context in ``language``; with the reserved document, its
     verify address and QR code."""
-    from core import sealing
-
     with translation.override(language):
         facts = closeout_facts(network=network, record=record)
         verify = sealing.verify_url(document) if document is not None else ""
@@ -317,65 +286,7 @@ def closeout_content_hash(*, facts: Facts, record_id: int) -> str:
     return hashlib.sha256(encoded.encode()).hexdigest()
 
 
-# --- building it ------------------------------------------------------------------------
-def _reserve(*, subject: str, language: str, title: str) -> SealedDocument:
-    """This dissolution's document in this language: the existing row, or a new one
-    claimed by its subject (a worker that loses the race uses the winner's row)."""
-    from core import sealing
-
-    kind = SealedDocument.Kind.CLOSE_OUT
-    existing = SealedDocument.objects.filter(kind=kind, subject=subject, language=language).first()
-    if existing is not None:
-        return existing
-    document = sealing.sealed_document_reserve(kind=kind, title=title, language=language)
-    try:
-        with transaction.atomic():
-            SealedDocument.objects.filter(pk=document.pk).update(subject=subject)
-    except IntegrityError:
-        document.delete()
-        return SealedDocument.objects.get(kind=kind, subject=subject, language=language)
-    document.subject = subject
-    return document
-
-
-def closeout_build(*, network_id: int, record_id: int) -> list[SealedDocument]:
-    """Render, seal and store the Thai and English close-out reports of one
-    dissolution. Safe to run twice: a sealed document is left as it is."""
-    from core import sealing
-    from core.pdf import render_pdf_template
-
-    record = _record(network_id=network_id, record_id=record_id)
-    network = Network.objects.filter(pk=network_id).first()
-    if record is None or network is None:
-        return []
-    subject = closeout_subject(network_id=network_id, record_id=record_id)
-    # One content in two languages: both documents carry its hash, so each verify page
-    # knows the other language's file as the same record (core.sealing's siblings).
-    with translation.override(LANGUAGES[0]):
-        content_sha256 = closeout_content_hash(
-            facts=closeout_facts(network=network, record=record), record_id=record_id
-        )
-    documents = []
-    for language in LANGUAGES:
-        with translation.override(language):
-            title = _("Close-out report: %(network)s") % {"network": record.instance.name}
-        document = _reserve(subject=subject, language=language, title=title)
-        if document.sealed_at is None:
-            context = closeout_context(
-                network=network, record=record, language=language, document=document
-            )
-            pdf = render_pdf_template("reports/closeout_pdf.html", context, language=language)
-            document = sealing.sealed_document_store(
-                document=document,
-                pdf=pdf,
-                summary=closeout_summary(facts=context["facts"], language=language),
-                content_sha256=content_sha256,
-            )
-        documents.append(document)
-    return documents
-
-
-# --- telling the members ------------------------------------------------------------------
+# --- who is told ----------------------------------------------------------------------
 def recipients(*, network: Network) -> list:
     """Every active login holding a role in the network, once each."""
     User = get_user_model()
@@ -394,56 +305,6 @@ def closeout_page_url(network: Network) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("reports:closeout", args=[network.slug])
 
 
-def _notify_one(*, topic: str, user, context: dict) -> bool:
-    with transaction.atomic():
-        # get_or_create survives a race (the loser reads the winner's row).
-        row, _created = Dispatch.objects.get_or_create(topic=topic, user=user)
-        # Held until the commit: a second worker waits here, then finds it sent.
-        row = Dispatch.objects.select_for_update().get(pk=row.pk)
-        if row.sent_at is not None:
-            return False
-        email_send(
-            template="network_dissolved",
-            to=[user.email],
-            context={"recipient": user, **context},
-            language=user.language,
-        )
-        row.sent_at = timezone.now()
-        row.save(update_fields=["sent_at"])
-    return True
-
-
-def closeout_notify(*, network_id: int, record_id: int) -> int:
-    """Email each member once that the network was dissolved, when and why, with the
-    close-out page's address. Returns how many emails left now; a failed send is
-    logged and tried again by the next run (its row was rolled back)."""
-    record = _record(network_id=network_id, record_id=record_id)
-    network = Network.objects.filter(pk=network_id).first()
-    if record is None or network is None:
-        return 0
-    topic = closeout_subject(network_id=network_id, record_id=record_id)
-    context = {
-        "network": record.instance,
-        "dissolved_on": record.dissolved_on,
-        "reason": record.dissolution_reason,
-        "closeout_url": closeout_page_url(network),
-    }
-    done = set(
-        Dispatch.objects.filter(topic=topic, sent_at__isnull=False).values_list(
-            "user_id", flat=True
-        )
-    )
-    sent = 0
-    for user in recipients(network=network):
-        if user.pk in done:
-            continue
-        try:
-            sent += _notify_one(topic=topic, user=user, context=context)
-        except Exception:
-            log.exception("close-out notice %s to user %s failed; next run retries", topic, user.pk)
-    return sent
-
-
 def closeouts_due(*, now: dt.datetime | None = None) -> list[tuple[int, int]]:
     """(network id, record id) of recent dissolutions whose report is not sealed in
     both languages or whose members are not all told: the task was lost or failed."""
@@ -460,7 +321,7 @@ def closeouts_due(*, now: dt.datetime | None = None) -> list[tuple[int, int]]:
     due = []
     for network in Network.objects.filter(status=Network.Status.DISSOLVED, id__in=recent):
         record_id = dissolution_record_id(network=network)
-        record = _record(network_id=network.pk, record_id=record_id) if record_id else None
+        record = closeout_record(network_id=network.pk, record_id=record_id) if record_id else None
         if record is None or not (now - SWEEP_WITHIN <= record.history_date <= now - SWEEP_AFTER):
             continue
         subject = closeout_subject(network_id=network.pk, record_id=record_id)

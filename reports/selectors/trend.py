@@ -8,7 +8,7 @@ split by period in Python:
 * reports: one aggregate query grouped by period; "late" and "missing" mean what
   ``ProgressReport.standing`` means (late: sent after the due date; missing: still
   open after it), counted today;
-* obstacles: the register's history up to the last period's end (reports.obstacles);
+* obstacles: the register's history up to the last period's end (selectors.obstacles);
   rows not yet scored (likelihood and impact empty) count in no average or high count;
 * health: roadmap's round summaries (which keep its minimum-answers rule), averaged
   over the rounds that close within the period;
@@ -21,15 +21,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network.models import Network
+from reports.models import ProgressReport, ReportingPeriod
+from roadmap.charts import period_trend_svg
+from roadmap.models import Activity, ProgressUpdate
+from roadmap.selectors import health_summaries
 
-from . import obstacles
-from .models import ProgressReport, ReportingPeriod
+from .obstacles import obstacle_scores_at
 
 # How many periods the view goes back.
 PERIODS = 8
@@ -56,8 +58,7 @@ class PeriodTrend:
 
 def period_name(period: ReportingPeriod) -> str:
     """The period's own name in the active language (``ReportingPeriod.label``)."""
-    label = period.label
-    return str(label() if callable(label) else label)
+    return str(period.label)
 
 
 def _end_of(day: dt.date) -> dt.datetime:
@@ -91,7 +92,7 @@ def trend_rows(
         return []
     reports = _report_counts(periods, today)
     ends = [_end_of(p.ends_on) for p in periods]
-    scores = obstacles.obstacle_scores_at(network=network, moments=ends)
+    scores = obstacle_scores_at(network=network, moments=ends)
     health = _health(network, periods)
     progress = _progress(network, periods)
     rows = []
@@ -134,23 +135,12 @@ def _report_counts(periods: list[ReportingPeriod], today: dt.date) -> dict[int, 
     return {row["period"]: row for row in rows}
 
 
-def _roadmap_model(label: str):
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
-
-
 def _health(network: Network, periods: list[ReportingPeriod]) -> dict[int, tuple]:
     """{period id: (average of its rounds' overall scores, rounds counted)}.
 
     A round belongs to the period in which it closes; a round with fewer answers than
     roadmap's minimum has no average (its answers stay private) and is not counted.
     """
-    if _roadmap_model("roadmap.HealthRound") is None:
-        return {}
-    from roadmap.services import health_summaries
-
     first = min(p.starts_on for p in periods)
     last = max(p.ends_on for p in periods)
     summaries = [
@@ -171,10 +161,6 @@ def _health(network: Network, periods: list[ReportingPeriod]) -> dict[int, tuple
 def _progress(network: Network, periods: list[ReportingPeriod]) -> dict[int, tuple]:
     """{period id: (average percent at the period's end, activities counted)}: two
     queries, the activities and their updates up to the last period's end."""
-    Activity = _roadmap_model("roadmap.Activity")
-    ProgressUpdate = _roadmap_model("roadmap.ProgressUpdate")
-    if Activity is None or ProgressUpdate is None:
-        return {}
     last_end = max(_end_of(p.ends_on) for p in periods)
     created = dict(
         Activity.objects.filter(step__network=network, created_at__lt=last_end)
@@ -205,10 +191,6 @@ def trend_chart(rows: list[PeriodTrend]) -> str:
     on the left. Every word is translated here (reports' catalogue); roadmap draws."""
     if not rows:
         return ""  # the table says there are no periods yet; no empty chart above it
-    try:
-        from roadmap.charts import period_trend_svg
-    except ImportError:
-        return ""
     ordered = list(reversed(rows))
     return period_trend_svg(
         periods=[r.name for r in ordered],

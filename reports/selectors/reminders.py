@@ -1,5 +1,5 @@
-"""Reminders as they leave: words that fit the moment, stale ones superseded, and the
-coordinator's "remind now".
+"""Reminders as they leave: words that fit the moment, stale ones superseded, and what
+the report page says about the coordinator's "remind now".
 
 * A reminder's text is worked out when it is sent, from the days really left (or
   late) then, not from the kind it was planned as: a "before:7" row that only goes
@@ -10,7 +10,7 @@ coordinator's "remind now".
   due as well: after an outage the person gets the one that fits, not three.
 * "Remind now" is a coordinator's explicit nudge on a late report: rows of kind
   ``manual:<n>`` in the same claim-once table, at most one round per report every
-  24 hours and three per report (one report per organisation and period).
+  24 hours and three per report (reports.services.remind_now).
 """
 
 from __future__ import annotations
@@ -18,15 +18,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from core.dates import format_datetime
-
-from .models import ProgressReport, Reminder
+from reports.models import ProgressReport, Reminder
 
 # The partner reminders in the order they come; a later one makes an earlier one stale.
 STAGES = {"before": 0, "due": 1, "after": 2}
@@ -36,6 +32,16 @@ LATE_KINDS = frozenset({"escalation", "escalation_chair", "manual"})
 MANUAL = "manual"
 REMIND_NOW_GAP = dt.timedelta(hours=24)
 REMIND_NOW_PER_REPORT = 3
+
+
+def claim_stale_after() -> dt.timedelta:
+    """A claim older than this belongs to a worker that died: another may take the row."""
+    return dt.timedelta(seconds=getattr(settings, "REPORTS_CLAIM_STALE_SECONDS", 600))
+
+
+def offer_again_after() -> dt.timedelta:
+    """An offer the broker lost (e.g. Redis restarted empty) is repeated after this."""
+    return dt.timedelta(seconds=getattr(settings, "REPORTS_OFFER_STALE_SECONDS", 1800))
 
 
 @dataclass(frozen=True)
@@ -87,10 +93,6 @@ def superseded(row: Reminder, now: dt.datetime) -> bool:
 
 
 # --- remind now ----------------------------------------------------------------------------
-class RemindRefused(Exception):
-    """Why no reminder goes now, in the user's language."""
-
-
 @dataclass(frozen=True)
 class RemindState:
     """What the report page says about the coordinator's reminders."""
@@ -106,7 +108,7 @@ class RemindState:
 
 def remind_state(*, report: ProgressReport) -> RemindState:
     rows = Reminder.objects.filter(report=report, kind__startswith=f"{MANUAL}:")
-    kinds = {kind for kind in rows.values_list("kind", flat=True)}
+    kinds = set(rows.values_list("kind", flat=True))
     last_at = rows.aggregate(last=Max("due_at"))["last"]
     rounds = len(kinds)
     if rounds >= REMIND_NOW_PER_REPORT:
@@ -123,69 +125,3 @@ def remindable(report: ProgressReport, today: dt.date) -> bool:
         and today > report.period.due_on
         and not report.period.network.is_dissolved
     )
-
-
-def report_remind_now(*, report: ProgressReport, user, now: dt.datetime | None = None) -> int:
-    """Remind the organisation's representatives of a late report now; returns how many.
-
-    Raises ``RemindRefused`` (nothing changed) when the report is not late, when the
-    last round was under 24 hours ago, when three rounds have gone, or when nobody
-    can be reminded. The report row is locked, so two coordinators clicking at once
-    make one round, not two.
-    """
-    from core.tasks import enqueue
-
-    from . import services, tasks
-
-    now = now or timezone.now()
-    with transaction.atomic():
-        report = (
-            ProgressReport.objects.select_for_update(of=("self",))
-            .select_related("period__network", "organisation")
-            .get(pk=report.pk)
-        )
-        if not report.is_editable:
-            raise RemindRefused(_("This report has been submitted: there is nothing to remind."))
-        if not remindable(report, timezone.localdate(now)):
-            raise RemindRefused(
-                _("This report is not late yet: the scheduled reminders will go out.")
-            )
-        state = remind_state(report=report)
-        if state.rounds >= REMIND_NOW_PER_REPORT:
-            raise RemindRefused(
-                ngettext(
-                    "The representatives have already been reminded %(n)d time for this "
-                    "report, the most there may be.",
-                    "The representatives have already been reminded %(n)d times for this "
-                    "report, the most there may be.",
-                    state.rounds,
-                )
-                % {"n": state.rounds}
-            )
-        if state.next_at and now < state.next_at:
-            raise RemindRefused(
-                _(
-                    "The representatives were reminded on %(last)s. You can remind them "
-                    "again from %(next)s."
-                )
-                % {"last": format_datetime(state.last_at), "next": format_datetime(state.next_at)}
-            )
-        recipients = set(services._reporter_ids(report.period.network_id, report.organisation_id))
-        if not recipients:
-            raise RemindRefused(
-                _("Nobody at this organisation has an account to receive a reminder.")
-            )
-        kind = f"{MANUAL}:{state.rounds + 1}"
-        Reminder.objects.bulk_create(
-            [
-                Reminder(report=report, kind=kind, recipient_id=uid, due_at=now)
-                for uid in recipients
-            ],
-            ignore_conflicts=True,
-        )
-        for reminder_id in Reminder.objects.filter(
-            report=report, kind=kind, status=Reminder.Status.PENDING
-        ).values_list("id", flat=True):
-            # After commit; a broker that is down loses nothing: the sweep sends it.
-            enqueue(tasks.reminder_send, reminder_id)
-    return len(recipients)

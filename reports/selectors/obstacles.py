@@ -13,22 +13,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.utils.translation import gettext as _
 
 from network.models import Network
+from roadmap.models import ObstacleEntry
 
 # The obstacles page's red band (roadmap/templates: score 15 and above of 25).
 HIGH_SCORE = 15
 MEDIUM_SCORE = 8
-
-
-def _register():
-    """roadmap.ObstacleEntry, or None when the roadmap is not installed."""
-    try:
-        return apps.get_model("roadmap.ObstacleEntry")
-    except LookupError:
-        return None
 
 
 def level(score: int) -> str:
@@ -65,11 +57,10 @@ def obstacle_rows(*, network: Network, today: dt.date) -> list[ObstacleRow]:
     One query: the rows with their owners' organisations. Names and labels are in the
     active language.
     """
-    Entry = _register()
-    if Entry is None:
-        return []
     entries = list(
-        Entry.objects.filter(network=network).select_related("owner__organisation").order_by("id")
+        ObstacleEntry.objects.filter(network=network)
+        .select_related("owner__organisation")
+        .order_by("id")
     )
     labels = level_labels()
     rows = []
@@ -119,12 +110,11 @@ def obstacle_scores_at(*, network: Network, moments: Sequence[dt.datetime]) -> l
     scored by then (each row as last saved before it; a row saved without a score, or
     recorded before anyone scored it, is in no average). One query for any number of
     moments: the register's history up to the last of them, read once in order."""
-    Entry = _register()
-    if Entry is None or not moments:
-        return [ScoresAt(0, None, 0) for _m in moments]
+    if not moments:
+        return []
     order = sorted(range(len(moments)), key=lambda i: moments[i])
     history = (
-        Entry.history.filter(network_id=network.pk, history_date__lt=max(moments))
+        ObstacleEntry.history.filter(network_id=network.pk, history_date__lt=max(moments))
         .order_by("history_date", "history_id")
         .values_list("id", "history_type", "likelihood", "impact", "history_date")
         .iterator()

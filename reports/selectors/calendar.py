@@ -17,28 +17,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from icalendar import Alarm, Calendar, Event
 
+from agreements.models import AgreementVersion
 from network.models import Network, Role
-from network.permissions import OVERSIGHT_ROLES, SPEAKING_ROLES
+from network.permissions import OVERSIGHT_ROLES
+from reports.models import ProgressReport, ReportingPeriod
+from roadmap.models import Activity, HealthRound, ObstacleEntry
 
-from .models import ProgressReport, ReportingPeriod
-
-
-def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
+from .reports import report_url
+from .trend import period_name
 
 
 def _event(uid: str, summary: str, day: dt.date, stamp: dt.datetime, *, url: str = "", note=""):
-    from icalendar import Alarm, Event
-
     event = Event()
     event.add("uid", f"{uid}@khruakhai")
     event.add("summary", summary)
@@ -59,17 +54,12 @@ def _event(uid: str, summary: str, day: dt.date, stamp: dt.datetime, *, url: str
 
 def calendar_build(*, user) -> bytes:
     """The feed of ``user``, in their language."""
-    from icalendar import Calendar
-
-    from .services import report_url
-    from .trend import period_name
-
     roles = list(
         Role.objects.filter(person__user=user)
         .exclude(network__status=Network.Status.DISSOLVED)
         .values_list("network_id", "kind", "person__organisation_id")
     )
-    own = {(n, o) for n, k, o in roles if k in SPEAKING_ROLES}
+    own = {(n, o) for n, k, o in roles if k in Role.SPEAKING_KINDS}
     overseen = {n for n, k, _o in roles if k in OVERSIGHT_ROLES}
     coordinated = {n for n, k, _o in roles if k == Role.Kind.COORDINATOR}
     networks = {n for n, _k, _o in roles}
@@ -127,8 +117,7 @@ def calendar_build(*, user) -> bytes:
 def _roadmap_events(user, own, networks, coordinated) -> list[tuple[str, str, dt.date]]:
     """Activities not done, health rounds not answered, obstacle reviews."""
     events = []
-    Activity = _model("roadmap.Activity")
-    if Activity is not None and own:
+    if own:
         owned = Activity.owners.through.objects.filter(
             organisation_id__in={o for _n, o in own}
         ).values("activity_id")
@@ -150,8 +139,7 @@ def _roadmap_events(user, own, networks, coordinated) -> list[tuple[str, str, dt
                     a.due_on,
                 )
             )
-    HealthRound = _model("roadmap.HealthRound")
-    if HealthRound is not None and networks:
+    if networks:
         rounds = (
             HealthRound.objects.filter(network_id__in=networks)
             .exclude(responses__respondent=user)
@@ -166,10 +154,9 @@ def _roadmap_events(user, own, networks, coordinated) -> list[tuple[str, str, dt
                     r.closes_on,
                 )
             )
-    Obstacle = _model("roadmap.ObstacleEntry")
-    if Obstacle is not None and networks:
+    if networks:
         reviews = (
-            Obstacle.objects.filter(network_id__in=networks, review_on__isnull=False)
+            ObstacleEntry.objects.filter(network_id__in=networks, review_on__isnull=False)
             .filter(Q(owner__user=user) | Q(network_id__in=coordinated))
             .select_related("network")
         )
@@ -187,11 +174,10 @@ def _roadmap_events(user, own, networks, coordinated) -> list[tuple[str, str, dt
 
 def _agreement_events(networks) -> list[tuple[str, str, dt.date]]:
     """The last day of each agreement in force (its signed version's end date)."""
-    Version = _model("agreements.AgreementVersion")
-    if Version is None or not networks:
+    if not networks:
         return []
-    versions = Version.objects.filter(
-        status=Version.Status.SIGNED,
+    versions = AgreementVersion.objects.filter(
+        status=AgreementVersion.Status.SIGNED,
         agreement__network_id__in=networks,
         effective_until__isnull=False,
     ).select_related("agreement__network")

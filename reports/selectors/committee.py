@@ -1,0 +1,124 @@
+"""What the committee PDF states about one period: who reported, the roadmap, the
+obstacles, the trend and the charts, each read once."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from django.utils import timezone, translation
+
+from network.models import Membership, Network, Role
+from reports.models import CommitteeReport, ProgressReport, ReportingPeriod
+
+from .obstacles import obstacle_rows
+from .reports import standing_labels
+from .roadmap_reads import (
+    activity_rows,
+    health_chart,
+    heatmap_chart,
+    roadmap_progress,
+    step_chart,
+    timeline_chart,
+    wins,
+)
+from .trend import trend_chart, trend_rows
+
+_SVG_SIZE = re.compile(r'^(<svg\b[^>]*?)\swidth="(\d+)"(\s+height="[^"]*")?')
+# The A4 text column at 96 dpi (210 mm less 36 mm of margins).
+_PAGE_WIDTH_PX = 650
+
+
+def fit(svg: str) -> str:
+    """Charts drawn wide for phones (which scroll sideways) would run off a page: a
+    chart wider than the text column is scaled to it, keeping its viewBox."""
+    match = _SVG_SIZE.match(svg or "")
+    if not match or int(match.group(2)) <= _PAGE_WIDTH_PX:
+        return svg
+    return _SVG_SIZE.sub(r'\1 width="100%"', svg, count=1)
+
+
+def _status_rows(period: ReportingPeriod, members) -> list[dict]:
+    """One row per current member: its report's standing (missing without one)."""
+    by_org = {
+        r.organisation_id: r
+        for r in ProgressReport.objects.filter(period=period).select_related("organisation")
+    }
+    labels = standing_labels()
+    rows = []
+    for m in members:
+        report = by_org.get(m.organisation_id)
+        standing = report.standing if report else "missing"
+        rows.append(
+            {
+                "organisation": m.organisation,
+                "standing": standing,
+                "label": labels[standing],
+                "submitted_at": report.submitted_at if report else None,
+                "report": report,
+            }
+        )
+    return rows
+
+
+def committee_context(*, network: Network, period: ReportingPeriod) -> dict:
+    """The committee PDF template's context, in the active language."""
+    members = list(
+        Membership.objects.current()
+        .filter(network=network)
+        .select_related("organisation")
+        .order_by("organisation__name_th")
+    )
+    status_rows = _status_rows(period, members)
+    counts: dict[str, int] = defaultdict(int)
+    for row in status_rows:
+        counts[row["standing"]] += 1
+    chair = (
+        Role.objects.filter(network=network, kind=Role.Kind.CHAIR)
+        .select_related("person__organisation")
+        .first()
+    )
+    # The trend up to this report's period, so an old period's PDF shows its own past.
+    trend = trend_rows(network=network, upto=period.starts_on)
+    return {
+        "network": network,
+        "period": period,
+        "obstacles": obstacle_rows(network=network, today=timezone.localdate()),
+        "trend": trend,
+        "trend_chart": fit(trend_chart(trend)),
+        "status_rows": status_rows,
+        "counts": dict(counts),
+        "progress": roadmap_progress(network),
+        "activities": activity_rows(network),
+        "wins": wins(network),
+        "step_chart": fit(step_chart(network)),
+        "timeline_chart": fit(timeline_chart(network)),
+        "heatmap_chart": fit(heatmap_chart(network)),
+        "health_chart": fit(health_chart(network)),
+        "chair": chair.person if chair else None,
+        "members": [m.organisation for m in members],
+        "generated_at": timezone.now(),
+    }
+
+
+def committee_seal_summary(job: CommitteeReport) -> dict:
+    """What the public verify page shows about this committee report."""
+    with translation.override(job.language):
+        counts: dict[str, int] = defaultdict(int)
+        for report in ProgressReport.objects.filter(period=job.period):
+            counts[report.standing] += 1
+        labels = standing_labels()
+        return {
+            "network": job.network.name,
+            "period": {
+                "name": job.period.label,
+                "start": job.period.starts_on.isoformat(),
+                "end": job.period.ends_on.isoformat(),
+            },
+            "details": [[str(labels[k]), str(v)] for k, v in sorted(counts.items())],
+        }
+
+
+def committee_jobs(*, network: Network, limit: int = 20) -> list[CommitteeReport]:
+    """The network's latest committee reports, newest first."""
+    return list(CommitteeReport.objects.filter(network=network).select_related("period")[:limit])
