@@ -29,7 +29,7 @@ def party_remind(*, party_id: int, today: dt.date) -> bool:
         party = (
             reminders_due_queryset(today=today)
             .filter(pk=party_id)
-            .select_related("version__agreement__network", "signatory__user")
+            .select_related("version__agreement__network", "signatory__user", "organisation")
             .first()
         )
         if party is None:

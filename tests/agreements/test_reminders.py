@@ -9,7 +9,9 @@ from django.core import mail
 from django.utils import timezone
 
 from agreements import selectors, services, tasks
-from agreements.models import AgreementVersion, SignatureReminder
+from agreements.models import AgreementVersion, Party, SignatureReminder
+from network.models import Membership, Role
+from tests import factories as base
 from tests.factories import PASSWORD
 
 from . import factories as f
@@ -174,3 +176,52 @@ def test_sweep_finds_signed_versions_whose_pdf_is_missing(cast):
     )
     # … but a render lost with a broker outage is picked up again.
     assert selectors.pdfs_missing() == [version.id]
+
+
+def _waiting(cast, pending: int) -> AgreementVersion:
+    """A version sent four days ago to ``pending`` signatories (the cast's two and more),
+    none reminded yet: every one of them is due."""
+    version = f.draft_for(cast)
+    for _ in range(pending - version.parties.count()):
+        org = base.OrganisationFactory()
+        Membership.objects.create(
+            network=cast.network, organisation=org, joined_on=dt.date(2026, 1, 1)
+        )
+        person = base.PersonFactory(organisation=org)
+        Role.objects.create(network=cast.network, person=person, kind=Role.Kind.PARTNER_REP)
+        Party.objects.create(version=version, organisation=org, signatory=person, position="ผู้แทน")
+    # Outside after_commit: the requests to sign never start, the sweep sees only reminders.
+    services.version_send(version=version, user=cast.coordinator)
+    AgreementVersion.objects.filter(pk=version.pk).update(
+        sent_at=timezone.now() - dt.timedelta(days=4)
+    )
+    return version
+
+
+# What one sweep costs, with 2 or 20 signatories waiting: the same. Planning is one
+# query per kind of work (signing reminders, renewal notices, missing PDFs), filtered
+# in SQL; each reminder then re-checks its one party (by id, in SQL) and claims it,
+# without rescanning the others: the check, the claim, sent_at and the audit event,
+# plus two savepoints (the transaction and claim_row's) of two statements each.
+SWEEP_PLAN_QUERIES = 3
+ONE_REMINDER_QUERIES = 8
+
+
+@pytest.mark.parametrize("pending", [2, 20])
+def test_a_sweep_costs_the_same_queries_for_2_or_20_waiting(
+    cast, monkeypatch, django_assert_num_queries, pending
+):
+    _waiting(cast, pending)
+    today = timezone.localdate()
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today)
+    with django_assert_num_queries(SWEEP_PLAN_QUERIES):
+        tasks.sweep()  # the per-party tasks start on commit, which this test never reaches
+    due = selectors.reminders_due(today=today)
+    assert len(due) == pending
+    mail.outbox.clear()
+    for party_id in (due[0], due[-1]):
+        with django_assert_num_queries(ONE_REMINDER_QUERIES):
+            assert services.party_remind(party_id=party_id, today=today) is True
+    assert len(mail.outbox) == 2
+    # Reminded today: neither is due again today, the others still are.
+    assert selectors.reminders_due(today=today) == due[1:-1]
