@@ -27,7 +27,7 @@ def race_with_worker(task, work: Callable[[], None], *, threads: int = 2) -> Non
     def run() -> None:
         try:
             work()
-        except BaseException as exc:  # surfaced below
+        except BaseException as exc:  # noqa: BLE001 - raised in the test's thread below
             errors.append(exc)
         finally:
             connections.close_all()

@@ -475,7 +475,9 @@ def assert_plain(metadata: dict[str, str], *keys: str) -> None:
     for key in keys:
         value = metadata.get(key, "")
         assert value, f"{key} is missing: {metadata}"
-        assert "<" not in value and ">" not in value and ZWSP not in value, (key, value)
+        assert "<" not in value, (key, value)
+        assert ">" not in value, (key, value)
+        assert ZWSP not in value, (key, value)
         assert WORD_CLASS not in value, (key, value)
 
 

@@ -149,7 +149,7 @@ def test_reserve_gives_a_public_code_and_an_absolute_verify_url(settings):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("kind", "language"), [("contract", "th"), ("agreement", "fr")])
 def test_reserve_refuses_unknown_kind_or_language(kind, language):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^unknown (sealed document kind|language): "):
         sealed_document_reserve(kind=kind, title="x", language=language)
     assert not SealedDocument.objects.exists()
 

@@ -298,7 +298,8 @@ def test_every_row_label_is_english_when_english_is_active(client, record):
     client.cookies["khruakhai_language"] = "en"
     response = client.get(f"/verify/{thai.code}/")
     labels = _row_labels(response)
-    assert labels and not [label for label in labels if THAI_LETTERS.search(label)], labels
+    assert labels
+    assert not [label for label in labels if THAI_LETTERS.search(label)], labels
     for label in ("Kind", "Language", "Network", "Period", "Version", "Sealed on"):
         assert label in labels, label
     assert "PDF file SHA-256 (Thai)" in labels

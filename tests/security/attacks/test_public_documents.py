@@ -240,10 +240,14 @@ def test_uploads_beyond_the_limit_get_429_for_that_address_only(cast, signed, se
 
     # The first uploads run inside a transaction that is rolled back afterwards, as a
     # request that fails would be: the count must survive it.
-    with pytest.raises(RuntimeError), transaction.atomic():
-        for _ in range(3):
-            assert _upload(anonymous, document, junk, ATTACKER).status_code == 200
-        raise RuntimeError("roll back")
+    def three_uploads_then_fail() -> None:
+        with transaction.atomic():
+            for _ in range(3):
+                assert _upload(anonymous, document, junk, ATTACKER).status_code == 200
+            raise RuntimeError("roll back")
+
+    with pytest.raises(RuntimeError, match="roll back"):
+        three_uploads_then_fail()
 
     refused = _upload(anonymous, document, junk, ATTACKER)
     assert refused.status_code == 429
