@@ -8,15 +8,18 @@ export DJANGO_SETTINGS_MODULE ?= config.settings
 # DEBUG is off unless asked for (config/settings.py): these development targets ask,
 # and what they start (Procfile: web, worker, beat) inherits it. An explicit DEBUG in
 # the environment wins. `make test` needs nothing: pytest's session says it is a test.
-run demo migrate messages lint: export DEBUG ?= true
+run demo migrate messages lint backup restore: export DEBUG ?= true
 
-.PHONY: run test install messages migrate demo lint format bench e2e-deps clean help
+.PHONY: run test install messages migrate demo lint format bench e2e-deps clean help backup restore
 
 help:
 	@echo "make run    - install, migrate, load the demo and start web + worker + beat on :8000 (PORT=8080 to change)"
 	@echo "make test   - the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make lint   - ruff, manage.py check and makemigrations --check"
 	@echo "make bench  - benchmarks (not part of make test)"
+	@echo "make backup - one dated archive (database, media, seal certificate) in var/backups or \$$BACKUP_DIR"
+	@echo "              (BACKUP_ARGS=--with-private-key adds the seal key, encrypted with \$$BACKUP_PASSPHRASE)"
+	@echo "make restore FILE=var/backups/khruakhai-backup-....tar.gz - restore into an empty installation"
 
 # uv installs the locked environment; it is itself installed with pip when missing.
 .venv/.installed: pyproject.toml uv.lock
@@ -60,6 +63,15 @@ format: install
 
 bench: messages
 	$(PY) bench/run.py $(BENCH)
+
+# Backups (README, "Backups"): `make backup BACKUP_ARGS="--with-private-key"` to include
+# the seal key; `make restore FILE=... RESTORE_ARGS=--force` over an installation with data.
+backup: install var
+	@$(MANAGE) backup $(BACKUP_ARGS)
+
+restore: install var
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/khruakhai-backup-<time>.tar.gz"; exit 2; }
+	@$(MANAGE) restore "$(FILE)" $(RESTORE_ARGS)
 
 # Browser tests drive Debian's Chromium; Playwright's own browser download cannot work here.
 e2e-deps:

@@ -580,3 +580,99 @@ def test_worker_healthcheck_pings_the_worker_through_the_broker(tmp_path):
         process.terminate()
         process.wait(timeout=60)
     assert not healthy()
+
+
+# --- the backup service ---------------------------------------------------------------
+
+
+def _manage_options(argv: list[str]) -> dict:
+    """A `python manage.py <command> ...` argv parsed by that command's own parser: the
+    command exists and takes every option given."""
+    from django.core.management import load_command_class
+
+    assert argv[:2] == ["python", "manage.py"]
+    assert (ROOT / "manage.py").exists()
+    commands = get_commands()
+    assert argv[2] in commands, f"unknown management command {argv[2]}"
+    command = load_command_class(commands[argv[2]], argv[2])
+    return vars(command.create_parser("manage.py", argv[2]).parse_args(argv[3:]))
+
+
+def _backup_argv(env: dict[str, str]) -> list[str]:
+    command = _compose()["services"]["backup"]["command"]
+    return [_interpolate(word, env) for word in _argv(command)]
+
+
+def test_backup_service_backs_up_daily_and_prunes_to_7_daily_and_4_weekly():
+    import datetime as dt
+
+    # Unset, the compose defaults; set, .env.example's values (the same); then others.
+    for env in ({}, {**_sample_env(), **_env_example()}):
+        options = _manage_options(_backup_argv(env))
+        assert options["daily_at"] == dt.time(2, 30)
+        assert options["prune"]
+        assert (options["keep_daily"], options["keep_weekly"]) == (7, 4)
+        assert not options["with_private_key"]  # the key is backed up apart (README)
+    custom = {"BACKUP_TIME": "03:15", "BACKUP_KEEP_DAILY": "14", "BACKUP_KEEP_WEEKLY": "8"}
+    options = _manage_options(_backup_argv(custom))
+    assert options["daily_at"] == dt.time(3, 15)
+    assert (options["keep_daily"], options["keep_weekly"]) == (14, 8)
+    # Its healthcheck asks the same command how old the newest archive is: more than a
+    # day, since backups are daily.
+    check = _manage_options(_healthcheck_argv(_compose()["services"]["backup"]))
+    assert check["check_newest"] > 24
+    # And what restores an archive exists too (README: docker compose run ... restore).
+    assert "restore" in get_commands()
+
+
+def test_backup_service_has_the_app_environment_and_its_own_volume():
+    services = _compose()["services"]
+    backup, web = services["backup"], services["web"]
+    env = _sample_env()
+    web_env, backup_env = _environment(web, env), _environment(backup, env)
+    for name in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "SITE_URL"):
+        assert backup_env[name] == web_env[name], name
+    assert backup["env_file"] == web["env_file"]
+    assert backup["depends_on"] == web["depends_on"]
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in backup["volumes"]}
+    # The data volume (media and the seal certificate under /app/var), as web has it...
+    assert mounts["/app/var"] == "media"
+    assert PurePosixPath(backup_env["MEDIA_ROOT"]).is_relative_to("/app/var")
+    # ...and the archives in a volume of their own, outside it.
+    archives = PurePosixPath(backup_env["BACKUP_DIR"])
+    assert mounts[str(archives)] == "backups"
+    assert not archives.is_relative_to("/app/var")
+    assert "backups" in _compose()["volumes"]
+    assert "ports" not in backup
+
+
+def _instructions(path: Path) -> list[tuple[str, str]]:
+    text = re.sub(r"\\\n", " ", path.read_text())
+    found = []
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            word, _, rest = line.strip().partition(" ")
+            found.append((word.upper(), rest.strip()))
+    return found
+
+
+def test_backup_image_is_the_app_image_with_pg_dump_of_the_servers_version():
+    services = _compose()["services"]
+    build = services["backup"]["build"]
+    # Built FROM the image compose builds for the app services, whatever its tag.
+    context = build["additional_contexts"]["app"]
+    assert context.startswith("service:")
+    assert context.removeprefix("service:") in APP_SERVICES
+    assert services["backup"]["image"] != "khruakhai:latest"  # its own tag, not the app's
+    instructions = _instructions(ROOT / build["dockerfile"])
+    assert instructions[0] == ("FROM", "app")
+    args = dict(rest.split("=", 1) for word, rest in instructions if word == "ARG" and "=" in rest)
+    server_major = services["postgres"]["image"].partition(":")[2].split(".")[0]
+    # pg_dump cannot dump a newer server: the client is the server's major version.
+    assert args["PG_MAJOR"] == server_major
+    runs = " ".join(rest for word, rest in instructions if word == "RUN")
+    assert "postgresql-client-${PG_MAJOR}" in runs
+    assert "install -d -o khruakhai -m 700 /app/backups" in runs
+    users = [rest for word, rest in instructions if word == "USER"]
+    assert users[-1] == "khruakhai"
+    assert all(word != "RUN" for word, _ in instructions[instructions.index(("USER", users[-1])) :])
