@@ -36,6 +36,13 @@ def win_may_delete(access: Access, win: Win, user) -> bool:
     return access.can_manage or (win.recorded_by_id is not None and win.recorded_by_id == user.pk)
 
 
+def wins_deletable(access: Access, wins, user) -> set[int]:
+    """Ids of the wins whose delete link the user sees (none in a dissolved network)."""
+    if access.network.is_dissolved:
+        return set()
+    return {win.pk for win in wins if win_may_delete(access, win, user)}
+
+
 def health_is_respondent(access: Access) -> bool:
     return bool(access.roles & RESPONDENT_ROLES)
 

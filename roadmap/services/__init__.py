@@ -9,13 +9,13 @@
 
 Every refusal is a ``core.errors.ServiceError`` subclass with a ``code``. Reads live in
 ``roadmap.selectors``. Code inside the roadmap imports from the submodules; the names
-below are re-exported for other apps, tests and benchmarks (``health_summaries`` and
-``activity_delete_blockers`` are selectors, kept here for reports' older imports).
+below are re-exported for other apps, tests and benchmarks (``activity_delete_blockers``
+is a selector, kept here for the reports tests that ask it beside the services).
 """
 
 from __future__ import annotations
 
-from roadmap.selectors import activity_delete_blockers, health_summaries
+from roadmap.selectors import activity_delete_blockers
 
 from .activities import (
     ActivityConflict,
@@ -55,7 +55,6 @@ __all__ = [
     "health_answer",
     "health_round_delete",
     "health_round_open",
-    "health_summaries",
     "obstacle_update",
     "progress_record",
     "roadmap_create",

@@ -12,7 +12,13 @@ from core.errors import ServiceError
 from core.responses import render_form
 from roadmap import selectors
 from roadmap.forms import WinForm
-from roadmap.permissions import roadmap_access, win_for, win_may_record, win_recorder_access
+from roadmap.permissions import (
+    roadmap_access,
+    win_for,
+    win_may_record,
+    win_recorder_access,
+    wins_deletable,
+)
 from roadmap.services.wins import win_delete as delete
 from roadmap.services.wins import win_record
 
@@ -20,13 +26,15 @@ from roadmap.services.wins import win_record
 @login_required
 def wins(request: HttpRequest, slug: str) -> HttpResponse:
     access = roadmap_access(request, slug)
+    rows = list(selectors.win_list(network=access.network))
     return render(
         request,
         "roadmap/wins.html",
         {
             "network": access.network,
             "access": access,
-            "wins": selectors.win_list(network=access.network),
+            "wins": rows,
+            "deletable": wins_deletable(access, rows, request.user),
             "can_record": win_may_record(access),
         },
     )

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from network.models import Role
-from roadmap import services
+from roadmap import selectors, services
 from roadmap.catalogue import HEALTH_ITEMS
 from roadmap.models import HealthResponse, HealthRound
 from tests.conftest import _member
@@ -57,7 +57,7 @@ def test_averages_rate_and_anonymous_comments_from_three_answers(cast):
         services.health_answer(
             round=rnd, respondent=user, organisation=None, answers=_answers(score), comment=comment
         )
-    summary = services.health_summaries(network=cast.network)[0]
+    summary = selectors.health_summaries(network=cast.network)[0]
     assert summary.responses == 3
     assert summary.expected == 4  # three partners and the coordinator
     assert summary.rate == 75
