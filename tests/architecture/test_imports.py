@@ -10,11 +10,14 @@ time; this test also sees cycles and the services/tasks rule.
 
 from __future__ import annotations
 
+import tomllib
+
 import pytest
 
 from .source import (
     APPS,
     PACKAGES,
+    ROOT,
     app_of,
     cycle_through,
     module_imports,
@@ -162,3 +165,24 @@ def test_the_graph_reader_sees_lazy_and_relative_imports():
     assert ("core.tasks", "core.queue", False) in edges  # from .queue import enqueue
     assert ("core.tasks", "core.services", False) in edges  # from . import services
     assert any(lazy for _, _, lazy in edges)
+
+
+def ruff_bans(config) -> set[str]:
+    data = tomllib.loads(config.read_text(encoding="utf-8"))
+    lint = data.get("tool", {}).get("ruff", data).get("lint", {})
+    return set(lint.get("flake8-tidy-imports", {}).get("banned-api", {}))
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_the_app_ruff_bans_say_the_same(app):
+    # Lint time and test time agree: <app>/ruff.toml bans (TID251) exactly the packages
+    # this test does not allow, so an editor flags the import before a test run does.
+    config = ROOT / app / "ruff.toml"
+    assert config.exists(), f"{app}/ruff.toml is missing (copy another app's and adjust)"
+    expected = (set(APPS) | {"config"}) - ALLOWED[app] - {app}
+    assert ruff_bans(config) == expected
+
+
+def test_the_root_ruff_bans_say_the_same_for_scripts():
+    expected = (set(APPS) | {"config"}) - ALLOWED["scripts"]
+    assert ruff_bans(ROOT / "pyproject.toml") == expected
