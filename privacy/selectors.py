@@ -120,9 +120,8 @@ def shown_value(model_field, value) -> str:
 def sections_for(subject: registry.Subject, *, counts_only: bool = False) -> list[Section]:
     """One section per exported holding, with the rows about the subject."""
     sections = []
-    for holding in registry.holdings():
-        if not holding.exported:
-            continue
+    exported = [h for h in registry.holdings() if h.exported]
+    for holding in sorted(exported, key=lambda h: vocabulary.section_rank(h.key)):
         queryset = holding.rows(subject)
         section = Section(
             key=holding.key,

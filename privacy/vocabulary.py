@@ -55,14 +55,12 @@ KEPT = {
     ),
 }
 
-# Section titles by model label; any other model is titled by its verbose name.
+# Section titles by model label, in the export's order; any other model is titled by
+# its verbose name and comes last.
 SECTIONS = {
     "accounts.User": _("Your login"),
     "account.EmailAddress": _("Sign-in email addresses"),
     "mfa.Authenticator": _("Two-factor devices"),
-    "accounts.User_groups": _("Your permission groups"),
-    "accounts.User_user_permissions": _("Your own permissions"),
-    "admin.LogEntry": _("Your actions in the site administration"),
     "network.Person": _("Your entry in the directory"),
     "network.HistoricalPerson": _("Earlier versions of your entry"),
     "network.Role": _("Your roles"),
@@ -79,16 +77,27 @@ SECTIONS = {
     "roadmap.ObstacleEntry": _("Obstacles you own"),
     "roadmap.HealthResponse": _("Your health-check answers"),
     "reports.ProgressReport": _("Progress reports you submitted or reviewed"),
-    "reports.ReminderPreference": _("Your reminder settings"),
+    "reports.CommitteeReport": _("Committee reports you asked for"),
     "reports.Notification": _("Your notices"),
     "reports.Reminder": _("Reminders to you"),
     "reports.DigestDispatch": _("Weekly digests sent to you"),
+    "reports.ReminderPreference": _("Your reminder settings"),
     "reports.CalendarToken": _("Your calendar address"),
-    "reports.CommitteeReport": _("Committee reports you asked for"),
     "privacy.SignIn": _("Sign-in history"),
     "privacy.ErasureRequest": _("Your erasure requests"),
     "core.Dispatch": _("Messages sent to you once"),
+    "accounts.User_groups": _("Your permission groups"),
+    "accounts.User_user_permissions": _("Your own permissions"),
+    "admin.LogEntry": _("Your actions in the site administration"),
 }
+_ORDER = {key: rank for rank, key in enumerate(SECTIONS)}
+
+
+def section_rank(key: str) -> int:
+    """Where a section comes in the export: as SECTIONS lists them (who you are, what
+    you did, what was sent to you), any other after them."""
+    return _ORDER.get(key, len(_ORDER))
+
 
 # Column titles by the name that says what a column is: a plain field's own name, or
 # for a path through relations ("activity__step__network__name_th") the relation the

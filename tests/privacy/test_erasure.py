@@ -185,7 +185,7 @@ def test_one_request_waits_at_a_time(cast):
     _ask(client)
     again = client.post("/privacy/erasure/", {"reason": "", "confirm": "on"})
     assert again.status_code == 422
-    assert "already waiting" in again.content.decode() or "รอ" in again.content.decode()
+    assert "คำขอของคุณอยู่ระหว่างรอการพิจารณาแล้ว" in again.content.decode()
     assert ErasureRequest.objects.count() == 1
     # Confirming is required.
     ErasureRequest.objects.all().delete()
