@@ -13,7 +13,7 @@ from roadmap import selectors
 from roadmap.forms import ACTIVITY_FIELDS, ActivityDeleteForm, ActivityForm
 from roadmap.models import Activity
 from roadmap.permissions import activity_for, roadmap_access
-from roadmap.services import activities as services
+from roadmap.services import activities as service
 
 FORM = "roadmap/activity_form.html"
 CONFLICT = 409
@@ -28,7 +28,7 @@ def activity_create(request: HttpRequest, slug: str) -> HttpResponse:
     step = network.steps.filter(number=int(number)).first() if number.isdigit() else None
     form = ActivityForm(request.POST or None, network=network, initial={"step": step})
     if request.method == "POST" and form.is_valid():
-        activity = services.activity_create(**{f: form.cleaned_data[f] for f in ACTIVITY_FIELDS})
+        activity = service.activity_create(**{f: form.cleaned_data[f] for f in ACTIVITY_FIELDS})
         messages.success(request, _("The activity was created."))
         return redirect("roadmap:activity_detail", slug=slug, pk=activity.pk)
     return render_form(request, FORM, {"network": network, "form": form, "activity": None})
@@ -60,14 +60,14 @@ def activity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = ActivityForm(request.POST, network=network)
     if form.is_valid():
         try:
-            services.activity_edit(
+            service.activity_edit(
                 activity=activity,
                 based_on_version=form.cleaned_data["version"] or 0,
                 **{f: form.cleaned_data[f] for f in ACTIVITY_FIELDS},
             )
-        except services.ActivityGone:
+        except service.ActivityGone:
             raise Http404 from None
-        except services.ActivityConflict as exc:
+        except service.ActivityConflict as exc:
             # Keep what was typed; the next save is a decision made seeing the newer values.
             data = request.POST.copy()
             data["version"] = exc.current.version
@@ -91,15 +91,15 @@ def activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         status = 422
     elif request.method == "POST":
         try:
-            gone = services.activity_delete(
+            gone = service.activity_delete(
                 activity=activity, by=request.user, based_on_version=form.cleaned_data["version"]
             )
-        except services.ActivityConflict as exc:
+        except service.ActivityConflict as exc:
             activity = exc.current
             form = ActivityDeleteForm(initial={"version": activity.version})
             messages.warning(request, exc.message)
             status = CONFLICT
-        except services.ActivityProtected:
+        except service.ActivityProtected:
             status = CONFLICT  # the page names the reasons
         else:
             messages.success(

@@ -15,15 +15,7 @@ from roadmap.catalogue import HEALTH_GROUPS
 from roadmap.charts import health_trend_svg
 from roadmap.forms import HealthResponseForm, HealthRoundForm
 from roadmap.permissions import health_may_answer, health_round_for, roadmap_access
-from roadmap.services.health import (
-    HealthRoundClosed,
-    HealthRoundGone,
-    health_answer,
-    health_round_open,
-)
-from roadmap.services.health import (
-    health_round_delete as delete,
-)
+from roadmap.services import health as service
 
 
 @login_required
@@ -54,7 +46,7 @@ def health_round_create(request: HttpRequest, slug: str) -> HttpResponse:
     access = roadmap_access(request, slug, manage=True, write=True)
     form = HealthRoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        health_round_open(network=access.network, **form.cleaned_data)
+        service.health_round_open(network=access.network, **form.cleaned_data)
         messages.success(request, _("The health check round is open."))
         return redirect("roadmap:health", slug=slug)
     return render_form(
@@ -67,7 +59,7 @@ def health_round_delete(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     """GET: the confirmation with the number of answers; POST: delete the round."""
     round_, access = health_round_for(request, slug, pk, manage=True, write=True)
     if request.method == "POST":
-        answers = delete(round=round_, by=request.user)
+        answers = service.health_round_delete(round=round_, by=request.user)
         messages.success(
             request,
             _("The round “%(label)s” was deleted, with its answers (%(answers)s).")
@@ -96,16 +88,16 @@ def health_respond(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = HealthResponseForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            health_answer(
+            service.health_answer(
                 round=round_,
                 respondent=request.user,
                 organisation=selectors.acting_organisation(user=request.user, access=access),
                 answers=form.answers(),
                 comment=form.cleaned_data["comment"],
             )
-        except HealthRoundGone as gone:
+        except service.HealthRoundGone as gone:
             raise Http404 from gone
-        except HealthRoundClosed as closed:
+        except service.HealthRoundClosed as closed:
             messages.error(request, closed.message)
         else:
             messages.success(request, _("Thank you: your answers were saved."))

@@ -19,8 +19,7 @@ from roadmap.permissions import (
     win_recorder_access,
     wins_deletable,
 )
-from roadmap.services.wins import win_delete as delete
-from roadmap.services.wins import win_record
+from roadmap.services import wins as service
 
 
 @login_required
@@ -46,7 +45,9 @@ def win_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = WinForm(request.POST or None, network=access.network)
     if request.method == "POST" and form.is_valid():
         try:
-            win_record(network=access.network, recorded_by=request.user, **form.cleaned_data)
+            service.win_record(
+                network=access.network, recorded_by=request.user, **form.cleaned_data
+            )
         except ServiceError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -61,7 +62,7 @@ def win_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """GET: the confirmation; POST: delete the win (its author or a coordinator)."""
     win, access = win_for(request, slug, pk, delete=True)
     if request.method == "POST":
-        delete(win=win, by=request.user)
+        service.win_delete(win=win, by=request.user)
         messages.success(request, _("The win “%(title)s” was deleted.") % {"title": win.title})
         return redirect("roadmap:wins", slug=slug)
     return render(request, "roadmap/win_delete.html", {"network": access.network, "win": win})
