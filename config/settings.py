@@ -250,7 +250,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 # The other evidence limits keep their defaults (and the reasons for them) in
-# roadmap/evidence.py; the environment overrides any of them.
+# roadmap/evidence/rules.py; the environment overrides any of them.
 for _name in (
     "EVIDENCE_MAX_FILES",
     "EVIDENCE_MAX_UPDATE_BYTES",
