@@ -53,6 +53,11 @@ def activities_late_count(*, network: Network, today: dt.date) -> int:
     return Activity.objects.for_network(network).late(today).count()
 
 
+def step_by_number(*, network: Network, number: str) -> Step | None:
+    """The step a query string names (``?step=5``); None for anything else."""
+    return network.steps.filter(number=int(number)).first() if number.isdigit() else None
+
+
 def step_activity_list(*, step: Step) -> QuerySet[Activity]:
     return step.activities.select_related("responsible").prefetch_related("owners")
 

@@ -24,8 +24,7 @@ def activity_create(request: HttpRequest, slug: str) -> HttpResponse:
     access = roadmap_access(request, slug, manage=True, write=True)
     network = access.network
     # ?step=N preselects the step; anything that is not a number is simply ignored.
-    number = request.GET.get("step", "")
-    step = network.steps.filter(number=int(number)).first() if number.isdigit() else None
+    step = selectors.step_by_number(network=network, number=request.GET.get("step", ""))
     form = ActivityForm(request.POST or None, network=network, initial={"step": step})
     if request.method == "POST" and form.is_valid():
         activity = service.activity_create(**{f: form.cleaned_data[f] for f in ACTIVITY_FIELDS})
