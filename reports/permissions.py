@@ -17,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Duty
 from network.permissions import Access, deny, network_access, object_access
-
-from . import selectors
-from .models import CalendarToken, CommitteeReport, Notification, ProgressReport
+from reports.models import CalendarToken, CommitteeReport, Notification, ProgressReport
+from reports.selectors.agreement_reads import duty_get
+from reports.selectors.reminders import remindable
+from reports.selectors.reports import report_is_reviewable, report_is_writable
 
 # Pages over the whole network (coordinators, the chair and the committee): the reason
 # a partner reads when refused. Per-period counts of late and missing reports name no
@@ -92,17 +93,17 @@ def report_for(
 def report_can_write(report: ProgressReport, access: Access) -> bool:
     """An open report (draft or returned), by its organisation's people or a coordinator,
     in a network that is not dissolved."""
-    return selectors.report_is_writable(report) and access.can_update_for([report.organisation_id])
+    return report_is_writable(report) and access.can_update_for([report.organisation_id])
 
 
 def report_can_review(report: ProgressReport, access: Access) -> bool:
     """A submitted report, by a coordinator, in a network that is not dissolved."""
-    return access.can_manage and selectors.report_is_reviewable(report)
+    return access.can_manage and report_is_reviewable(report)
 
 
 def report_can_remind(report: ProgressReport, access: Access, today) -> bool:
-    """The "remind now" button: a coordinator, on a late report (reports.reminding)."""
-    return access.can_manage and selectors.remindable(report, today)
+    """The "remind now" button: a coordinator, on a late report."""
+    return access.can_manage and remindable(report, today)
 
 
 def network_can_remind(access: Access) -> bool:
@@ -137,7 +138,7 @@ def duty_for(request: HttpRequest, slug: str, duty_id: int) -> tuple[Duty, Acces
         pk=duty_id,
         version__agreement__network__slug=slug,
     )
-    in_force = selectors.duty_get(network=access.network, duty_id=duty.pk)
+    in_force = duty_get(network=access.network, duty_id=duty.pk)
     if in_force is None:
         raise Http404
     return in_force, access

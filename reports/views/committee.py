@@ -13,13 +13,11 @@ from django.utils import translation
 
 from core.errors import ServiceError
 from core.responses import render_form
-from reports import services
 from reports.forms import CommitteeForm
 from reports.models import CommitteeReport
 from reports.permissions import committee_job_for, oversight_access
-
-# The committee page lists the network's latest jobs, this many.
-JOBS_SHOWN = 20
+from reports.selectors.committee import committee_jobs
+from reports.services.committee import committee_report_request
 
 
 @login_required
@@ -33,7 +31,7 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if writing and form.is_valid():
         try:
-            job = services.committee_report_request(
+            job = committee_report_request(
                 network=access.network,
                 period=form.cleaned_data["period"],
                 user=request.user,
@@ -44,11 +42,15 @@ def committee(request: HttpRequest, slug: str) -> HttpResponse:
                 form.add_error(None, message)
         else:
             return redirect("reports:committee_job", slug=slug, pk=job.pk)
-    jobs = CommitteeReport.objects.filter(network=access.network).select_related("period")
     return render_form(
         request,
         "reports/committee.html",
-        {"network": access.network, "access": access, "form": form, "jobs": jobs[:JOBS_SHOWN]},
+        {
+            "network": access.network,
+            "access": access,
+            "form": form,
+            "jobs": committee_jobs(network=access.network),
+        },
     )
 
 

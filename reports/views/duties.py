@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 from core.errors import ServiceError
 from core.responses import render_form
 from network.permissions import network_access
-from reports import selectors, services
 from reports.permissions import duty_for
+from reports.selectors.agreement_reads import duties_unplanned, duty_activity_initial
+from reports.services.duties import DutyPlanned, duty_activity_create
 from roadmap.forms import ACTIVITY_FIELDS, ActivityForm
 
 
 @login_required
 def duty_list(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_access(request, slug, manage=True)
-    version, unplanned = selectors.duties_unplanned(network=access.network)
+    version, unplanned = duties_unplanned(network=access.network)
     return render(
         request,
         "reports/duties.html",
@@ -34,16 +35,16 @@ def duty_list(request: HttpRequest, slug: str) -> HttpResponse:
 def duty_activity(request: HttpRequest, slug: str, duty_id: int) -> HttpResponse:
     duty, access = duty_for(request, slug, duty_id)
     network = access.network
-    initial = selectors.duty_activity_initial(network=network, duty=duty)
+    initial = duty_activity_initial(network=network, duty=duty)
     form = ActivityForm(request.POST or None, network=network, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.duty_activity_create(
+            activity = duty_activity_create(
                 network=network,
                 duty=duty,
                 **{f: form.cleaned_data[f] for f in ACTIVITY_FIELDS},
             )
-        except services.DutyPlanned as planned:
+        except DutyPlanned as planned:
             messages.info(
                 request,
                 _("This duty is already in the roadmap as “%(title)s”.")

@@ -10,9 +10,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from network.permissions import network_access
-from reports import services
 from reports.permissions import oversight_access
-from reports.selectors import closeout as closeouts
+from reports.selectors.closeout import closeout_document, closeouts_for
+from reports.services.exports import export_csv, export_rows, export_xlsx
 
 EXPORTS = ("reports", "activities")
 CONTENT_TYPES = {
@@ -26,11 +26,11 @@ def export(request: HttpRequest, slug: str, what: str, fmt: str) -> HttpResponse
     access = oversight_access(request, slug, "exports")
     if what not in EXPORTS or fmt not in CONTENT_TYPES:
         raise Http404
-    header, rows = services.export_rows(network=access.network, what=what)
+    header, rows = export_rows(network=access.network, what=what)
     if fmt == "csv":
-        body = services.export_csv(header=header, rows=rows)
+        body = export_csv(header=header, rows=rows)
     else:
-        body = services.export_xlsx(header=header, rows=rows, title=what)
+        body = export_xlsx(header=header, rows=rows, title=what)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     name = f"{access.network.slug}-{what}-{timezone.localdate():%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -47,7 +47,7 @@ def closeout(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "network": access.network,
             "access": access,
-            "closeouts": closeouts.closeouts_for(network=access.network),
+            "closeouts": closeouts_for(network=access.network),
         },
     )
 
@@ -56,7 +56,7 @@ def closeout(request: HttpRequest, slug: str) -> HttpResponse:
 def closeout_pdf(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """A sealed close-out PDF, only through this permission-checked view (media is private)."""
     access = network_access(request, slug)
-    document = closeouts.closeout_document(network=access.network, code=code)
+    document = closeout_document(network=access.network, code=code)
     if document is None or not document.file:
         raise Http404
     return FileResponse(

@@ -11,56 +11,49 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.responses import render_form
-from reports import services
 from reports.forms import PreferenceForm
-from reports.models import CalendarToken, Notification, ReminderPreference
 from reports.permissions import calendar_owner, notification_for
-
-# The notifications page shows one's latest notices, this many.
-NOTICES_SHOWN = 100
+from reports.selectors.pages import calendar_token_get, notification_list, reminder_mode
+from reports.services.calendar import calendar_ics, calendar_token_rotate
+from reports.services.notices import notification_mark_read, preference_save
 
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    notices = Notification.objects.filter(user=request.user).select_related(
-        "network", "report__period", "report__organisation"
-    )
-    return render(request, "reports/notifications.html", {"notices": list(notices[:NOTICES_SHOWN])})
+    notices = notification_list(user=request.user)
+    return render(request, "reports/notifications.html", {"notices": notices})
 
 
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notice = notification_for(request, pk)
-    services.notification_mark_read(user=request.user, notification_id=notice.pk)
+    notification_mark_read(user=request.user, notification_id=notice.pk)
     return redirect("reports:notifications")
 
 
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    services.notification_mark_read(user=request.user)
+    notification_mark_read(user=request.user)
     return redirect("reports:notifications")
 
 
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    current = ReminderPreference.objects.filter(user=request.user).first()
-    form = PreferenceForm(
-        request.POST or None, initial={"mode": current.mode if current else "all"}
-    )
+    form = PreferenceForm(request.POST or None, initial={"mode": reminder_mode(user=request.user)})
     if request.method == "POST" and form.is_valid():
-        services.preference_save(user=request.user, mode=form.cleaned_data["mode"])
+        preference_save(user=request.user, mode=form.cleaned_data["mode"])
         messages.success(request, _("Your reminder settings are saved."))
         return redirect("reports:preferences")
-    token = CalendarToken.objects.filter(user=request.user).first()
+    token = calendar_token_get(user=request.user)
     return render_form(request, "reports/preferences.html", {"form": form, "token": token})
 
 
 @login_required
 @require_POST
 def calendar_rotate(request: HttpRequest) -> HttpResponse:
-    services.calendar_token_rotate(user=request.user)
+    calendar_token_rotate(user=request.user)
     messages.success(request, _("New calendar address made; the old one no longer works."))
     return redirect("reports:preferences")
 
@@ -68,8 +61,6 @@ def calendar_rotate(request: HttpRequest) -> HttpResponse:
 def calendar(request: HttpRequest, token: str) -> HttpResponse:
     """Public by design: the unguessable token is the credential (calendar apps cannot log in)."""
     user = calendar_owner(token)
-    response = HttpResponse(
-        services.calendar_ics(user=user), content_type="text/calendar; charset=utf-8"
-    )
+    response = HttpResponse(calendar_ics(user=user), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
     return response

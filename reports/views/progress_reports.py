@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from core.errors import ServiceError
 from core.responses import render_form
 from network.permissions import Access, network_access
-from reports import selectors, services
 from reports.forms import ReportFilterForm, ReportForm, ReviewForm
 from reports.models import ProgressReport
 from reports.permissions import (
@@ -31,6 +30,13 @@ from reports.permissions import (
     report_for,
     reports_visible,
 )
+from reports.selectors.pages import report_list
+from reports.selectors.reminders import remind_state
+from reports.selectors.reports import report_subjects, schedule_for, standing_labels
+from reports.selectors.roadmap_reads import progress_updates
+from reports.services.progress_reports import report_review as review_record
+from reports.services.progress_reports import report_save
+from reports.services.remind_now import report_remind_now
 
 # Enough for a large network's period on one page; the rest is a click away.
 REPORTS_PER_PAGE = 50
@@ -56,14 +62,9 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_access(request, slug)
     filters = ReportFilterForm(request.GET)
     status = filters.cleaned_data["status"] if filters.is_valid() else ""
-    reports = reports_visible(access).select_related("period", "organisation")
-    if status:
-        reports = reports.filter(status=status)
-    # The id last: a stable order, so no report appears on two pages or on none.
-    page = Paginator(
-        reports.order_by("-period__starts_on", "organisation__name_th", "id"), REPORTS_PER_PAGE
-    ).get_page(request.GET.get("page"))
-    schedule = services.schedule_for(network=access.network)
+    reports = report_list(reports=reports_visible(access), status=status)
+    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    schedule = schedule_for(network=access.network)
     return render(
         request,
         "reports/index.html",
@@ -75,7 +76,7 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
             "filtered": bool(status),
             "periods": _by_period(page.object_list),
             "schedule": schedule if schedule.pk else None,
-            "standing": services.standing_labels(),
+            "standing": standing_labels(),
             # Late reports get a "remind now" button for coordinators.
             "can_remind": network_can_remind(access),
         },
@@ -99,11 +100,11 @@ def _report_page(
             "can_review": report_can_review(report, access),
             "review_form": ReviewForm(),
             # "Remind now" for coordinators on a late report, with what is left of it.
-            "remind": selectors.remind_state(report=report)
+            "remind": remind_state(report=report)
             if report_can_remind(report, access, timezone.localdate())
             else None,
             "narratives": report.narratives.all(),
-            "updates": selectors.progress_updates(
+            "updates": progress_updates(
                 period.network, period.starts_on, period.ends_on, report.organisation
             ),
             **extra,
@@ -117,7 +118,7 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     report, access = report_for(request, slug, pk, write=writing)
     form = ReportForm(
         request.POST or None,
-        subjects=services.report_subjects(report=report),
+        subjects=report_subjects(report=report),
         initial={"problems": report.problems, "help_needed": report.help_needed},
         narratives={(n.subject_kind, n.subject_id): n.text for n in report.narratives.all()},
     )
@@ -129,7 +130,7 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.error(request, SUBMIT_UNCONFIRMED)
     elif writing and form.is_valid():
         try:
-            services.report_save(
+            report_save(
                 report=report,
                 user=request.user,
                 problems=form.cleaned_data["problems"],
@@ -154,7 +155,7 @@ def report_remind(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A coordinator's "remind now" on a late report (capped: reports.reminding)."""
     report, _access = report_for(request, slug, pk, remind=True)
     try:
-        sent = services.report_remind_now(report=report, user=request.user)
+        sent = report_remind_now(report=report, user=request.user)
     except ServiceError as refused:
         messages.error(request, refused.message)
     else:
@@ -184,7 +185,7 @@ def report_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 messages.error(request, error)
         return redirect("reports:report", slug=slug, pk=pk)
     try:
-        services.report_review(
+        review_record(
             report=report,
             user=request.user,
             accept=form.cleaned_data["decision"] == "accept",

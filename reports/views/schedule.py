@@ -4,11 +4,8 @@ drop it, or propose it from the signed agreement. Coordinators only
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,22 +15,18 @@ from django.views.decorators.http import require_POST
 
 from core.errors import ServiceError
 from core.responses import render_form
-from network.models import Network
 from network.permissions import Access, network_access
-from reports import selectors, services
 from reports.forms import ScheduleForm, schedule_differences
-from reports.models import ReportingPeriod
-
-# The schedule page lists the periods of the last year and those ahead, this many at most.
-PERIODS_SHOWN = 60
-
-
-def _periods_shown(network: Network, today: dt.date):
-    return (
-        ReportingPeriod.objects.filter(network=network, ends_on__gte=today - dt.timedelta(days=365))
-        .annotate(report_count=Count("reports"))
-        .order_by("starts_on")[:PERIODS_SHOWN]
-    )
+from reports.selectors.pages import periods_recent
+from reports.selectors.plan import schedule_preview as preview_plan
+from reports.selectors.reports import schedule_for
+from reports.services.schedules import (
+    PlanChanged,
+    schedule_change_confirm,
+    schedule_change_discard,
+    schedule_propose_from_agreement,
+    schedule_save,
+)
 
 
 def _saved(request: HttpRequest, slug: str, saved) -> HttpResponse:
@@ -53,7 +46,7 @@ def _saved(request: HttpRequest, slug: str, saved) -> HttpResponse:
 def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     writing = request.method == "POST"
     access = network_access(request, slug, manage=True, write=writing)
-    current = services.schedule_for(network=access.network)
+    current = schedule_for(network=access.network)
     pending = current.pending_change if current.pk else {}
     if writing:
         form = ScheduleForm(request.POST, instance=current)
@@ -63,7 +56,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
         form = ScheduleForm(instance=current)
     if writing and form.is_valid():
         try:
-            saved = services.schedule_save(
+            saved = schedule_save(
                 network=access.network,
                 values=form.cleaned_data,
                 raw=form.raw_values(),
@@ -84,7 +77,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "schedule": current,
             "pending": bool(pending),
-            "periods": _periods_shown(access.network, today),
+            "periods": periods_recent(network=access.network, today=today),
             "today": today,
         },
     )
@@ -92,7 +85,7 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _pending_form(access: Access) -> ScheduleForm | None:
     """The change waiting for confirmation, validated again (None when there is none)."""
-    current = services.schedule_for(network=access.network)
+    current = schedule_for(network=access.network)
     if not (current.pk and current.pending_change):
         return None
     return ScheduleForm(current.pending_change, instance=current)
@@ -117,7 +110,7 @@ def schedule_preview(request: HttpRequest, slug: str) -> HttpResponse:
     refused = _pending_refused(request, slug, form)
     if refused is not None:
         return refused
-    plan, digest = selectors.schedule_preview(
+    plan, digest = preview_plan(
         network=access.network, values=form.cleaned_data, raw=dict(form.data)
     )
     return render(
@@ -157,7 +150,7 @@ def schedule_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     """Confirm (or drop) the waiting change: all of it, as previewed, or nothing."""
     access = network_access(request, slug, manage=True, write=True)
     if request.POST.get("action") == "discard":
-        if services.schedule_change_discard(network=access.network):
+        if schedule_change_discard(network=access.network):
             messages.info(request, _("The change was dropped; the schedule stays as it was."))
         return redirect("reports:schedule", slug=slug)
     form = _pending_form(access)
@@ -165,14 +158,14 @@ def schedule_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     if refused is not None:
         return refused
     try:
-        plan = services.schedule_change_confirm(
+        plan = schedule_change_confirm(
             network=access.network,
             values=form.cleaned_data,
             raw=dict(form.data),  # the waiting change as stored: it must still be there
             expected=request.POST.get("plan", ""),
             user=request.user,
         )
-    except services.PlanChanged:
+    except PlanChanged:
         messages.warning(
             request,
             _(
@@ -189,7 +182,7 @@ def schedule_confirm(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def schedule_propose(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_access(request, slug, manage=True, write=True)
-    proposed = services.schedule_propose_from_agreement(network=access.network)
+    proposed = schedule_propose_from_agreement(network=access.network)
     if proposed is None:
         messages.warning(
             request,
