@@ -22,6 +22,6 @@ def reporting(cast):
     period = PeriodFactory(network=cast.network)
     reports = {
         m.organisation_id: ProgressReport.objects.create(period=period, organisation=m.organisation)
-        for m in cast.network.memberships.filter(left_on__isnull=True)
+        for m in cast.network.memberships.current()
     }
     return schedule, period, reports

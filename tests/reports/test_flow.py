@@ -28,7 +28,7 @@ def test_period_opener_is_idempotent_and_covers_every_current_member(cast):
     upcoming = periods.filter(starts_on__gt=dt.date(2026, 8, 15))
     assert [p.name_en for p in upcoming] == ["Q4 2026", "Q1 2027", "Q2 2027", "Q3 2027"]
     assert not ProgressReport.objects.filter(period__in=upcoming).exists()
-    members = cast.network.memberships.filter(left_on__isnull=True).count()
+    members = cast.network.memberships.current().count()
     assert created == 3 * members
     current = started.last()
     assert current.reports.count() == members

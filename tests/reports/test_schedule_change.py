@@ -54,7 +54,7 @@ def _assert_no_overlap(network) -> None:
 
 
 def _members(cast) -> int:
-    return cast.network.memberships.filter(left_on__isnull=True).count()
+    return cast.network.memberships.current().count()
 
 
 def _write(report: ProgressReport, user, text: str = "ครูติดสอบปลายภาค") -> None:
