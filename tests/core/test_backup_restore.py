@@ -8,7 +8,9 @@ database is created from the same template as the test database; the dump is pg_
 SQLite otherwise (a new file; the online backup API). The backup is taken in this
 process, from the test database; the restore and the check after it run as real
 commands in processes of their own, with the fresh installation's environment, as an
-operator would run them.
+operator would run them. It ends with what a restore refuses (an installation with
+data: in this process, nothing changed) and what ``--force`` does with an archive from
+older code: replaces the database and migrates it up.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tarfile
 import uuid
 from pathlib import Path
 
@@ -221,16 +224,24 @@ def target(tmp_path):
         postgres.drop()
 
 
-def _session_keys(env: dict) -> set[str]:
-    """The sessions in the fresh installation's database, read directly."""
+def _rows(env: dict, sql: str) -> set[tuple]:
+    """Rows of the fresh installation's database, read directly."""
     url = env["DATABASE_URL"]
     if url.startswith("sqlite:///"):
         with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
-            return {row[0] for row in db.execute("SELECT session_key FROM django_session")}
+            return {tuple(row) for row in db.execute(sql)}
     import psycopg
 
     with psycopg.connect(url) as db:
-        return {row[0] for row in db.execute("SELECT session_key FROM django_session")}
+        return {tuple(row) for row in db.execute(sql)}
+
+
+def _session_keys(env: dict) -> set[str]:
+    return {key for (key,) in _rows(env, "SELECT session_key FROM django_session")}
+
+
+def _applied(env: dict) -> set[tuple]:
+    return _rows(env, "SELECT app, name FROM django_migrations")
 
 
 def _run(env: dict, *argv: str) -> subprocess.CompletedProcess:
@@ -273,6 +284,51 @@ def _same(before: dict, after: dict) -> None:
                 pytest.fail(f"{section} {key} changed:\n" + "\n".join(list(diff)[:80]))
             assert now == was, f"{section} {key}"
     assert after["certificate_sha256"] == before["certificate_sha256"]
+
+
+# --- an archive from older code ------------------------------------------------------
+
+
+def _code_migrations() -> dict[str, list[str]]:
+    from core.backup.database import migration_state
+
+    return migration_state()
+
+
+def _older_archive(folder: Path) -> tuple[Path, set[str]]:
+    """A backup of the test database as older code would have left it: the record of
+    one migration (one that changes no SQL) missing. Returns it and its sessions."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    app_label, name = _no_sql_leaf()
+    recorder = MigrationRecorder(connection)
+    recorder.record_unapplied(app_label, name)
+    try:
+        call_command("backup", output=folder, stdout=io.StringIO())
+        [archive] = folder.glob("khruakhai-backup-*.tar.gz")
+    finally:
+        recorder.record_applied(app_label, name)
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert name not in manifest["migrations"][app_label]
+    return archive, set(Session.objects.values_list("session_key", flat=True))
+
+
+def _no_sql_leaf() -> tuple[str, str]:
+    """The newest migration of a project app that changes no SQL (options, verbose
+    names): deleting its record makes a database look one migration older without
+    changing its tables."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    for app_label, name in sorted(executor.loader.graph.leaf_nodes()):
+        if app_label not in {"core", "network", "agreements", "roadmap", "reports", "accounts"}:
+            continue
+        migration = executor.loader.graph.nodes[(app_label, name)]
+        statements = executor.loader.collect_sql([(migration, False)])
+        if not [s for s in statements if s.strip() and not s.lstrip().startswith("--")]:
+            return app_label, name
+    pytest.skip("no project migration without SQL to play an older archive with")
 
 
 # --- the proof ----------------------------------------------------------------------
@@ -334,9 +390,14 @@ def test_a_backup_restores_into_a_fresh_installation_and_answers_as_before(
     assert key.read_bytes() == (settings.PDF_SIGNING_DIR / "seal-key.pem").read_bytes()
     assert key.stat().st_mode & 0o777 == 0o600
 
-    # Browsing logged people in there; a forced restore replaces the whole database
-    # again (PostgreSQL: over existing tables), so their sessions are gone.
+    # Browsing there logged people in. An archive from older code (a migration behind
+    # this one), forced over that installation: it replaces the whole database
+    # (PostgreSQL: over existing tables), so those sessions are gone, and restore
+    # migrates it up to this code.
     assert _session_keys(target) > sessions
-    forced = _run(target, "manage.py", "restore", str(archive), "--force")
+    older, older_sessions = _older_archive(tmp_path / "older")
+    forced = _run(target, "manage.py", "restore", str(older), "--force")
     assert forced.returncode == 0, forced.stderr[-4000:]
-    assert _session_keys(target) == sessions
+    assert "migrated to this code's schema" in forced.stdout
+    assert _session_keys(target) == older_sessions
+    assert _applied(target) >= {(a, n) for a, names in _code_migrations().items() for n in names}
