@@ -128,7 +128,7 @@ def test_person_add_refuses_a_login_of_an_organisation_outside_the_network(cast)
             "kind": "member",
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "is-invalid" in response.content.decode()
     assert (Person.objects.count(), Role.objects.count(), Invitation.objects.count()) == before
     assert not mail.outbox

@@ -116,7 +116,7 @@ def test_the_takeover_end_to_end(cast, attacker, django_capture_on_commit_callba
             "email": SECOND_ADDRESS,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "is-invalid" in response.content.decode()
     people = (
         "Organisation,Full name,Email,Role\n"
@@ -140,7 +140,7 @@ def test_the_takeover_end_to_end(cast, attacker, django_capture_on_commit_callba
                 "language": "th",
             },
         )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "is-invalid" in response.content.decode()
     assert not mail.outbox
     _untouched(cast, network)
@@ -180,7 +180,7 @@ def test_founding_does_not_make_a_look_alike_silently(cast, attacker):
     before = Organisation.objects.count()
     response = client.post("/networks/new/", FOUNDING | {"org-name_th": cast.partner_org.name_th})
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "is-invalid" in body
     assert "ยังไม่ได้ตรวจสอบ" in body  # the existing record, with its verified state
     assert 'name="org-confirm_duplicate"' in body
@@ -210,7 +210,7 @@ def test_adding_a_member_asks_an_organisation_that_speaks_for_itself(cast):
     details = {"name_th": cast.partner_org.name_th, "kind": "university", "province": "chiang_mai"}
     before = Organisation.objects.count()
     response = coordinator.post(f"/networks/{second.slug}/members/add/", details)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "is-invalid" in response.content.decode()
     assert Organisation.objects.count() == before
 
@@ -227,7 +227,7 @@ def test_the_people_import_cannot_reach_an_organisation_that_was_only_asked(cast
         f"{cast.partner_org.name_th},มัลลอรี สอง,{SECOND_ADDRESS},partner_rep\n"
     )
     response = _upload(client, network.slug, text, "people")
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "ยังไม่ได้นำเข้าข้อมูลใด ๆ" in response.content.decode()
     client.post(f"/networks/{network.slug}/import/confirm/")
     assert not Person.objects.filter(organisation=cast.partner_org, full_name="มัลลอรี สอง")
