@@ -53,8 +53,11 @@ def signing_pair() -> tuple[bytes | None, bytes | None]:
     """(certificate PEM, key PEM) in effect; None for a part that does not exist yet
     (an installation that never sealed anything has neither)."""
     if signing_source() == "environment":
-        cert = _pem(settings.PDF_SIGNING_CERT) if settings.PDF_SIGNING_CERT else None
-        key = _pem(settings.PDF_SIGNING_KEY) if settings.PDF_SIGNING_KEY else None
+        try:
+            cert = _pem(settings.PDF_SIGNING_CERT) if settings.PDF_SIGNING_CERT else None
+            key = _pem(settings.PDF_SIGNING_KEY) if settings.PDF_SIGNING_KEY else None
+        except OSError as error:
+            raise BackupRefused(f"PDF_SIGNING_KEY/PDF_SIGNING_CERT: {error}") from None
         return cert, key
     directory = Path(settings.PDF_SIGNING_DIR)
     cert_path, key_path = directory / CERT_FILE, directory / KEY_FILE
