@@ -57,7 +57,7 @@ def test_the_person_page_says_why(cast):
             "phone": signatory.phone,
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "alert-danger" in response.content.decode()
     signatory.refresh_from_db()
     assert signatory.organisation == cast.partner_org
