@@ -40,7 +40,8 @@ def _accept(cast, erasure_request):
 
 def test_an_erased_person_leaves_only_what_must_stay(cast):
     life = a_life(cast)
-    erasure_request = _ask(cast.client("partner"))
+    partner = cast.client("partner")
+    erasure_request = _ask(partner)
     # The site admins are told (the partner is not one).
     assert [m.to for m in mail.outbox if "ลบข้อมูลส่วนบุคคล" in m.subject] == [[cast.site_admin.email]]
     mail.outbox.clear()
@@ -74,6 +75,8 @@ def test_an_erased_person_leaves_only_what_must_stay(cast):
     assert user.email == vocabulary.erased_email(user.pk)
     assert not user.emailaddress_set.exists()
     assert not sign_in(life.old_email).signed_in
+    # A session open before the erasure ends with it.
+    assert "/accounts/login/" in partner.get("/privacy/my-data/")["Location"]
     UserFactory(email=life.old_email)
 
     # The network's pages show the neutral name where the person's name was.
