@@ -224,3 +224,23 @@ def test_the_encrypted_key_opens_with_its_passphrase_only():
     assert key_decrypt(blob, PASSPHRASE) == pem
     with pytest.raises(BackupRefused, match="wrong passphrase"):
         key_decrypt(blob, PASSPHRASE + "!")
+
+
+def test_pg_dump_older_than_the_server_is_refused_with_the_fix(monkeypatch, tmp_path):
+    from core.backup import database
+
+    assert database._major("pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)") == (15, "15.20")
+    assert database._major("pg_restore (PostgreSQL) 16.4") == (16, "16.4")
+    monkeypatch.setattr(database, "_binary", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(database, "client_version", lambda binary: (15, "15.20"))
+    monkeypatch.setattr(database, "server_version", lambda: (16, "16.4"))
+    with pytest.raises(
+        BackupRefused,
+        match=r"pg_dump is version 15\.20 but the server runs PostgreSQL 16\.4.*"
+        r"postgresql-client-16",
+    ):
+        database._pg_dump(tmp_path)
+    assert not list(tmp_path.iterdir())
+    # Nor can an older pg_restore read a newer pg_dump's archive.
+    with pytest.raises(BackupRefused, match=r"dumped by pg_dump 16\.4.*postgresql-client-16"):
+        database._pg_restore_binary({"pg_dump_version": "16.4"})
