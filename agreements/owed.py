@@ -14,15 +14,12 @@ from .models import AgreementVersion, Party
 def signatures(asker: Asker) -> list[OwedTask]:
     if not asker.user.is_authenticated:
         return []
-    rows = (
-        Party.objects.filter(
-            signatory__user=asker.user,
-            status=Party.Status.PENDING,
-            version__status=AgreementVersion.Status.SENT,
-        )
-        .exclude(version__agreement__network__status=Network.Status.DISSOLVED)
-        .select_related("version__agreement__network", "organisation")
-    )
+    rows = Party.objects.filter(
+        signatory__user=asker.user,
+        status=Party.Status.PENDING,
+        version__status=AgreementVersion.Status.SENT,
+        version__agreement__network__in=Network.objects.active(),
+    ).select_related("version__agreement__network", "organisation")
     tasks = []
     for party in rows:
         version = party.version
