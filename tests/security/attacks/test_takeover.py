@@ -151,7 +151,7 @@ def test_the_takeover_end_to_end(cast, attacker, django_capture_on_commit_callba
     real_rep = Person.objects.get(user=cast.partner)
     parties = f"/networks/{network.slug}/agreement/v1/parties/"
     response = client.post(parties, {"signatory": real_rep.pk})
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert not Party.objects.filter(organisation=real).exists()
     assert client.get(f"/networks/{network.slug}/agreement/v1/sign/").status_code == 404
     _untouched(cast, network)
