@@ -319,6 +319,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "reports-closeout-sweep": {"task": "reports.tasks.closeout_sweep", "schedule": 15 * 60.0},
     # privacy: thin what the retention period has passed; lost erasure notices, hourly.
     "privacy-sweep": {"task": "privacy.tasks.sweep", "schedule": 60 * 60.0},
+    # core: LINE pushes the broker lost, or whose worker died, are queued again.
+    "line-sweep": {"task": "core.tasks.line_sweep", "schedule": 5 * 60.0},
 }
 # Personal data older than this is thinned (signers' IP addresses and browsers, sign-in
 # records, delivered-message rows whose work is done, notices read long ago).
@@ -327,6 +329,17 @@ PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=3
 REPORTS_CLAIM_STALE_SECONDS = env.int("REPORTS_CLAIM_STALE_SECONDS", default=600)
 # A queued "send reminder N" the broker lost (Redis restarted empty) is queued again after this.
 REPORTS_OFFER_STALE_SECONDS = env.int("REPORTS_OFFER_STALE_SECONDS", default=1800)
+
+# --- LINE (issue 16) -------------------------------------------------------------
+# The Messaging API channel of the LINE Official Account. Without the secret and the
+# token the feature is off: no linking page, no LINE sends (core.line.line_enabled).
+LINE_CHANNEL_SECRET = env("LINE_CHANNEL_SECRET", default="")
+LINE_CHANNEL_ACCESS_TOKEN = env("LINE_CHANNEL_ACCESS_TOKEN", default="")
+LINE_API_BASE_URL = env("LINE_API_BASE_URL", default="https://api.line.me").rstrip("/")
+# The account's basic ID ("@khruakhai"): the add-friend link and QR on the linking page.
+LINE_BOT_BASIC_ID = env("LINE_BOT_BASIC_ID", default="")
+# A push claimed this long ago and not sent belongs to a dead worker: the sweep retries it.
+LINE_CLAIM_STALE_SECONDS = env.int("LINE_CLAIM_STALE_SECONDS", default=300)
 
 # --- security ------------------------------------------------------------------
 # How many reverse proxies stand in front of the app and append to X-Forwarded-For.

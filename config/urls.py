@@ -7,8 +7,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from accounts import line_views as accounts_line_views
 from accounts import views as accounts_views
 from accounts.models import AuthenticatorApp
+from core import line_views as core_line_views
 from core import views as core_views
 
 # One front door: the admin's own login page would skip two-factor authentication
@@ -29,6 +31,8 @@ urlpatterns = [
     path("verify/", include("core.verify_urls")),
     # Before allauth's own page of the same path (accounts/views.py says why).
     path("accounts/email/", accounts_views.email),
+    path("accounts/line/", accounts_line_views.line_page, name="account_line"),
+    path("line/webhook/", core_line_views.webhook, name="line_webhook"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("network.urls")),
