@@ -11,6 +11,7 @@
 - ``committee``: what a committee PDF states.
 - ``closeout``: what a dissolved network's close-out states, and the close-out page.
 - ``calendar``: a person's calendar feed.
+- ``pages``: what reports' own pages list (dashboard, reports list, schedule, notices).
 
 Reports may read roadmap and agreements (design.md): their models, querysets, charts
 and selectors are imported directly. Code inside reports imports from the submodules;
