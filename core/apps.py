@@ -17,6 +17,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Registers core's tasks (the LINE push and sweep) where they are started by name.
+        from . import tasks  # noqa: F401, PLC0415 - needs the models loaded
+
         # kombu's filesystem transport needs its folders before the first message.
         options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
         if settings.CELERY_BROKER_URL.startswith("filesystem"):

@@ -1,0 +1,3 @@
+"""Fixtures of the core tests: the local LINE API server (tests/line_server.py)."""
+
+from tests.line_server import line_api  # noqa: F401 - a fixture, offered to these tests
