@@ -11,18 +11,19 @@ written one way:
   sequence, a ``core.Dispatch`` per topic and login). Used where there is no row to
   mark yet.
 * ``claim_lease`` — a conditional UPDATE that takes rows never claimed or claimed
-  longer ago than a stale limit, with a token; the holder records ``sent_at`` and
-  only then sends. Used for the scheduled report reminders and digests, where a
-  worker killed mid-send must not block the row for ever.
+  longer ago than a stale limit, with a token; the holder then locks the row, checks
+  its token, records ``sent_at`` and sends in that one transaction. Used for the
+  scheduled report reminders and digests, where a worker killed mid-send must not
+  block the row for ever.
 * ``fan_out`` — deliver to many, each in its own transaction: one failure rolls back
   only its own claim (the next sweep retries it) and the others go on.
 
 At-most-once or at-least-once is decided by where the claim commits. A claim made
 inside the transaction that sends (``with transaction.atomic(): claim; send``) is
 rolled back when the send raises, so the message is retried: at-least-once for a
-process killed between the mail server's acceptance and the commit. A claim
-committed before the send (the lease: token and ``sent_at`` committed, then the
-mail handed over) is at-most-once. Which kind uses which, as the apps use them:
+process killed between the mail server's acceptance and the commit (a window of
+milliseconds). A claim committed in its own transaction before the send is
+at-most-once: a send that fails after it is not retried. Which kind uses which:
 
 ==========================================  ==============  ======================
 kind                                        claim           delivery
@@ -33,9 +34,14 @@ progress update notice (roadmap)            claim_once      at-least-once
 signing request, signed notice (agreements) claim_once      at-least-once
 signing reminder (agreements)               claim_row       at-most-once
 renewal notice (agreements)                 claim_once      at-least-once
-report reminders, escalations (reports)     claim_lease     at-most-once
-weekly digest (reports)                     claim_lease     at-most-once
+report reminders, escalations (reports)     claim_lease     at-least-once
+weekly digest (reports)                     claim_lease     at-least-once
 close-out notice (reports)                  claim_row       at-least-once
+erasure decisions and notices (privacy)     claim_once/row  at-least-once
+LINE pushes (core.line)                     claim_lease     exactly once at LINE:
+                                                            the row's retry key
+                                                            makes a retried push
+                                                            a no-op
 ==========================================  ==============  ======================
 """
 
