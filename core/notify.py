@@ -12,6 +12,7 @@ configured, means email.
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -75,3 +76,18 @@ def channel_choices_of(*, user) -> dict[str, str]:
     """Every kind with the person's channel for it (email where they chose nothing)."""
     chosen = dict(ChannelChoice.objects.filter(user=user).values_list("kind", "channel"))
     return {kind: chosen.get(kind, Channel.EMAIL) for kind in Kind.values}
+
+
+def delivery_reach(users) -> dict[str, int]:
+    """Of ``users`` (a queryset of logins): how many LINE reaches, email only, neither."""
+    return users.aggregate(
+        by_line=Count("pk", filter=Q(line_link__isnull=False)),
+        email_only=Count("pk", filter=Q(line_link__isnull=True) & ~Q(email="")),
+        neither=Count("pk", filter=Q(line_link__isnull=True, email="")),
+    )
+
+
+def delivery_failures(users, *, limit: int = 5) -> list[LineDelivery]:
+    """The latest LINE pushes to ``users`` that failed or are being retried."""
+    failing = LineDelivery.objects.filter(user__in=users).exclude(last_error="")
+    return list(failing.filter(sent_at__isnull=True).select_related("user")[:limit])

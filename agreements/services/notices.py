@@ -14,7 +14,7 @@ from django.urls import reverse
 from agreements.models import AgreementVersion, Party
 from agreements.selectors import coordinators_of
 from core.delivery import claim_once
-from core.mail import email_send
+from core.notify import Kind, person_notify
 
 
 def absolute(path: str) -> str:
@@ -28,13 +28,21 @@ def version_path(version: AgreementVersion, name: str = "version") -> str:
     )
 
 
+LINE_KINDS = {"sign_request": Kind.SIGNING_REQUEST, "reminder": Kind.SIGNING_REMINDER}
+
+
 def mail_user(template: str, user, context: dict) -> None:
-    """``templates/emails/agreements_<template>_*`` to one user, in their language."""
-    email_send(
+    """``templates/emails/agreements_<template>_*`` to one user, in their language, by
+    the channel they chose for it (``core.notify``: email, LINE or both)."""
+    party, version = context.get("party"), context["version"]
+    topic = f"agreements:{template}:{version.pk}:{party.pk if party else ''}"
+    person_notify(
+        user=user,
+        kind=LINE_KINDS.get(template, Kind.NOTICE),
+        topic=f"{topic}:{context.get('sequence', '')}",
         template=f"agreements_{template}",
-        to=[user.email],
         context={"recipient": user, **context},
-        language=user.language,
+        url=context.get("sign_url") or context.get("version_url") or "",
     )
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.delivery import claim_once
-from core.mail import email_send
+from core.notify import Kind, person_notify
 from core.queue import enqueue
 from network.models import JoinRequest, Membership, Network, Organisation
 from network.permissions import join_requests_answerable_by
@@ -200,9 +201,12 @@ def join_request_notice_send(*, join_request_id: int) -> int:
     ).get(id=join_request_id)
     sent = 0
     for user in join_request_recipients(join_request):
-        email_send(
+        person_notify(
+            user=user,
+            kind=Kind.NOTICE,
+            topic=f"network:join_request:{join_request.pk}",
             template="network_join_request",
-            to=[user.email],
+            url=f"{settings.SITE_URL}{reverse('network:join_requests')}",
             context={
                 "recipient": user,
                 "join_request": join_request,
@@ -211,7 +215,6 @@ def join_request_notice_send(*, join_request_id: int) -> int:
                 "requester": join_request.requested_by,
                 "answer_path": reverse("network:join_requests"),
             },
-            language=user.language,
         )
         sent += 1
     return sent
@@ -235,9 +238,12 @@ def join_request_decision_send(*, join_request_id: int) -> bool:
     user = join_request.requested_by
     if user is None or not user.email or not user.is_active:
         return False
-    email_send(
+    person_notify(
+        user=user,
+        kind=Kind.NOTICE,
+        topic=f"network:join_decided:{join_request.pk}",
         template="network_join_decided",
-        to=[user.email],
+        url=f"{settings.SITE_URL}{reverse('network:detail', args=[join_request.network.slug])}",
         context={
             "recipient": user,
             "join_request": join_request,
@@ -246,6 +252,5 @@ def join_request_decision_send(*, join_request_id: int) -> bool:
             "accepted": join_request.state == JoinRequest.State.ACCEPTED,
             "network_path": reverse("network:detail", args=[join_request.network.slug]),
         },
-        language=user.language,
     )
     return True

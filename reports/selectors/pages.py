@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 
-from network.models import Network
+from core.line import line_enabled
+from core.notify import delivery_failures, delivery_reach
+from network.models import Network, Role
 from reports.models import (
     CalendarToken,
     Notification,
@@ -48,6 +51,18 @@ def dashboard_reports(*, network: Network, today: dt.date) -> dict:
             waiting=Count("id", filter=Q(status="submitted")),
         ),
     }
+
+
+def dashboard_delivery(*, network: Network, access) -> dict:
+    """For coordinators, when LINE is configured: how many of the network's people
+    (logins with a role in it) LINE reaches, email only, or neither, and the latest
+    LINE pushes that failed. Two queries; empty otherwise."""
+    if not (line_enabled() and access.can_manage):
+        return {}
+    people = get_user_model().objects.filter(
+        is_active=True, pk__in=Role.objects.filter(network=network).values("person__user")
+    )
+    return {"reach": delivery_reach(people), "failures": delivery_failures(people)}
 
 
 def report_list(*, reports: QuerySet[ProgressReport], status: str = "") -> QuerySet:

@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from core import sealing
 from core.delivery import claim_row, fan_out
-from core.mail import email_send
 from core.models import Dispatch, SealedDocument
+from core.notify import Kind, person_notify
 from core.pdf import render_pdf_template
 from core.queue import enqueue
 from network.models import Network
@@ -132,11 +132,13 @@ def closeout_notify(*, network_id: int, record_id: int) -> int:
         row = claim_row(Dispatch, topic=topic, user=user)
         if row is None:
             return False
-        email_send(
+        person_notify(
+            user=user,
+            kind=Kind.NOTICE,
+            topic=topic,
             template="network_dissolved",
-            to=[user.email],
             context={"recipient": user, **context},
-            language=user.language,
+            url=context["closeout_url"],
         )
         row.sent_at = timezone.now()
         row.save(update_fields=["sent_at"])

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from core.delivery import claim_lease
-from core.mail import email_send
+from core.notify import Kind, person_notify
 from reports import periods as P
 from reports.models import DigestDispatch, Reminder
 from reports.selectors.reminders import claim_stale_after
@@ -70,10 +72,12 @@ def digest_send(*, digest_id: int, now: dt.datetime | None = None) -> str:
         open_items = list({r.report_id: r for r in items if r.report.is_editable}.values())
         open_items.sort(key=lambda r: (r.report.period.due_on, r.report.organisation.name))
         if open_items:
-            email_send(
+            person_notify(
+                user=digest.user,
+                kind=Kind.DIGEST,
+                topic=f"reports:digest:{digest.pk}",
                 template="reports_digest",
-                to=[digest.user.email],
-                language=digest.user.language,
+                url=f"{settings.SITE_URL}{reverse('network:my_networks')}",
                 context={
                     "recipient": digest.user,
                     "items": [(r, report_url(r.report)) for r in open_items],

@@ -29,7 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.delivery import claim_lease
-from core.mail import email_send
+from core.notify import Kind, person_notify
 from network.models import Network
 from reports import periods as P
 from reports.models import Notification, ProgressReport, Reminder, ReminderPreference
@@ -229,14 +229,25 @@ def _notice(row: Reminder, network: Network, now: dt.datetime) -> None:
     )
 
 
+def line_kind(base_kind: str) -> str:
+    """The person's channel choice this reminder follows (``core.notify``)."""
+    if base_kind.startswith("escalation"):
+        return Kind.ESCALATION
+    if base_kind in {"before", "due", "after", "manual"}:
+        return Kind.REPORT_REMINDER
+    return Kind.NOTICE  # submitted, accepted, returned
+
+
 def _email(row: Reminder, report: ProgressReport, network: Network, now: dt.datetime) -> None:
     user = row.recipient
     # The words come from the days left (or late) now, not from the planned kind.
     words = wording(kind=row.base_kind, due=report.period.due_on, now=now)
-    email_send(
+    person_notify(
+        user=user,
+        kind=line_kind(row.base_kind),
+        topic=f"reports:reminder:{row.pk}",
         template="reports_reminder",
-        to=[user.email],
-        language=user.language,
+        url=report_url(report),
         context={
             "kind": words.kind,
             "days": words.days,

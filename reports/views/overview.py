@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from reports.permissions import oversight_access
-from reports.selectors.pages import dashboard_reports
+from reports.selectors.pages import dashboard_delivery, dashboard_reports
 from reports.selectors.roadmap_reads import health_chart, roadmap_summary
 from reports.selectors.trend import trend_chart, trend_rows
 
@@ -33,6 +33,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "health_chart": health_chart(network),
             # step_chart, progress, activities_soon: steps and activities read once
             **roadmap_summary(network, today=today),
+            "delivery": dashboard_delivery(network=network, access=access),
         },
     )
 

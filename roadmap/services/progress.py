@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.delivery import claim_once
 from core.errors import ServiceError
-from core.mail import email_send
+from core.notify import Kind, person_notify
 from core.queue import enqueue
 from network.models import Organisation, Role
 from roadmap.evidence import CheckedFile, limits
@@ -153,10 +153,12 @@ def blocked_notice_send(*, update_id: int) -> int:
         if role.person.user.email and role.person.user.is_active
     }
     for user in sorted(users, key=lambda u: u.pk):
-        email_send(
+        person_notify(
+            user=user,
+            kind=Kind.NOTICE,
+            topic=f"roadmap:blocked:{update.pk}",
             template="roadmap_blocked",
-            to=[user.email],
-            language=user.language,
+            url=f"{settings.SITE_URL}{path}",
             context={
                 "network": network,
                 "activity": update.activity,
