@@ -68,12 +68,12 @@ def line_page(request: HttpRequest) -> HttpResponse:
     form = ChannelChoicesForm(initial=channel_choices_of(user=user))
     if request.method == "POST":
         if _act(request, request.POST.get("action", "")):
-            return redirect("account_line")
+            return redirect("line_account")
         form = ChannelChoicesForm(request.POST)
         if form.is_valid():
             channel_choices_save(user=user, choices=form.cleaned_data)
             messages.success(request, _("Your choices are saved."))
-            return redirect("account_line")
+            return redirect("line_account")
     code = (
         LineLinkCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
         .order_by("-created_at")

@@ -31,7 +31,7 @@ urlpatterns = [
     path("verify/", include("core.verify_urls")),
     # Before allauth's own page of the same path (accounts/views.py says why).
     path("accounts/email/", accounts_views.email),
-    path("accounts/line/", accounts_line_views.line_page, name="account_line"),
+    path("accounts/line/", accounts_line_views.line_page, name="line_account"),
     path("line/webhook/", core_line_views.webhook, name="line_webhook"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

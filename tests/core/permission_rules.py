@@ -3,7 +3,13 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from tests.security.rules import LOGIN, Rule, public
+from tests.security.rules import LOGIN, Rule, logged_in, public
+
+LINE = {
+    "LINE_CHANNEL_SECRET": "matrix-secret",
+    "LINE_CHANNEL_ACCESS_TOKEN": "matrix-token",
+    "LINE_BOT_BASIC_ID": "@khruakhai",
+}
 
 
 def _sealed_code(cast) -> str:
@@ -40,4 +46,14 @@ RULES = {
     # a document. It serves no file (there is no "verify_pdf" any more): members
     # download the PDFs inside the app (agreements:pdf, reports:committee_pdf).
     "verify": Rule(url=lambda cast: f"/verify/{_sealed_code(cast)}/", expect=public(200)),
+    # LINE (issue 16), with LINE configured: one's own linking page; the webhook is
+    # LINE's, refusing anything not signed with the channel secret (400).
+    "line_account": Rule(url=lambda cast: "/accounts/line/", expect=logged_in(200), settings=LINE),
+    "line_webhook": Rule(
+        url=lambda cast: "/line/webhook/",
+        method="post",
+        data=lambda cast: {"events": "[]"},
+        expect=public(400),
+        settings=LINE,
+    ),
 }

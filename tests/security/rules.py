@@ -26,6 +26,8 @@ class Rule:
     # Form data for POST rules (may be empty: the check is about who gets in).
     data: Callable | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    # Settings the URL needs (e.g. LINE configured), applied for the request only.
+    settings: dict[str, object] = field(default_factory=dict)
 
 
 def members(ok: int = 200) -> dict[str, int | str]:

@@ -121,7 +121,9 @@ def _forms_on(cast, name: str):
 
 
 @pytest.mark.parametrize("name", _form_pages())
-def test_every_form_survives_hostile_input(cast, name):
+def test_every_form_survives_hostile_input(cast, name, settings):
+    for key, value in RULES[name].settings.items():
+        setattr(settings, key, value)
     client, url, forms = _forms_on(cast, name)
     if not forms:
         pytest.skip(f"{name} has no POST form")

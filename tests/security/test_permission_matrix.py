@@ -57,8 +57,10 @@ def test_no_rule_for_a_url_that_does_not_exist():
 
 @pytest.mark.parametrize("who", CAST)
 @pytest.mark.parametrize("name", sorted(RULES))
-def test_permission_matrix(cast, name, who):
+def test_permission_matrix(cast, name, who, settings):
     rule = RULES[name]
+    for key, value in rule.settings.items():
+        setattr(settings, key, value)
     url = rule.url(cast)
     client = cast.client(who)
     data = rule.data(cast) if rule.data else {}
