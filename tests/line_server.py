@@ -43,6 +43,10 @@ class FakeLine:
     accepted_keys: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     log: list[str] = field(default_factory=list)
+    # Seconds each push is held before it is answered (a kill then lands mid-push),
+    # and how many are being held now.
+    delay: float = 0.0
+    in_flight: int = 0
 
     def respond(self, *statuses: int) -> None:
         """The next pushes answer these statuses (then 200)."""
@@ -101,13 +105,22 @@ def _handler(fake: FakeLine):
             except ValueError:
                 body = {}
             headers = {k.lower(): v for k, v in self.headers.items()}
+            if fake.delay and self.path.endswith("/push"):
+                with fake.lock:
+                    fake.in_flight += 1
+                time.sleep(fake.delay)
+                with fake.lock:
+                    fake.in_flight -= 1
             status, payload = fake.answer(self.path, headers, body)
             data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the caller was killed mid-push (the fault suite): LINE took it anyway
 
         def log_message(self, *args) -> None:
             pass
