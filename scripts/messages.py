@@ -45,7 +45,7 @@ def _stage(target: str, tmp: Path) -> None:
         for name in PROJECT_SOURCES:
             os.symlink(ROOT / name, tmp / name)
         for path in (ROOT / "templates").iterdir():
-            if path.is_file() or path.name in ("allauth", "core", "account", "mfa"):
+            if path.is_file() or path.name in ("allauth", "core", "account", "mfa", "line"):
                 os.symlink(path, tmp / "templates" / path.name)
         prefix = "core_"
     else:
