@@ -175,6 +175,7 @@ COLUMNS = {
     "type": pgettext_lazy("privacy column", "Kind"),
     "typed_name": pgettext_lazy("privacy column", "Typed name"),
     "updated_at": pgettext_lazy("privacy column", "Changed at"),
+    "digest_consented_at": pgettext_lazy("privacy column", "Weekly digest chosen at"),
     "user_agent": pgettext_lazy("privacy column", "Browser"),
     "verified": pgettext_lazy("privacy column", "Verified"),
     "version": pgettext_lazy("privacy column", "Version"),

@@ -85,7 +85,7 @@ HOLDINGS = (
     {
         "model": ReminderPreference,
         "rows": lambda subject: ReminderPreference.objects.filter(user_id=subject.user_id),
-        "fields": ("mode", "updated_at"),
+        "fields": ("mode", "digest_consented_at", "updated_at"),
         "erase": lambda subject: _delete(
             ReminderPreference.objects.filter(user_id=subject.user_id)
         ),

@@ -37,6 +37,7 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", notices.notification_read, name="notification_read"),
     path("notifications/read-all/", notices.notifications_read_all, name="notifications_read_all"),
     path("reminders/", notices.preferences, name="preferences"),
+    path("reminders/digest/stop/", notices.digest_stop, name="digest_stop"),
     path("calendar/rotate/", notices.calendar_rotate, name="calendar_rotate"),
     path("calendar/<str:token>.ics", notices.calendar, name="calendar"),
 ]

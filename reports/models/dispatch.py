@@ -30,6 +30,9 @@ class ReminderPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference"
     )
     mode = models.CharField(_("reminders"), max_length=16, choices=Mode.choices, default=Mode.ALL)
+    # The digest is opt-in (PDPA: consent to an optional channel): when the person chose
+    # it, cleared when they withdraw (reports.services.notices.digest_withdraw).
+    digest_consented_at = models.DateTimeField(_("weekly digest chosen at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

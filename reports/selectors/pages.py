@@ -100,6 +100,15 @@ def reminder_mode(*, user) -> str:
     return current.mode if current else "all"
 
 
+def digest_consent(*, user):
+    """When the user chose the weekly digest (None when they are not on it)."""
+    return (
+        ReminderPreference.objects.filter(user=user, mode=ReminderPreference.Mode.DIGEST)
+        .values_list("digest_consented_at", flat=True)
+        .first()
+    )
+
+
 def calendar_token_get(*, user) -> CalendarToken | None:
     """The user's calendar address, if they made one."""
     return CalendarToken.objects.filter(user=user).first()

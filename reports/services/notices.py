@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.utils import timezone
 
 from core.queue import enqueue
@@ -46,6 +47,25 @@ def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     return rows.update(read_at=timezone.now())
 
 
+@transaction.atomic
 def preference_save(*, user, mode: str) -> ReminderPreference:
-    pref, _created = ReminderPreference.objects.update_or_create(user=user, defaults={"mode": mode})
+    """Save how the person is reminded; choosing the weekly digest records when they
+    consented to it (kept while they stay on it), leaving it clears the record."""
+    pref, _created = ReminderPreference.objects.select_for_update().get_or_create(user=user)
+    digest = ReminderPreference.Mode.DIGEST
+    if mode == digest and (pref.mode != digest or pref.digest_consented_at is None):
+        pref.digest_consented_at = timezone.now()
+    elif mode != digest:
+        pref.digest_consented_at = None
+    pref.mode = mode
+    pref.save()
     return pref
+
+
+def digest_withdraw(*, user) -> bool:
+    """One click out of the weekly digest: back to every reminder. True when it was on."""
+    pref = ReminderPreference.objects.filter(user=user).first()
+    if pref is None or pref.mode != ReminderPreference.Mode.DIGEST:
+        return False
+    preference_save(user=user, mode=ReminderPreference.Mode.ALL)
+    return True

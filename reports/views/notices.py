@@ -13,9 +13,14 @@ from django.views.decorators.http import require_POST
 from core.responses import render_form
 from reports.forms import PreferenceForm
 from reports.permissions import calendar_owner, notification_for
-from reports.selectors.pages import calendar_token_get, notification_list, reminder_mode
+from reports.selectors.pages import (
+    calendar_token_get,
+    digest_consent,
+    notification_list,
+    reminder_mode,
+)
 from reports.services.calendar import calendar_ics, calendar_token_rotate
-from reports.services.notices import notification_mark_read, preference_save
+from reports.services.notices import digest_withdraw, notification_mark_read, preference_save
 
 
 @login_required
@@ -47,7 +52,16 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your reminder settings are saved."))
         return redirect("reports:preferences")
     token = calendar_token_get(user=request.user)
-    return render_form(request, "reports/preferences.html", {"form": form, "token": token})
+    context = {"form": form, "token": token, "digest_since": digest_consent(user=request.user)}
+    return render_form(request, "reports/preferences.html", context)
+
+
+@login_required
+@require_POST
+def digest_stop(request: HttpRequest) -> HttpResponse:
+    if digest_withdraw(user=request.user):
+        messages.success(request, _("The weekly digest is stopped: you get every reminder again."))
+    return redirect("reports:preferences")
 
 
 @login_required

@@ -172,6 +172,9 @@ RULES = {
         url=lambda c: "/notifications/read-all/", method="post", expect=logged_in(302)
     ),
     "reports:preferences": Rule(url=lambda c: "/reminders/", expect=logged_in()),
+    "reports:digest_stop": Rule(
+        url=lambda c: "/reminders/digest/stop/", method="post", expect=logged_in(302)
+    ),
     "reports:calendar_rotate": Rule(
         url=lambda c: "/calendar/rotate/", method="post", expect=logged_in(302)
     ),
