@@ -58,7 +58,7 @@ def main(argv: list[str]) -> int:
         try:
             module = importlib.import_module(f"bench.{name}")
             module_rows = module.run()
-        except Exception as error:  # one broken module must not lose every other figure
+        except Exception as error:  # noqa: BLE001 - one broken module must not lose every other figure
             import traceback
 
             traceback.print_exc()
