@@ -72,6 +72,9 @@ class FakeLine:
             if status == 200 and path.endswith("/push"):
                 for message in body.get("messages", []):
                     self.log.append(f"to {body.get('to')}:\n{message.get('text', '')}")
+            if status == 200 and path.endswith("/reply"):
+                for message in body.get("messages", []):
+                    self.log.append(f"reply:\n{message.get('text', '')}")
             return status, payload
 
     def _decide(self, path: str, headers: dict, body: dict) -> tuple[int, dict]:
@@ -128,9 +131,9 @@ def _handler(fake: FakeLine):
     return Handler
 
 
-def start() -> tuple[FakeLine, ThreadingHTTPServer]:
+def start(port: int = 0) -> tuple[FakeLine, ThreadingHTTPServer]:
     fake = FakeLine()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler(fake))
     fake.url = f"http://127.0.0.1:{server.server_address[1]}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return fake, server
