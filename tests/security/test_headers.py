@@ -31,8 +31,10 @@ def _assert_security_headers(response) -> None:
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_security_headers_on_every_page(cast, name):
+def test_security_headers_on_every_page(cast, name, settings):
     rule = RULES[name]
+    for key, value in rule.settings.items():
+        setattr(settings, key, value)
     response = cast.client("coordinator").get(rule.url(cast))
     assert response.status_code == 200
     _assert_security_headers(response)
