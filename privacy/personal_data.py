@@ -15,7 +15,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from core.models import Dispatch
+from core.models import ChannelChoice, Dispatch, LineDelivery, LineLink, LineLinkCode
 
 from .models import ErasureRequest, SignIn
 
@@ -30,6 +30,21 @@ def _delete(queryset) -> int:
 def _dispatch_thin(cutoff) -> int:
     limit = min(cutoff, timezone.now() - dt.timedelta(days=DISPATCH_FLOOR_DAYS))
     return _delete(Dispatch.objects.filter(sent_at__isnull=False, sent_at__lt=limit))
+
+
+def _line_delivery_thin(cutoff) -> int:
+    """LINE messages done with (sent, or given up for email) after the retention period;
+    never sooner than the dispatch floor (the sweep looks back for unsent ones)."""
+    limit = min(cutoff, timezone.now() - dt.timedelta(days=DISPATCH_FLOOR_DAYS))
+    done = LineDelivery.objects.filter(created_at__lt=limit).exclude(
+        sent_at__isnull=True, failed_at__isnull=True
+    )
+    return _delete(done)
+
+
+def _of(model):
+    """A holding of core's LINE rows (issue 16): exported, deleted on erasure."""
+    return lambda subject: model.objects.filter(user_id=subject.user_id)
 
 
 HOLDINGS = (
@@ -57,5 +72,31 @@ HOLDINGS = (
         "fields": ("topic", "claimed_at", "sent_at"),
         "kept": "delivery_claim",
         "thin": _dispatch_thin,
+    },
+    {
+        "model": LineLink,
+        "rows": _of(LineLink),
+        "fields": ("line_user_id", "linked_at"),
+        "erase": lambda subject: _delete(_of(LineLink)(subject)),
+    },
+    {
+        "model": LineLinkCode,
+        "rows": _of(LineLinkCode),
+        "fields": ("created_at", "expires_at", "used_at"),
+        "erase": lambda subject: _delete(_of(LineLinkCode)(subject)),
+        "thin": lambda cutoff: _delete(LineLinkCode.objects.filter(expires_at__lt=cutoff)),
+    },
+    {
+        "model": ChannelChoice,
+        "rows": _of(ChannelChoice),
+        "fields": ("kind", "channel"),
+        "erase": lambda subject: _delete(_of(ChannelChoice)(subject)),
+    },
+    {
+        "model": LineDelivery,
+        "rows": _of(LineDelivery),
+        "fields": ("topic", "created_at", "sent_at", "failed_at"),
+        "erase": lambda subject: _delete(_of(LineDelivery)(subject)),
+        "thin": _line_delivery_thin,
     },
 )
