@@ -120,6 +120,13 @@ def stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=settings.LINE_CLAIM_STALE_SECONDS)
 
 
+def line_webhook_events_thin(*, now: dt.datetime | None = None) -> int:
+    """Forget handled event ids after a day: an older event is refused by its age anyway."""
+    now = now or timezone.now()
+    old = LineWebhookEvent.objects.filter(received_at__lt=now - dt.timedelta(days=1))
+    return old.delete()[0]
+
+
 def line_deliveries_due(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
     """Rows not sent nor given up, never claimed or claimed by a worker long gone."""
     now = now or timezone.now()

@@ -29,6 +29,7 @@ def line_push(self, delivery_id: int) -> str:
 
 @shared_task
 def line_sweep() -> int:
+    line_services.line_webhook_events_thin()
     due = line_services.line_deliveries_due()
     for delivery_id in due:
         queue_enqueue(line_push, delivery_id)
