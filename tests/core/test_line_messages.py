@@ -5,12 +5,14 @@ Buddhist Era date, the link to the report; no email for it. And a signing reques
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
 from core.models import ChannelChoice, LineDelivery, LineLink
+from core.notify import line_text
 from reports import services
 from reports.models import ProgressReport
 from tests.reports.factories import PeriodFactory, ScheduleFactory
@@ -53,3 +55,42 @@ def test_a_report_reminder_reaches_line_in_thai(cast, line_api, django_capture_o
     assert text.startswith("[เครือข่าย]")
     assert partner.email not in {to for m in mail.outbox for to in m.to}
     print("\n--- as the local LINE server logged it ---\n" + line_api.log[0])
+
+
+@pytest.mark.parametrize(
+    ("kind", "template"),
+    [
+        ("signing_request", "agreements_sign_request"),
+        ("signing_reminder", "agreements_reminder"),
+        ("report_reminder", "reports_reminder"),
+        ("escalation", "reports_reminder"),
+        ("digest", "reports_digest"),
+        ("notice", "roadmap_blocked"),
+    ],
+)
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_every_kind_reads_short_with_its_link(kind, template, language):
+    due = dt.date(2026, 11, 30)
+    organisation = SimpleNamespace(name="โรงเรียนบ้านป่าประดู่")
+    network = SimpleNamespace(name="เครือข่ายส่งเสริมการอ่าน")
+    report = SimpleNamespace(
+        organisation=organisation, period=SimpleNamespace(due_on=due, network=network)
+    )
+    context = {
+        "network": network,
+        "organisation": organisation,
+        "party": SimpleNamespace(organisation=organisation),
+        "version": SimpleNamespace(number=2),
+        "sequence": 1,
+        "kind": "escalation" if kind == "escalation" else "before",
+        "period": SimpleNamespace(due_on=due),
+        "items": [(SimpleNamespace(report=report), "https://k.example/r/1/")],
+        "activity": SimpleNamespace(title="อบรมครู"),
+    }
+    text = line_text(
+        kind=kind, template=template, context=context, url="https://k.example/x/", language=language
+    )
+    assert text.endswith("https://k.example/x/")
+    assert len(text) < 500
+    if kind in ("report_reminder", "escalation", "digest"):
+        assert ("2569" in text) == (language == "th")
