@@ -178,3 +178,19 @@ def test_the_sweep_finds_unsent_and_stale_rows_only(kru, line_api, settings):
     assert line_deliveries_due(now=later) == [a.pk, c.pk]
     assert line_delivery_push(delivery_id=c.pk) == "not-mine"  # a live worker holds it
     assert line_delivery_push(delivery_id=c.pk, now=later) == "sent"
+
+
+def test_redis_down_loses_nothing_the_sweep_pushes_later(
+    kru, line_api, broker_at, settings, django_capture_on_commit_callbacks
+):
+    _link(kru)
+    broker_at("redis://127.0.0.1:1/0")  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _notify(kru) == "line"  # the enqueue failed quietly
+    row = LineDelivery.objects.get()
+    assert row.sent_at is None
+    assert line_api.pushes == []
+    later = timezone.now() + dt.timedelta(seconds=settings.LINE_CLAIM_STALE_SECONDS + 5)
+    assert line_deliveries_due(now=later) == [row.pk]
+    assert line_delivery_push(delivery_id=row.pk, now=later) == "sent"
+    assert len(line_api.delivered) == 1
