@@ -40,14 +40,23 @@ def membership_add(
 
 
 @transaction.atomic
+@transaction.atomic
 def membership_end(*, membership: Membership, left_on: dt.date | None = None) -> Membership:
     """An organisation leaves the network: its people lose their roles in it.
 
     The row stays (with its dates) so the network's history shows who was a member
-    when; the lead organisation cannot leave until another organisation leads.
+    when; the lead organisation cannot leave until another organisation leads. Nor
+    can an organisation whose people are the network's only coordinators: the
+    network's row is locked first, as in ``role_revoke``, so a role removal at the
+    same moment cannot leave the network with nobody to manage it.
     """
+    Network.objects.select_for_update().get(pk=membership.network_id)
     if membership.organisation_id == membership.network.lead_organisation_id:
         raise MembershipError(_("The lead organisation cannot leave. Choose another lead first."))
+    coordinators = Role.objects.coordinators().filter(network_id=membership.network_id)
+    staying = coordinators.exclude(person__organisation_id=membership.organisation_id)
+    if coordinators.exists() and not staying.exists():
+        raise MembershipError(_("A network needs at least one coordinator."))
     membership.left_on = left_on or timezone.localdate()
     membership.save(update_fields=["left_on"])
     for role in Role.objects.filter(
