@@ -39,7 +39,7 @@ from django.db import connection, transaction
 
 from . import names
 
-VERSION = 3
+VERSION = 4
 NETWORKS = 5_000
 ORGANISATIONS = 30_000
 PEOPLE_PER_ORG = 5
@@ -202,7 +202,7 @@ def generate(*, log=print) -> dict:
             "organisations",
             f"""
             INSERT INTO network_organisation (id, name_th, name_en, kind, province, address,
-                phone, email, website, created_at, updated_at)
+                phone, email, website, created_at, updated_at, official_code)
             SELECT i, CASE kind
                     WHEN 'school' THEN CASE (i / 7) % 4
                         WHEN 0 THEN 'โรงเรียนบ้าน' || v
@@ -222,7 +222,7 @@ def generate(*, log=print) -> dict:
                 kind, pcode,
                 'หมู่ ' || (1 + i % 12) || ' ตำบล' || v || ' ' || pth,
                 '0' || (2 + i % 6) || '-' || lpad(((i * 7919) % 1000000)::text, 6, '0'),
-                'org' || i || '@khruakhai.example', '', now(), now()
+                'org' || i || '@khruakhai.example', '', now(), now(), ''
             FROM (
                 SELECT i, (%(villages)s::text[])[1 + (i * 13) % {nv}] AS v,
                     (%(prov_code)s::text[])[1 + ((i - 1) / {ORG_STEP}) % 77] AS pcode,
@@ -515,9 +515,12 @@ def generate(*, log=print) -> dict:
             INSERT INTO reports_reportingschedule (frequency, due_day, custom_end_dates,
                 starts_on, remind_days_before, remind_on_due_day, remind_days_after,
                 escalate_after_days, send_time, quiet_start, quiet_end, weekly_cap, status,
-                proposed_from, confirmed_at, created_at, updated_at, network_id)
+                proposed_from, confirmed_at, created_at, updated_at, network_id, custom_names,
+                pending_change, semester1_starts, semester1_ends, semester2_starts,
+                semester2_ends, escalate_chair_after_days)
             SELECT 'quarterly', 7, '[]', founded_on, '[7, 1]', true, '[3]', 7, '08:00',
-                '20:00', '07:00', 5, 'confirmed', '', now(), now(), now(), id
+                '20:00', '07:00', 5, 'confirmed', '', now(), now(), now(), id, '{}', '{}',
+                '05-16', '10-31', '11-01', '03-31', 14
             FROM network_network
             """,
         )
@@ -525,13 +528,13 @@ def generate(*, log=print) -> dict:
             "reporting periods",
             f"""
             INSERT INTO reports_reportingperiod (id, starts_on, ends_on, due_on, opened_at,
-                network_id)
+                network_id, name_th, name_en)
             SELECT (n - 1) * 2 + r,
                 CASE r WHEN 1 THEN %(due)s::date - 188 ELSE %(due)s::date - 97 END,
                 CASE r WHEN 1 THEN %(due)s::date - 98 ELSE %(due)s::date - 7 END,
                 CASE r WHEN 1 THEN %(due)s::date - 91 ELSE %(due)s::date END,
                 CASE r WHEN 1 THEN %(due)s::date - 98 ELSE %(due)s::date - 7 END
-                    ::timestamptz + interval '1 day', n
+                    ::timestamptz + interval '1 day', n, '', ''
             FROM generate_series(1, {NETWORKS}) n, generate_series(1, 2) r
             """,
         )
