@@ -10,6 +10,7 @@ with the published development key.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import environ
@@ -34,8 +35,15 @@ DEBUG = env("DEBUG")
 # --- secrets -------------------------------------------------------------------
 _DEV_SECRET_KEY = "dev-only-insecure-key-khruakhai-never-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env("SECRET_KEY", default="")
+# Writing or checking migrations reads only the models: it serves nothing and signs
+# nothing, so it runs without a secret (CI and hooks call `makemigrations --check`).
+_SCHEMA_ONLY = (
+    len(sys.argv) > 1
+    and Path(sys.argv[0]).name == "manage.py"
+    and (sys.argv[1] == "makemigrations")
+)
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEBUG and not _SCHEMA_ONLY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. With DEBUG=false (the default) Khruakhai refuses to "
             "start without a real secret key: set SECRET_KEY to a random string of at least "

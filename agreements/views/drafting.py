@@ -62,20 +62,32 @@ def _line_refused(request: HttpRequest, template: str, version, access, form) ->
     )
 
 
-@login_required
-@require_POST
-def duty_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+def _line_add(request: HttpRequest, slug: str, number: int, *, form_class, add, template: str):
+    """A duty or resource posted from the edit page: added, or the form again (422)."""
     version, access = version_for(request, slug, number, manage=True, write=True)
     organisations = selectors.member_organisations(network=version.agreement.network)
-    form = DutyForm(request.POST, organisations=organisations)
+    form = form_class(request.POST, organisations=organisations)
     if form.is_valid():
         try:
-            drafting.duty_add(version=version, **form.cleaned_data)
+            add(version=version, **form.cleaned_data)
         except ServiceError as refusal:
             refuse(form, refusal)
         else:
             return to_version(version, "agreements:edit")
-    return _line_refused(request, "agreements/duty_add.html", version, access, form)
+    return _line_refused(request, template, version, access, form)
+
+
+@login_required
+@require_POST
+def duty_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    return _line_add(
+        request,
+        slug,
+        number,
+        form_class=DutyForm,
+        add=drafting.duty_add,
+        template="agreements/duty_add.html",
+    )
 
 
 @login_required
@@ -92,17 +104,14 @@ def duty_remove(request: HttpRequest, slug: str, number: int, duty_id: int) -> H
 @login_required
 @require_POST
 def resource_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    version, access = version_for(request, slug, number, manage=True, write=True)
-    organisations = selectors.member_organisations(network=version.agreement.network)
-    form = ResourceForm(request.POST, organisations=organisations)
-    if form.is_valid():
-        try:
-            drafting.resource_add(version=version, **form.cleaned_data)
-        except ServiceError as refusal:
-            refuse(form, refusal)
-        else:
-            return to_version(version, "agreements:edit")
-    return _line_refused(request, "agreements/resource_add.html", version, access, form)
+    return _line_add(
+        request,
+        slug,
+        number,
+        form_class=ResourceForm,
+        add=drafting.resource_add,
+        template="agreements/resource_add.html",
+    )
 
 
 @login_required

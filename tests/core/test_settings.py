@@ -40,6 +40,16 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_checking_migrations_needs_no_secret_but_everything_else_does():
+    # makemigrations reads only the models; migrate, check and the server still refuse.
+    checked = _manage("makemigrations", "--check", "--dry-run", DEBUG="false")
+    assert checked.returncode == 0, checked.stderr
+    assert "No changes detected" in checked.stdout
+    refused = _manage("migrate", "--plan", DEBUG="false")
+    assert refused.returncode != 0
+    assert "SECRET_KEY is not set" in refused.stderr
+
+
 def test_production_refuses_a_weak_secret_key():
     result = _manage("check", DEBUG="false", SECRET_KEY="short")
     assert result.returncode != 0

@@ -75,6 +75,7 @@ def test_stopping_is_a_post_by_the_person_themself(cast):
 
 
 def test_the_digest_email_says_how_to_stop_it():
+    """The sentence this change added, in Thai, with the settings link."""
     from django.template.loader import render_to_string
     from django.utils import translation
 
@@ -82,4 +83,5 @@ def test_the_digest_email_says_how_to_stop_it():
         text = render_to_string(
             "emails/reports_digest_body.txt", {"site_url": "https://x", "items": []}
         )
-    assert "/reminders/" in text
+    assert "หยุดรับสรุปรายสัปดาห์นี้ได้ในคลิกเดียว" in text
+    assert "https://x/reminders/" in text
