@@ -19,6 +19,7 @@ DATABASE_URL points at it. Results also go to bench/results/national.json.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import os
 import platform
@@ -146,6 +147,13 @@ def _table(demo: dict, national: dict, loads: tuple[float, float, float]) -> tup
         lines.append(f"{row['what']:<44} {_fmt(row['figure']):>9} {row['unit']:<3} {row['note']}")
         rows.append(row)
     lines.append(f"{'web worker peak memory (VmHWM, largest)':<44} {load['_peak_rss_mb']:>9.1f} MB")
+    # The term-end scenes print their own lines and rows (bench/national/surge.py, drain.py).
+    for scene in ("surge", "drain"):
+        if scene in national:
+            module = importlib.import_module(f"bench.national.{scene}")
+            lines.append("")
+            lines.extend(module.lines(national[scene]))
+            rows.extend(module.rows(national[scene]))
     rows.append(
         {
             "what": "web worker peak memory",
