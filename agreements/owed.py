@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from network.models import Network
-from network.tasks_registry import Asker, OwedTask
+from network.tasks_registry import Asker, OwedTask, localised
 
 from .models import AgreementVersion, Party
 
@@ -19,23 +19,30 @@ def signatures(asker: Asker) -> list[OwedTask]:
         status=Party.Status.PENDING,
         version__status=AgreementVersion.Status.SENT,
         version__agreement__network__in=Network.objects.active(),
-    ).select_related("version__agreement__network", "organisation")
+    ).values_list(
+        "pk",
+        "version__number",
+        "version__effective_from",
+        "version__agreement__title",
+        "version__agreement__network__slug",
+        "version__agreement__network__name_th",
+        "version__agreement__network__name_en",
+        "organisation__name_th",
+        "organisation__name_en",
+    )
     tasks = []
-    for party in rows:
-        version = party.version
-        network = version.agreement.network
+    for pk, number, due, title, slug, network_th, network_en, org_th, org_en in rows:
         # No signing deadline is stored; the version's effective date is when it is needed.
-        due = version.effective_from
         tasks.append(
             OwedTask(
                 kind="signature",
-                title=version.agreement.title,
-                url=reverse("agreements:version", args=[network.slug, version.number]),
-                network_name=network.name,
+                title=title,
+                url=reverse("agreements:version", args=[slug, number]),
+                network_name=localised(network_th, network_en),
                 due_on=due,
                 late=bool(due and due < asker.today),
-                detail=party.organisation.name,
-                item=party,
+                detail=localised(org_th, org_en),
+                id=pk,
             )
         )
     return tasks

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .models import Role
+from .models import Role, _localised
 
 
 @dataclass(frozen=True)
@@ -64,12 +64,19 @@ class OwedTask:
     late: bool
     escalated: bool = False
     detail: str = ""
-    item: Any = field(default=None, compare=False)  # the row itself, for kind-specific details
+    item: Any = field(default=None, compare=False)  # kind-specific details (an activity's)
+    id: int | None = None  # the row's own id (a report's, a party's…) when item has none
 
     @property
     def pk(self):
         """The row's own id (an activity's, a report's…), as lists of rows had it."""
-        return getattr(self.item, "pk", None)
+        return self.id if self.id is not None else getattr(self.item, "pk", None)
+
+
+def localised(name_th: str, name_en: str) -> str:
+    """A network's or organisation's name in the active language, as ``.name`` gives it
+    (for providers that read names with ``values_list`` instead of building models)."""
+    return _localised(name_th, name_en)
 
 
 Provider = Callable[[Asker], Iterable[OwedTask]]
@@ -95,6 +102,7 @@ def asker_for(*, user, today: dt.date) -> Asker:
     rows = (
         Role.objects.in_live_networks()
         .filter(person__user=user)
+        .order_by()  # the providers read sets: no join to the networks for their names
         .values_list("network_id", "person__organisation_id", "person_id", "kind")
     )
     return Asker(user=user, today=today, roles=tuple(RoleRow(*row) for row in rows))

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from network.models import Role
-from network.tasks_registry import RESPONDENT_ROLES, Asker, OwedTask
-from reports.models import ProgressReport, Reminder
+from network.tasks_registry import RESPONDENT_ROLES, Asker, OwedTask, localised
+from reports.models import ProgressReport, Reminder, ReportingPeriod
 from reports.selectors.agreement_reads import duties_unplanned_counts
 
 ESCALATIONS = ("escalation", "escalation_chair")
@@ -31,22 +31,39 @@ def reports(asker: Asker) -> list[OwedTask]:
         ProgressReport.objects.open()
         .filter(scope)
         .annotate(escalated=Exists(escalated))
-        .select_related("period__network", "organisation")
+        .values_list(
+            "pk",
+            "escalated",
+            "period__name_th",
+            "period__name_en",
+            "period__starts_on",
+            "period__ends_on",
+            "period__due_on",
+            "period__network__slug",
+            "period__network__name_th",
+            "period__network__name_en",
+            "organisation__name_th",
+            "organisation__name_en",
+        )
     )
     tasks = []
-    for report in rows:
-        period = report.period
+    for row in rows:
+        pk, escalated_, name_th, name_en, starts_on, ends_on, due_on, slug, *names = row
+        # An unsaved period, only for its label (its name, or its dates without one).
+        period = ReportingPeriod(
+            name_th=name_th, name_en=name_en, starts_on=starts_on, ends_on=ends_on
+        )
         tasks.append(
             OwedTask(
                 kind="report",
                 title=period.label,
-                url=reverse("reports:report", args=[period.network.slug, report.pk]),
-                network_name=period.network.name,
-                due_on=period.due_on,
-                late=period.due_on < asker.today,
-                escalated=report.escalated,
-                detail=report.organisation.name,
-                item=report,
+                url=reverse("reports:report", args=[slug, pk]),
+                network_name=localised(names[0], names[1]),
+                due_on=due_on,
+                late=due_on < asker.today,
+                escalated=escalated_,
+                detail=localised(names[2], names[3]),
+                id=pk,
             )
         )
     return tasks

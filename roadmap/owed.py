@@ -1,10 +1,15 @@
 """Roadmap's rows of My tasks (network.tasks_registry): activities the person's
 organisation owns, health-check rounds open that the person has not answered, and
-obstacle reviews due where the person (or their organisation) owns the register row."""
+obstacle reviews due where the person (or their organisation) owns the register row.
+
+Rows are read with ``values_list`` (no model instances) and each provider is one
+query: the activities come with their owners from one read of the owners table.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
@@ -12,12 +17,28 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from network.models import Role
-from network.tasks_registry import Asker, OwedTask
+from network.tasks_registry import Asker, OwedTask, localised
 
+from .catalogue import RISK_BY_CODE
 from .models import Activity, HealthResponse, HealthRound, ObstacleEntry
 
 # An obstacle review shows up this many days before its date (and stays until done).
 OBSTACLE_REVIEW_NOTICE_DAYS = 30
+_STATUS_LABELS = dict(Activity.Status.choices)
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """What My tasks shows of an activity besides its title and dates."""
+
+    pk: int
+    status: str
+    percent: int
+    step_number: int
+    owner_names: str  # the owning organisations, by Thai name, in the active language
+
+    def get_status_display(self) -> str:
+        return str(_STATUS_LABELS.get(self.status, self.status))
 
 
 def _any(conditions: list[Q]) -> Q | None:
@@ -25,36 +46,77 @@ def _any(conditions: list[Q]) -> Q | None:
 
 
 def activities(asker: Asker) -> list[OwedTask]:
+    # One row per (open activity, owner) of the activities the person's organisation
+    # owns in a network where they speak for it; the activity's other owners are named.
     owners = Activity.owners.through.objects
     scope = _any(
         [
-            Q(
-                step__network_id=network_id,
-                pk__in=owners.filter(organisation_id=org_id).values("activity_id"),
-            )
+            Q(activity__step__network_id=network_id, organisation_id=org_id)
             for network_id, org_id in sorted(asker.pairs(Role.SPEAKING_KINDS))
         ]
     )
     if scope is None:
         return []
     rows = (
-        Activity.objects.open()
-        .filter(scope)
-        .select_related("step__network", "responsible")
-        .prefetch_related("owners")
-    )
-    return [
-        OwedTask(
-            kind="activity",
-            title=a.title,
-            url=reverse("roadmap:activity_detail", args=[a.step.network.slug, a.pk]),
-            network_name=a.step.network.name,
-            due_on=a.due_on,
-            late=a.is_late(asker.today),
-            item=a,
+        owners.filter(activity_id__in=owners.filter(scope).values("activity_id"))
+        .exclude(activity__status=Activity.Status.DONE)
+        # Activity's own ordering, then the owners as the organisations are ordered.
+        .order_by(
+            "activity__step__number",
+            "activity__due_on",
+            "activity_id",
+            "organisation__name_th",
+            "organisation_id",
         )
-        for a in rows
-    ]
+        .values_list(
+            "activity_id",
+            "activity__title",
+            "activity__due_on",
+            "activity__status",
+            "activity__percent",
+            "activity__step__number",
+            "activity__step__network__slug",
+            "activity__step__network__name_th",
+            "activity__step__network__name_en",
+            "organisation__name_th",
+            "organisation__name_en",
+        )
+    )
+    grouped: dict[int, tuple[tuple, list[str]]] = {}
+    for row in rows:
+        names = grouped.setdefault(row[0], (row, []))[1]
+        names.append(localised(row[9], row[10]))
+    tasks = []
+    for (
+        pk,
+        title,
+        due_on,
+        status,
+        percent,
+        step,
+        slug,
+        name_th,
+        name_en,
+        *_,
+    ), names in grouped.values():
+        tasks.append(
+            OwedTask(
+                kind="activity",
+                title=title,
+                url=reverse("roadmap:activity_detail", args=[slug, pk]),
+                network_name=localised(name_th, name_en),
+                due_on=due_on,
+                late=bool(due_on and due_on < asker.today and status != Activity.Status.DONE),
+                item=ActivityRow(
+                    pk=pk,
+                    status=status,
+                    percent=percent,
+                    step_number=step,
+                    owner_names=", ".join(names),
+                ),
+            )
+        )
+    return tasks
 
 
 def health_rounds(asker: Asker) -> list[OwedTask]:
@@ -67,19 +129,21 @@ def health_rounds(asker: Asker) -> list[OwedTask]:
             network_id__in=networks, opened_on__lte=asker.today, closes_on__gte=asker.today
         )
         .exclude(Exists(answered))
-        .select_related("network")
+        .values_list(
+            "pk", "label", "closes_on", "network__slug", "network__name_th", "network__name_en"
+        )
     )
     return [
         OwedTask(
             kind="health",
-            title=r.label,
-            url=reverse("roadmap:health_respond", args=[r.network.slug, r.pk]),
-            network_name=r.network.name,
-            due_on=r.closes_on,
+            title=label,
+            url=reverse("roadmap:health_respond", args=[slug, pk]),
+            network_name=localised(name_th, name_en),
+            due_on=closes_on,
             late=False,  # a closed round is no longer owed
-            item=r,
+            id=pk,
         )
-        for r in rows
+        for pk, label, closes_on, slug, name_th, name_en in rows
     ]
 
 
@@ -96,18 +160,20 @@ def obstacle_reviews(asker: Asker) -> list[OwedTask]:
     if scope is None:
         return []
     horizon = asker.today + dt.timedelta(days=OBSTACLE_REVIEW_NOTICE_DAYS)
-    rows = ObstacleEntry.objects.filter(scope, review_on__lte=horizon).select_related("network")
+    rows = ObstacleEntry.objects.filter(scope, review_on__lte=horizon).values_list(
+        "pk", "code", "review_on", "network__slug", "network__name_th", "network__name_en"
+    )
     return [
         OwedTask(
             kind="obstacle",
-            title=o.title,
-            url=reverse("roadmap:obstacle_edit", args=[o.network.slug, o.pk]),
-            network_name=o.network.name,
-            due_on=o.review_on,
-            late=o.review_on < asker.today,
-            item=o,
+            title=RISK_BY_CODE[code].label,
+            url=reverse("roadmap:obstacle_edit", args=[slug, pk]),
+            network_name=localised(name_th, name_en),
+            due_on=review_on,
+            late=review_on < asker.today,
+            id=pk,
         )
-        for o in rows
+        for pk, code, review_on, slug, name_th, name_en in rows
     ]
 
 
