@@ -48,6 +48,17 @@ def _hwm_mb(pid: int) -> float:
     return 0.0
 
 
+def _pss_mb(pid: int) -> float:
+    """Proportional set size: pages shared by the forked pool counted once overall."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for entry in os.scandir("/proc"):
@@ -65,6 +76,7 @@ class Sampler:
     pid: int
     interval: float = 0.5
     peak_tree_mb: float = 0.0
+    peak_tree_pss_mb: float = 0.0
     peak_hwm_mb: dict[int, float] = field(default_factory=dict)
     cpu: dict[int, float] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
@@ -77,7 +89,7 @@ class Sampler:
         if now - self._scanned > 5 or not self._children:
             self._children = _children(self.pid)
             self._scanned = now
-        total = 0.0
+        total = pss = 0.0
         with self._lock:
             for pid in (self.pid, *self._children):
                 stat = _stat(pid)
@@ -86,8 +98,10 @@ class Sampler:
                     continue
                 self.cpu[pid] = stat[1]
                 total += stat[2] / 1024
+                pss += _pss_mb(pid)
                 self.peak_hwm_mb[pid] = max(self.peak_hwm_mb.get(pid, 0.0), _hwm_mb(pid))
             self.peak_tree_mb = max(self.peak_tree_mb, total)
+            self.peak_tree_pss_mb = max(self.peak_tree_pss_mb, pss)
 
     def cpu_seconds(self) -> float:
         """CPU seconds of every process of the tree seen so far (gone ones at their last)."""
@@ -176,6 +190,7 @@ class Worker:
         pool = [mb for pid, mb in hwm.items() if pid != self.process.pid]
         return {
             "tree_mb": round(self.sampler.peak_tree_mb, 1),
+            "tree_pss_mb": round(self.sampler.peak_tree_pss_mb, 1),
             "main_mb": round(hwm.get(self.process.pid, 0.0), 1),
             "largest_child_mb": round(max(pool, default=0.0), 1),
             "processes": len(hwm),

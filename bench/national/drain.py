@@ -32,13 +32,17 @@ import time
 from pathlib import Path
 
 from .celery_worker import Worker
+from .drain_table import NETWORKS, fit, lines, rows
+
+__all__ = ["lines", "rows", "run"]
 
 BROKER = os.environ.get("NATIONAL_DRAIN_REDIS", "redis://127.0.0.1:6379/15")
 TASK = "reports.tasks.committee_report_build"
-NETWORKS = 5_000
 STALL_SECONDS = float(os.environ.get("NATIONAL_DRAIN_STALL_SECONDS", "600"))
-GOAL_SECONDS = 20 * 60
 WARMUP = 4
+# A size whose projection (from the last size's rate) would end the scene past this is
+# skipped and said so: on a busy machine 1,000 PDFs can take hours.
+BUDGET_SECONDS = float(os.environ.get("NATIONAL_DRAIN_BUDGET_MIN", "60")) * 60
 
 
 def sizes() -> list[int]:
@@ -132,12 +136,20 @@ def _ours_sealed(base: dict):
     )
 
 
-def _wait(ids: list[int], log) -> tuple[dict, bool]:
+def _wait(ids: list[int], log) -> tuple[dict, bool, int]:
+    """Poll the jobs until all are done or failed (or nothing moves for STALL_SECONDS).
+
+    Every 30 s it also asks the beat's own question, committee_reports_stuck (read
+    only): how many of these jobs would the next reminder sweep send again, as
+    "lost by the broker" (queued for more than two minutes)?
+    """
     from django.db.models import Count
 
     from reports.models import CommitteeReport
+    from reports.services.committee import committee_reports_stuck
 
-    last, last_change, shown = -1, time.monotonic(), time.monotonic()
+    wanted = set(ids)
+    last, last_change, shown, stuck = -1, time.monotonic(), time.monotonic(), 0
     while True:
         counts = dict(
             CommitteeReport.objects.filter(id__in=ids)
@@ -147,14 +159,15 @@ def _wait(ids: list[int], log) -> tuple[dict, bool]:
         )
         finished = counts.get("done", 0) + counts.get("failed", 0)
         if finished == len(ids):
-            return counts, False
+            return counts, False, stuck
         now = time.monotonic()
         if finished != last:
             last, last_change = finished, now
         elif now - last_change > STALL_SECONDS:
-            return counts, True
+            return counts, True, stuck
         if now - shown > 30:
-            log(f"      {finished:,} of {len(ids):,} finished")
+            stuck = max(stuck, len(wanted.intersection(committee_reports_stuck())))
+            log(f"      {finished:,} of {len(ids):,} finished; {stuck:,} look stuck to the sweep")
             shown = now
         time.sleep(1.0)
 
@@ -230,7 +243,7 @@ def _drain(
             ids.append(job.pk)
             created.append(job.pk)
         requested = time.time() - started
-        counts, stalled = _wait(ids, log)
+        counts, stalled, stuck = _wait(ids, log)
         cpu = worker.sampler.cpu_seconds() - cpu_before
         load_after = os.getloadavg()[0]
         from reports.models import CommitteeReport
@@ -253,6 +266,7 @@ def _drain(
         "pdfs_per_min": round(len(ids) / seconds * 60, 1) if seconds else None,
         "worker_cpu_s_per_pdf": round(cpu / len(ids), 3),
         "stalled": stalled,
+        "stuck_to_sweep_max": stuck,
         "statuses": counts,
         "load_1m": [round(load_before, 1), round(load_after, 1)],
         "check": check,
@@ -281,29 +295,6 @@ def _exactly_once(r: dict) -> bool:
     )
 
 
-def fit(points: list[tuple[int, float]]) -> dict:
-    """Least squares seconds = a + b·N; residuals against the line."""
-    if len(points) < 2:
-        return {}
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    sxx = sum((x - mx) ** 2 for x in xs)
-    b = sum((x - mx) * (y - my) for x, y in points) / sxx
-    a = my - b * mx
-    residuals = [(x, y - (a + b * x), (y - (a + b * x)) / (a + b * x)) for x, y in points]
-    worst = max(residuals, key=lambda r: abs(r[1]))
-    ss_tot = sum((y - my) ** 2 for y in ys)
-    return {
-        "a_s": round(a, 2),
-        "b_s_per_report": round(b, 4),
-        "r2": round(1 - sum(r[1] ** 2 for r in residuals) / ss_tot, 4) if ss_tot else 1.0,
-        "worst_n": worst[0],
-        "worst_residual_s": round(worst[1], 1),
-        "worst_residual_pct": round(worst[2] * 100, 1),
-        "projected_5000_s": round(a + b * NETWORKS, 0),
-    }
-
-
 # --- entry point -------------------------------------------------------------------------
 def run(*, log) -> dict:
     from django.db import connection
@@ -329,8 +320,19 @@ def run(*, log) -> dict:
                 created=created,
                 log=log,
             )
+            began = time.monotonic()
             for n in sizes():
-                result["sizes"].append(
+                done = result["sizes"]
+                rate = done[-1]["seconds"] / done[-1]["n"] if done and done[-1]["seconds"] else 0
+                projected = time.monotonic() - began + n * rate
+                if projected > BUDGET_SECONDS:
+                    note = (
+                        f"{n:,}: skipped, projected to end {projected / 60:.0f} min into the scene"
+                    )
+                    log(f"   drain: {note}")
+                    result.setdefault("skipped", []).append(note)
+                    continue
+                done.append(
                     _drain(
                         n, worker=worker, base=base, media=media, offset=0, created=created, log=log
                     )
@@ -344,6 +346,10 @@ def run(*, log) -> dict:
         connection.close()
     points = [(r["n"], r["seconds"]) for r in result["sizes"] if r["seconds"]]
     result["fit"] = fit(points)
+    cpu = [r["worker_cpu_s_per_pdf"] for r in result["sizes"]]
+    if cpu:
+        # What two cores of the worker's own would take: CPU, not wall, per PDF.
+        result["cpu_projection_5000_s"] = round(NETWORKS * statistics.fmean(cpu) / 2, 0)
     return result
 
 
@@ -360,89 +366,3 @@ def _final_undo(base: dict, created: list[int]) -> dict:
         "back_to_baseline": after["committee_reports"] == base["committee_reports"]
         and after["sealed_documents"] == base["sealed_documents"],
     }
-
-
-# --- what bench/bench_national.py prints --------------------------------------------------
-def lines(result: dict) -> list[str]:
-    out = [
-        "End of semester: committee PDFs requested at once, one worker --concurrency=2",
-        f"{'reports':>8} {'drain s':>9} {'PDFs/min':>9} {'queue s':>8} {'CPU s/PDF':>10} "
-        f"{'task p50':>9} {'p95':>6} {'done':>6} {'failed':>6} {'PDFs':>6} {'sealed':>6} "
-        f"{'once':>5} {'load':>9}",
-    ]
-    for r in [result.get("warmup"), *result["sizes"]]:
-        if not r:
-            continue
-        c = r["check"]
-        out.append(
-            f"{r['n']:>8,} {r['seconds'] or 0:>9.1f} {r['pdfs_per_min'] or 0:>9.1f} "
-            f"{r['request_seconds']:>8.1f} {r['worker_cpu_s_per_pdf']:>10.2f} "
-            f"{c['task_p50_s'] or 0:>9.2f} {c['task_p95_s'] or 0:>6.2f} {c['done']:>6} "
-            f"{c['failed']:>6} {c['pdf_files']:>6} {c['sealed_documents']:>6} "
-            f"{'yes' if r['exactly_once'] else 'NO':>5} "
-            f"{r['load_1m'][0]:>4.1f}→{r['load_1m'][1]:<4.1f}"
-            + ("  (warm-up)" if r is result.get("warmup") else "")
-            + ("  STALLED" if r["stalled"] else "")
-        )
-    f = result.get("fit") or {}
-    if f:
-        verdict = "meets" if f["projected_5000_s"] <= GOAL_SECONDS else "misses"
-        out.append(
-            f"fit: seconds = {f['a_s']} + {f['b_s_per_report']}·N (r² {f['r2']}); "
-            f"largest residual {f['worst_residual_s']:+} s ({f['worst_residual_pct']:+}%) "
-            f"at N={f['worst_n']:,}; 5,000 projected {f['projected_5000_s'] / 60:.1f} min "
-            f"({verdict} the 20-minute goal)"
-        )
-    m = result.get("memory") or {}
-    if m:
-        out.append(
-            f"worker peak memory: {m['tree_mb']} MB for the tree ({m['processes']} processes), "
-            f"largest pool process {m['largest_child_mb']} MB (VmHWM), main {m['main_mb']} MB"
-        )
-    undone = all(r["undo"]["back_to_baseline"] for r in result["sizes"])
-    out.append(
-        "undo: jobs, sealed documents and files deleted after each size; counts back at the "
-        f"baseline: {'yes' if undone and result['final_undo']['back_to_baseline'] else 'NO'}"
-    )
-    return out
-
-
-def rows(result: dict) -> list[dict]:
-    out = []
-    for r in result["sizes"]:
-        c = r["check"]
-        out.append(
-            {
-                "what": f"committee drain, {r['n']:,} reports",
-                "figure": r["seconds"],
-                "unit": "s",
-                "note": f"{r['pdfs_per_min']} PDFs/min; one worker --concurrency=2; "
-                f"{c['done']} done, {c['failed']} failed, {c['pdf_files']} PDFs, "
-                f"{c['sealed_documents']} sealed; exactly once: {r['exactly_once']}; "
-                f"worker CPU {r['worker_cpu_s_per_pdf']} s/PDF; load {r['load_1m']}",
-            }
-        )
-    f = result.get("fit") or {}
-    if f:
-        out.append(
-            {
-                "what": "committee drain, 5,000 projected",
-                "figure": round(f["projected_5000_s"] / 60, 1),
-                "unit": "min",
-                "note": f"fit a + b·N = {f['a_s']} s + {f['b_s_per_report']} s·N, r² {f['r2']}; "
-                f"largest residual {f['worst_residual_s']:+} s ({f['worst_residual_pct']:+}%) "
-                f"at N={f['worst_n']}; goal ≤ 20 min",
-            }
-        )
-    m = result.get("memory") or {}
-    if m:
-        out.append(
-            {
-                "what": "Celery worker peak memory",
-                "figure": m["tree_mb"],
-                "unit": "MB",
-                "note": f"summed RSS of the worker's {m['processes']} processes at its peak; "
-                f"largest pool process VmHWM {m['largest_child_mb']} MB",
-            }
-        )
-    return out
