@@ -5,8 +5,6 @@ Shown only when LINE is configured (``core.line.line_enabled``); otherwise a 404
 
 from __future__ import annotations
 
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -44,6 +42,9 @@ def qr_svg(url: str) -> str:
     """The add-friend QR as inline SVG, drawn on the server (no script, no style)."""
     if not url:
         return ""
+    import qrcode  # noqa: PLC0415 - qrcode and lxml load for the LINE page only
+    import qrcode.image.svg  # noqa: PLC0415
+
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     return mark_safe(image.to_string(encoding="unicode"))
 

@@ -17,20 +17,17 @@ from __future__ import annotations
 import enum
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from linebot.v3 import WebhookParser
-from linebot.v3.exceptions import InvalidSignatureError
-from linebot.v3.messaging import (
-    ApiClient,
-    Configuration,
-    MessagingApi,
-    PushMessageRequest,
-    ReplyMessageRequest,
-    TextMessage,
-)
-from linebot.v3.messaging.exceptions import ApiException
 from urllib3.exceptions import HTTPError as Urllib3Error
+
+if TYPE_CHECKING:
+    from linebot.v3.messaging import ApiClient
+
+# The SDK (pydantic models for the whole Messaging API, ~20 MB) is imported by the
+# functions that talk to LINE: a web worker that never serves the webhook or pushes
+# never loads it (docs/performance.md, web worker memory).
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +44,10 @@ __all__ = [
     "line_reply_text",
     "webhook_events",
 ]
+
+
+class InvalidSignatureError(ValueError):
+    """A webhook body whose signature is not the channel secret's HMAC of it."""
 
 
 def line_enabled() -> bool:
@@ -76,6 +77,8 @@ def classify(status: int) -> Outcome:
 
 
 def _client() -> ApiClient:
+    from linebot.v3.messaging import ApiClient, Configuration  # noqa: PLC0415 - see above
+
     configuration = Configuration(
         host=settings.LINE_API_BASE_URL, access_token=settings.LINE_CHANNEL_ACCESS_TOKEN
     )
@@ -85,6 +88,13 @@ def _client() -> ApiClient:
 
 def line_push_text(*, to: str, text: str, retry_key: str) -> PushResult:
     """Push one text message; never raises for what LINE (or the network) answers."""
+    from linebot.v3.messaging import (  # noqa: PLC0415 - see the imports
+        MessagingApi,
+        PushMessageRequest,
+        TextMessage,
+    )
+    from linebot.v3.messaging.exceptions import ApiException  # noqa: PLC0415
+
     request = PushMessageRequest(to=to, messages=[TextMessage(text=text[:TEXT_LIMIT])])
     try:
         with _client() as client:
@@ -102,6 +112,13 @@ def line_push_text(*, to: str, text: str, retry_key: str) -> PushResult:
 
 def line_reply_text(*, reply_token: str, text: str) -> bool:
     """Answer a webhook event (free of charge); a failure is only logged."""
+    from linebot.v3.messaging import (  # noqa: PLC0415 - see the imports
+        MessagingApi,
+        ReplyMessageRequest,
+        TextMessage,
+    )
+    from linebot.v3.messaging.exceptions import ApiException  # noqa: PLC0415
+
     request = ReplyMessageRequest(replyToken=reply_token, messages=[TextMessage(text=text)])
     try:
         with _client() as client:
@@ -115,4 +132,10 @@ def line_reply_text(*, reply_token: str, text: str) -> bool:
 def webhook_events(body: str, signature: str) -> list:
     """The events of a webhook body; ``InvalidSignatureError`` when the signature is not
     the channel secret's HMAC-SHA256 of the body."""
-    return WebhookParser(settings.LINE_CHANNEL_SECRET).parse(body, signature)
+    from linebot.v3 import WebhookParser  # noqa: PLC0415 - see the imports
+    from linebot.v3.exceptions import InvalidSignatureError as Invalid  # noqa: PLC0415
+
+    try:
+        return WebhookParser(settings.LINE_CHANNEL_SECRET).parse(body, signature)
+    except Invalid as exc:
+        raise InvalidSignatureError(str(exc)) from exc

@@ -24,7 +24,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from linebot.v3.webhooks import MessageEvent, TextMessageContent, UnfollowEvent
 
 from .delivery import claim_lease, claim_once, claim_row
 from .line import Outcome, line_push_text, line_reply_text
@@ -90,6 +89,12 @@ def _event_fresh(event, now: dt.datetime) -> bool:
 
 def line_webhook_handle(*, events: list, now: dt.datetime | None = None) -> list[Reply]:
     """Act on verified events, each once and only while fresh; the replies to send."""
+    from linebot.v3.webhooks import (  # noqa: PLC0415 - the SDK loads where LINE is spoken (core.line)
+        MessageEvent,
+        TextMessageContent,
+        UnfollowEvent,
+    )
+
     now = now or timezone.now()
     replies: list[Reply] = []
     for event in events:

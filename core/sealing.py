@@ -31,17 +31,20 @@ import re
 import secrets
 from dataclasses import dataclass
 from io import BytesIO
+from typing import TYPE_CHECKING
 
-import qrcode
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from pyhanko.pdf_utils.xref import parse_xref_table
 
+from core import pdf as pdf_lib
 from core.models import SealedDocument
-from core.pdf import SealCheck, check_seal, seal_pdf
+from core.pdf import check_seal, seal_pdf
+
+if TYPE_CHECKING:
+    from core.pdf.seal import SealCheck
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +88,8 @@ def verify_url(document: SealedDocument) -> str:
 
 def qr_data_uri(text: str) -> str:
     """A PNG QR code of ``text`` as a data: URI (the PDF fetcher accepts data: only)."""
+    import qrcode  # noqa: PLC0415 - qrcode and Pillow load in the process that seals
+
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=2)
     qr.add_data(text)
     qr.make(fit=True)
@@ -213,6 +218,10 @@ def _xref_table_entries(data: bytes, budget: int) -> int | None:
     start: None when the tables hold more than ``budget`` entries, are not strictly
     readable (our own tables always are), or make the parser read more than ``budget``
     lines' worth of bytes (_ReadAllowance)."""
+    from pyhanko.pdf_utils.xref import (  # noqa: PLC0415 - pyHanko loads where files are checked
+        parse_xref_table,
+    )
+
     total = 0
     # A table line is 20 bytes (21 with CR LF, which the parser reads twice); headers
     # and the "trailer" after each table add a few bytes per table.
@@ -264,7 +273,7 @@ def upload_too_complex(data: bytes) -> bool:
 def _record_seal(document: SealedDocument) -> SealCheck:
     """The seal of a file byte-identical to the record: the one Khruakhai made when it
     stored the document, so there is nothing to parse."""
-    return SealCheck(
+    return pdf_lib.SealCheck(
         intact=True,
         certified=True,
         no_changes=True,
@@ -298,7 +307,7 @@ def sealed_document_check(*, document: SealedDocument, data: bytes) -> UploadChe
             identical=False,
             sha256=digest,
             record=document,
-            seal=SealCheck(
+            seal=pdf_lib.SealCheck(
                 intact=False,
                 certified=False,
                 no_changes=False,

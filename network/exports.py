@@ -12,8 +12,6 @@ import io
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from .imports.columns import EXPORT_ONLY_COLUMNS, ORGANISATION_COLUMNS
 
@@ -57,6 +55,9 @@ def directory_csv(organisations: QuerySet) -> bytes:
 
 def directory_xlsx(organisations: QuerySet) -> bytes:
     header, rows = _rows(organisations)
+    from openpyxl import Workbook  # noqa: PLC0415 - openpyxl (~10 MB) loads on the first export
+    from openpyxl.styles import Font  # noqa: PLC0415
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("Organisations")[:31]

@@ -11,7 +11,6 @@ from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from .codes import _quote
 from .limits import (
@@ -194,6 +193,8 @@ def read_xlsx(data: bytes) -> Table:
     """The first sheet's cells: at most MAX_ROWS + 2 rows and MAX_COLUMNS columns are
     read (more is reported), in openpyxl's read-only mode with saved values only."""
     _xlsx_check(data)
+    from openpyxl import load_workbook  # noqa: PLC0415 - openpyxl (~10 MB) loads on the first import
+
     rows: list[list[str]] = []
     chars = 0
     try:

@@ -13,7 +13,6 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from network.models import Network
 from reports.models import ProgressReport
@@ -77,6 +76,8 @@ def export_csv(*, header: list[str], rows: list[list]) -> bytes:
 
 
 def export_xlsx(*, header: list[str], rows: list[list], title: str) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415 - openpyxl (~10 MB) loads on the first export
+
     book = Workbook()
     sheet = book.active
     sheet.title = title[:SHEET_TITLE_LENGTH]

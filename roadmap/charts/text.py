@@ -15,7 +15,6 @@ import unicodedata
 from functools import lru_cache
 
 from django.contrib.staticfiles import finders
-from fontTools.ttLib import TTFont, TTLibError
 
 FONT = "Sarabun, sans-serif"
 FONT_SIZE = 12
@@ -33,6 +32,9 @@ def _advances(bold: bool) -> tuple[dict[int, float], float]:
     path = finders.find("fonts/Sarabun-Bold.ttf" if bold else "fonts/Sarabun-Regular.ttf")
     if not path:  # the font is not among the static files: a generous flat estimate
         return {}, FALLBACK_EM
+    # fontTools is needed once per process, for these two tables of widths.
+    from fontTools.ttLib import TTFont, TTLibError  # noqa: PLC0415 - then it may be dropped
+
     try:
         with TTFont(path, lazy=True) as font:
             per_em = font["head"].unitsPerEm
