@@ -231,9 +231,11 @@ def _round_summary(rnd: HealthRound, expected: int) -> RoundSummary:
     return summary
 
 
-def health_summaries(*, network: Network) -> list[RoundSummary]:
-    """Aggregates per round, oldest first: two queries for any number of rounds."""
-    expected = health_expected_respondents(network=network)
+def health_summaries(*, network: Network, with_expected: bool = True) -> list[RoundSummary]:
+    """Aggregates per round, oldest first: two queries for any number of rounds, and
+    one for the expected respondents unless ``with_expected`` is false (a chart that
+    shows no rate; ``expected`` is then 0)."""
+    expected = health_expected_respondents(network=network) if with_expected else 0
     rounds = network.health_rounds.annotate(n=Count("responses")).prefetch_related(
         Prefetch(
             "responses", queryset=HealthResponse.objects.only("round_id", "answers", "comment")

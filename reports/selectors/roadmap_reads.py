@@ -145,20 +145,52 @@ def health_chart(network: Network) -> str:
     return str(health_trend_svg(network=network))
 
 
+def activities_due(network: Network, *, start: dt.date, end: dt.date, limit: int) -> list[Subject]:
+    """The network's activities due between two days (both counted), in roadmap order
+    (step, then id), at most ``limit``: one query, only the columns a Subject carries."""
+    rows = (
+        Activity.objects.for_network(network)
+        .filter(due_on__gte=start, due_on__lte=end)
+        .order_by("step__number", "id")
+        .values_list("id", "title", "step__number", "due_on", "percent", "status")[:limit]
+    )
+    labels = dict(Activity.Status.choices)
+    return [
+        Subject(
+            "activity",
+            pk,
+            title,
+            number=number,
+            due_on=due_on,
+            percent=percent,
+            status=str(labels.get(status, status)),
+        )
+        for pk, title, number, due_on, percent, status in rows
+    ]
+
+
 def roadmap_summary(network: Network, *, today: dt.date) -> dict:
     """The dashboard's view of the roadmap, each table read once per request.
 
-    The activities are read once and serve "activities due soon". The step chart is
-    roadmap's own (one query over steps and activities); the per-step list only
-    stands in for a chart that drew nothing, so the steps are not read a second time
-    for a list the page would not show.
+    The step chart is roadmap's own (one query over steps and activities). Beside it
+    the page lists only the activities due within ``ACTIVITIES_SOON_DAYS``: one query
+    for those few rows. The per-step list stands in for a chart that drew nothing;
+    then the activities are read whole, once, and serve both lists.
     """
-    acts = activities(network)
     chart = step_chart(network)
     soon = today + dt.timedelta(days=ACTIVITIES_SOON_DAYS)
+    if chart:
+        return {
+            "step_chart": chart,
+            "progress": [],
+            "activities_soon": activities_due(
+                network, start=today, end=soon, limit=ACTIVITIES_SOON_ROWS
+            ),
+        }
+    acts = activities(network)
     return {
         "step_chart": chart,
-        "progress": [] if chart else roadmap_progress(network, activity_list=acts),
+        "progress": roadmap_progress(network, activity_list=acts),
         "activities_soon": [a for a in acts if a.due_on and today <= a.due_on <= soon][
             :ACTIVITIES_SOON_ROWS
         ],

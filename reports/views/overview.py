@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from reports.permissions import oversight_access
-from reports.selectors.pages import dashboard_delivery, dashboard_reports
-from reports.selectors.roadmap_reads import health_chart, roadmap_summary
+from reports.selectors.dashboard import dashboard_body
+from reports.selectors.pages import dashboard_delivery
 from reports.selectors.trend import trend_chart, trend_rows
 
 
@@ -28,11 +28,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "network": network,
             "access": access,
             "today": today,
-            # late, soon, totals
-            **dashboard_reports(network=network, today=today),
-            "health_chart": health_chart(network),
-            # step_chart, progress, activities_soon: steps and activities read once
-            **roadmap_summary(network, today=today),
+            # counts, late and due soon, the step and health charts: the same for every
+            # viewer, drawn once per state of their rows (reports.selectors.dashboard)
+            "body": dashboard_body(network=network, today=today),
             "delivery": dashboard_delivery(network=network, access=access),
         },
     )

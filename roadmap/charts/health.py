@@ -15,7 +15,8 @@ from .text import LINE, wrap
 
 def health_trend_svg(*, network) -> str:
     """The average of each group (principles, basics, factors) across rounds, as lines."""
-    summaries = [s for s in health_summaries(network=network) if s.groups]
+    # The trend shows averages only, not response rates: no expected-respondents query.
+    summaries = [s for s in health_summaries(network=network, with_expected=False) if s.groups]
     width, left, top, chart_h = 640, 40, 20, 180
     chart_w = width - left - 20
     title = _("Health check trend")

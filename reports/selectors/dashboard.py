@@ -1,0 +1,159 @@
+"""The dashboard's body (the counts, the late and due-soon lists, the two charts),
+rendered once per state of what it shows and kept in this process.
+
+The body is the same for everyone who may see the dashboard (``oversight_access``):
+it shows the network's reports, periods, the reporting organisations' names, the
+roadmap's steps and activities and the health check. What may differ between
+viewers (the coordinators' delivery section) stays outside it.
+
+The key is a **fingerprint of the rows themselves**, read from the database on every
+request: PostgreSQL hashes the full text of every row the body is drawn from (the
+network, its periods and reports, those reports' organisations, its steps,
+activities, health rounds and answers). Any insert, update or delete of such a row,
+by a service, a bulk ``update()``, the admin or SQL by hand, changes the hash, so the
+next request draws the body afresh; nothing has to remember to invalidate. The
+language, the day (late and due soon depend on it) and the URL prefix are in the key
+too. The rendered text lives in this process only (a small LRU): a deploy, with new
+templates or translations, starts empty.
+
+One query (about 1 ms at national scale) replaces the eight that draw the body, their
+model instances, two SVG charts and the template. Other databases (SQLite in
+development) have no row-to-text cast: there the body is drawn every time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+
+from django.db import connection
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from network.models import Network, Organisation
+from reports.models import ProgressReport, ReportingPeriod
+from roadmap.models import Activity, HealthResponse, HealthRound, Step
+
+from .pages import dashboard_reports
+from .roadmap_reads import health_chart, roadmap_summary
+
+# Bodies kept per process: about 20 kB each.
+KEPT = 128
+
+
+class _Kept:
+    """A small thread-safe LRU of rendered bodies (gunicorn threads share it)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._rows: OrderedDict[tuple, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self._lock:
+            html = self._rows.get(key)
+            if html is not None:
+                self._rows.move_to_end(key)
+            return html
+
+    def put(self, key: tuple, html: str) -> None:
+        with self._lock:
+            self._rows[key] = html
+            self._rows.move_to_end(key)
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
+
+kept = _Kept(KEPT)
+
+
+def _fingerprint_sql() -> str:
+    """One statement: the md5 of the text of every row the body shows, per table in
+    id order. Table names come from the models, so a renamed table fails loudly."""
+    t = {
+        m.__name__: connection.ops.quote_name(m._meta.db_table)
+        for m in (
+            Network,
+            ReportingPeriod,
+            ProgressReport,
+            Organisation,
+            Step,
+            Activity,
+            HealthRound,
+            HealthResponse,
+        )
+    }
+    # Each part is NULL when it has no rows: coalesce keeps the parts' places apart.
+    # Only the network's id is a parameter; the names are the models' own tables.
+    return f"""
+        WITH reports AS (
+            SELECT r.* FROM {t["ProgressReport"]} r
+            JOIN {t["ReportingPeriod"]} p ON p.id = r.period_id WHERE p.network_id = %(n)s
+        )
+        SELECT md5(concat_ws('|',
+            coalesce((SELECT x::text FROM {t["Network"]} x WHERE x.id = %(n)s), ''),
+            coalesce((SELECT string_agg(x::text, ',' ORDER BY x.id)
+                      FROM {t["ReportingPeriod"]} x WHERE x.network_id = %(n)s), ''),
+            coalesce((SELECT string_agg(x::text, ',' ORDER BY x.id) FROM reports x), ''),
+            coalesce((SELECT string_agg(x::text, ',' ORDER BY x.id) FROM {t["Organisation"]} x
+                      WHERE x.id IN (SELECT organisation_id FROM reports)), ''),
+            coalesce((SELECT string_agg(x::text, ',' ORDER BY x.id)
+                      FROM {t["Step"]} x WHERE x.network_id = %(n)s), ''),
+            coalesce((SELECT string_agg(x::text, ',' ORDER BY x.id) FROM {t["Activity"]} x
+                      JOIN {t["Step"]} s ON s.id = x.step_id WHERE s.network_id = %(n)s), ''),
+            coalesce((SELECT string_agg(x::text, ',' ORDER BY x.id)
+                      FROM {t["HealthRound"]} x WHERE x.network_id = %(n)s), ''),
+            coalesce((SELECT string_agg(x::text, ',' ORDER BY x.id) FROM {t["HealthResponse"]} x
+                      JOIN {t["HealthRound"]} h ON h.id = x.round_id
+                      WHERE h.network_id = %(n)s), '')
+        ))
+    """  # noqa: S608 - table names from the models' _meta; the network id is bound
+
+
+_SQL: list[str] = []
+
+
+def dashboard_fingerprint(network: Network) -> str | None:
+    """The hash of every row the body shows (PostgreSQL); None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    if not _SQL:
+        _SQL.append(_fingerprint_sql())
+    with connection.cursor() as cursor:
+        cursor.execute(_SQL[0], {"n": network.pk})
+        return cursor.fetchone()[0]
+
+
+def _draw(network: Network, today: dt.date) -> str:
+    return render_to_string(
+        "reports/_dashboard_body.html",
+        {
+            "network": network,
+            # late, soon, totals
+            **dashboard_reports(network=network, today=today),
+            "health_chart": health_chart(network),
+            # step_chart, progress, activities_soon
+            **roadmap_summary(network, today=today),
+        },
+    )
+
+
+def dashboard_body(*, network: Network, today: dt.date) -> SafeString:
+    """The dashboard's body as HTML: from this process's store when nothing it shows
+    has changed (same rows, language, day and URL prefix), else drawn and stored."""
+    fingerprint = dashboard_fingerprint(network)
+    if fingerprint is None:
+        return mark_safe(_draw(network, today))  # our own template's output
+    key = (network.pk, fingerprint, today, get_language(), get_script_prefix())
+    html = kept.get(key)
+    if html is None:
+        html = _draw(network, today)
+        kept.put(key, html)
+    return mark_safe(html)  # our own template's output
