@@ -1,6 +1,6 @@
 """Where a progress update with evidence spends its time, in process, rolled back.
 
-The surge's update POST (htmx, one 20 KB PNG) is sent ``repeat`` times through Django's
+The surge's update POST (htmx, one 20 KB PNG) is sent 2 × ``repeat`` + 3 times through Django's
 test client against the national database, each by a different representative on a
 different activity (surge_db.pick), inside one transaction that is rolled back; the
 files go to a temporary MEDIA_ROOT that is removed after. Each request is split as
