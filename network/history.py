@@ -2,6 +2,8 @@
 
 A fixed number of queries (one per audited model, each limited), merged in Python;
 what changed in the network row is found by comparing neighbouring history rows.
+The rows are read with ``values()`` (only the columns a line needs, no historical
+model instances): the network page reads them on every view.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from .catalogue import thai_active
 from .models import Invitation, Membership, Network, Role
 
 TRACKED_NETWORK_FIELDS = (
@@ -39,9 +42,31 @@ class Change:
     what: str
 
 
-def _who(record) -> str:
-    user = record.history_user
-    return str(user) if user else _("the system")
+_USER = ("history_user_id", "history_user__full_name", "history_user__email")
+
+
+def _who(row: dict) -> str:
+    """Who made the change, as ``str(user)`` prints a login (its full name, else its
+    email); the system when no login did."""
+    if row["history_user_id"] is None:
+        return _("the system")
+    return row["history_user__full_name"] or row["history_user__email"]
+
+
+def _name(th: str | None, en: str | None) -> str:
+    """An organisation's name as ``Organisation.name`` gives it, from a row."""
+    if en and not thai_active():
+        return en
+    return th
+
+
+def _person(row: dict) -> str:
+    """A person's name as ``Person.display_name`` gives it, from a row; "?" when the
+    person is gone."""
+    title, full_name = row["person__title"], row["person__full_name"]
+    if full_name is None:
+        return "?"
+    return f"{title}{full_name}" if title else full_name
 
 
 def _network_changes(network: Network, limit: int) -> list[Change]:
@@ -49,81 +74,94 @@ def _network_changes(network: Network, limit: int) -> list[Change]:
     changes: list[Change] = []
     rows = list(
         Network.history.filter(id=network.id)
-        .select_related("history_user")
-        .order_by("-history_date")[: limit + 1]
+        .order_by("-history_date")
+        .values("history_type", "history_date", *_USER, *TRACKED_NETWORK_FIELDS)[: limit + 1]
     )
     field_names = {f.name: f for f in Network._meta.fields}
     for newer, older in zip(rows, [*rows[1:], None], strict=False):
-        if newer.history_type == "+" or older is None:
+        if newer["history_type"] == "+" or older is None:
             what = _("Network founded")
         else:
             changed = [
                 str(field_names[f.removesuffix("_id") if f.endswith("_id") else f].verbose_name)
                 for f in TRACKED_NETWORK_FIELDS
-                if getattr(newer, f) != getattr(older, f)
+                if newer[f] != older[f]
             ]
             if not changed:
                 continue
             what = _("Changed: %(fields)s") % {"fields": ", ".join(changed)}
-        changes.append(Change(newer.history_date, _who(newer), what))
+        changes.append(Change(newer["history_date"], _who(newer), what))
     return changes
 
 
 def _membership_changes(network: Network, limit: int) -> list[Change]:
     changes: list[Change] = []
-    for record in (
+    for row in (
         Membership.history.filter(network_id=network.id)
-        .select_related("history_user", "organisation")
-        .order_by("-history_date")[:limit]
+        .order_by("-history_date")
+        .values(
+            "history_type",
+            "history_date",
+            "left_on",
+            "organisation_id",
+            "organisation__name_th",
+            "organisation__name_en",
+            *_USER,
+        )[:limit]
     ):
-        name = record.organisation.name if record.organisation else "?"
-        if record.history_type == "+":
+        name = (
+            _name(row["organisation__name_th"], row["organisation__name_en"])
+            if row["organisation__name_th"] is not None
+            else "?"
+        )
+        if row["history_type"] == "+":
             what = _("%(org)s joined") % {"org": name}
-        elif record.left_on:
+        elif row["left_on"]:
             what = _("%(org)s left") % {"org": name}
         else:
             what = _("Membership of %(org)s updated") % {"org": name}
-        changes.append(Change(record.history_date, _who(record), what))
+        changes.append(Change(row["history_date"], _who(row), what))
     return changes
 
 
 def _role_changes(network: Network, limit: int) -> list[Change]:
     changes: list[Change] = []
     kinds = dict(Role.Kind.choices)
-    for record in (
+    for row in (
         Role.history.filter(network_id=network.id)
-        .select_related("history_user", "person")
-        .order_by("-history_date")[:limit]
+        .order_by("-history_date")
+        .values(
+            "history_type", "history_date", "kind", "person__title", "person__full_name", *_USER
+        )[:limit]
     ):
-        params = {
-            "person": record.person.display_name if record.person else "?",
-            "role": kinds.get(record.kind, record.kind),
-        }
-        if record.history_type == "-":
+        params = {"person": _person(row), "role": kinds.get(row["kind"], row["kind"])}
+        if row["history_type"] == "-":
             what = _("%(person)s is no longer %(role)s") % params
         else:
             what = _("%(person)s became %(role)s") % params
-        changes.append(Change(record.history_date, _who(record), what))
+        changes.append(Change(row["history_date"], _who(row), what))
     return changes
 
 
 def _invitation_changes(network: Network, limit: int) -> list[Change]:
     changes: list[Change] = []
-    for record in (
+    for row in (
         Invitation.history.filter(network_id=network.id)
-        .select_related("history_user")
-        .order_by("-history_date")[:limit]
+        .order_by("-history_date")
+        .values("history_type", "history_date", "email", "accepted_at", "revoked_at", *_USER)[
+            :limit
+        ]
     ):
-        params = {"email": record.email}
-        if record.history_type == "+":
+        params = {"email": row["email"]}
+        if row["history_type"] == "+":
             what = _("Invitation sent to %(email)s") % params
-        elif record.accepted_at:
+        elif row["accepted_at"]:
             what = _("%(email)s accepted the invitation") % params
-        elif record.revoked_at:
+        elif row["revoked_at"]:
             what = _("Invitation to %(email)s revoked") % params
         else:
             continue
-        changes.append(Change(record.history_date, _who(record), what))
+        changes.append(Change(row["history_date"], _who(row), what))
     return changes
 
 

@@ -14,7 +14,9 @@ from core.responses import render_form
 from network import exports, selectors
 from network.forms import OrganisationForm
 from network.permissions import emails_shown, organisation_access
+from network.selectors import pages as page_reads
 from network.services.organisations import organisation_update
+from network.views import id_url
 
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -31,13 +33,20 @@ def _search_text(request: HttpRequest) -> str:
 
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
+    """The organisation directory: one page of 50 as plain rows (``selectors.pages``),
+    three queries however many match (the count, the page, their memberships)."""
     query = _search_text(request)
-    organisations = selectors.directory_organisations(request.user, query)
-    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
+    page = Paginator(page_reads.directory_search(request.user, query), 50).get_page(
+        request.GET.get("page")
+    )
+    rows = page_reads.directory_rows(request.user, page.object_list)
+    before, after = id_url("network:organisation")
+    for row in rows:
+        row["url"] = f"{before}{row['id']}{after}"
     return render(
         request,
         "network/directory.html",
-        {"page": page, "query": query, "organisations": page.object_list},
+        {"page": page, "query": query, "organisations": rows},
     )
 
 

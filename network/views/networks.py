@@ -29,7 +29,9 @@ from network.permissions import (
     network_reopen_access,
     organisations_visible_to,
 )
+from network.selectors import pages as page_reads
 from network.services import founding, lifecycle
+from network.views import id_url
 
 
 @login_required
@@ -111,16 +113,22 @@ def network_found(request: HttpRequest) -> HttpResponse:
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_access(request, slug)
     network = access.network
-    groups = selectors.members_by_organisation(network, user=request.user, access=access)
+    members = page_reads.network_page_members(network, user=request.user, access=access)
+    org_before, org_after = id_url("network:organisation")
+    edit_before, edit_after = id_url("network:person_edit", network.slug)
+    for group in members["groups"]:
+        group["url"] = f"{org_before}{group['organisation_id']}{org_after}"
+        for person in group["people"]:
+            if person["editable"]:
+                person["edit_url"] = f"{edit_before}{person['id']}{edit_after}"
     return render(
         request,
         "network/detail.html",
         {
             "network": network,
             "access": access,
-            "memberships": [g["membership"] for g in groups],
-            "groups": groups,
-            "counts": selectors.network_counts(groups),
+            "groups": members["groups"],
+            "counts": members["counts"],
             "benefits": selectors.network_benefits(network),
             "changes": recent_changes(network=network),
             "join_requests": list(join_requests_waiting(access)),

@@ -16,10 +16,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from core.thai_names import split_title
-
-from .catalogue import BENEFITS
-from .models import Invitation, JoinRequest, Membership, Network, Organisation, Person, Role
-from .permissions import (
+from network.catalogue import BENEFITS
+from network.models import Invitation, JoinRequest, Membership, Network, Organisation, Person, Role
+from network.permissions import (
     Access,
     join_requests_addressed_to,
     networks_coordinated_by,

@@ -1,0 +1,149 @@
+"""The key pages' reads as plain rows: the network page's members and the directory's
+organisations.
+
+These pages list many rows, so they read ``values()`` instead of model instances and
+label every row here once (catalogue entries, choices, the localised name), leaving
+the templates nothing to call per row (issue 17: pages at the cost of their data).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from network.catalogue import ORGANISATION_KINDS, by_code, thai_active
+from network.models import Membership, Network, Role
+from network.permissions import Access, organisations_visible_to, people_editable
+from network.provinces import PROVINCES
+
+
+@dataclass(frozen=True)
+class _PersonRef:
+    """What ``people_editable`` reads of a person, without building a Person."""
+
+    pk: int
+    user_id: int | None
+
+
+def network_page_members(network: Network, *, user, access: Access) -> dict:
+    """The network page's member organisations and figures, as plain rows.
+
+    The same people, roles and order as ``members_by_organisation`` (lead first, then
+    by Thai name; people by name; roles in the model's order), read with ``values()``
+    and labelled once here, so the page builds no model instance and calls no method
+    per row. ``groups``: ``{"organisation_id", "name", "place", "is_lead", "people"}``,
+    each person ``{"id", "name", "roles", "editable"}`` with ``roles`` the labels
+    joined by ", ". ``counts``: as ``network_counts``.
+    """
+    english = not thai_active()
+    places = {code: str(label) for code, label in Membership.Place.choices}
+    kinds = {code: str(label) for code, label in Role.Kind.choices}
+    memberships = (
+        network.memberships.current()
+        .order_by("place", "organisation__name_th")
+        .values_list("organisation_id", "place", "organisation__name_th", "organisation__name_en")
+    )
+    people: dict[int, dict[int, dict]] = defaultdict(dict)
+    refs: list[_PersonRef] = []
+    for person_id, kind, org_id, user_id, title, full_name in Role.objects.filter(
+        network=network
+    ).values_list(
+        "person_id",
+        "kind",
+        "person__organisation_id",
+        "person__user_id",
+        "person__title",
+        "person__full_name",
+    ):
+        entry = people[org_id].get(person_id)
+        if entry is None:
+            entry = people[org_id][person_id] = {
+                "id": person_id,
+                "name": f"{title}{full_name}" if title else full_name,
+                "full_name": full_name,
+                "kinds": [],
+            }
+            refs.append(_PersonRef(person_id, user_id))
+        entry["kinds"].append(kind)
+    groups = []
+    listed: set[int] = set()
+    for org_id, place, name_th, name_en in memberships:
+        rows = sorted(people.get(org_id, {}).values(), key=lambda e: e["full_name"])
+        listed.update(row["id"] for row in rows)
+        groups.append(
+            {
+                "organisation_id": org_id,
+                "name": name_en if english and name_en else name_th,
+                "place": places.get(place, place),
+                "is_lead": place == Membership.Place.LEAD,
+                "people": rows,
+            }
+        )
+    editable = people_editable(user, access, [r for r in refs if r.pk in listed])
+    role_counts: dict[str, int] = defaultdict(int)
+    for row in (row for group in groups for row in group["people"]):
+        for kind in row["kinds"]:
+            role_counts[kind] += 1
+        row["roles"] = ", ".join(kinds.get(kind, kind) for kind in row.pop("kinds"))
+        row["editable"] = row["id"] in editable
+    return {
+        "groups": groups,
+        "counts": {
+            "organisations": len(groups),
+            "people": len(listed),
+            "coordinators": role_counts[Role.Kind.COORDINATOR],
+            "leaders": role_counts[Role.Kind.CORE_LEADER],
+        },
+    }
+
+
+# --- the directory ------------------------------------------------------------------------
+_KINDS = by_code(ORGANISATION_KINDS)
+_PROVINCES = by_code(PROVINCES)
+
+
+def directory_search(user, query: str):
+    """The directory page's organisations: those the user may see matching the search,
+    by Thai name, as rows of what the list shows (``values()``); the same rows and
+    order as ``directory_organisations``, which the export reads."""
+    return (
+        organisations_visible_to(user)
+        .search(query)
+        .order_by("name_th")
+        .values("id", "name_th", "name_en", "kind", "province", "verified_at")
+    )
+
+
+def directory_rows(user, organisations) -> list[dict]:
+    """One page of ``directory_search``'s rows, labelled for the list (one query):
+    ``{"id", "name_th", "name_en", "verified", "details"}``, where ``details`` is the
+    kind, the province and the names of the networks the user sees that it is a
+    current member of (by Thai name), as the list prints them."""
+    rows = list(organisations)
+    english = not thai_active()
+    networks: dict[int, list[str]] = defaultdict(list)
+    visible = Network.objects.visible_to(user).values("id")
+    for org_id, name_th, name_en in (
+        Membership.objects.current()
+        .filter(organisation_id__in=[row["id"] for row in rows], network__in=visible)
+        .order_by("network__name_th")
+        .values_list("organisation_id", "network__name_th", "network__name_en")
+    ):
+        networks[org_id].append(name_en if english and name_en else name_th)
+    out = []
+    for row in rows:
+        kind = _KINDS.get(row["kind"])
+        province = _PROVINCES.get(row["province"])
+        details = f"{kind.label if kind else ''} · {province.label if province else ''}"
+        if networks[row["id"]]:
+            details += " · " + ", ".join(networks[row["id"]])
+        out.append(
+            {
+                "id": row["id"],
+                "name_th": row["name_th"],
+                "name_en": row["name_en"],
+                "verified": row["verified_at"] is not None,
+                "details": details,
+            }
+        )
+    return out
