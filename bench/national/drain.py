@@ -267,6 +267,8 @@ def _drain(
         "worker_cpu_s_per_pdf": round(cpu / len(ids), 3),
         "stalled": stalled,
         "stuck_to_sweep_max": stuck,
+        # Peaks so far: growth from size to size would show a leak in the pool processes.
+        "worker_memory_so_far": worker.peak_memory(),
         "statuses": counts,
         "load_1m": [round(load_before, 1), round(load_after, 1)],
         "check": check,
