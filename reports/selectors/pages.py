@@ -11,6 +11,8 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils import translation
 
 from core.line import line_enabled
 from core.notify import delivery_failures, delivery_reach
@@ -27,24 +29,45 @@ from reports.models import (
 DASHBOARD_ROWS = 50
 # "Due soon": due within this many days.
 SOON_DAYS = 14
+# The stand-in report id in the one reverse() of the dashboard's rows.
+_URL_PK = 987654321
 # The schedule page lists the periods of the last year and those ahead, this many at most.
 PERIODS_SHOWN = 60
 # The notifications page shows one's latest notices, this many.
 NOTICES_SHOWN = 100
 
 
+def _report_rows(reports: QuerySet[ProgressReport], report_url: str) -> list[dict]:
+    """The dashboard's list rows: link, organisation name (in the page's language, as
+    ``Organisation.name``) and due date, read as values (no model instances)."""
+    english = not (translation.get_language() or "th").startswith("th")
+    head, _pk, tail = report_url.rpartition(str(_URL_PK))
+    rows = reports.order_by("period__due_on", "organisation__name_th").values_list(
+        "pk", "organisation__name_th", "organisation__name_en", "period__due_on"
+    )[:DASHBOARD_ROWS]
+    return [
+        {
+            "url": f"{head}{pk}{tail}",
+            "name": name_en if english and name_en else name_th,
+            "due_on": due_on,
+        }
+        for pk, name_th, name_en, due_on in rows
+    ]
+
+
 def dashboard_reports(*, network: Network, today: dt.date) -> dict:
-    """The dashboard's reports: ``late``, ``soon`` (due within two weeks) and the
-    ``totals`` of the network (all, done, waiting for a decision). Three queries."""
-    base = ProgressReport.objects.for_network(network).select_related("period", "organisation")
+    """The dashboard's reports: ``late``, ``soon`` (due within two weeks), as rows of
+    ``url``, ``name`` and ``due_on``, and the ``totals`` of the network (all, done,
+    waiting for a decision). Three queries."""
+    base = ProgressReport.objects.for_network(network)
     soon = base.open().filter(
         period__due_on__gte=today, period__due_on__lte=today + dt.timedelta(days=SOON_DAYS)
     )
+    # One reverse() for all rows: the report's URL with a stand-in id, the id put in.
+    report_url = reverse("reports:report", args=[network.slug, _URL_PK])
     return {
-        "late": list(
-            base.late(today).order_by("period__due_on", "organisation__name_th")[:DASHBOARD_ROWS]
-        ),
-        "soon": list(soon.order_by("period__due_on", "organisation__name_th")[:DASHBOARD_ROWS]),
+        "late": _report_rows(base.late(today), report_url),
+        "soon": _report_rows(soon, report_url),
         "totals": base.aggregate(
             total=Count("id"),
             done=Count("id", filter=Q(status__in=("submitted", "accepted"))),
