@@ -51,6 +51,15 @@ class Asker:
             if r.organisation_id and (kinds is None or r.kind in kinds)
         }
 
+    def by_organisation(self, kinds: Iterable[str] | None = None) -> list[tuple[int, list[int]]]:
+        """``pairs`` grouped: (organisation, its networks, sorted), by organisation id.
+        A person speaks for one organisation, so a provider's filter is usually one
+        ``organisation = o AND network IN (…)`` rather than one condition per network."""
+        grouped: dict[int, list[int]] = {}
+        for network_id, org_id in sorted(self.pairs(kinds)):
+            grouped.setdefault(org_id, []).append(network_id)
+        return sorted(grouped.items())
+
 
 @dataclass(frozen=True)
 class OwedTask:

@@ -20,10 +20,12 @@ ESCALATIONS = ("escalation", "escalation_chair")
 
 
 def reports(asker: Asker) -> list[OwedTask]:
-    pairs = sorted(asker.pairs(RESPONDENT_ROLES))
-    if not pairs:
+    groups = asker.by_organisation(RESPONDENT_ROLES)
+    if not groups:
         return []
-    scope = reduce(or_, [Q(period__network_id=n, organisation_id=o) for n, o in pairs])
+    scope = reduce(
+        or_, [Q(organisation_id=o, period__network_id__in=networks) for o, networks in groups]
+    )
     escalated = Reminder.objects.filter(
         report=OuterRef("pk"), kind__in=ESCALATIONS, sent_at__isnull=False
     )

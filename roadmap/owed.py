@@ -51,8 +51,8 @@ def activities(asker: Asker) -> list[OwedTask]:
     owners = Activity.owners.through.objects
     scope = _any(
         [
-            Q(activity__step__network_id=network_id, organisation_id=org_id)
-            for network_id, org_id in sorted(asker.pairs(Role.SPEAKING_KINDS))
+            Q(organisation_id=org_id, activity__step__network_id__in=networks)
+            for org_id, networks in asker.by_organisation(Role.SPEAKING_KINDS)
         ]
     )
     if scope is None:
@@ -153,8 +153,8 @@ def obstacle_reviews(asker: Asker) -> list[OwedTask]:
     scope = _any(
         [Q(network_id__in=asker.networks(), owner_id__in=person_ids)]
         + [
-            Q(network_id=network_id, owner__organisation_id=org_id)
-            for network_id, org_id in sorted(asker.pairs(Role.SPEAKING_KINDS))
+            Q(owner__organisation_id=org_id, network_id__in=networks)
+            for org_id, networks in asker.by_organisation(Role.SPEAKING_KINDS)
         ]
     )
     if scope is None:

@@ -15,7 +15,7 @@ charts up by name here).
 from __future__ import annotations
 
 from .health import health_trend_svg
-from .plan import step_progress, step_progress_svg, timeline_svg
+from .plan import plan_read, step_progress, step_progress_svg, timeline_svg
 from .register import obstacle_heatmap_svg
 from .text import text_width, wrap
 from .trend import period_trend_svg
@@ -24,6 +24,7 @@ __all__ = [
     "health_trend_svg",
     "obstacle_heatmap_svg",
     "period_trend_svg",
+    "plan_read",
     "step_progress",
     "step_progress_svg",
     "text_width",

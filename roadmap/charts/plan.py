@@ -1,12 +1,15 @@
 """The plan's charts: progress by step and the timeline of activities.
 
 Each function takes the network, runs a small fixed number of queries and returns an
-SVG string.
+SVG string; a page that has already read the plan (``plan_read``: the steps with their
+activities, one query) passes its rows in instead.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Avg, Count
 from django.utils import timezone
@@ -18,8 +21,44 @@ from roadmap.models import Activity, Step
 from . import svg as draw
 from .text import LINE, text_width, wrap
 
+StepRow = tuple[Step, int, float]  # (step, activity count, average percent)
 
-def step_progress(network) -> list[tuple[Step, int, float]]:
+
+class Dated(NamedTuple):
+    """An activity on the timeline: it has a start or a due date."""
+
+    step_number: int
+    title: str
+    start_on: dt.date | None
+    due_on: dt.date | None
+    status: str
+    percent: int
+
+    def is_late(self, today: dt.date) -> bool:
+        # Activity.is_late's rule, on a row.
+        return bool(self.due_on and self.due_on < today and self.status != Activity.Status.DONE)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The roadmap overview's data: the steps with their activity counts and average
+    percent, the dated activities in timeline order, and how many are late. ``rows``
+    is everything read, as read: what the overview shows of the plan depends on
+    nothing else (besides the language, the day and the network's slug)."""
+
+    steps: list[StepRow]
+    dated: list[Dated]
+    late: int
+    rows: tuple[tuple, ...]
+
+
+# Timeline order: by step, then start, due date and id (the database orders the dates,
+# so an undated end sorts as it always did there).
+_TIMELINE_ORDER = ("step__number", "start_on", "due_on", "id")
+_DATED_FIELDS = ("step__number", "title", "start_on", "due_on", "status", "percent")
+
+
+def step_progress(network) -> list[StepRow]:
     """(step, activity count, average percent) for the 8 steps: one query."""
     steps = Step.objects.filter(network=network).annotate(
         n=Count("activities"), avg=Avg("activities__percent")
@@ -27,9 +66,51 @@ def step_progress(network) -> list[tuple[Step, int, float]]:
     return [(s, s.n, round(s.avg or 0, 1)) for s in steps.order_by("number")]
 
 
-def step_progress_svg(*, network) -> str:
+def plan_read(network, *, today: dt.date) -> Plan:
+    """The steps with all their activities in one query (a step without activities is
+    one row of empty activity columns), in timeline order; the counts, averages (as
+    SQL's AVG gives them) and the late count (``Activity.objects.late``'s rule) are
+    worked out from those rows."""
+    rows = tuple(
+        Step.objects.filter(network=network)
+        .order_by("number", "activities__start_on", "activities__due_on", "activities__id")
+        .values_list(
+            "id",
+            "number",
+            "status",
+            "target_end",
+            "activities__id",
+            "activities__title",
+            "activities__start_on",
+            "activities__due_on",
+            "activities__status",
+            "activities__percent",
+        )
+    )
+    steps: dict[int, tuple[Step, list[int]]] = {}
+    dated = []
+    for step_id, number, status, target_end, activity_id, *fields in rows:
+        if step_id not in steps:
+            step = Step(id=step_id, network_id=network.pk, number=number, status=status)
+            step.target_end = target_end
+            steps[step_id] = (step, [])
+        if activity_id is None:  # a step without activities
+            continue
+        activity = Dated(number, *fields)
+        steps[step_id][1].append(activity.percent)
+        if activity.start_on or activity.due_on:
+            dated.append(activity)
+    return Plan(
+        steps=[(step, len(p), round(sum(p) / len(p), 1) if p else 0) for step, p in steps.values()],
+        dated=dated,
+        late=sum(1 for a in dated if a.is_late(today)),
+        rows=rows,
+    )
+
+
+def step_progress_svg(*, network=None, rows: list[StepRow] | None = None) -> str:
     """Eight horizontal bars: each step's average percent complete over its activities."""
-    rows = step_progress(network)
+    rows = step_progress(network) if rows is None else rows
     # Room after the bar for "no activities" in Thai (ยังไม่มีกิจกรรม), about 100 px.
     width, label_w, bar_w, row_h = 700, 250, 330, 30
     after_bar = label_w + bar_w + 6
@@ -66,16 +147,19 @@ def step_progress_svg(*, network) -> str:
     return draw.svg(width, height, _("Progress by step"), body, desc, fixed=True)
 
 
-def timeline_svg(*, network, today: dt.date | None = None) -> str:
+def timeline_svg(
+    *, network=None, today: dt.date | None = None, activities: list[Dated] | None = None
+) -> str:
     """A Gantt-style timeline of the network's dated activities, one bar each, by step."""
     today = today or timezone.localdate()
-    activities = list(
-        Activity.objects.for_network(network)
-        .exclude(start_on=None, due_on=None)
-        .select_related("step")
-        .only("title", "start_on", "due_on", "status", "percent", "step__number")
-        .order_by("step__number", "start_on", "due_on", "id")
-    )
+    if activities is None:
+        activities = [
+            Dated(*row)
+            for row in Activity.objects.for_network(network)
+            .exclude(start_on=None, due_on=None)
+            .order_by(*_TIMELINE_ORDER)
+            .values_list(*_DATED_FIELDS)
+        ]
     width, label_w, row_h, top = 640, 220, 22, 34
     chart_w = width - label_w - 10
     if not activities:
@@ -97,7 +181,7 @@ def timeline_svg(*, network, today: dt.date | None = None) -> str:
     rows = []
     y = top
     for a in activities:
-        lines = wrap(f"{a.step.number}. {a.title}", label_w - 8)
+        lines = wrap(f"{a.step_number}. {a.title}", label_w - 8)
         h = max(row_h, LINE * len(lines) + 6)
         rows.append((a, y, h, lines))
         y += h

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from core.responses import render_form
 from network.tasks_registry import tasks_owed
 from roadmap import selectors
-from roadmap.charts import step_progress, step_progress_svg, timeline_svg
 from roadmap.forms import StepForm
 from roadmap.permissions import roadmap_access, step_for
+from roadmap.rendered import overview_plan
 from roadmap.services.steps import step_update
 
 
@@ -21,14 +21,15 @@ from roadmap.services.steps import step_update
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
     access = roadmap_access(request, slug)
     network = access.network
-    today = selectors.today()
     context = {
         "network": network,
         "access": access,
-        "steps": step_progress(network),
-        "step_chart": step_progress_svg(network=network),
-        "timeline": timeline_svg(network=network, today=today),
-        "late": selectors.activities_late_count(network=network, today=today),
+        # Steps, charts and the late count: drawn once per state of the plan (kept).
+        "plan": overview_plan(
+            network=network,
+            today=selectors.today(),
+            show_buttons=access.can_manage and not network.is_dissolved,
+        ),
         "wins": selectors.wins_recent(network=network, limit=3),
     }
     return render(request, "roadmap/overview.html", context)

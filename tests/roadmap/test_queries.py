@@ -12,8 +12,8 @@ from .factories import ActivityFactory, ProgressUpdateFactory, WinFactory
 
 pytestmark = pytest.mark.django_db
 
-OVERVIEW_MAX = 12
-MY_TASKS_MAX = 10
+OVERVIEW_MAX = 8
+MY_TASKS_MAX = 8
 
 
 def _activities(cast, n: int) -> None:

@@ -1,0 +1,99 @@
+"""Fragments of roadmap pages rendered once per state of what they show, kept in this
+process.
+
+A fragment's key holds **everything it is drawn from**: the rows as the page read them
+(or a digest of them), the language, the day and whatever else its template looks at.
+The rows are read on every request, so any change, whether by a service, a bulk
+``update()`` that sends no signal, the admin or SQL by hand, gives another key and the
+next request draws the fragment afresh: nothing has to remember to invalidate. The
+rendered text lives in this process only (a small LRU shared by the worker's threads);
+a deploy, with new templates or translations, starts empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from .charts import plan_read, step_progress_svg, timeline_svg
+
+# Fragments kept per process (an overview's plan is about 25 kB).
+KEPT = 64
+
+
+def digest(rows) -> bytes:
+    """A fixed-size stand-in for rows of str, int, date, bool and None: their repr is
+    unambiguous (strings are quoted), so different rows give different digests."""
+    return hashlib.blake2b(repr(rows).encode(), digest_size=20).digest()
+
+
+class Kept:
+    """A thread-safe LRU of rendered fragments."""
+
+    def __init__(self, size: int = KEPT) -> None:
+        self.size = size
+        self._rows: OrderedDict[tuple, SafeString] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_render(self, key: tuple, render: Callable[[], SafeString]) -> SafeString:
+        with self._lock:
+            html = self._rows.get(key)
+            if html is not None:
+                self._rows.move_to_end(key)
+                return html
+        html = render()  # outside the lock: two threads may draw the same; both are right
+        with self._lock:
+            self._rows[key] = html
+            self._rows.move_to_end(key)
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
+
+plans = Kept()  # the roadmap overview's plan: its steps, the two charts
+
+
+def overview_plan(*, network, today: dt.date, show_buttons: bool) -> SafeString:
+    """The overview's plan (templates/roadmap/_plan.html): one query for the steps and
+    their activities on every request; drawn only when the key is new. The key: the
+    rows read, the network's id, slug and names, whether the manage buttons show, the
+    language, the URL prefix and the day (late bars and the today line)."""
+    plan = plan_read(network, today=today)
+    key = (
+        network.pk,
+        network.slug,
+        network.name_th,
+        network.name_en,
+        show_buttons,
+        get_language(),
+        get_script_prefix(),
+        today,
+        digest(plan.rows),
+    )
+
+    def draw() -> SafeString:
+        return render_to_string(
+            "roadmap/_plan.html",
+            {
+                "network": network,
+                "show_buttons": show_buttons,
+                "late": plan.late,
+                "steps": plan.steps,
+                "step_chart": step_progress_svg(rows=plan.steps),
+                "timeline": timeline_svg(today=today, activities=plan.dated),
+            },
+        )
+
+    return plans.get_or_render(key, draw)
