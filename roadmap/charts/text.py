@@ -2,8 +2,8 @@
 spaces to wrap at.
 
 Each label is measured with Sarabun's own glyph advances (Thai vowel and tone marks
-take no width) and wrapped at Thai word boundaries (PyThaiNLP) or spaces into a few
-lines; what still does not fit ends in an ellipsis. So no label runs into the next
+take no width) and wrapped at Thai word boundaries (libthai, core.thai_words) or
+spaces into a few lines; what still does not fit ends in an ellipsis. So no label runs into the next
 one, in Thai or English, on a page or in a PDF.
 """
 
@@ -15,6 +15,8 @@ import unicodedata
 from functools import lru_cache
 
 from django.contrib.staticfiles import finders
+
+from core.thai_words import thai_clusters, thai_words
 
 FONT = "Sarabun, sans-serif"
 FONT_SIZE = 12
@@ -60,16 +62,6 @@ def text_width(text: str, *, size: float = FONT_SIZE, bold: bool = False) -> flo
     return total * size
 
 
-@lru_cache(maxsize=1)
-def _tokenizers():
-    # Imported on the first Thai label: PyThaiNLP takes some 0.2 s to load.
-    try:
-        import pythainlp.tokenize as thai  # noqa: PLC0415 - slow import, Thai labels only
-    except ImportError:  # pragma: no cover - PyThaiNLP is a project dependency
-        return None
-    return thai.word_tokenize, thai.subword_tokenize
-
-
 _THAI = re.compile(r"[\u0e01-\u0e5b]")
 
 
@@ -79,12 +71,7 @@ def _units(text: str) -> list[str]:
     Between two non-space pieces a break is allowed only where Thai meets Thai
     (a word boundary), never inside "1." or "2/2569" or an English word.
     """
-    tokenizers = _tokenizers()
-    tokens = (
-        tokenizers[0](text, engine="newmm", keep_whitespace=True)
-        if tokenizers and _THAI.search(text)
-        else re.split(r"(\s+)", text)
-    )
+    tokens = thai_words(text)
     units: list[str] = []
     for token in tokens:
         if not token:
@@ -99,16 +86,7 @@ def _units(text: str) -> list[str]:
 
 def _clusters(text: str) -> list[str]:
     """Characters as they are drawn: a Thai consonant with its vowels and marks."""
-    tokenizers = _tokenizers()
-    if tokenizers and _THAI.search(text):
-        return tokenizers[1](text, engine="tcc")
-    clusters: list[str] = []
-    for char in text:
-        if clusters and unicodedata.combining(char):
-            clusters[-1] += char
-        else:
-            clusters.append(char)
-    return clusters
+    return thai_clusters(text)
 
 
 def _ellipsize(text: str, width: float, size: float, bold: bool) -> str:
