@@ -233,23 +233,6 @@ def invitations_by_organisation(groups: list[dict], invitations) -> list[dict]:
     return groups
 
 
-def network_counts(groups: list[dict]) -> dict:
-    """The network page's figures, from ``members_by_organisation``'s groups."""
-    role_counts: dict[str, int] = defaultdict(int)
-    people_ids = set()
-    for group in groups:
-        for entry in group["people"]:
-            people_ids.add(entry["person"].id)
-            for role in entry["roles"]:
-                role_counts[role.kind] += 1
-    return {
-        "organisations": len(groups),
-        "people": len(people_ids),
-        "coordinators": role_counts[Role.Kind.COORDINATOR],
-        "leaders": role_counts[Role.Kind.CORE_LEADER],
-    }
-
-
 def network_benefits(network: Network) -> list:
     return [b for b in BENEFITS if b.code in (network.benefits or [])]
 

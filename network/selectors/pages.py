@@ -11,10 +11,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from network.catalogue import ORGANISATION_KINDS, by_code, thai_active
 from network.models import Membership, Network, Role
 from network.permissions import Access, organisations_visible_to, people_editable
 from network.provinces import PROVINCES
+
+_ID = 2147483647
+
+
+def id_url(name: str, *args) -> tuple[str, str]:
+    """(before, after) the object's id in the URL named ``name``, reversed once for a
+    list: ``before + str(pk) + after`` is ``reverse(name, args=[*args, pk])`` without
+    resolving the pattern again for every row."""
+    before, after = reverse(name, args=[*args, _ID]).split(str(_ID))
+    return before, after
 
 
 @dataclass(frozen=True)
@@ -33,7 +45,8 @@ def network_page_members(network: Network, *, user, access: Access) -> dict:
     and labelled once here, so the page builds no model instance and calls no method
     per row. ``groups``: ``{"organisation_id", "name", "place", "is_lead", "people"}``,
     each person ``{"id", "name", "roles", "editable"}`` with ``roles`` the labels
-    joined by ", ". ``counts``: as ``network_counts``.
+    joined by ", ". ``counts``: the figures (organisations, people, coordinators and
+    core leaders among the people listed).
     """
     english = not thai_active()
     places = {code: str(label) for code, label in Membership.Place.choices}

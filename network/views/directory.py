@@ -16,7 +16,6 @@ from network.forms import OrganisationForm
 from network.permissions import emails_shown, organisation_access
 from network.selectors import pages as page_reads
 from network.services.organisations import organisation_update
-from network.views import id_url
 
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -40,7 +39,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     rows = page_reads.directory_rows(request.user, page.object_list)
-    before, after = id_url("network:organisation")
+    before, after = page_reads.id_url("network:organisation")
     for row in rows:
         row["url"] = f"{before}{row['id']}{after}"
     return render(

@@ -22,16 +22,14 @@ from network.forms import (
     OrganisationChoiceForm,
 )
 from network.graph import map_build
-from network.history import recent_changes
 from network.permissions import (
     join_requests_waiting,
     network_access,
     network_reopen_access,
     organisations_visible_to,
 )
-from network.selectors import pages as page_reads
+from network.selectors.network_page import network_page_body
 from network.services import founding, lifecycle
-from network.views import id_url
 
 
 @login_required
@@ -113,24 +111,15 @@ def network_found(request: HttpRequest) -> HttpResponse:
 def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
     access = network_access(request, slug)
     network = access.network
-    members = page_reads.network_page_members(network, user=request.user, access=access)
-    org_before, org_after = id_url("network:organisation")
-    edit_before, edit_after = id_url("network:person_edit", network.slug)
-    for group in members["groups"]:
-        group["url"] = f"{org_before}{group['organisation_id']}{org_after}"
-        for person in group["people"]:
-            if person["editable"]:
-                person["edit_url"] = f"{edit_before}{person['id']}{edit_after}"
     return render(
         request,
         "network/detail.html",
         {
             "network": network,
             "access": access,
-            "groups": members["groups"],
-            "counts": members["counts"],
+            # Members, figures and recent changes: kept while nothing they show changes.
+            "body": network_page_body(network, user=request.user, access=access),
             "benefits": selectors.network_benefits(network),
-            "changes": recent_changes(network=network),
             "join_requests": list(join_requests_waiting(access)),
         },
     )
