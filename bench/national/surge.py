@@ -87,6 +87,19 @@ def _server():
     return Server()
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the gunicorn workers have used so far (/proc/<pid>/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
 def _queued(var: Path) -> dict[str, int]:
     """Tasks the requests enqueued (kombu's filesystem transport: one file a message)."""
     names: Counter = Counter()
@@ -226,7 +239,16 @@ def run(*, log=print) -> dict:
         _warm(PORT, partners, readers)
         started_at = timezone.now()
         log(f"   surge: {CLIENTS} partner clients, {COORDINATORS} dashboard readers")
+        workers = server.worker_pids()
+        cpu = _cpu_seconds(workers)
         result["run"] = _drive(PORT, partners, readers, pngs, log)
+        # Load-independent: the web workers' CPU for the whole surge, per errand (the
+        # dashboards read meanwhile included) and per request.
+        cpu = _cpu_seconds(workers) - cpu
+        result["run"]["server_cpu_s"] = round(cpu, 1)
+        result["run"]["server_cpu_ms_per_request"] = round(
+            cpu * 1000 / result["run"]["requests"], 1
+        )
         result["peak_rss_mb"] = round(server.peak_rss_mb(), 1)
         server.stop()
         server = None
@@ -307,6 +329,11 @@ def lines(result: dict) -> list[str]:
         f"{'all':<44} {run_['requests']:>7} {run_['rps']:>7.1f} {'':>8} {'':>8} {'':>8}"
         f" {run_['errors']:>6}   wall {run_['wall_s']:.0f} s, load {run_['load_1m_after']}"
     )
+    if "server_cpu_s" in run_:
+        out.append(
+            f"web workers' CPU: {run_['server_cpu_s']:,} s in all, "
+            f"{run_['server_cpu_ms_per_request']} ms a request (load-independent)"
+        )
     for status, n in run_["errors_by_status"].items():
         out.append(f"   error {status}: {n}")
     once = result["exactly_once"]
