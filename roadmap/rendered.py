@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from .charts import plan_read, step_progress_svg, timeline_svg
+from .selectors import wins_recent_read, wins_recent_rows
 
 # Fragments kept per process (an overview's plan is about 25 kB).
 KEPT = 64
@@ -62,15 +63,17 @@ class Kept:
             self._rows.clear()
 
 
-plans = Kept()  # the roadmap overview's plan: its steps, the two charts
+bodies = Kept()  # the roadmap overview's body: steps, both charts, recent wins
 
 
-def overview_plan(*, network, today: dt.date, show_buttons: bool) -> SafeString:
-    """The overview's plan (templates/roadmap/_plan.html): one query for the steps and
-    their activities on every request; drawn only when the key is new. The key: the
-    rows read, the network's id, slug and names, whether the manage buttons show, the
-    language, the URL prefix and the day (late bars and the today line)."""
+def overview_body(*, network, today: dt.date, show_buttons: bool) -> SafeString:
+    """The overview below its tabs (templates/roadmap/_overview_body.html): two queries
+    on every request (the steps with their activities; the latest wins with their
+    credits), drawn only when the key is new. The key: the rows read, the network's id,
+    slug and names, whether the manage buttons show, the language, the URL prefix and
+    the day (late bars and the today line)."""
     plan = plan_read(network, today=today)
+    wins = wins_recent_read(network=network, limit=3)
     key = (
         network.pk,
         network.slug,
@@ -80,12 +83,12 @@ def overview_plan(*, network, today: dt.date, show_buttons: bool) -> SafeString:
         get_language(),
         get_script_prefix(),
         today,
-        digest(plan.rows),
+        digest((plan.rows, wins)),
     )
 
     def draw() -> SafeString:
         return render_to_string(
-            "roadmap/_plan.html",
+            "roadmap/_overview_body.html",
             {
                 "network": network,
                 "show_buttons": show_buttons,
@@ -93,7 +96,8 @@ def overview_plan(*, network, today: dt.date, show_buttons: bool) -> SafeString:
                 "steps": plan.steps,
                 "step_chart": step_progress_svg(rows=plan.steps),
                 "timeline": timeline_svg(today=today, activities=plan.dated),
+                "wins": wins_recent_rows(wins),
             },
         )
 
-    return plans.get_or_render(key, draw)
+    return bodies.get_or_render(key, draw)

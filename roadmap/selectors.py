@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from django.db.models import BooleanField, Case, Count, F, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    F,
+    Prefetch,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from network.models import Network, Organisation, Person, Role
@@ -143,6 +153,81 @@ def wins_recent(*, network: Network, limit: int = 5) -> list[Win]:
         )
         .order_by("-happened_on", "-id")[:limit]
     )
+
+
+class Credits(tuple):
+    """Names credited for a win; answers ``.all()`` as a related manager does, so
+    templates/roadmap/_wins_list.html takes these rows and Win instances alike."""
+
+    def all(self) -> Credits:
+        return self
+
+
+class Credit(NamedTuple):
+    name: str  # an organisation's name in the active language, or a person's
+    display_name: str
+
+
+@dataclass(frozen=True)
+class WinRow:
+    """What a list of wins shows of one win (``_wins_list.html``)."""
+
+    pk: int
+    happened_on: dt.date
+    title: str
+    description: str
+    organisations: Credits
+    people: Credits
+
+
+def wins_recent_read(*, network: Network, limit: int = 5) -> tuple[tuple, ...]:
+    """The latest wins and their credits in one query (a UNION ALL of the wins, their
+    organisations and their people, as ``(part, win id, date, text, text)``): the rows
+    as read, for a key, and for ``wins_recent_rows`` to turn into WinRows."""
+    latest = Win.objects.filter(network=network).order_by("-happened_on", "-id")[:limit]
+    ids = latest.values("id")
+    no_day = Value(None, output_field=DateField())
+    wins = (
+        Win.objects.filter(id__in=ids)
+        .order_by()
+        .annotate(part=Value(0), win_ref=F("id"), day=F("happened_on"))
+        .values_list("part", "win_ref", "day", "title", "description")
+    )
+    through = Win.organisations.through.objects.filter(win_id__in=ids).order_by()
+    organisations = through.annotate(part=Value(1), win_ref=F("win_id"), day=no_day).values_list(
+        "part", "win_ref", "day", "organisation__name_th", "organisation__name_en"
+    )
+    through = Win.people.through.objects.filter(win_id__in=ids).order_by()
+    people = through.annotate(part=Value(2), win_ref=F("win_id"), day=no_day).values_list(
+        "part", "win_ref", "day", "person__full_name", "person__title"
+    )
+    # Wins newest first (Win's ordering); each win's organisations by Thai name and
+    # its people by name, as the organisations' and people's own orderings have them.
+    rows = wins.union(organisations, people, all=True).order_by("part", "-day", "-win_ref", "title")
+    return tuple(rows)
+
+
+def wins_recent_rows(rows: tuple[tuple, ...]) -> list[WinRow]:
+    """``wins_recent_read``'s rows as WinRows, names in the active language."""
+    credits: dict[tuple[int, int], list[Credit]] = {}
+    for part, win_id, _day, a, b in rows:
+        if part == 1:
+            name = Organisation(name_th=a, name_en=b).name  # unsaved: its name rule only
+            credits.setdefault((1, win_id), []).append(Credit(name, name))
+        elif part == 2:
+            credits.setdefault((2, win_id), []).append(Credit(a, f"{b}{a}" if b else a))
+    return [
+        WinRow(
+            pk=win_id,
+            happened_on=day,
+            title=title,
+            description=description,
+            organisations=Credits(credits.get((1, win_id), ())),
+            people=Credits(credits.get((2, win_id), ())),
+        )
+        for part, win_id, day, title, description in rows
+        if part == 0
+    ]
 
 
 def obstacle_list(*, network: Network) -> list[ObstacleEntry]:

@@ -13,7 +13,7 @@ from network.tasks_registry import tasks_owed
 from roadmap import selectors
 from roadmap.forms import StepForm
 from roadmap.permissions import roadmap_access, step_for
-from roadmap.rendered import overview_plan
+from roadmap.rendered import overview_body
 from roadmap.services.steps import step_update
 
 
@@ -24,13 +24,13 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "network": network,
         "access": access,
-        # Steps, charts and the late count: drawn once per state of the plan (kept).
-        "plan": overview_plan(
+        # Steps, charts, late count and recent wins: drawn once per state of what they
+        # show and kept in the process (roadmap.rendered).
+        "body": overview_body(
             network=network,
             today=selectors.today(),
             show_buttons=access.can_manage and not network.is_dissolved,
         ),
-        "wins": selectors.wins_recent(network=network, limit=3),
     }
     return render(request, "roadmap/overview.html", context)
 

@@ -1,4 +1,4 @@
-"""The roadmap overview's plan (steps, charts, late count) is drawn once per state of
+"""The roadmap overview's body (steps, charts, late count, recent wins) is drawn once per state of
 what it shows and kept in the process (roadmap.rendered). Its key is the rows read on
 every request, so a change shows at once, however it was made: a bulk ``update()``
 (no signal, no ``updated_at``), a delete, a rename; and the language, the day and the
@@ -15,16 +15,16 @@ import pytest
 from roadmap import rendered
 from roadmap.models import Activity, Step
 
-from .factories import ActivityFactory
+from .factories import ActivityFactory, WinFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _empty():
-    rendered.plans.clear()
+    rendered.bodies.clear()
     yield
-    rendered.plans.clear()
+    rendered.bodies.clear()
 
 
 def _url(cast) -> str:
@@ -114,3 +114,14 @@ def test_the_buttons_follow_the_viewer_not_the_kept_plan(cast):
     for _ in range(2):  # either order, twice: each viewer sees their own
         assert create in _body(coordinator, cast)
         assert create not in _body(partner, cast)
+
+
+def test_a_new_win_and_a_renamed_credit_show_at_once(cast):
+    client = cast.client("partner")
+    assert "ห้องสมุดมีชีวิต" not in _body(client, cast)
+    win = WinFactory(network=cast.network, title="ห้องสมุดมีชีวิต")
+    assert "ห้องสมุดมีชีวิต" in _body(client, cast)
+    win.organisations.add(cast.partner_org)
+    assert cast.partner_org.name_th in _body(client, cast)
+    type(cast.partner_org).objects.filter(pk=cast.partner_org.pk).update(name_th="โรงเรียนชื่อใหม่")
+    assert "โรงเรียนชื่อใหม่" in _body(client, cast)

@@ -12,7 +12,7 @@ from .factories import ActivityFactory, ProgressUpdateFactory, WinFactory
 
 pytestmark = pytest.mark.django_db
 
-OVERVIEW_MAX = 8
+OVERVIEW_MAX = 6
 MY_TASKS_MAX = 8
 
 
