@@ -52,12 +52,9 @@ def _chromium() -> str | None:
     )
 
 
-def chromium_pdf(html: str, workdir: Path, name: str) -> tuple[float, int]:
-    """Best of 3 wall-clock seconds for `chromium --print-to-pdf` of the same HTML, and pages.
-
-    The HTML gets the same Sarabun @font-face rules WeasyPrint is given (file:// URLs
-    into static/fonts); nothing else changes. Chromium may not reach the network.
-    """
+def _chromium_source(html: str, workdir: Path, name: str) -> Path:
+    """The HTML as Chromium gets it: the same Sarabun @font-face rules WeasyPrint is
+    given (file:// URLs into static/fonts) added to the head; nothing else changes."""
     from core.pdf.render import font_faces_css
 
     page = re.sub(
@@ -65,6 +62,16 @@ def chromium_pdf(html: str, workdir: Path, name: str) -> tuple[float, int]:
     )
     source = workdir / f"{name}.html"
     source.write_text(page, encoding="utf-8")
+    return source
+
+
+def chromium_pdf(html: str, workdir: Path, name: str) -> tuple[float, int]:
+    """Best of 3 wall-clock seconds for `chromium --print-to-pdf` of the same HTML, and pages.
+
+    The HTML gets the same Sarabun @font-face rules WeasyPrint is given; nothing else
+    changes. Chromium may not reach the network.
+    """
+    source = _chromium_source(html, workdir, name)
     target = workdir / f"{name}.pdf"
     profile = workdir / "profile"
 
@@ -93,6 +100,85 @@ def chromium_pdf(html: str, workdir: Path, name: str) -> tuple[float, int]:
     return seconds, _pages(pdf)
 
 
+def chromium_warm(html: dict[str, str], workdir: Path) -> dict[str, tuple[float, int]]:
+    """Best of 3 seconds for a WARM Chromium to print each HTML, and its pages.
+
+    One headless Chromium (Playwright driving /usr/bin/chromium), started once; one
+    page (tab) per document, opened once and printed once before the clock starts. Each
+    timed round loads the document's HTML afresh (navigation, parse, style, layout, the
+    Sarabun @font-face files) and prints it with page.pdf() (A4 and margins from the
+    document's @page rule, backgrounds on, as WeasyPrint draws them): the browser
+    equivalent of one render_pdf call. Chromium may not reach the network. None when
+    Playwright or Chromium is missing.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - a dev dependency
+        return {}
+    sources = {name: _chromium_source(text, workdir, f"warm-{name}") for name, text in html.items()}
+    results: dict[str, tuple[float, int]] = {}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=_chromium(),
+            args=["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND"],
+        )
+        try:
+            for name, source in sources.items():
+                page = browser.new_page()
+
+                def render(page=page, source=source) -> bytes:
+                    page.goto(source.as_uri(), wait_until="load")
+                    page.evaluate("document.fonts.ready.then(() => document.fonts.size)")
+                    return page.pdf(prefer_css_page_size=True, print_background=True)
+
+                render()  # warm: the tab, the font files, the print path
+                seconds, pdf = _best(render)
+                results[name] = (seconds, _pages(pdf))
+                page.close()
+        finally:
+            browser.close()
+    return results
+
+
+def _render_only(html: str) -> float:
+    """Best of 3 seconds for render_pdf alone (no queries, no template) of the HTML."""
+    from core.pdf.render import render_pdf
+
+    render_pdf(html)
+    return _best(lambda: render_pdf(html))[0]
+
+
+def _warm_rows(html: dict[str, str], weasy: dict[str, float], workdir: Path) -> list[dict]:
+    """Rows for the warm Chromium and WeasyPrint's ratio to it, per document."""
+    warm = chromium_warm(html, workdir)
+    if not warm:
+        return [{"what": "Chromium warm", "figure": "skipped", "unit": "", "note": "no Playwright"}]
+    rows = []
+    for name, (seconds, pages) in warm.items():
+        rows.append(
+            {
+                "what": f"{name} PDF (th), Chromium warm",
+                "figure": round(seconds * 1000, 1),
+                "unit": "ms",
+                "note": f"best of 3, same HTML, one browser started once: load + page.pdf(); "
+                f"{pages} pages",
+            }
+        )
+    for name, (seconds, _pages_count) in warm.items():
+        render_only = _render_only(html[name])
+        rows.append(
+            {
+                "what": f"{name} PDF, WeasyPrint / Chromium warm",
+                "figure": round(weasy[name] / seconds, 2),
+                "unit": "×",
+                "note": f"WeasyPrint {weasy[name] * 1000:.0f} ms (template + render) against "
+                f"{seconds * 1000:.0f} ms; render_pdf alone of the same HTML "
+                f"{render_only * 1000:.0f} ms = {render_only / seconds:.2f}×",
+            }
+        )
+    return rows
+
+
 def pdfs(network_slug: str) -> list[dict]:
     from django.db import transaction
 
@@ -104,6 +190,7 @@ def pdfs(network_slug: str) -> list[dict]:
 
     rows: list[dict] = []
     html: dict[str, str] = {}
+    weasy: dict[str, float] = {}
     with transaction.atomic():
         from bench.bench_agreements import PARTIES, _signed_version
 
@@ -117,6 +204,7 @@ def pdfs(network_slug: str) -> list[dict]:
                 )
             )
         html["agreement"] = sink[-1]
+        weasy["agreement"] = seconds
         rows.append(
             {
                 "what": "agreement PDF (th), WeasyPrint",
@@ -135,6 +223,7 @@ def pdfs(network_slug: str) -> list[dict]:
             lambda: report_services.committee_pdf(network=network, period=period, language="th")
         )
     html["committee"] = sink[-1]
+    weasy["committee"] = seconds
     rows.append(
         {
             "what": "committee PDF (th), WeasyPrint",
@@ -178,4 +267,5 @@ def pdfs(network_slug: str) -> list[dict]:
                 "note": "start-up floor of a fresh headless process",
             }
         )
+        rows.extend(_warm_rows(html, weasy, workdir))
     return rows

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint.text.fonts import FontConfiguration
 
-from . import thai_breaks, thai_text
+from . import thai_breaks, thai_text, weasyprint_border
 from .fetcher import StaticOnlyFetcher, default_base_url
 
 # Sarabun, the typeface of Thai government documents, shipped under static/fonts.
@@ -54,6 +56,41 @@ def font_faces_css() -> str:
     return "\n".join(rules)
 
 
+# One FontConfiguration (Fontconfig and Pango's font map, with the Sarabun files copied
+# into its folder) and one parsed Sarabun stylesheet per thread, made on the thread's
+# first render and reused by the next ones: building them cost each render ~15 ms and
+# left Pango's font caches cold. Per thread, because Pango's font map is not
+# thread-safe; per process, because a forked child (a Celery worker) must not use, nor
+# delete when it lets go of them, the font files of its parent.
+_font_setups: dict[tuple[int, int], tuple[FontConfiguration, weasyprint.CSS]] = {}
+
+
+def _font_setup() -> tuple[FontConfiguration, weasyprint.CSS]:
+    key = (os.getpid(), threading.get_ident())
+    setup = _font_setups.get(key)
+    if setup is None:
+        font_config = FontConfiguration()
+        # The @font-face URLs are file:// URLs into static/fonts: the fetcher reads them
+        # now, once; the stylesheet does not depend on a render's base URL.
+        fetcher = StaticOnlyFetcher(default_base_url())
+        fonts = weasyprint.CSS(
+            string=font_faces_css(), font_config=font_config, url_fetcher=fetcher
+        )
+        setup = _font_setups[key] = (font_config, fonts)
+    return setup
+
+
+def _forget_font_setups() -> None:
+    """In a forked child: drop the parent's setups without deleting its font folders
+    (FontConfiguration.__del__ removes its folder; the parent still reads it)."""
+    for font_config, _fonts in _font_setups.values():
+        font_config._folder = None
+    _font_setups.clear()
+
+
+os.register_at_fork(after_in_child=_forget_font_setups)
+
+
 def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """Render HTML to PDF bytes with WeasyPrint, the fetcher lock and the Thai text fix.
 
@@ -64,12 +101,11 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """
     base_url = base_url or default_base_url()
     fetcher = StaticOnlyFetcher(base_url)
-    font_config = FontConfiguration()
+    font_config, fonts = _font_setup()
     document = weasyprint.HTML(
         string=thai_breaks.keep_thai_words(html), base_url=base_url, url_fetcher=fetcher
     )
-    fonts = weasyprint.CSS(string=font_faces_css(), font_config=font_config, url_fetcher=fetcher)
-    with thai_text.applied():
+    with thai_text.applied(), weasyprint_border.applied():
         return document.write_pdf(stylesheets=[fonts], font_config=font_config)
 
 

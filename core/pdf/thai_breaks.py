@@ -20,6 +20,7 @@ must stay plain text. Without PyThaiNLP installed the HTML is left as it is
 
 from __future__ import annotations
 
+import gc
 import re
 from functools import lru_cache
 
@@ -52,11 +53,34 @@ def _tokenizer():
         from pythainlp.tokenize import word_tokenize  # noqa: PLC0415 - see above
     except ImportError:  # pragma: no cover - PyThaiNLP is a project dependency
         return None
+    word_tokenize("ภาษาไทย", engine="newmm")  # loads the dictionary now
+    _freeze_long_lived()
     return word_tokenize
+
+
+def _freeze_long_lived() -> None:
+    """Leave the objects this process holds now out of the garbage collector's scans.
+
+    The dictionary just loaded is some 600,000 objects that live as long as the
+    process. Every render makes enough objects to start one full collection, which
+    walked all of them: 0.1-0.3 s of each PDF (``docs/performance-pdf.md``). Frozen
+    (``gc.freeze``, after a collection so that no garbage is kept), they are never
+    walked again; what is made later is collected as before.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _breakable_inside(log_attrs, start: int, end: int) -> bool:
     return any(log_attrs[i].is_line_break for i in range(start + 1, end))
+
+
+@lru_cache(maxsize=8192)
+def _kept(run: str) -> str:
+    """``_keep_run`` of a run, remembered: a document repeats its runs (an organisation's
+    name in every table, the same label in every row) and so do the documents a worker
+    renders one after another. The result depends on the run alone."""
+    return _keep_run(run, _tokenizer())
 
 
 def _keep_run(run: str, word_tokenize) -> str:
@@ -91,22 +115,21 @@ def _skip_depth(tag: str, depth: dict[str, int]) -> None:
 
 def keep_thai_words(html: str) -> str:
     """The HTML with each Thai word that libthai would break kept on one line."""
-    word_tokenize = _tokenizer()
-    if word_tokenize is None or not _THAI_RUN.search(html):
+    if _tokenizer() is None or not _THAI_RUN.search(html):
         return html
     depth = dict.fromkeys(_SKIPPED, 0)
     out = []
     position = 0
     for markup in _MARKUP.finditer(html):
-        out.append(_keep_text(html[position : markup.start()], depth, word_tokenize))
+        out.append(_keep_text(html[position : markup.start()], depth))
         out.append(markup[0])
         _skip_depth(markup[0], depth)
         position = markup.end()
-    out.append(_keep_text(html[position:], depth, word_tokenize))
+    out.append(_keep_text(html[position:], depth))
     return "".join(out)
 
 
-def _keep_text(text: str, depth: dict[str, int], word_tokenize) -> str:
+def _keep_text(text: str, depth: dict[str, int]) -> str:
     if any(depth.values()) or not _THAI_RUN.search(text):
         return text
-    return _THAI_RUN.sub(lambda m: _keep_run(m[0], word_tokenize), text)
+    return _THAI_RUN.sub(lambda m: _kept(m[0]), text)
