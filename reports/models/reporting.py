@@ -298,3 +298,12 @@ class CommitteeReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network} — {self.period} ({self.status})"
+
+    @property
+    def poll_seconds(self) -> int:
+        """How long the waiting page lets pass before it asks again: every 2 s at first,
+        then less often. At the end of a semester thousands of reports wait for two
+        workers (a job may wait many minutes), and an open page asking every 2 s for all
+        that time would cost the web more than the PDF costs the worker."""
+        waited = (timezone.now() - self.requested_at).total_seconds()
+        return 2 if waited < 30 else 5 if waited < 120 else 15

@@ -1,7 +1,8 @@
 """Committee PDFs: requested from the page, built and sealed by a worker.
 
 The page polls the job's progress; the beat picks up a job the broker lost (queued
-for more than two minutes) or whose worker died (running for more than fifteen). A
+for more than two minutes while no job moves) or whose worker died (running for more
+than fifteen). The same report asked for twice while it waits is one job. A
 second run of a finished job does nothing: a conditional UPDATE claims it.
 """
 
@@ -37,7 +38,26 @@ ERROR_LENGTH = 2000
 def committee_report_request(
     *, network: Network, period: ReportingPeriod, user, language: str
 ) -> CommitteeReport:
-    """Queue a committee PDF; a worker builds it while the page polls its progress."""
+    """Queue a committee PDF; a worker builds it while the page polls its progress.
+
+    The same report (network, period, language) already waiting or being built is
+    returned instead of a second job: a double click, or the chair and a coordinator
+    asking at once, costs one PDF. The network row is locked so two requests at the
+    same moment cannot both miss the other's job.
+    """
+    Network.objects.select_for_update().filter(pk=network.pk).first()
+    waiting = (
+        CommitteeReport.objects.filter(
+            network=network,
+            period=period,
+            language=language,
+            status__in=(CommitteeReport.Status.QUEUED, CommitteeReport.Status.RUNNING),
+        )
+        .order_by("requested_at")
+        .first()
+    )
+    if waiting is not None:
+        return waiting
     job = CommitteeReport.objects.create(
         network=network, period=period, language=language, requested_by=user
     )
@@ -46,14 +66,24 @@ def committee_report_request(
 
 
 def committee_reports_stuck(*, now: dt.datetime | None = None) -> list[int]:
-    """Jobs the broker lost (queued > 2 minutes) or whose worker died (running > 15)."""
+    """Jobs the broker lost (queued > 2 minutes while the queue stands still) or whose
+    worker died (running > 15 minutes).
+
+    At the end of a semester thousands of reports wait their turn for two workers
+    (bench/national/drain.py: 5,000 at once); a job that has waited two minutes then
+    is not lost, and sending every waiting job again on each sweep would only fill the
+    queue. So a queued job counts as lost only when no job has started or finished for
+    two minutes: the workers are idle (or gone) and its message must be missing.
+    """
     now = now or timezone.now()
-    return list(
-        CommitteeReport.objects.filter(
-            Q(status=CommitteeReport.Status.QUEUED, requested_at__lt=now - QUEUED_STUCK_AFTER)
-            | Q(status=CommitteeReport.Status.RUNNING, started_at__lt=now - RUNNING_STUCK_AFTER)
-        ).values_list("id", flat=True)
-    )
+    recent = now - QUEUED_STUCK_AFTER
+    stuck = Q(status=CommitteeReport.Status.RUNNING, started_at__lt=now - RUNNING_STUCK_AFTER)
+    moving = CommitteeReport.objects.filter(
+        Q(started_at__gte=recent) | Q(finished_at__gte=recent)
+    ).exists()
+    if not moving:
+        stuck |= Q(status=CommitteeReport.Status.QUEUED, requested_at__lt=recent)
+    return list(CommitteeReport.objects.filter(stuck).values_list("id", flat=True))
 
 
 def committee_pdf(*, network: Network, period: ReportingPeriod, language: str, extra=None) -> bytes:

@@ -69,6 +69,17 @@ def test_status_fragment_polls_until_done(cast, reporting):
     assert 'hx-trigger="every 2s"' in fragment
     assert 'value="30"' in fragment
     assert "<html" not in fragment
+    # A job that waits long (thousands queued at the end of a semester) is asked
+    # about less often.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    for minutes, every in ((1, 5), (10, 15)):
+        job.requested_at = timezone.now() - dt.timedelta(minutes=minutes)
+        job.save()
+        fragment = cast.client("coordinator").get(url, HTTP_HX_REQUEST="true").content.decode()
+        assert f'hx-trigger="every {every}s"' in fragment
     job.status = "done"
     job.save()
     fragment = cast.client("coordinator").get(url, HTTP_HX_REQUEST="true").content.decode()
@@ -144,3 +155,67 @@ def test_sealed_with_a_verify_link(cast, reporting):
     job.pdf.open("rb")
     assert hashlib.sha256(job.pdf.read()).hexdigest() == job.sha256
     job.pdf.close()
+
+
+def test_a_moving_queue_is_not_lost(cast, reporting):
+    # The end of a semester: many jobs wait their turn while the workers take one after
+    # another. None of them is lost, so the sweep sends none again; a dead worker's job
+    # is still picked up.
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _s, period, _r = reporting
+    now = timezone.now()
+    waiting = [
+        CommitteeReport.objects.create(
+            network=cast.network, period=period, requested_at=now - dt.timedelta(minutes=9)
+        )
+        for _ in range(3)
+    ]
+    CommitteeReport.objects.create(
+        network=cast.network,
+        period=period,
+        status="done",
+        requested_at=now - dt.timedelta(minutes=9),
+        started_at=now - dt.timedelta(seconds=40),
+        finished_at=now - dt.timedelta(seconds=10),
+    )
+    dead = CommitteeReport.objects.create(
+        network=cast.network,
+        period=period,
+        status="running",
+        started_at=now - dt.timedelta(minutes=30),
+    )
+    assert services.committee_reports_stuck(now=now) == [dead.pk]
+    # Two minutes later nothing has moved: the waiting jobs' messages must be gone.
+    later = now + dt.timedelta(minutes=3)
+    assert set(services.committee_reports_stuck(now=later)) == {dead.pk} | {
+        job.pk for job in waiting
+    }
+
+
+def test_the_same_report_asked_twice_is_one_job(
+    cast, reporting, django_capture_on_commit_callbacks
+):
+    _s, period, _r = reporting
+    with django_capture_on_commit_callbacks() as queued:
+        first = services.committee_report_request(
+            network=cast.network, period=period, user=cast.coordinator, language="th"
+        )
+        again = services.committee_report_request(
+            network=cast.network, period=period, user=cast.chair, language="th"
+        )
+        english = services.committee_report_request(
+            network=cast.network, period=period, user=cast.chair, language="en"
+        )
+    assert again.pk == first.pk
+    assert english.pk != first.pk
+    assert len(queued) == 2
+    assert CommitteeReport.objects.filter(network=cast.network, period=period).count() == 2
+    # Once built, asking again makes a new report (the data may have changed since).
+    CommitteeReport.objects.filter(pk=first.pk).update(status="done")
+    fresh = services.committee_report_request(
+        network=cast.network, period=period, user=cast.coordinator, language="th"
+    )
+    assert fresh.pk != first.pk
