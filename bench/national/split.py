@@ -13,6 +13,9 @@ gunicorn does, with a real session cookie, and times four disjoint parts of each
 - **middleware**: the rest of the request (sessions, auth, CSRF, CSP, language, …) minus
   its own SQL (the session and user lookups).
 
+A fifth column, **cpu**, is this process's CPU time for the request (``process_time``):
+it leaves out waiting for PostgreSQL and for a core, so it holds on a busy machine.
+
 The four add up to the request's wall time. ``--profile PAGE`` prints the top of a
 cProfile of that page instead (``--sort tottime`` or ``cumulative``).
 """
@@ -163,17 +166,19 @@ def _split_one(handler, target: dict, *, repeat: int) -> dict:
     rows = []
     for _ in range(repeat):
         clock = _Current.clock = _Clock()
+        cpu_started = time.process_time()
         started = time.perf_counter()
         _call(handler, target["path"], cookie)
         total = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         template = clock.template - clock.sql_in_template
         view = clock.view - clock.template - (clock.sql_in_view - clock.sql_in_template)
         middleware = total - clock.view - (clock.sql - clock.sql_in_view)
-        rows.append((total, clock.sql, view, template, middleware))
+        rows.append((total, clock.sql, view, template, middleware, cpu))
     medians = [statistics.median(column) * 1000 for column in zip(*rows, strict=True)]
     return dict(
         zip(
-            ("total_ms", "sql_ms", "view_orm_ms", "template_ms", "middleware_ms"),
+            ("total_ms", "sql_ms", "view_orm_ms", "template_ms", "middleware_ms", "cpu_ms"),
             (round(m, 1) for m in medians),
             strict=True,
         )
@@ -203,11 +208,11 @@ def profile(targets: list[dict], page: str, *, sort: str = "tottime", repeat: in
 def table(result: dict[str, dict]) -> str:
     lines = [
         f"{'page (in process, median ms)':<44} {'total':>7} {'sql':>7} {'view+ORM':>9} "
-        f"{'template':>9} {'middleware':>11}"
+        f"{'template':>9} {'middleware':>11} {'cpu':>6}"
     ]
     for page, r in result.items():
         lines.append(
             f"{page:<44} {r['total_ms']:>7.1f} {r['sql_ms']:>7.1f} {r['view_orm_ms']:>9.1f} "
-            f"{r['template_ms']:>9.1f} {r['middleware_ms']:>11.1f}"
+            f"{r['template_ms']:>9.1f} {r['middleware_ms']:>11.1f} {r.get('cpu_ms', 0):>6.1f}"
         )
     return "\n".join(lines)
