@@ -14,7 +14,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DateField,
     F,
     Prefetch,
     QuerySet,
@@ -181,52 +180,60 @@ class WinRow:
 
 
 def wins_recent_read(*, network: Network, limit: int = 5) -> tuple[tuple, ...]:
-    """The latest wins and their credits in one query (a UNION ALL of the wins, their
-    organisations and their people, as ``(part, win id, date, text, text)``): the rows
-    as read, for a key, and for ``wins_recent_rows`` to turn into WinRows."""
-    latest = Win.objects.filter(network=network).order_by("-happened_on", "-id")[:limit]
-    ids = latest.values("id")
-    no_day = Value(None, output_field=DateField())
-    wins = (
-        Win.objects.filter(id__in=ids)
-        .order_by()
-        .annotate(part=Value(0), win_ref=F("id"), day=F("happened_on"))
-        .values_list("part", "win_ref", "day", "title", "description")
+    """The latest wins with their credits in one query: each win joined to its
+    organisations and its people (a row per pair; one row of empty credits for a win
+    without any), newest first as Win orders them, the organisations by Thai name and
+    the people by name as theirs do. The rows as read, for a key and for
+    ``wins_recent_rows``."""
+    latest = Win.objects.filter(network=network).order_by("-happened_on", "-id").values("id")
+    rows = (
+        Win.objects.filter(id__in=latest[:limit])
+        .order_by(
+            "-happened_on",
+            "-id",
+            "organisations__name_th",
+            "organisations__id",
+            "people__full_name",
+            "people__id",
+        )
+        .values_list(
+            "id",
+            "happened_on",
+            "title",
+            "description",
+            "organisations__id",
+            "organisations__name_th",
+            "organisations__name_en",
+            "people__id",
+            "people__full_name",
+            "people__title",
+        )
     )
-    through = Win.organisations.through.objects.filter(win_id__in=ids).order_by()
-    organisations = through.annotate(part=Value(1), win_ref=F("win_id"), day=no_day).values_list(
-        "part", "win_ref", "day", "organisation__name_th", "organisation__name_en"
-    )
-    through = Win.people.through.objects.filter(win_id__in=ids).order_by()
-    people = through.annotate(part=Value(2), win_ref=F("win_id"), day=no_day).values_list(
-        "part", "win_ref", "day", "person__full_name", "person__title"
-    )
-    # Wins newest first (Win's ordering); each win's organisations by Thai name and
-    # its people by name, as the organisations' and people's own orderings have them.
-    rows = wins.union(organisations, people, all=True).order_by("part", "-day", "-win_ref", "title")
     return tuple(rows)
 
 
 def wins_recent_rows(rows: tuple[tuple, ...]) -> list[WinRow]:
-    """``wins_recent_read``'s rows as WinRows, names in the active language."""
-    credits: dict[tuple[int, int], list[Credit]] = {}
-    for part, win_id, _day, a, b in rows:
-        if part == 1:
-            name = Organisation(name_th=a, name_en=b).name  # unsaved: its name rule only
-            credits.setdefault((1, win_id), []).append(Credit(name, name))
-        elif part == 2:
-            credits.setdefault((2, win_id), []).append(Credit(a, f"{b}{a}" if b else a))
+    """``wins_recent_read``'s rows as WinRows (each credit once, in the order read),
+    names in the active language."""
+    wins: dict[int, tuple[tuple, dict[int, Credit], dict[int, Credit]]] = {}
+    for row in rows:
+        win_id, _day, _title, _text, org_id, org_th, org_en, person_id, name, title = row
+        _row, organisations, people = wins.setdefault(win_id, (row, {}, {}))
+        if org_id is not None and org_id not in organisations:
+            org_name = Organisation(name_th=org_th, name_en=org_en).name  # unsaved: the rule
+            organisations[org_id] = Credit(org_name, org_name)
+        if person_id is not None and person_id not in people:
+            people[person_id] = Credit(name, f"{title}{name}" if title else name)
     return [
         WinRow(
-            pk=win_id,
-            happened_on=day,
-            title=title,
-            description=description,
-            organisations=Credits(credits.get((1, win_id), ())),
-            people=Credits(credits.get((2, win_id), ())),
+            pk=row[0],
+            happened_on=row[1],
+            title=row[2],
+            description=row[3],
+            organisations=Credits(organisations.values()),
+            people=Credits(people.values()),
         )
-        for part, win_id, day, title, description in rows
-        if part == 0
+        for row, organisations, people in wins.values()
     ]
 
 

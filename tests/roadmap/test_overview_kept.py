@@ -125,3 +125,27 @@ def test_a_new_win_and_a_renamed_credit_show_at_once(cast):
     assert cast.partner_org.name_th in _body(client, cast)
     type(cast.partner_org).objects.filter(pk=cast.partner_org.pk).update(name_th="โรงเรียนชื่อใหม่")
     assert "โรงเรียนชื่อใหม่" in _body(client, cast)
+
+
+def test_credits_read_in_one_query_match_the_wins_page(cast):
+    """Several organisations and people, in both languages: the overview (rows read in
+    one query) credits them exactly as the wins page (Win instances) does."""
+    win = WinFactory(network=cast.network, title="ห้องสมุดมีชีวิต")
+    other = WinFactory(network=cast.network, title="ครูต้นแบบ")
+    lead = cast.network.lead_organisation
+    type(lead).objects.filter(pk=lead.pk).update(name_en="Lead school")
+    win.organisations.add(cast.partner_org, lead, cast.other_org)
+    win.people.add(cast.partner.person, cast.coordinator.person)
+    other.people.add(cast.chair.person)
+    client = cast.client("partner")
+    for language in ("th", "en"):
+        client.cookies["khruakhai_language"] = language
+        overview = _credits(_body(client, cast))
+        wins_page = _credits(client.get(f"/networks/{cast.network.slug}/roadmap/wins/").content)
+        assert len(overview) == 2
+        assert overview == wins_page
+
+
+def _credits(body) -> list[str]:
+    text = body if isinstance(body, str) else body.decode()
+    return re.findall(r'<div class="small">.*?</div>', text, flags=re.S)
