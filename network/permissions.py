@@ -81,11 +81,9 @@ def access_for(user, network: Network) -> Access:
     """One query: the user's roles in the network and the organisations they represent."""
     if not user.is_authenticated:
         return Access(network=network, roles=frozenset(), organisation_ids=frozenset())
-    rows = list(
-        Role.objects.filter(network=network, person__user=user).values_list(
-            "kind", "person__organisation_id"
-        )
-    )
+    # No ordering: Role's default (network name) would join and sort on every page.
+    roles = Role.objects.filter(network=network, person__user=user).order_by()
+    rows = list(roles.values_list("kind", "person__organisation_id"))
     roles = frozenset(kind for kind, _org in rows)
     orgs = frozenset(org for kind, org in rows if kind in Role.SPEAKING_KINDS)
     return Access(
@@ -128,8 +126,8 @@ def network_access(
     ``oversee`` of someone who is neither coordinator nor chair nor committee, or
     anything is to be written in a dissolved network.
     """
-    queryset = Network.objects.visible_to(request.user).select_related("lead_organisation")
-    network = queryset.filter(slug=slug).first()
+    # Visible or not is access_for's answer (_check: 404); visible_to would ask twice.
+    network = Network.objects.select_related("lead_organisation").filter(slug=slug).first()
     if network is None:
         raise Http404
     return _check(access_for(request.user, network), manage=manage, write=write, oversee=oversee)

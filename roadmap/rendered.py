@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from core.kept import Kept
 
 from .charts import plan_read, step_progress_svg, timeline_svg
 from .selectors import wins_recent_read, wins_recent_rows
@@ -36,34 +35,7 @@ def digest(rows) -> bytes:
     return hashlib.blake2b(repr(rows).encode(), digest_size=20).digest()
 
 
-class Kept:
-    """A thread-safe LRU of rendered fragments."""
-
-    def __init__(self, size: int = KEPT) -> None:
-        self.size = size
-        self._rows: OrderedDict[tuple, SafeString] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get_or_render(self, key: tuple, render: Callable[[], SafeString]) -> SafeString:
-        with self._lock:
-            html = self._rows.get(key)
-            if html is not None:
-                self._rows.move_to_end(key)
-                return html
-        html = render()  # outside the lock: two threads may draw the same; both are right
-        with self._lock:
-            self._rows[key] = html
-            self._rows.move_to_end(key)
-            while len(self._rows) > self.size:
-                self._rows.popitem(last=False)
-        return html
-
-    def clear(self) -> None:
-        with self._lock:
-            self._rows.clear()
-
-
-bodies = Kept()  # the roadmap overview's body: steps, both charts, recent wins
+bodies = Kept(KEPT)  # the roadmap overview's body: steps, both charts, recent wins
 
 
 def overview_body(*, network, today: dt.date, show_buttons: bool) -> SafeString:

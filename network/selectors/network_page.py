@@ -30,9 +30,6 @@ development and tests) have no row-to-text cast: there the body is drawn every t
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.template.loader import render_to_string
@@ -41,6 +38,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core.kept import Kept, rows_fingerprint
 from network.history import recent_changes
 from network.models import Invitation, Membership, Network, Organisation, Person, Role
 from network.permissions import Access
@@ -50,34 +48,7 @@ from network.selectors.pages import id_url, network_page_members
 KEPT = 256
 
 
-class _Kept:
-    """A small thread-safe LRU of rendered bodies (gunicorn threads share it)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._rows: OrderedDict[tuple, dict[str, str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> dict[str, str] | None:
-        with self._lock:
-            body = self._rows.get(key)
-            if body is not None:
-                self._rows.move_to_end(key)
-            return body
-
-    def put(self, key: tuple, body: dict[str, str]) -> None:
-        with self._lock:
-            self._rows[key] = body
-            self._rows.move_to_end(key)
-            while len(self._rows) > self.size:
-                self._rows.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._rows.clear()
-
-
-kept = _Kept(KEPT)
+kept = Kept(KEPT)
 
 
 def _fingerprint_sql() -> str:
@@ -146,13 +117,9 @@ _SQL: list[str] = []
 def network_page_fingerprint(network: Network, user) -> str | None:
     """The hash of every row the body shows to this viewer (PostgreSQL); None
     elsewhere."""
-    if connection.vendor != "postgresql":
-        return None
     if not _SQL:
         _SQL.append(_fingerprint_sql())
-    with connection.cursor() as cursor:
-        cursor.execute(_SQL[0], {"n": network.pk, "u": user.pk})
-        return cursor.fetchone()[0]
+    return rows_fingerprint(_SQL[0], {"n": network.pk, "u": user.pk})
 
 
 def _draw(network: Network, *, user, access: Access) -> dict[str, str]:

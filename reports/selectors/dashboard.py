@@ -24,8 +24,6 @@ development) have no row-to-text cast: there the body is drawn every time.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
 
 from django.db import connection
 from django.template.loader import render_to_string
@@ -33,6 +31,7 @@ from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core.kept import Kept, rows_fingerprint
 from network.models import Network, Organisation
 from reports.models import ProgressReport, ReportingPeriod
 from roadmap.models import Activity, HealthResponse, HealthRound, Step
@@ -44,34 +43,7 @@ from .roadmap_reads import health_chart, roadmap_summary
 KEPT = 128
 
 
-class _Kept:
-    """A small thread-safe LRU of rendered bodies (gunicorn threads share it)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._rows: OrderedDict[tuple, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> str | None:
-        with self._lock:
-            html = self._rows.get(key)
-            if html is not None:
-                self._rows.move_to_end(key)
-            return html
-
-    def put(self, key: tuple, html: str) -> None:
-        with self._lock:
-            self._rows[key] = html
-            self._rows.move_to_end(key)
-            while len(self._rows) > self.size:
-                self._rows.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._rows.clear()
-
-
-kept = _Kept(KEPT)
+kept = Kept(KEPT)
 
 
 def _fingerprint_sql() -> str:
@@ -122,13 +94,9 @@ _SQL: list[str] = []
 
 def dashboard_fingerprint(network: Network) -> str | None:
     """The hash of every row the body shows (PostgreSQL); None elsewhere."""
-    if connection.vendor != "postgresql":
-        return None
     if not _SQL:
         _SQL.append(_fingerprint_sql())
-    with connection.cursor() as cursor:
-        cursor.execute(_SQL[0], {"n": network.pk})
-        return cursor.fetchone()[0]
+    return rows_fingerprint(_SQL[0], {"n": network.pk})
 
 
 def _draw(network: Network, today: dt.date) -> str:

@@ -149,14 +149,3 @@ def test_the_next_day_gets_its_own_body(page, cast, monkeypatch):
     later = timezone.localdate() + dt.timedelta(days=6)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: later)
     assert partner in _late_list(_html(page))
-
-
-def test_the_store_keeps_only_the_latest_bodies():
-    store = dashboard._Kept(2)
-    for n in range(3):
-        store.put((n,), str(n))
-    assert store.get((0,)) is None
-    assert store.get((1,)) == "1"
-    store.put((3,), "3")  # (1,) was used last: (2,) goes
-    assert store.get((2,)) is None
-    assert store.get((1,)) == "1"
