@@ -18,7 +18,6 @@ import logging
 
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
-from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +27,10 @@ _fallback = LocMemCache("khruakhai-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES
 
 
 def _run(operation, *args):
+    # The redis package is ~38 MB in a process: loaded when a counter is first used (a
+    # failed sign-in or signing step), not by every web worker importing this module.
+    from redis.exceptions import RedisError  # noqa: PLC0415
+
     try:
         return operation(caches[ALIAS], *args)
     # The store is Redis (config/settings.py) or this process's memory, which does not

@@ -10,11 +10,11 @@ one, in Thai or English, on a page or in a PDF.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 import unicodedata
 from functools import lru_cache
-
-from django.contrib.staticfiles import finders
+from pathlib import Path
 
 from core.thai_words import thai_clusters, thai_words
 
@@ -28,23 +28,24 @@ ELLIPSIS = "…"
 FALLBACK_EM = 0.6
 
 
-@lru_cache(maxsize=2)
+# Sarabun's advance widths, read from static/fonts by scripts/chart_widths.py and
+# shipped: fontTools would cost every web worker that draws a chart about 9 MB for
+# these two small tables (tests/roadmap/test_chart_widths.py keeps them in step).
+WIDTHS_FILE = Path(__file__).with_name("sarabun_widths.json")
+
+
+@lru_cache(maxsize=1)
+def _widths() -> dict[str, dict[int, float]]:
+    try:
+        faces = json.loads(WIDTHS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # unreadable: a generous flat estimate (FALLBACK_EM)
+        return {}
+    return {face: {int(cp): em for cp, em in table.items()} for face, table in faces.items()}
+
+
 def _advances(bold: bool) -> tuple[dict[int, float], float]:
     """Sarabun's advance width per code point, in em, and a fallback for the rest."""
-    path = finders.find("fonts/Sarabun-Bold.ttf" if bold else "fonts/Sarabun-Regular.ttf")
-    if not path:  # the font is not among the static files: a generous flat estimate
-        return {}, FALLBACK_EM
-    # fontTools is needed once per process, for these two tables of widths.
-    from fontTools.ttLib import TTFont, TTLibError  # noqa: PLC0415 - then it may be dropped
-
-    try:
-        with TTFont(path, lazy=True) as font:
-            per_em = font["head"].unitsPerEm
-            metrics = font["hmtx"].metrics
-            widths = {cp: metrics[name][0] / per_em for cp, name in font.getBestCmap().items()}
-    except (OSError, KeyError, TTLibError):  # unreadable: the same flat estimate
-        return {}, FALLBACK_EM
-    return widths, FALLBACK_EM
+    return _widths().get("bold" if bold else "regular", {}), FALLBACK_EM
 
 
 def text_width(text: str, *, size: float = FONT_SIZE, bold: bool = False) -> float:

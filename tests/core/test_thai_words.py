@@ -64,15 +64,15 @@ def test_without_libthai_pythainlp_gives_the_same_kind_of_split(monkeypatch):
     assert " " in pieces
 
 
-def test_drawing_a_chart_label_loads_no_pythainlp():
+def test_drawing_a_chart_label_loads_neither_pythainlp_nor_fonttools():
     probe = (
         "import json, sys, django; django.setup()\n"
         "from roadmap.charts.text import wrap\n"
         "wrap('ปลูกฝังแนวทางการทำงานแบบเครือข่ายให้เป็นวัฒนธรรม', 120, max_lines=3)\n"
-        "print(json.dumps('pythainlp' in sys.modules))\n"
+        "print(json.dumps(sorted({'pythainlp', 'fontTools'} & set(sys.modules))))\n"
     )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "true"}
     out = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
-    assert json.loads(out.stdout.strip().splitlines()[-1]) is False
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
