@@ -149,3 +149,21 @@ def test_credits_read_in_one_query_match_the_wins_page(cast):
 def _credits(body) -> list[str]:
     text = body if isinstance(body, str) else body.decode()
     return re.findall(r'<div class="small">.*?</div>', text, flags=re.S)
+
+
+def test_a_credited_person_and_a_changed_win_show_at_once(cast):
+    """The people a win credits (their link and their own row) and the win's row itself
+    are in the key too: a bulk update of any of them shows at once."""
+    win = WinFactory(network=cast.network, title="ห้องสมุดมีชีวิต")
+    client = cast.client("partner")
+    assert _credits(_body(client, cast)) == []
+    win.people.add(cast.partner.person)
+    assert cast.partner.person.full_name in "".join(_credits(_body(client, cast)))
+    type(cast.partner.person).objects.filter(pk=cast.partner.person.pk).update(
+        full_name="ครูชื่อใหม่ ทดสอบ"
+    )
+    assert "ครูชื่อใหม่ ทดสอบ" in "".join(_credits(_body(client, cast)))
+    type(win).objects.filter(pk=win.pk).update(title="ห้องสมุดเคลื่อนที่")
+    body = _body(client, cast)
+    assert "ห้องสมุดเคลื่อนที่" in body
+    assert "ห้องสมุดมีชีวิต" not in body
