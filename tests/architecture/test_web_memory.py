@@ -1,10 +1,11 @@
 """A web worker loads no PDF, spreadsheet, image or LINE library until a request needs one.
 
-WeasyPrint with its fonts, pyHanko, openpyxl, Pillow, qrcode, lxml, fontTools and the
-LINE SDK and redis (38 MB) together took a gunicorn worker from about 105 MB to 195 MB before it served
-a single page (issue 17: a web worker's peak must stay under 120 MB). They are imported
-by the functions that use them; this test starts a fresh interpreter the way gunicorn
-does (settings, every URLconf, the WSGI application) and checks none of them came along.
+WeasyPrint with its fonts, pyHanko, openpyxl, Pillow, qrcode, lxml, fontTools, the LINE
+SDK and redis together took a gunicorn worker from about 93 MB to 195 MB before it
+served a single page (issue 17: a web worker's peak must stay under 120 MB). They are
+imported by the functions that use them; this test starts a fresh interpreter the way
+gunicorn does (settings, every URLconf, the WSGI application) and checks none of them
+came along.
 """
 
 from __future__ import annotations
