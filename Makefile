@@ -61,6 +61,9 @@ format: install
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
+# The benchmarks run with their own settings (production-like, DEBUG off, their own
+# secret key): the DJANGO_SETTINGS_MODULE exported above would refuse to start.
+bench: export DJANGO_SETTINGS_MODULE = bench.settings
 bench: messages
 	$(PY) bench/run.py $(BENCH)
 
