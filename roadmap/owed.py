@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from network.models import Network, Person, Role
+from network.models import Role
 from network.tasks_registry import Asker, OwedTask, localised
 
 from .catalogue import RISK_BY_CODE
@@ -120,34 +119,20 @@ def activities(asker: Asker) -> list[OwedTask]:
     return tasks
 
 
-def _health_sql(networks: int) -> str:
-    """The open rounds of these networks the person has not answered, as the ORM would
-    read them (HealthRound's ordering: by network, as networks order, then opening and
-    id), written once per number of networks instead of built by the ORM on every
-    request. Table names come from the models, so a renamed table fails loudly."""
-    q = connection.ops.quote_name
-    rounds, answers = q(HealthRound._meta.db_table), q(HealthResponse._meta.db_table)
-    nets = q(Network._meta.db_table)
-    places = ", ".join(["%s"] * networks)
-    return f"""
-        SELECT r.id, r.label, r.closes_on, n.slug, n.name_th, n.name_en
-        FROM {rounds} r JOIN {nets} n ON n.id = r.network_id
-        WHERE r.network_id IN ({places}) AND r.opened_on <= %s AND r.closes_on >= %s
-          AND NOT EXISTS (SELECT 1 FROM {answers} x
-                          WHERE x.round_id = r.id AND x.respondent_id = %s)
-        ORDER BY n.name_th, r.opened_on, r.id
-    """  # noqa: S608 - table names from the models' _meta; the values are bound
-
-
 def health_rounds(asker: Asker) -> list[OwedTask]:
-    networks = sorted(asker.networks(Role.SPEAKING_KINDS))
+    networks = asker.networks(Role.SPEAKING_KINDS)
     if not networks:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _health_sql(len(networks)), [*networks, asker.today, asker.today, asker.user.pk]
+    answered = HealthResponse.objects.filter(round=OuterRef("pk"), respondent=asker.user)
+    rows = (
+        HealthRound.objects.filter(
+            network_id__in=networks, opened_on__lte=asker.today, closes_on__gte=asker.today
         )
-        rows = cursor.fetchall()
+        .exclude(Exists(answered))
+        .values_list(
+            "pk", "label", "closes_on", "network__slug", "network__name_th", "network__name_en"
+        )
+    )
     return [
         OwedTask(
             kind="health",
@@ -162,39 +147,22 @@ def health_rounds(asker: Asker) -> list[OwedTask]:
     ]
 
 
-def _in(values) -> tuple[str, list]:
-    values = sorted(values)
-    return ", ".join(["%s"] * len(values)), values
-
-
 def obstacle_reviews(asker: Asker) -> list[OwedTask]:
     # The person owns the row, or (in a network where they speak for it) their organisation does.
-    if not asker.roles:
+    person_ids = {r.person_id for r in asker.roles}
+    scope = _any(
+        [Q(network_id__in=asker.networks(), owner_id__in=person_ids)]
+        + [
+            Q(owner__organisation_id=org_id, network_id__in=networks)
+            for org_id, networks in asker.by_organisation(Role.SPEAKING_KINDS)
+        ]
+    )
+    if scope is None:
         return []
-    q = connection.ops.quote_name
-    entries, nets = q(ObstacleEntry._meta.db_table), q(Network._meta.db_table)
-    people = q(Person._meta.db_table)
-    places, params = _in(asker.networks())
-    owners, owner_ids = _in({r.person_id for r in asker.roles})
-    scope = [f"(e.network_id IN ({places}) AND e.owner_id IN ({owners}))"]
-    params += owner_ids
-    for org_id, networks in asker.by_organisation(Role.SPEAKING_KINDS):
-        places, ids = _in(networks)
-        scope.append(f"(e.network_id IN ({places}) AND p.organisation_id = %s)")
-        params += [*ids, org_id]
     horizon = asker.today + dt.timedelta(days=OBSTACLE_REVIEW_NOTICE_DAYS)
-    # As the ORM read them (ObstacleEntry's ordering: by network, as networks order,
-    # then kind and id); table names from the models' _meta, the values bound.
-    sql = f"""
-        SELECT e.id, e.code, e.review_on, n.slug, n.name_th, n.name_en
-        FROM {entries} e JOIN {nets} n ON n.id = e.network_id
-        JOIN {people} p ON p.id = e.owner_id
-        WHERE ({" OR ".join(scope)}) AND e.review_on <= %s
-        ORDER BY n.name_th, e.kind, e.id
-    """  # noqa: S608 - table names from the models; the values are bound
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, horizon])
-        rows = cursor.fetchall()
+    rows = ObstacleEntry.objects.filter(scope, review_on__lte=horizon).values_list(
+        "pk", "code", "review_on", "network__slug", "network__name_th", "network__name_en"
+    )
     return [
         OwedTask(
             kind="obstacle",

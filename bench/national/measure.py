@@ -273,61 +273,66 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     _setup()
     result: dict = {"mode": args.mode, "database": os.environ.get("DATABASE_URL", "")}
-    if args.mode in ("surge", "drain"):
-        result[args.mode] = importlib.import_module(f"bench.national.{args.mode}").run(log=log)
-        text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
-        if args.out:
-            args.out.write_text(text, encoding="utf-8")
-        else:
-            print(text)
-        return 0
-    if args.mode in ("split", "profile"):
-        # Against whichever database DATABASE_URL names: the national one by default.
+    if args.mode == "profile":
         from . import split as split_module
 
-        targets = (
-            national_targets()[0]
-            if "national" in os.environ.get("DATABASE_URL", "")
-            else demo_targets()
-        )
-        if args.mode == "profile":
-            print(split_module.profile(targets, args.page, sort=args.sort))
-            return 0
-        result["split"] = split_module.split(targets)
-        print(split_module.table(result["split"]), file=sys.stderr)
-        if args.out:
-            args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+        print(split_module.profile(_split_targets(), args.page, sort=args.sort))
         return 0
+    result.update(_measure(args))
+    if "split" in result:
+        from . import split as split_module
+
+        print(split_module.table(result["split"]), file=sys.stderr)
+    text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    elif "split" not in result:
+        print(text)
+    return 0
+
+
+def _split_targets() -> list[dict]:
+    """The key pages of whichever database DATABASE_URL names (national by default)."""
+    if "national" in os.environ.get("DATABASE_URL", ""):
+        return national_targets()[0]
+    return demo_targets()
+
+
+def _scene(name: str) -> dict:
+    """A term-end scene in its own module (surge, drain): ``run(log=) -> dict``."""
+    return importlib.import_module(f"bench.national.{name}").run(log=log)
+
+
+def _measure(args) -> dict:
+    """What ``args.mode`` measures, as the result's entries."""
+    if args.mode in ("surge", "drain"):
+        return {args.mode: _scene(args.mode)}
+    if args.mode == "split":
+        from . import split as split_module
+
+        return {"split": split_module.split(_split_targets())}
     if args.mode == "demo":
         from django.core.management import call_command
 
         call_command("demo_data", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
-        result["queries"] = count_queries(demo_targets())
-    else:
-        from . import generate
+        return {"queries": count_queries(demo_targets())}
+    from . import generate
 
-        data = generate.ensure(regenerate=args.regenerate, log=log)
-        result["data"] = {k: str(v) if not isinstance(v, dict) else v for k, v in data.items()}
-        if args.mode == "national":
-            targets, who = national_targets()
-            result["who"] = who
-            log("   counting queries at national scale")
-            result["queries"] = count_queries(targets)
-            log("   reminder sweep")
-            result["sweep"] = sweep(data["due_on"])
-            log("   gunicorn load")
-            result["load"] = load(targets)
-            log("   PDFs")
-            result["pdf"] = pdfs.pdfs(who["network"])
-            # The two term-end scenes, each in its own module: run(log=) -> dict.
-            for scene in ("surge", "drain"):
-                if os.environ.get(f"NATIONAL_{scene.upper()}", "1") in ("0", "false"):
-                    continue
+    data = generate.ensure(regenerate=args.regenerate, log=log)
+    result: dict = {"data": {k: str(v) if not isinstance(v, dict) else v for k, v in data.items()}}
+    if args.mode == "national":
+        targets, who = national_targets()
+        result["who"] = who
+        log("   counting queries at national scale")
+        result["queries"] = count_queries(targets)
+        log("   reminder sweep")
+        result["sweep"] = sweep(data["due_on"])
+        log("   gunicorn load")
+        result["load"] = load(targets)
+        log("   PDFs")
+        result["pdf"] = pdfs.pdfs(who["network"])
+        for scene in ("surge", "drain"):
+            if os.environ.get(f"NATIONAL_{scene.upper()}", "1") not in ("0", "false"):
                 log(f"   {scene}")
-                result[scene] = importlib.import_module(f"bench.national.{scene}").run(log=log)
-    text = json.dumps(result, ensure_ascii=False, indent=2, default=str)
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
-    else:
-        print(text)
-    return 0
+                result[scene] = _scene(scene)
+    return result

@@ -35,18 +35,16 @@ modules if upstream fixed #2841) and update the pins.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import inspect
 import itertools
 import re
-from contextvars import ContextVar
 
 import pydyf
 import weasyprint
 import weasyprint.draw.text as wp_text
 from weasyprint.text.ffi import ffi
 
+from .switch import Switch
+from .switch import source_sha256 as pinned_sha256
 from .weasyprint_draw import draw_glyphs, ellipsised_first_line, use_font
 
 PINNED_WEASYPRINT = "70.0"
@@ -57,7 +55,7 @@ _original = getattr(wp_text.draw_first_line, "__wrapped_original__", wp_text.dra
 
 
 def source_sha256() -> str:
-    return hashlib.sha256(inspect.getsource(_original).encode()).hexdigest()
+    return pinned_sha256(_original)
 
 
 def check_pins() -> None:
@@ -82,28 +80,11 @@ def check_pins() -> None:
 
 check_pins()
 
-_active: ContextVar[bool] = ContextVar("khruakhai_thai_text_active", default=False)
-_suppressed: ContextVar[bool] = ContextVar("khruakhai_thai_text_suppressed", default=False)
 
-
-@contextlib.contextmanager
-def applied():
-    """Within this block, WeasyPrint writes ActualText for misread Thai runs."""
-    token = _active.set(not _suppressed.get())
-    try:
-        yield
-    finally:
-        _active.reset(token)
-
-
-@contextlib.contextmanager
-def disabled():
-    """Render without the fix (for the before/after comparisons and the bench)."""
-    token = _suppressed.set(True)
-    try:
-        yield
-    finally:
-        _suppressed.reset(token)
+_switch = Switch("thai_text")
+# Within ``applied()`` (render_pdf) the patch acts; ``disabled()`` turns it off inside.
+applied = _switch.applied
+disabled = _switch.disabled
 
 
 def actual_text_properties(text: str) -> bytes:
@@ -208,7 +189,7 @@ def _run_actual_text(font, glyph_item, utf8_line: bytes) -> str | None:
 
 def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     """Draw the given ``textbox`` line to the document ``stream``."""
-    if not _active.get():  # ActualText
+    if not _switch.on:  # ActualText
         return _original(stream, textbox, text_overflow, block_ellipsis, matrix)
 
     # Don’t draw lines with only invisible characters.

@@ -24,15 +24,14 @@ it fails when the functions it relies on have changed (a test checks the same).
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import inspect
-from contextvars import ContextVar
 from math import floor
 
 import weasyprint.draw as wp_draw
 import weasyprint.draw.border as wp_border
 from weasyprint.formatting_structure import boxes
+
+from .switch import Switch
+from .switch import source_sha256 as pinned_sha256
 
 # sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0.
 PINNED_SOURCES = {
@@ -43,13 +42,11 @@ PINNED_SOURCES = {
 SIDES = ("top", "right", "bottom", "left")
 
 _original = getattr(wp_border.draw_border, "__wrapped_original__", wp_border.draw_border)
-_active: ContextVar[bool] = ContextVar("khruakhai_dotted_border_active", default=False)
-_suppressed: ContextVar[bool] = ContextVar("khruakhai_dotted_border_suppressed", default=False)
 
 
 def source_sha256(name: str) -> str:
     function = _original if name == "draw_border" else getattr(wp_border, name)
-    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+    return pinned_sha256(function)
 
 
 def check_pins() -> None:
@@ -65,24 +62,10 @@ def check_pins() -> None:
 check_pins()
 
 
-@contextlib.contextmanager
-def applied():
-    """Within this block, dotted borders on some sides are stroked."""
-    token = _active.set(not _suppressed.get())
-    try:
-        yield
-    finally:
-        _active.reset(token)
-
-
-@contextlib.contextmanager
-def disabled():
-    """Draw every border with WeasyPrint's own code (tests and the bench compare)."""
-    token = _suppressed.set(True)
-    try:
-        yield
-    finally:
-        _suppressed.reset(token)
+_switch = Switch("dotted_border")
+# Within ``applied()`` (render_pdf) the patch acts; ``disabled()`` turns it off inside.
+applied = _switch.applied
+disabled = _switch.disabled
 
 
 def _dotted_sides(box) -> list[tuple[str, float, object]] | None:
@@ -168,7 +151,7 @@ def _draw_dotted_side(stream, box, side: str, width: float, color) -> None:
 
 def draw_border(stream, box):
     """WeasyPrint's draw_border, with dotted borders on some sides stroked."""
-    sides = _dotted_sides(box) if _active.get() else None
+    sides = _dotted_sides(box) if _switch.on else None
     if sides is None:
         return _original(stream, box)
     for side, width, color in sides:

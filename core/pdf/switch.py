@@ -1,0 +1,48 @@
+"""The on/off switch every WeasyPrint patch of core.pdf shares.
+
+A patch (core.pdf.thai_text, core.pdf.weasyprint_border) is installed when its module is
+imported but acts only inside ``applied()``, which render_pdf enters; ``disabled()``
+turns it off inside, for the tests and the bench that compare with WeasyPrint's own
+drawing. Context variables keep threads and nested renders apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import inspect
+from collections.abc import Iterator
+from contextvars import ContextVar
+
+
+class Switch:
+    def __init__(self, name: str) -> None:
+        self._active: ContextVar[bool] = ContextVar(f"khruakhai_{name}_active", default=False)
+        self._suppressed: ContextVar[bool] = ContextVar(
+            f"khruakhai_{name}_suppressed", default=False
+        )
+
+    @property
+    def on(self) -> bool:
+        return self._active.get()
+
+    @contextlib.contextmanager
+    def applied(self) -> Iterator[None]:
+        token = self._active.set(not self._suppressed.get())
+        try:
+            yield
+        finally:
+            self._active.reset(token)
+
+    @contextlib.contextmanager
+    def disabled(self) -> Iterator[None]:
+        token = self._suppressed.set(True)
+        try:
+            yield
+        finally:
+            self._suppressed.reset(token)
+
+
+def source_sha256(function) -> str:
+    """What a patch pins an upstream function by: the sha256 of its source."""
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
