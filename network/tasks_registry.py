@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import compiled
+
 from .models import Role, _localised
 
 
@@ -108,13 +110,17 @@ def asker_for(*, user, today: dt.date) -> Asker:
     """The person's roles in networks still running (forming or active): one query."""
     if not getattr(user, "is_authenticated", False):
         return Asker(user=user, today=today, roles=())
-    rows = (
+    rows = compiled.rows(_roles_query, user_id=user.pk)
+    return Asker(user=user, today=today, roles=tuple(RoleRow(*row) for row in rows))
+
+
+def _roles_query(*, user_id):
+    return (
         Role.objects.in_live_networks()
-        .filter(person__user=user)
+        .filter(person__user_id=user_id)
         .order_by()  # the providers read sets: no join to the networks for their names
         .values_list("network_id", "person__organisation_id", "person_id", "kind")
     )
-    return Asker(user=user, today=today, roles=tuple(RoleRow(*row) for row in rows))
 
 
 def _sort_key(task: OwedTask):

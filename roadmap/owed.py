@@ -16,6 +16,7 @@ from operator import or_
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
+from core import compiled
 from network.models import Role
 from network.tasks_registry import Asker, OwedTask, localised
 
@@ -45,19 +46,17 @@ def _any(conditions: list[Q]) -> Q | None:
     return reduce(or_, conditions) if conditions else None
 
 
-def activities(asker: Asker) -> list[OwedTask]:
+def _activities_query(*, groups):
     # One row per (open activity, owner) of the activities the person's organisation
     # owns in a network where they speak for it; the activity's other owners are named.
     owners = Activity.owners.through.objects
     scope = _any(
         [
-            Q(organisation_id=org_id, activity__step__network_id__in=networks)
-            for org_id, networks in asker.by_organisation(Role.SPEAKING_KINDS)
+            Q(organisation_id=org_id, activity__step__network__pk__in=networks)
+            for org_id, networks in groups
         ]
     )
-    if scope is None:
-        return []
-    rows = (
+    return (
         owners.filter(activity_id__in=owners.filter(scope).values("activity_id"))
         .exclude(activity__status=Activity.Status.DONE)
         # Activity's own ordering, then the owners as the organisations are ordered.
@@ -82,6 +81,13 @@ def activities(asker: Asker) -> list[OwedTask]:
             "organisation__name_en",
         )
     )
+
+
+def activities(asker: Asker) -> list[OwedTask]:
+    groups = asker.by_organisation(Role.SPEAKING_KINDS)
+    if not groups:
+        return []
+    rows = compiled.rows(_activities_query, groups=groups)
     grouped: dict[int, tuple[tuple, list[str]]] = {}
     for row in rows:
         names = grouped.setdefault(row[0], (row, []))[1]
@@ -119,19 +125,25 @@ def activities(asker: Asker) -> list[OwedTask]:
     return tasks
 
 
-def health_rounds(asker: Asker) -> list[OwedTask]:
-    networks = asker.networks(Role.SPEAKING_KINDS)
-    if not networks:
-        return []
-    answered = HealthResponse.objects.filter(round=OuterRef("pk"), respondent=asker.user)
-    rows = (
+def _health_rounds_query(*, networks, user_id, today):
+    answered = HealthResponse.objects.filter(round=OuterRef("pk"), respondent_id=user_id)
+    return (
         HealthRound.objects.filter(
-            network_id__in=networks, opened_on__lte=asker.today, closes_on__gte=asker.today
+            network__pk__in=networks, opened_on__lte=today, closes_on__gte=today
         )
         .exclude(Exists(answered))
         .values_list(
             "pk", "label", "closes_on", "network__slug", "network__name_th", "network__name_en"
         )
+    )
+
+
+def health_rounds(asker: Asker) -> list[OwedTask]:
+    networks = sorted(asker.networks(Role.SPEAKING_KINDS))
+    if not networks:
+        return []
+    rows = compiled.rows(
+        _health_rounds_query, networks=networks, user_id=asker.user.pk, today=asker.today
     )
     return [
         OwedTask(
@@ -147,21 +159,27 @@ def health_rounds(asker: Asker) -> list[OwedTask]:
     ]
 
 
-def obstacle_reviews(asker: Asker) -> list[OwedTask]:
+def _obstacle_reviews_query(*, networks, person_ids, groups, horizon):
     # The person owns the row, or (in a network where they speak for it) their organisation does.
-    person_ids = {r.person_id for r in asker.roles}
     scope = _any(
-        [Q(network_id__in=asker.networks(), owner_id__in=person_ids)]
-        + [
-            Q(owner__organisation_id=org_id, network_id__in=networks)
-            for org_id, networks in asker.by_organisation(Role.SPEAKING_KINDS)
-        ]
+        [Q(network__pk__in=networks, owner__pk__in=person_ids)]
+        + [Q(owner__organisation_id=org_id, network__pk__in=nets) for org_id, nets in groups]
     )
-    if scope is None:
-        return []
-    horizon = asker.today + dt.timedelta(days=OBSTACLE_REVIEW_NOTICE_DAYS)
-    rows = ObstacleEntry.objects.filter(scope, review_on__lte=horizon).values_list(
+    return ObstacleEntry.objects.filter(scope, review_on__lte=horizon).values_list(
         "pk", "code", "review_on", "network__slug", "network__name_th", "network__name_en"
+    )
+
+
+def obstacle_reviews(asker: Asker) -> list[OwedTask]:
+    networks = sorted(asker.networks())
+    if not networks:
+        return []  # no role in a live network: nothing of theirs, nor of their organisation's
+    rows = compiled.rows(
+        _obstacle_reviews_query,
+        networks=networks,
+        person_ids=sorted({r.person_id for r in asker.roles}),
+        groups=asker.by_organisation(Role.SPEAKING_KINDS),
+        horizon=asker.today + dt.timedelta(days=OBSTACLE_REVIEW_NOTICE_DAYS),
     )
     return [
         OwedTask(
