@@ -18,11 +18,11 @@ from network.selectors import network_page
 from tests import factories
 
 URL = "/networks/cast-network/"
-# The network page as the coordinator: session, user, the permission's two reads, the
+# The network page as the coordinator: session, user, the permission's one read, the
 # requests to join and the recent wins (one when there are none); with the body kept,
 # the fingerprint (one) instead of the seven reads that draw it.
-PINNED_DRAWN = 14 if connection.vendor == "postgresql" else 13
-PINNED_KEPT = 7
+PINNED_DRAWN = 13 if connection.vendor == "postgresql" else 12
+PINNED_KEPT = 6
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the fingerprint is PostgreSQL's"
 )
