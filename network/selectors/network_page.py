@@ -1,6 +1,6 @@
-"""The network page's body (its member organisations with their people, its figures
-and its recent changes), rendered once per state of what it shows and kept in this
-process.
+"""The network page's body (its header, charter, member organisations with their
+people, figures, benefits and recent changes), rendered once per state of what it
+shows and kept in this process.
 
 The key is a **fingerprint of the rows themselves**, read from the database on every
 request: PostgreSQL hashes the full text of every row the body is drawn from
@@ -19,9 +19,14 @@ they manage the network, whether they are a site admin), the language, the day a
 the URL prefix are in the key too. The rendered text lives in this process only (a
 small LRU): a deploy, with new templates or translations, starts empty.
 
+The header, the charter and the benefits are drawn from the network's row as the view
+read it (with its lead organisation): the values of that row are in the key too, so a
+body is never kept under a fingerprint newer than the row it was drawn from.
+
 What may differ between two requests of the same viewer stays outside the body: the
-requests to join (each with a CSRF token), the recent wins (the roadmap's), the
-charter and the header.
+requests to join (each with a CSRF token), the recent wins (the roadmap's tag, kept
+on its own rows) and, for a site admin on a dissolved network, the header (its
+"reopen" form carries a CSRF token).
 
 One query replaces the seven that draw the body (members, roles, who may be edited,
 four history tables), their rows and three templates. Other databases (SQLite in
@@ -29,6 +34,8 @@ development and tests) have no row-to-text cast: there the body is drawn every t
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -39,6 +46,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from core.kept import Kept, rows_fingerprint
+from network.catalogue import BENEFITS
 from network.history import recent_changes
 from network.models import Invitation, Membership, Network, Organisation, Person, Role
 from network.permissions import Access
@@ -122,7 +130,25 @@ def network_page_fingerprint(network: Network, user) -> str | None:
     return rows_fingerprint(_SQL[0], {"n": network.pk, "u": user.pk})
 
 
-def _draw(network: Network, *, user, access: Access) -> dict[str, str]:
+def _header_per_request(network: Network, access: Access) -> bool:
+    """The header holds a form (with its CSRF token) only for a site admin on a
+    dissolved network: then it is drawn on every request, outside the body."""
+    return network.is_dissolved and access.is_site_admin
+
+
+def _network_digest(network: Network) -> bytes:
+    """The network's row as the view read it, and its lead organisation's names: what
+    the header, the charter and the benefits are drawn from. repr is unambiguous for
+    the values a row holds (strings quoted, dates and lists spelled out)."""
+    lead = network.lead_organisation if network.lead_organisation_id else None
+    values = (
+        tuple(getattr(network, field.attname) for field in Network._meta.concrete_fields),
+        (lead.pk, lead.name_th, lead.name_en) if lead is not None else None,
+    )
+    return hashlib.blake2b(repr(values).encode(), digest_size=20).digest()
+
+
+def _draw(network: Network, *, user, access: Access) -> dict[str, str | None]:
     members = network_page_members(network, user=user, access=access)
     org_before, org_after = id_url("network:organisation")
     edit_before, edit_after = id_url("network:person_edit", network.slug)
@@ -131,19 +157,31 @@ def _draw(network: Network, *, user, access: Access) -> dict[str, str]:
         for person in group["people"]:
             if person["editable"]:
                 person["edit_url"] = f"{edit_before}{person['id']}{edit_after}"
+    chosen = set(network.benefits or [])
     return {
+        "header": None
+        if _header_per_request(network, access)
+        else render_to_string("network/_header.html", {"network": network, "access": access}),
+        "charter": render_to_string(
+            "network/_detail_charter.html", {"network": network, "access": access}
+        ),
         "members": render_to_string("network/_detail_members.html", members),
         "counts": render_to_string("network/_detail_counts.html", members),
+        "benefits": render_to_string(
+            "network/_detail_benefits.html",
+            {"benefits": [b for b in BENEFITS if b.code in chosen]},
+        ),
         "changes": render_to_string(
             "network/_detail_changes.html", {"changes": recent_changes(network=network)}
         ),
     }
 
 
-def network_page_body(network: Network, *, user, access: Access) -> dict[str, SafeString]:
-    """The body's three parts as HTML (``members``, ``counts``, ``changes``): from this
-    process's store when nothing they show has changed for this viewer, else drawn
-    and stored."""
+def network_page_body(network: Network, *, user, access: Access) -> dict[str, SafeString | None]:
+    """The body's parts as HTML (``header``, ``charter``, ``members``, ``counts``,
+    ``benefits``, ``changes``): from this process's store when nothing they show has
+    changed for this viewer, else drawn and stored. ``header`` is None when the page
+    must draw it itself (``_header_per_request``)."""
     fingerprint = network_page_fingerprint(network, user)
     if fingerprint is None:
         body = _draw(network, user=user, access=access)
@@ -151,6 +189,7 @@ def network_page_body(network: Network, *, user, access: Access) -> dict[str, Sa
         key = (
             network.pk,
             fingerprint,
+            _network_digest(network),
             user.pk,
             user.is_superuser,
             access.can_manage,
@@ -163,4 +202,4 @@ def network_page_body(network: Network, *, user, access: Access) -> dict[str, Sa
             body = _draw(network, user=user, access=access)
             kept.put(key, body)
     # Our own templates' output, escaped when it was rendered.
-    return {part: mark_safe(html) for part, html in body.items()}
+    return {part: None if html is None else mark_safe(html) for part, html in body.items()}

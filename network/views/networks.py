@@ -117,9 +117,9 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "network": network,
             "access": access,
-            # Members, figures and recent changes: kept while nothing they show changes.
+            # Header, charter, members, figures, benefits and recent changes: kept
+            # while nothing they show changes.
             "body": network_page_body(network, user=request.user, access=access),
-            "benefits": selectors.network_benefits(network),
             "join_requests": list(join_requests_waiting(access)),
         },
     )
