@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.urls import reverse
 
 from network.catalogue import ORGANISATION_KINDS, by_code, thai_active
@@ -127,6 +129,41 @@ def directory_search(user, query: str):
     )
 
 
+# Organisations per page of the directory.
+PER_PAGE = 50
+
+
+def _page_rows(search, number: int) -> list[dict]:
+    """Page ``number`` of ``search``, each row with ``found``: how many rows the whole
+    search has (``COUNT(*) OVER ()``, computed before the LIMIT, in the same query)."""
+    bottom = (number - 1) * PER_PAGE
+    return list(search.annotate(found=Window(Count("id")))[bottom : bottom + PER_PAGE])
+
+
+def directory_page(user, query: str, number) -> Page:
+    """The page of ``directory_search`` that ``Paginator.get_page(number)`` gives (the
+    same rows, number and count), read with **one** query instead of a COUNT and the
+    page: the count comes with the rows. A number that is not one gives page 1; past
+    the last page (or below 1) gives the last page, as get_page does; those cost a
+    COUNT and the page read again."""
+    search = directory_search(user, query)
+    paginator = Paginator(search, PER_PAGE)
+    try:
+        wanted = int(number)  # as Paginator.validate_number reads it
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted >= 1:
+        rows = _page_rows(search, wanted)
+        if rows:
+            paginator.count = rows[0]["found"]
+            return Page(rows, wanted, paginator)
+        if wanted == 1:  # the first page is empty only when nothing matches
+            paginator.count = 0
+            return Page([], 1, paginator)
+    last = paginator.num_pages  # reads the COUNT
+    return Page(_page_rows(search, last), last, paginator)
+
+
 def directory_rows(user, organisations) -> list[dict]:
     """One page of ``directory_search``'s rows, labelled for the list (one query):
     ``{"id", "name_th", "name_en", "verified", "details"}``, where ``details`` is the
@@ -135,12 +172,15 @@ def directory_rows(user, organisations) -> list[dict]:
     rows = list(organisations)
     english = not thai_active()
     networks: dict[int, list[str]] = defaultdict(list)
-    visible = Network.objects.visible_to(user).values("id")
-    for org_id, name_th, name_en in (
-        Membership.objects.current()
-        .filter(organisation_id__in=[row["id"] for row in rows], network__in=visible)
-        .order_by("network__name_th")
-        .values_list("organisation_id", "network__name_th", "network__name_en")
+    memberships = Membership.objects.current().filter(
+        organisation_id__in=[row["id"] for row in rows]
+    )
+    visible = Network.objects.visible_to(user)
+    # Every network (a site admin's): no filter to join and check 200 rows against.
+    if visible.query.has_filters():
+        memberships = memberships.filter(network__in=visible.values("id"))
+    for org_id, name_th, name_en in memberships.order_by("network__name_th").values_list(
+        "organisation_id", "network__name_th", "network__name_en"
     ):
         networks[org_id].append(name_en if english and name_en else name_th)
     out = []

@@ -33,11 +33,9 @@ def _search_text(request: HttpRequest) -> str:
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
     """The organisation directory: one page of 50 as plain rows (``selectors.pages``),
-    three queries however many match (the count, the page, their memberships)."""
+    two queries however many match (the page with the count, their memberships)."""
     query = _search_text(request)
-    page = Paginator(page_reads.directory_search(request.user, query), 50).get_page(
-        request.GET.get("page")
-    )
+    page = page_reads.directory_page(request.user, query, request.GET.get("page"))
     rows = page_reads.directory_rows(request.user, page.object_list)
     before, after = page_reads.id_url("network:organisation")
     for row in rows:
