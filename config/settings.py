@@ -371,6 +371,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions; the read each logged-in request makes is compiled once per
+# thread (core/sessions.py). Not cached_db: its load() writes the cache unguarded, so a
+# Redis outage would fail every page, and a logout while Redis is down would leave the
+# session alive in Redis.
+SESSION_ENGINE = "core.sessions"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

@@ -6,13 +6,15 @@ queryset once with stand-in values, keeps the compiler and its SQL, and on each 
 the real values where the stand-ins were. The SQL is still the ORM's, so it follows the
 models; the rows become objects through the compiler's own converters, as the ORM does.
 
-Only for parameters compared with ``=`` (an exact lookup, a ``pk``): their value reaches
-the database as given. The stand-ins are checked when the query is compiled: each must
-appear as a whole parameter, or compiling fails loudly.
+Only for parameters compared whole (``=``, ``<``, ``>``; not ``contains``): a text, a
+whole number or an aware datetime, which reach the database as the ORM would send them.
+The stand-ins are checked when the query is compiled: each must appear as a whole
+parameter, or compiling fails loudly.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 
@@ -23,7 +25,18 @@ from django.db.models.query import ModelIterable, ValuesListIterable, get_relate
 _STAND_INS = {
     str: lambda i: f"\x1fprepared-{i}\x1f",
     int: lambda i: 7_340_000_000_000_000_000 + i,
+    dt.datetime: lambda i: dt.datetime(2999, 1, 2, 3, 4, 5, i + 1, tzinfo=dt.UTC),
 }
+
+
+def _adapted(kind: type, value, connection):
+    """The value as the ORM hands it to the driver (an aware datetime as the backend
+    stores it: text on SQLite)."""
+    if kind is dt.datetime:
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            raise TypeError("Prepared: datetimes must be aware")
+        return connection.ops.adapt_datetimefield_value(value)
+    return kind(value)
 
 
 class _Compiled:
@@ -32,6 +45,9 @@ class _Compiled:
         self.compiler = queryset.query.get_compiler(connection=connection)
         self.sql, params = self.compiler.as_sql()
         self.params = list(params)
+        stand_ins = {
+            name: _adapted(type(value), value, connection) for name, value in stand_ins.items()
+        }
         for p in self.params:
             if isinstance(p, str) and "\x1fprepared-" in p and p not in stand_ins.values():
                 raise ValueError("Prepared: a parameter is transformed by its lookup")
@@ -109,6 +125,10 @@ class Prepared:
     def __call__(self, **values) -> list[Model] | list[tuple]:
         if values.keys() != self.kinds.keys():
             raise TypeError(f"Prepared: expected {sorted(self.kinds)}, got {sorted(values)}")
-        return self._compiled().run(
-            {name: self.kinds[name](value) for name, value in values.items()}
+        compiled = self._compiled()
+        return compiled.run(
+            {
+                name: _adapted(self.kinds[name], value, compiled.connection)
+                for name, value in values.items()
+            }
         )
