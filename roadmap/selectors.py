@@ -7,6 +7,7 @@ views and the template tags read through them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -22,6 +23,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core import compiled
 from network.models import Network, Organisation, Person, Role
 
 from .catalogue import HEALTH_GROUPS, HEALTH_ITEMS
@@ -179,14 +181,9 @@ class WinRow:
     people: Credits
 
 
-def wins_recent_read(*, network: Network, limit: int = 5) -> tuple[tuple, ...]:
-    """The latest wins with their credits in one query: each win joined to its
-    organisations and its people (a row per pair; one row of empty credits for a win
-    without any), newest first as Win orders them, the organisations by Thai name and
-    the people by name as theirs do. The rows as read, for a key and for
-    ``wins_recent_rows``."""
-    latest = Win.objects.filter(network=network).order_by("-happened_on", "-id").values("id")
-    rows = (
+def _wins_recent_query(*, network_id, limit: int):
+    latest = Win.objects.filter(network_id=network_id).order_by("-happened_on", "-id").values("id")
+    return (
         Win.objects.filter(id__in=latest[:limit])
         .order_by(
             "-happened_on",
@@ -209,7 +206,26 @@ def wins_recent_read(*, network: Network, limit: int = 5) -> tuple[tuple, ...]:
             "people__title",
         )
     )
-    return tuple(rows)
+
+
+# One builder per number of wins (the LIMIT is part of the SQL, not a parameter), so
+# core.compiled keeps one statement for each.
+_WINS_QUERIES: dict[int, Callable] = {}
+
+
+def wins_recent_read(*, network: Network, limit: int = 5) -> tuple[tuple, ...]:
+    """The latest wins with their credits in one query: each win joined to its
+    organisations and its people (a row per pair; one row of empty credits for a win
+    without any), newest first as Win orders them, the organisations by Thai name and
+    the people by name as theirs do. The rows as read, for a key and for
+    ``wins_recent_rows``. Compiled by the ORM once per process and limit
+    (``core.compiled``): building and compiling it cost several times running it."""
+    build = _WINS_QUERIES.get(limit)
+    if build is None:
+        build = _WINS_QUERIES.setdefault(
+            limit, lambda *, network_id: _wins_recent_query(network_id=network_id, limit=limit)
+        )
+    return tuple(compiled.rows(build, network_id=network.pk))
 
 
 def wins_recent_rows(rows: tuple[tuple, ...]) -> list[WinRow]:
