@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint.text.fonts import FontConfiguration
 
-from . import thai_breaks, thai_text, weasyprint_border
+from . import svg_text, thai_breaks, thai_text, weasyprint_border
 from .fetcher import StaticOnlyFetcher, default_base_url
 
 # Sarabun, the typeface of Thai government documents, shipped under static/fonts.
@@ -105,7 +105,7 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     document = weasyprint.HTML(
         string=thai_breaks.keep_thai_words(html), base_url=base_url, url_fetcher=fetcher
     )
-    with thai_text.applied(), weasyprint_border.applied():
+    with thai_text.applied(), weasyprint_border.applied(), svg_text.applied():
         return document.write_pdf(stylesheets=[fonts], font_config=font_config)
 
 
