@@ -9,11 +9,17 @@ a placeholder in place of each value, keeps the text, and afterwards only fills 
 placeholders and runs it. Tables, joins, the models' orderings and the converters of
 the selected columns all still come from the ORM; nothing is written by hand.
 
+``rows`` gives ``values_list`` tuples; ``objects`` gives model instances with their
+``select_related`` objects and annotations, built as the ORM builds them (the session
+read of core.sessions, network_access's network with the user's roles).
+
 The builder must depend on nothing but the values it is given (no ``timezone.now()``,
 no setting, no language): anything else would be frozen into the kept SQL. A list of
 values compiles to one placeholder per item, so the shape (how many items each list
 holds) is part of the key; ``None`` is refused because the ORM compiles it differently
-(``IS NULL``).
+(``IS NULL``). Values are compared whole (``=``, ``<``, ``IN``): a pattern lookup
+(``contains``, ``startswith``) would not escape ``%`` and ``_`` in a placeholder's value,
+so one on a placeholder is refused when the query is compiled.
 """
 
 from __future__ import annotations
@@ -24,13 +30,14 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Expression, QuerySet
+from django.db.models import Expression, Model, QuerySet
+from django.db.models.lookups import PatternLookup
+from django.db.models.query import get_related_populators
 
 from .kept import Kept
 
 # Compiled statements: a few per query (one per shape seen), a few hundred bytes each.
 _STATEMENTS = Kept(512)
-_EMPTY = ("", (), (), 0, False)  # the ORM proved the query empty (EmptyResultSet)
 
 
 class _Marker:
@@ -69,49 +76,109 @@ def _shape(value: Any, name: str) -> Any:
 
 
 def _value_at(values: dict, path: tuple, connection) -> Any:
+    """The value as the ORM hands it to the driver (dates and aware datetimes as the
+    backend stores them: text on SQLite)."""
     value: Any = values
     for step in path:
         value = value[step]
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError("core.compiled: datetimes must be aware")
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, dt.date):
         return connection.ops.adapt_datefield_value(value)
     return value
 
 
-def _compile(build: Callable[..., QuerySet], slots: dict, using: str) -> tuple:
-    queryset = build(**{name: _placeholders(v, (name,)) for name, v in slots.items()})
-    compiler = queryset.query.get_compiler(using=using)
-    try:
-        sql, params = compiler.as_sql()
-    except EmptyResultSet:
-        return _EMPTY
-    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
-    converters = tuple(compiler.get_converters(fields).items())
-    return sql, tuple(params), converters, compiler.col_count, compiler.has_extra_select
+def _refuse_patterns(node) -> None:
+    for child in getattr(node, "children", ()):
+        if isinstance(child, PatternLookup) and isinstance(child.rhs, Slot):
+            raise ValueError(
+                f"core.compiled: {child.lookup_name} on a placeholder would not escape its value"
+            )
+        _refuse_patterns(child)
 
 
-def rows(build: Callable[..., QuerySet], using: str = "default", **slots: Any) -> Iterator[tuple]:
-    """The rows of ``build(**slots).values_list(...)``, as tuples, in the ORM's order."""
+class _Statement:
+    """One compiled query: its SQL, parameters (markers where the values go), the
+    selected columns' converters and, for ``objects``, how rows become instances."""
+
+    def __init__(self, build: Callable[..., QuerySet], slots: dict, using: str, models: bool):
+        queryset = build(**{name: _placeholders(v, (name,)) for name, v in slots.items()})
+        _refuse_patterns(queryset.query.where)
+        compiler = queryset.query.get_compiler(using=using)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # the ORM proved the query empty
+            sql, params = "", ()
+        self.sql, self.params = sql, tuple(params)
+        if not sql:
+            return
+        self.col_count = compiler.col_count
+        self.trim = compiler.has_extra_select
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        self.converters = tuple(compiler.get_converters(fields).items())
+        if models:
+            klass_info = compiler.klass_info
+            select = compiler.select
+            start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+            self.model = klass_info["model"]
+            self.span = (start, end)
+            self.init_list = [f[0].target.attname for f in select[start:end]]
+            self.populators = get_related_populators(klass_info, select, using)
+            self.annotations = dict(compiler.annotation_col_map or {})
+
+    def fetch(self, slots: dict, connection) -> list[tuple]:
+        """The rows for these values, converted as the ORM converts them."""
+        if not self.sql:
+            return []
+        filled = [
+            _value_at(slots, p.path, connection) if isinstance(p, _Marker) else p
+            for p in self.params
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, filled)
+            fetched = cursor.fetchall()
+        if self.trim:
+            fetched = [r[: self.col_count] for r in fetched]
+        if not self.converters:
+            return [tuple(r) for r in fetched]
+        return _converted(fetched, self.converters, connection)
+
+
+def _statement(build, using: str, slots: dict, *, models: bool) -> tuple[_Statement, Any]:
     connection = connections[using]
     key = (
         build,
         using,
         connection.vendor,
+        models,
         tuple((n, _shape(v, n)) for n, v in sorted(slots.items())),
     )
-    sql, params, converters, col_count, trim = _STATEMENTS.get_or_render(
-        key, lambda: _compile(build, slots, using)
-    )
-    if not sql:
-        return iter(())
-    filled = [_value_at(slots, p.path, connection) if isinstance(p, _Marker) else p for p in params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, filled)
-        fetched = cursor.fetchall()
-    if trim:
-        fetched = [r[:col_count] for r in fetched]
-    if not converters:
-        return iter([tuple(r) for r in fetched])
-    return iter(_converted(fetched, converters, connection))
+    statement = _STATEMENTS.get_or_render(key, lambda: _Statement(build, slots, using, models))
+    return statement, connection
+
+
+def rows(build: Callable[..., QuerySet], using: str = "default", **slots: Any) -> Iterator[tuple]:
+    """The rows of ``build(**slots).values_list(...)``, as tuples, in the ORM's order."""
+    statement, connection = _statement(build, using, slots, models=False)
+    return iter(statement.fetch(slots, connection))
+
+
+def objects(build: Callable[..., QuerySet], using: str = "default", **slots: Any) -> list[Model]:
+    """The model instances of ``build(**slots)`` (a plain model queryset), with their
+    ``select_related`` objects and annotations, in the ORM's order."""
+    statement, connection = _statement(build, using, slots, models=True)
+    out = []
+    start, end = statement.span if statement.sql else (0, 0)
+    for row in statement.fetch(slots, connection):
+        obj = statement.model.from_db(using, statement.init_list, row[start:end])
+        for populator in statement.populators:
+            populator.populate(row, obj)
+        for attr, position in statement.annotations.items():
+            setattr(obj, attr, row[position])
+        out.append(obj)
+    return out
 
 
 def _converted(fetched: list, converters: tuple, connection) -> list[tuple]:

@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Aggregate, CharField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from core.prepared import Prepared
-
+from .access_reads import access_network_read, access_roles_read
 from .models import Invitation, JoinRequest, Membership, Network, Organisation, Person, Role
 
 MANAGE_ROLES = frozenset({Role.Kind.COORDINATOR})
@@ -79,59 +78,6 @@ class Access:
         return self.can_manage or any(self.represents(org_id) for org_id in organisation_ids)
 
 
-class _Joined(Aggregate):
-    """A group's texts joined by commas: GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
-
-    function = "GROUP_CONCAT"
-    output_field = CharField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            function="STRING_AGG",
-            template="%(function)s(%(distinct)s%(expressions)s, ',')",
-            **extra_context,
-        )
-
-
-# The user's roles in one network: (kind, organisation of their person). No ordering:
-# Role's default (network name) would join and sort on every page. Compiled once per
-# thread (core.prepared): compiling cost more than running it.
-_ROLES = Prepared(
-    lambda network_id, user_id: (
-        Role.objects.filter(network_id=network_id, person__user_id=user_id)
-        .order_by()
-        .values_list("kind", "person__organisation_id")
-    ),
-    network_id=int,
-    user_id=int,
-)
-
-
-def _network_with_roles(slug: str, user_id: int) -> QuerySet[Network]:
-    """The network by its slug, its lead organisation, and in the same row the user's
-    role kinds there (``my_kinds``, comma-joined, None without any) and their person's
-    organisation (``my_organisation_id``): one query for network_access."""
-    kinds = (
-        Role.objects.filter(network=OuterRef("pk"), person__user_id=user_id)
-        .order_by()
-        .values("network")
-        .annotate(kinds=_Joined("kind"))
-        .values("kinds")
-    )
-    organisation = Person.objects.filter(user_id=user_id).order_by().values("organisation_id")[:1]
-    return (
-        Network.objects.select_related("lead_organisation")
-        .filter(slug=slug)
-        .order_by()
-        .annotate(my_kinds=Subquery(kinds), my_organisation_id=Subquery(organisation))
-    )
-
-
-_NETWORK_WITH_ROLES = Prepared(_network_with_roles, slug=str, user_id=int)
-
-
 def _access(user, network: Network, rows) -> Access:
     """Access from the user's (kind, organisation id) rows in the network."""
     return Access(
@@ -144,9 +90,9 @@ def _access(user, network: Network, rows) -> Access:
 
 def access_for(user, network: Network) -> Access:
     """One query: the user's roles in the network and the organisations they represent."""
-    if not user.is_authenticated:
-        return Access(network=network, roles=frozenset(), organisation_ids=frozenset())
-    return _access(user, network, _ROLES(network_id=network.pk, user_id=user.pk))
+    if not user.is_authenticated:  # no roles; AnonymousUser.is_superuser is False
+        return _access(user, network, [])
+    return _access(user, network, access_roles_read(network_id=network.pk, user_id=user.pk))
 
 
 def _check(access: Access, *, manage: bool, write: bool, oversee: bool = False) -> Access:
@@ -162,8 +108,7 @@ def _check(access: Access, *, manage: bool, write: bool, oversee: bool = False) 
 
 
 def deny(message: str) -> None:
-    """Refuse with a 403 and a reason the user can read (the one raise every app's
-    permission module uses, so a refusal looks the same everywhere)."""
+    """A 403 with a reason the user can read: every app refuses the same way."""
     raise PermissionDenied(message)
 
 
@@ -181,21 +126,13 @@ def network_access(
     ``oversee`` of someone who is neither coordinator nor chair nor committee, or
     anything is to be written in a dissolved network.
     """
-    # Visible or not is the roles' answer (_check: 404); visible_to would ask twice. The
-    # network and the user's roles come in one query (access_for's rule, same rows).
+    # One query: the network and access_for's rows (none: _check's 404; anonymous is 0).
     user = request.user
-    found = _NETWORK_WITH_ROLES(slug=slug, user_id=user.pk if user.is_authenticated else 0)
-    if not found:
+    found = access_network_read(slug=slug, user_id=user.pk if user.is_authenticated else 0)
+    if found is None:
         raise Http404
-    network = found[0]
-    kinds = network.__dict__.pop("my_kinds")
-    organisation_id = network.__dict__.pop("my_organisation_id")
-    if not user.is_authenticated:
-        access = Access(network=network, roles=frozenset(), organisation_ids=frozenset())
-    else:
-        rows = [(kind, organisation_id) for kind in kinds.split(",")] if kinds else []
-        access = _access(user, network, rows)
-    return _check(access, manage=manage, write=write, oversee=oversee)
+    network, rows = found
+    return _check(_access(user, network, rows), manage=manage, write=write, oversee=oversee)
 
 
 def scoped(queryset: QuerySet, user, *, network_path: str = "network") -> QuerySet:

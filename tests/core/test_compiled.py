@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core import compiled
 from network.models import Network
@@ -52,3 +54,52 @@ def test_an_empty_list_reads_nothing_and_none_is_refused():
     assert queries.captured_queries == []
     with pytest.raises(ValueError, match="founded_after"):
         compiled.rows(_networks, ids=[1], founded_after=None)
+
+
+def _by_slug(slug):
+    return (
+        Network.objects.select_related("lead_organisation")
+        .filter(slug=slug)
+        .annotate(n_roles=Count("roles"))
+    )
+
+
+def test_instances_as_the_orm_builds_them():
+    a = NetworkFactory(slug="prep-a", benefits=["x", "ไทย"])
+    NetworkFactory(slug="prep-b")
+    for slug in ("prep-a", "prep-b", "prep-a"):
+        (got,) = compiled.objects(_by_slug, slug=slug)
+        (want,) = _by_slug(slug)
+        assert type(got) is Network
+        assert not got._state.adding
+        assert {f.attname: getattr(got, f.attname) for f in Network._meta.concrete_fields} == {
+            f.attname: getattr(want, f.attname) for f in Network._meta.concrete_fields
+        }
+        assert got.n_roles == want.n_roles
+        with CaptureQueriesContext(connection) as ctx:  # select_related objects are there
+            assert got.lead_organisation == want.lead_organisation
+            assert got.lead_organisation.name_th == want.lead_organisation.name_th
+        assert not ctx.captured_queries
+    assert compiled.objects(_by_slug, slug="prep-missing") == []
+    assert compiled.objects(_by_slug, slug="prep-a")[0].benefits == ["x", "ไทย"] == a.benefits
+
+
+def _founded_before(moment):
+    return Network.objects.filter(created_at__lt=moment).order_by("slug")
+
+
+def test_aware_datetimes_are_sent_as_the_orm_sends_them_and_naive_ones_refused():
+    NetworkFactory(slug="prep-t")
+    later = timezone.now() + dt.timedelta(days=1)
+    assert [n.slug for n in compiled.objects(_founded_before, moment=later)] == [
+        n.slug for n in _founded_before(later)
+    ]
+    assert compiled.objects(_founded_before, moment=later - dt.timedelta(days=400)) == []
+    with pytest.raises(ValueError, match="aware"):
+        compiled.objects(_founded_before, moment=dt.datetime(2030, 1, 1))
+
+
+def test_a_pattern_lookup_on_a_placeholder_is_refused():
+    # LIKE would not escape % and _ in a placeholder's value: the ORM's own query must run.
+    with pytest.raises(ValueError, match="contains"):
+        compiled.rows(lambda q: Network.objects.filter(slug__contains=q).values_list("slug"), q="x")

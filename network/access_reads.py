@@ -1,0 +1,76 @@
+"""The two reads behind network/permissions.py's access rules, each compiled by the ORM
+once per process (core.compiled): compiling them cost several times what running them
+costs, and every network page makes one of them.
+
+Only the reads live here; what they mean (who may see, manage, oversee) is decided in
+network/permissions.py.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
+
+from core import compiled
+
+from .models import Network, Person, Role
+
+
+class _Joined(Aggregate):
+    """A group's texts joined by commas: GROUP_CONCAT on SQLite, STRING_AGG on PostgreSQL."""
+
+    function = "GROUP_CONCAT"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(
+            compiler,
+            connection,
+            function="STRING_AGG",
+            template="%(function)s(%(distinct)s%(expressions)s, ',')",
+            **extra_context,
+        )
+
+
+def _roles_query(network_id, user_id) -> QuerySet:
+    # No ordering: Role's default (network name) would join and sort on every page.
+    return (
+        Role.objects.filter(network_id=network_id, person__user_id=user_id)
+        .order_by()
+        .values_list("kind", "person__organisation_id")
+    )
+
+
+def _network_query(slug, user_id) -> QuerySet[Network]:
+    kinds = (
+        Role.objects.filter(network=OuterRef("pk"), person__user_id=user_id)
+        .order_by()
+        .values("network")
+        .annotate(kinds=_Joined("kind"))
+        .values("kinds")
+    )
+    organisation = Person.objects.filter(user_id=user_id).order_by().values("organisation_id")[:1]
+    return (
+        Network.objects.select_related("lead_organisation")
+        .filter(slug=slug)
+        .order_by()
+        .annotate(my_kinds=Subquery(kinds), my_organisation_id=Subquery(organisation))
+    )
+
+
+def access_roles_read(*, network_id: int, user_id: int) -> list[tuple[str, int | None]]:
+    """The user's roles in one network: (kind, organisation of their person)."""
+    return list(compiled.rows(_roles_query, network_id=network_id, user_id=user_id))
+
+
+def access_network_read(*, slug: str, user_id: int) -> tuple[Network, list] | None:
+    """The network by its slug with its lead organisation, and the user's roles in it
+    as ``access_roles_read`` gives them, in one query; None when no network has the slug.
+    (A user has one person, so one organisation: Person.user is one-to-one.)"""
+    found = compiled.objects(_network_query, slug=slug, user_id=user_id)
+    if not found:
+        return None
+    network = found[0]
+    kinds = network.__dict__.pop("my_kinds")
+    organisation_id = network.__dict__.pop("my_organisation_id")
+    rows = [(kind, organisation_id) for kind in kinds.split(",")] if kinds else []
+    return network, rows
