@@ -12,6 +12,14 @@ from __future__ import annotations
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from core import compiled
+
+
+def _user_query(pk):
+    return get_user_model()._default_manager.filter(pk=pk)
 
 
 class AuthenticationBackend(AllauthBackend):
@@ -25,3 +33,19 @@ class AuthenticationBackend(AllauthBackend):
         if EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
             return user
         return None
+
+    def get_user(self, user_id):
+        """ModelBackend's answer (the active user with this id, else None), with the
+        read compiled once per process (core.compiled): every logged-in request makes
+        it, and building the query cost more than running it. allauth's login stores
+        this backend in the session, so this is the read of every logged-in page."""
+        try:
+            pk = get_user_model()._meta.pk.to_python(user_id)
+        except ValidationError:
+            return None
+        if pk is None:
+            return None
+        found = compiled.objects(_user_query, pk=pk)
+        if not found or not self.user_can_authenticate(found[0]):
+            return None
+        return found[0]

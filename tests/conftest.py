@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -20,6 +21,32 @@ from . import factories
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 requires_redis = pytest.mark.skipif(not REDIS_URL, reason="needs a real Redis: set REDIS_URL")
+# Set in each process of a parallel run (`make test` runs pytest-xdist: -n auto).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+# Files whose tests share something across processes; a parallel run gives them all to
+# one process, one test after another (pytest_xdist_make_scheduler below). A real Celery
+# worker consumes the shared Redis broker's queue (a task sent by one process's test
+# would reach the other's worker, which reads another test database), and the fault
+# suite binds fixed ports and stops and starts services. A test that needs Redis or a
+# real worker in any other file fails the collection (pytest_collection_modifyitems).
+SERIAL_FILES = frozenset(
+    {
+        "tests/agreements/test_real_worker.py",
+        "tests/core/test_celery.py",
+        "tests/core/test_compose.py",  # the compose worker's and beat's healthchecks
+        "tests/core/test_healthz.py",
+        "tests/core/test_line.py",
+        "tests/reports/test_real_worker.py",
+        "tests/reports/test_reminders_retry.py",
+        "tests/reports/test_term.py",
+    }
+)
+_SERIAL_FIXTURES = frozenset({"real_worker", "broker_at"})
+
+
+def _serial(path: str) -> bool:
+    return path in SERIAL_FILES or path.startswith("tests/faults/")
+
 
 CAST = ("coordinator", "chair", "partner", "other_partner", "site_admin", "anonymous")
 
@@ -104,6 +131,12 @@ def _test_settings(settings, tmp_path):
     to the next; a prefix, not .clear(), since on Redis clearing would empty the
     Celery broker's database too."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    if _XDIST_WORKER:
+        # Two test processes must not generate the default seal key into one folder at
+        # the same moment (a key from one, a certificate from the other).
+        settings.PDF_SIGNING_DIR = Path(settings.PDF_SIGNING_DIR).with_name(
+            f"signing-{_XDIST_WORKER}"
+        )
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     throttle = settings.CACHES["throttle"]
     settings.CACHES = {
@@ -177,10 +210,52 @@ _real_service_outcomes: dict[str, str] = {}
 _fault_lines: list[str] = []
 
 
+_running: list[pytest.Item] = []
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that needs the shared Redis or a real worker is in a serial file."""
+    strays = sorted(
+        item.nodeid
+        for item in items
+        if ("redis" in item.keywords or _SERIAL_FIXTURES.intersection(item.fixturenames))
+        and not _serial(item.nodeid.split("::", 1)[0])
+    )
+    if strays:
+        raise pytest.UsageError(
+            "tests sharing Redis or a real worker outside tests/conftest.py's SERIAL_FILES "
+            "(add their files): " + ", ".join(strays)
+        )
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """xdist's load scheduling, with the serial files' tests as one unit of work (its
+    own ``--dist loadgroup`` reads a node id suffix that pytest 9 no longer uses)."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SerialFilesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "serial-files" if _serial(nodeid.split("::", 1)[0]) else nodeid
+
+    return SerialFilesTogether(config, log)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    _running.append(item)
+    try:
+        return (yield)
+    finally:
+        _running.pop()
+
+
 def fault_report(
     scenario: str, *, lost: int | None = None, twice: int | None = None, note: str = ""
 ) -> None:
-    """Record a fault-suite figure; all of them are printed at the end of the run."""
+    """Record a fault-suite figure; all of them are printed at the end of the run.
+
+    The figure rides on the test's report (``user_properties``), so a parallel run's
+    main process, which prints the summary, receives it from the process that ran it."""
     parts = [scenario]
     if lost is not None:
         parts.append(f"reminders lost: {lost}")
@@ -188,13 +263,20 @@ def fault_report(
         parts.append(f"sent twice: {twice}")
     if note:
         parts.append(note)
-    _fault_lines.append(" — ".join(parts))
+    line = " — ".join(parts)
+    if _running:
+        _running[-1].user_properties.append(("fault_report", line))
+    else:
+        _fault_lines.append(line)
 
 
 def pytest_runtest_logreport(report):
-    """Remember how the tests that need real services (marked ``redis``) ended."""
+    """Remember how the tests that need real services (marked ``redis``) ended, and
+    the fault figures (the teardown report carries all of a test's properties)."""
     if "redis" in report.keywords and (report.when == "call" or report.skipped):
         _real_service_outcomes[report.nodeid] = report.outcome
+    if report.when == "teardown":
+        _fault_lines.extend(v for k, v in report.user_properties if k == "fault_report")
 
 
 def pytest_terminal_summary(terminalreporter):
