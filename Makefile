@@ -48,9 +48,11 @@ run: messages demo
 	@echo "Khruakhai: http://127.0.0.1:$(PORT)  (demo logins in README.md; Ctrl-C stops web, worker and beat)"
 	@.venv/bin/honcho start -p $(PORT) -f Procfile
 
-# pytest-xdist: one test process per core (PYTEST_WORKERS=0 runs in this process);
-# the tests that share a service across processes run in one of them (tests/conftest.py).
-PYTEST_WORKERS ?= auto
+# pytest-xdist: one test process more than the cores, since tests spend part of their
+# time waiting on PostgreSQL, browsers and the processes they start (PYTEST_WORKERS=0
+# runs in this process); the tests that share a service across processes run in one
+# of them (tests/conftest.py).
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 test: messages e2e-deps
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
