@@ -175,9 +175,7 @@ def _database_url(settings_dict: dict, name: str) -> str:
 
 
 class _Postgres:
-    """A new, empty database on the test database's server: UTF-8 with a C.UTF-8 LC_CTYPE,
-    as the README asks of an installation (pg_trgm needs it to find Thai). Not from the
-    test databases' template: CI migrates that one so each test process starts migrated."""
+    """A new, empty database on the test database's server, from its template."""
 
     def __init__(self) -> None:
         import psycopg
@@ -192,7 +190,8 @@ class _Postgres:
             dbname="postgres",
             autocommit=True,
         )
-        clause = " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+        template = (self.settings.get("TEST") or {}).get("TEMPLATE")
+        clause = f' TEMPLATE "{template}"' if template else ""
         with self._connect() as admin:
             admin.execute(f'CREATE DATABASE "{self.name}"{clause}')
         self.url = _database_url(self.settings, self.name)
