@@ -372,7 +372,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # Django's database sessions; the read each logged-in request makes is compiled once per
-# thread (core/sessions.py). Not cached_db: its load() writes the cache unguarded, so a
+# process (core/sessions.py). Not cached_db: its load() writes the cache unguarded, so a
 # Redis outage would fail every page, and a logout while Redis is down would leave the
 # session alive in Redis.
 SESSION_ENGINE = "core.sessions"

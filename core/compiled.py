@@ -25,7 +25,7 @@ so one on a placeholder is refused when the query is compiled.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -103,8 +103,9 @@ class _Statement:
     """One compiled query: its SQL, parameters (markers where the values go), the
     selected columns' converters and, for ``objects``, how rows become instances."""
 
-    def __init__(self, build: Callable[..., QuerySet], slots: dict, using: str, models: bool):
-        queryset = build(**{name: _placeholders(v, (name,)) for name, v in slots.items()})
+    def __init__(self, build, slots: dict, fixed: dict, using: str, models: bool) -> None:
+        placeholders = {name: _placeholders(v, (name,)) for name, v in slots.items()}
+        queryset = build(**placeholders, **fixed)
         _refuse_patterns(queryset.query.where)
         compiler = queryset.query.get_compiler(using=using)
         try:
@@ -146,7 +147,8 @@ class _Statement:
         return _converted(fetched, self.converters, connection)
 
 
-def _statement(build, using: str, slots: dict, *, models: bool) -> tuple[_Statement, Any]:
+def _statement(build, using: str, slots: dict, fixed, *, models: bool) -> tuple[_Statement, Any]:
+    fixed = dict(fixed or {})
     connection = connections[using]
     key = (
         build,
@@ -154,21 +156,38 @@ def _statement(build, using: str, slots: dict, *, models: bool) -> tuple[_Statem
         connection.vendor,
         models,
         tuple((n, _shape(v, n)) for n, v in sorted(slots.items())),
+        tuple(sorted(fixed.items())),
     )
-    statement = _STATEMENTS.get_or_render(key, lambda: _Statement(build, slots, using, models))
+    statement = _STATEMENTS.get_or_render(
+        key, lambda: _Statement(build, slots, fixed, using, models)
+    )
     return statement, connection
 
 
-def rows(build: Callable[..., QuerySet], using: str = "default", **slots: Any) -> Iterator[tuple]:
-    """The rows of ``build(**slots).values_list(...)``, as tuples, in the ORM's order."""
-    statement, connection = _statement(build, using, slots, models=False)
+def rows(
+    build: Callable[..., QuerySet],
+    using: str = "default",
+    fixed: Mapping[str, Hashable] | None = None,
+    **slots: Any,
+) -> Iterator[tuple]:
+    """The rows of ``build(**slots).values_list(...)``, as tuples, in the ORM's order.
+
+    ``fixed`` values are handed to the builder as they are and written into the SQL
+    (one statement per value, as per shape): what cannot be a placeholder, such as the
+    number of rows of a slice."""
+    statement, connection = _statement(build, using, slots, fixed, models=False)
     return iter(statement.fetch(slots, connection))
 
 
-def objects(build: Callable[..., QuerySet], using: str = "default", **slots: Any) -> list[Model]:
+def objects(
+    build: Callable[..., QuerySet],
+    using: str = "default",
+    fixed: Mapping[str, Hashable] | None = None,
+    **slots: Any,
+) -> list[Model]:
     """The model instances of ``build(**slots)`` (a plain model queryset), with their
     ``select_related`` objects and annotations, in the ORM's order."""
-    statement, connection = _statement(build, using, slots, models=True)
+    statement, connection = _statement(build, using, slots, fixed, models=True)
     out = []
     start, end = statement.span if statement.sql else (0, 0)
     for row in statement.fetch(slots, connection):

@@ -7,7 +7,6 @@ views and the template tags read through them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -208,11 +207,6 @@ def _wins_recent_query(*, network_id, limit: int):
     )
 
 
-# One builder per number of wins (the LIMIT is part of the SQL, not a parameter), so
-# core.compiled keeps one statement for each.
-_WINS_QUERIES: dict[int, Callable] = {}
-
-
 def wins_recent_read(*, network: Network, limit: int = 5) -> tuple[tuple, ...]:
     """The latest wins with their credits in one query: each win joined to its
     organisations and its people (a row per pair; one row of empty credits for a win
@@ -220,12 +214,9 @@ def wins_recent_read(*, network: Network, limit: int = 5) -> tuple[tuple, ...]:
     the people by name as theirs do. The rows as read, for a key and for
     ``wins_recent_rows``. Compiled by the ORM once per process and limit
     (``core.compiled``): building and compiling it cost several times running it."""
-    build = _WINS_QUERIES.get(limit)
-    if build is None:
-        build = _WINS_QUERIES.setdefault(
-            limit, lambda *, network_id: _wins_recent_query(network_id=network_id, limit=limit)
-        )
-    return tuple(compiled.rows(build, network_id=network.pk))
+    # The LIMIT is part of the SQL, not a parameter: one statement per limit.
+    rows = compiled.rows(_wins_recent_query, fixed={"limit": limit}, network_id=network.pk)
+    return tuple(rows)
 
 
 def wins_recent_rows(rows: tuple[tuple, ...]) -> list[WinRow]:

@@ -31,7 +31,7 @@ import weasyprint.layout.inline  # binds the original before the swap below
 import weasyprint.layout.preferred  # noqa: F401 - as above
 import weasyprint.text.line_break as wp_line_break
 
-from .switch import Switch
+from .switch import Switch, pins_check
 from .switch import source_sha256 as pinned_sha256
 
 # The module, not the function weasyprint.svg re-exports under the same name.
@@ -69,12 +69,7 @@ def source_sha256(name: str) -> str:
 
 def check_pins() -> None:
     """Fail loudly if WeasyPrint changed under the functions this module relies on."""
-    for name, digest in PINNED_SOURCES.items():
-        if source_sha256(name) != digest:
-            raise RuntimeError(
-                f"WeasyPrint's {name} is not the function core.pdf.svg_text was written "
-                "against: compare it with this module and update PINNED_SOURCES."
-            )
+    pins_check(PINNED_SOURCES, _function, __name__)
 
 
 check_pins()

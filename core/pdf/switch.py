@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import inspect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 
 
@@ -46,3 +46,14 @@ class Switch:
 def source_sha256(function) -> str:
     """What a patch pins an upstream function by: the sha256 of its source."""
     return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+
+
+def pins_check(pinned: Mapping[str, str], function_of: Callable[[str], object], module: str):
+    """Fail loudly when an upstream function a patch relies on is not the one it was
+    written against (``pinned``: name → sha256 of its source; ``function_of`` finds it)."""
+    for name, digest in pinned.items():
+        if source_sha256(function_of(name)) != digest:
+            raise RuntimeError(
+                f"WeasyPrint's {name} is not the function {module} was written against: "
+                "compare it with that module and update its PINNED_SOURCES."
+            )

@@ -30,7 +30,7 @@ import weasyprint.draw as wp_draw
 import weasyprint.draw.border as wp_border
 from weasyprint.formatting_structure import boxes
 
-from .switch import Switch
+from .switch import Switch, pins_check
 from .switch import source_sha256 as pinned_sha256
 
 # sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0.
@@ -44,19 +44,17 @@ SIDES = ("top", "right", "bottom", "left")
 _original = getattr(wp_border.draw_border, "__wrapped_original__", wp_border.draw_border)
 
 
+def _function(name: str):
+    return _original if name == "draw_border" else getattr(wp_border, name)
+
+
 def source_sha256(name: str) -> str:
-    function = _original if name == "draw_border" else getattr(wp_border, name)
-    return pinned_sha256(function)
+    return pinned_sha256(_function(name))
 
 
 def check_pins() -> None:
     """Fail loudly if WeasyPrint changed under the functions this module relies on."""
-    for name, digest in PINNED_SOURCES.items():
-        if source_sha256(name) != digest:
-            raise RuntimeError(
-                f"weasyprint.draw.border.{name} is not the function core.pdf.weasyprint_border "
-                "was written against: compare it with this module and update PINNED_SOURCES."
-            )
+    pins_check(PINNED_SOURCES, _function, __name__)
 
 
 check_pins()

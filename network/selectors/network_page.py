@@ -46,10 +46,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from core.kept import Kept, rows_fingerprint
-from network.catalogue import BENEFITS
 from network.history import recent_changes
 from network.models import Invitation, Membership, Network, Organisation, Person, Role
 from network.permissions import Access
+from network.selectors import network_benefits
 from network.selectors.pages import id_url, network_page_members
 
 # Bodies kept per process: about 10 kB each (members, figures, changes).
@@ -157,7 +157,6 @@ def _draw(network: Network, *, user, access: Access) -> dict[str, str | None]:
         for person in group["people"]:
             if person["editable"]:
                 person["edit_url"] = f"{edit_before}{person['id']}{edit_after}"
-    chosen = set(network.benefits or [])
     return {
         "header": None
         if _header_per_request(network, access)
@@ -169,7 +168,7 @@ def _draw(network: Network, *, user, access: Access) -> dict[str, str | None]:
         "counts": render_to_string("network/_detail_counts.html", members),
         "benefits": render_to_string(
             "network/_detail_benefits.html",
-            {"benefits": [b for b in BENEFITS if b.code in chosen]},
+            {"benefits": network_benefits(network)},
         ),
         "changes": render_to_string(
             "network/_detail_changes.html", {"changes": recent_changes(network=network)}

@@ -103,3 +103,18 @@ def test_a_pattern_lookup_on_a_placeholder_is_refused():
     # LIKE would not escape % and _ in a placeholder's value: the ORM's own query must run.
     with pytest.raises(ValueError, match="contains"):
         compiled.rows(lambda q: Network.objects.filter(slug__contains=q).values_list("slug"), q="x")
+
+
+def _first(*, ids, limit):
+    BUILT.append(("limit", limit))
+    return Network.objects.filter(pk__in=ids).order_by("slug").values_list("slug")[:limit]
+
+
+def test_fixed_values_are_written_into_the_sql_one_statement_each():
+    compiled.clear()
+    BUILT.clear()
+    ids = [NetworkFactory(slug=s).pk for s in ("f1", "f2", "f3")]
+    assert list(compiled.rows(_first, fixed={"limit": 1}, ids=ids)) == [("f1",)]
+    assert list(compiled.rows(_first, fixed={"limit": 2}, ids=ids)) == [("f1",), ("f2",)]
+    assert list(compiled.rows(_first, fixed={"limit": 1}, ids=ids[1:] + ids[:1])) == [("f1",)]
+    assert BUILT == [("limit", 1), ("limit", 2)]

@@ -1,4 +1,4 @@
-"""core.sessions: Django's database sessions, read with SQL compiled once per thread.
+"""core.sessions: Django's database sessions, read with SQL compiled once per process.
 Logging out, an expired row and a deleted row end the session at once."""
 
 from __future__ import annotations
