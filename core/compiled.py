@@ -17,9 +17,9 @@ The builder must depend on nothing but the values it is given (no ``timezone.now
 no setting, no language): anything else would be frozen into the kept SQL. A list of
 values compiles to one placeholder per item, so the shape (how many items each list
 holds) is part of the key; ``None`` is refused because the ORM compiles it differently
-(``IS NULL``). Values are compared whole (``=``, ``<``, ``IN``): a pattern lookup
-(``contains``, ``startswith``) would not escape ``%`` and ``_`` in a placeholder's value,
-so one on a placeholder is refused when the query is compiled.
+(``IS NULL``). A pattern lookup (``icontains``) on a placeholder is what the ORM makes
+of one on any expression: the database escapes the value's ``%``, ``_`` and ``\\``
+(``pattern_esc``), so it matches what the same lookup on a plain value matches.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Expression, Model, QuerySet
-from django.db.models.lookups import PatternLookup
 from django.db.models.query import get_related_populators
 
 from .kept import Kept
@@ -90,15 +89,6 @@ def _value_at(values: dict, path: tuple, connection) -> Any:
     return value
 
 
-def _refuse_patterns(node) -> None:
-    for child in getattr(node, "children", ()):
-        if isinstance(child, PatternLookup) and isinstance(child.rhs, Slot):
-            raise ValueError(
-                f"core.compiled: {child.lookup_name} on a placeholder would not escape its value"
-            )
-        _refuse_patterns(child)
-
-
 class _Statement:
     """One compiled query: its SQL, parameters (markers where the values go), the
     selected columns' converters and, for ``objects``, how rows become instances."""
@@ -106,7 +96,6 @@ class _Statement:
     def __init__(self, build, slots: dict, fixed: dict, using: str, models: bool) -> None:
         placeholders = {name: _placeholders(v, (name,)) for name, v in slots.items()}
         queryset = build(**placeholders, **fixed)
-        _refuse_patterns(queryset.query.where)
         compiler = queryset.query.get_compiler(using=using)
         try:
             sql, params = compiler.as_sql()

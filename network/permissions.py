@@ -168,6 +168,17 @@ def object_access(
     return obj, access
 
 
+@dataclass(frozen=True)
+class Asker:
+    """A signed-in user as ``organisations_visible_to`` and ``Network.visible_to`` read
+    one, for a query compiled once (core.compiled): ``pk`` may be a placeholder, so the
+    rule that builds the query stays the one written here."""
+
+    pk: object
+    is_superuser: bool
+    is_authenticated: bool = True
+
+
 def organisations_visible_to(user) -> QuerySet[Organisation]:
     """Organisations in the user's networks, plus the user's own organisation."""
     if not user.is_authenticated:
@@ -176,7 +187,7 @@ def organisations_visible_to(user) -> QuerySet[Organisation]:
         return Organisation.objects.all()
     networks = Network.objects.visible_to(user).values("id")
     members = Membership.objects.filter(network__in=networks).order_by().values("organisation_id")
-    own = Person.objects.filter(user=user).order_by().values("organisation_id")
+    own = Person.objects.filter(user_id=user.pk).order_by().values("organisation_id")
     # One IN over a UNION: PostgreSQL cannot use an index for an OR of two IN
     # subqueries and would scan every organisation in the country.
     return Organisation.objects.filter(id__in=members.union(own))
@@ -357,7 +368,7 @@ def people_visible_to(user) -> QuerySet[Person]:
         return Person.objects.all()
     visible = Network.objects.visible_to(user).values("id")
     holders = Role.objects.filter(network__in=visible).order_by().values("person_id")
-    own = Person.objects.filter(user=user).order_by().values("organisation_id")
+    own = Person.objects.filter(user_id=user.pk).order_by().values("organisation_id")
     colleagues = Person.objects.filter(organisation_id__in=own).order_by().values("id")
     # One IN over a UNION, as in organisations_visible_to: an OR of two IN
     # subqueries would defeat the indexes.

@@ -25,6 +25,12 @@ class OrganisationQuerySet(models.QuerySet):
         text = " ".join(text.split())
         if not text:
             return self
+        return self.name_contains(text)
+
+    def name_contains(self, text) -> OrganisationQuerySet:
+        """Thai or English name containing ``text``, taken as it is: a value, or a
+        placeholder of a query compiled once (core.compiled), whose ``%`` and ``_`` the
+        database escapes as the ORM escapes a value's."""
         return self.filter(Q(name_th__icontains=text) | Q(name_en__icontains=text))
 
     def members_of(self, network) -> OrganisationQuerySet:
@@ -49,7 +55,9 @@ class NetworkQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         role = apps.get_model("network", "Role")
-        return self.filter(id__in=role.objects.filter(person__user=user).values("network_id"))
+        # user.pk, not user: the asker of a compiled query (permissions.Asker) has a
+        # placeholder for its id.
+        return self.filter(id__in=role.objects.filter(person__user_id=user.pk).values("network_id"))
 
     def active(self) -> NetworkQuerySet:
         """Networks not dissolved (forming or active): the ones that can still change."""

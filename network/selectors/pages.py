@@ -15,9 +15,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 from django.urls import reverse
 
+from core import compiled
 from network.catalogue import ORGANISATION_KINDS, by_code, thai_active
 from network.models import Membership, Network, Role
-from network.permissions import Access, organisations_visible_to, people_editable
+from network.permissions import Access, Asker, organisations_visible_to, people_editable
 from network.provinces import PROVINCES
 
 _ID = 2147483647
@@ -131,13 +132,39 @@ def directory_search(user, query: str):
 
 # Organisations per page of the directory.
 PER_PAGE = 50
+_COLUMNS = ("id", "name_th", "name_en", "kind", "province", "verified_at")
 
 
-def _page_rows(search, number: int) -> list[dict]:
-    """Page ``number`` of ``search``, each row with ``found``: how many rows the whole
-    search has (``COUNT(*) OVER ()``, computed before the LIMIT, in the same query)."""
-    bottom = (number - 1) * PER_PAGE
-    return list(search.annotate(found=Window(Count("id")))[bottom : bottom + PER_PAGE])
+def _page_query(*, user_id, text, superuser: bool, searched: bool, bottom: int):
+    """``directory_search``'s rows from ``bottom`` on (a page), each with how many rows
+    the whole search has (``COUNT(*) OVER ()``, computed before the LIMIT, in the same
+    query), built for core.compiled: the rule is ``organisations_visible_to``'s, asked
+    for a placeholder user."""
+    search = organisations_visible_to(Asker(pk=user_id, is_superuser=superuser))
+    if searched:
+        search = search.name_contains(text)
+    return (
+        search.order_by("name_th")
+        .annotate(found=Window(Count("id")))
+        .values_list(*_COLUMNS, "found")[bottom : bottom + PER_PAGE]
+    )
+
+
+def _page_rows(user, text: str, number: int) -> list[dict]:
+    """Page ``number`` of the search for ``text`` (spaces already folded), as
+    ``directory_search``'s rows with ``found`` added. The query is compiled once per
+    kind of user, search or none, and page (building it cost more than running it)."""
+    found = compiled.rows(
+        _page_query,
+        fixed={
+            "superuser": user.is_superuser,
+            "searched": bool(text),
+            "bottom": (number - 1) * PER_PAGE,
+        },
+        user_id=user.pk,
+        text=text,
+    )
+    return [dict(zip((*_COLUMNS, "found"), row, strict=True)) for row in found]
 
 
 def directory_page(user, query: str, number) -> Page:
@@ -146,22 +173,37 @@ def directory_page(user, query: str, number) -> Page:
     page: the count comes with the rows. A number that is not one gives page 1; past
     the last page (or below 1) gives the last page, as get_page does; those cost a
     COUNT and the page read again."""
-    search = directory_search(user, query)
-    paginator = Paginator(search, PER_PAGE)
+    text = " ".join(query.split())  # as OrganisationQuerySet.search folds it
     try:
         wanted = int(number)  # as Paginator.validate_number reads it
     except (TypeError, ValueError):
         wanted = 1
     if wanted >= 1:
-        rows = _page_rows(search, wanted)
+        rows = _page_rows(user, text, wanted)
+        paginator = Paginator((), PER_PAGE)
         if rows:
             paginator.count = rows[0]["found"]
             return Page(rows, wanted, paginator)
         if wanted == 1:  # the first page is empty only when nothing matches
             paginator.count = 0
             return Page([], 1, paginator)
+    paginator = Paginator(directory_search(user, query), PER_PAGE)
     last = paginator.num_pages  # reads the COUNT
-    return Page(_page_rows(search, last), last, paginator)
+    return Page(_page_rows(user, text, last), last, paginator)
+
+
+def _memberships_query(*, organisation_ids, user_id, superuser: bool):
+    """Current memberships of these organisations in the networks the user sees."""
+    # organisation__pk, not organisation_id: the related lookup would take the
+    # placeholders for values to convert.
+    memberships = Membership.objects.current().filter(organisation__pk__in=organisation_ids)
+    visible = Network.objects.visible_to(Asker(pk=user_id, is_superuser=superuser))
+    # Every network (a site admin's): no filter to join and check 200 rows against.
+    if visible.query.has_filters():
+        memberships = memberships.filter(network__in=visible.values("id"))
+    return memberships.order_by("network__name_th").values_list(
+        "organisation_id", "network__name_th", "network__name_en"
+    )
 
 
 def directory_rows(user, organisations) -> list[dict]:
@@ -172,15 +214,11 @@ def directory_rows(user, organisations) -> list[dict]:
     rows = list(organisations)
     english = not thai_active()
     networks: dict[int, list[str]] = defaultdict(list)
-    memberships = Membership.objects.current().filter(
-        organisation_id__in=[row["id"] for row in rows]
-    )
-    visible = Network.objects.visible_to(user)
-    # Every network (a site admin's): no filter to join and check 200 rows against.
-    if visible.query.has_filters():
-        memberships = memberships.filter(network__in=visible.values("id"))
-    for org_id, name_th, name_en in memberships.order_by("network__name_th").values_list(
-        "organisation_id", "network__name_th", "network__name_en"
+    for org_id, name_th, name_en in compiled.rows(
+        _memberships_query,
+        fixed={"superuser": user.is_superuser},
+        organisation_ids=[row["id"] for row in rows],
+        user_id=user.pk,
     ):
         networks[org_id].append(name_en if english and name_en else name_th)
     out = []

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core import compiled
-from network.models import Network
-from tests.factories import NetworkFactory
+from network.models import Network, Organisation
+from tests.factories import NetworkFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 BUILT: list[tuple] = []
@@ -99,10 +99,23 @@ def test_aware_datetimes_are_sent_as_the_orm_sends_them_and_naive_ones_refused()
         compiled.objects(_founded_before, moment=dt.datetime(2030, 1, 1))
 
 
-def test_a_pattern_lookup_on_a_placeholder_is_refused():
-    # LIKE would not escape % and _ in a placeholder's value: the ORM's own query must run.
-    with pytest.raises(ValueError, match="contains"):
-        compiled.rows(lambda q: Network.objects.filter(slug__contains=q).values_list("slug"), q="x")
+def _named_like(*, text):
+    return Organisation.objects.name_contains(text).order_by("name_th").values_list("name_th")
+
+
+# Each search text and how many of the names below it finds (o'b: a quote in the value).
+_SEARCHES = {"%": 1, "_": 1, "\\": 1, "50%": 1, "a_b": 1, "a\\b": 1, "o'b": 1, "ป่า": 1, "PRADU": 1}
+
+
+@pytest.mark.parametrize(("text", "found"), _SEARCHES.items())
+def test_a_pattern_on_a_placeholder_matches_what_the_orm_matches_for_the_value(text, found):
+    # LIKE's wildcards in the value are escaped by the database (the ORM's pattern_esc
+    # for an expression), so "%" finds only the name with a "%", as a plain value does.
+    for name in ("ลด 50% ทั้งร้าน", "a_b school", "axb school", "a\\b", "o'b", "ป่าประดู่ Pradu"):
+        OrganisationFactory(name_th=name, name_en="")
+    expected = list(Organisation.objects.search(text).order_by("name_th").values_list("name_th"))
+    assert len(expected) == found
+    assert list(compiled.rows(_named_like, text=text)) == expected
 
 
 def _first(*, ids, limit):
