@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from core.kept import Kept, rows_fingerprint
 
 
@@ -63,3 +65,35 @@ def test_no_fingerprint_outside_postgresql(db, settings):
         assert rows_fingerprint("SELECT md5('x')", {}) == "9dd4e461268c8034f5c8564e155c67a6"
     else:
         assert rows_fingerprint("SELECT 1", {}) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_fingerprint_is_prepared_once_per_connection_and_outlives_a_rollback():
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    sql = "SELECT md5(concat_ws('|', %(b)s::text, %(a)s::text, '50%%'))"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT md5('2|1|50%')")
+        (expected,) = cursor.fetchone()
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'kk_fingerprint_%%'"
+            )
+            return cursor.fetchone()[0]
+
+    before = prepared()
+    assert rows_fingerprint(sql, {"a": 1, "b": 2}) == expected
+    assert prepared() == before + 1
+    with transaction.atomic():
+        sid = transaction.savepoint()
+        assert rows_fingerprint(sql, {"a": 1, "b": 2}) == expected
+        transaction.savepoint_rollback(sid)
+    assert rows_fingerprint(sql, {"a": 3, "b": 4}) != expected
+    assert prepared() == before + 1  # the same statement, other values
+    connection.close()  # the next connection has none: it prepares again
+    assert rows_fingerprint(sql, {"a": 1, "b": 2}) == expected
+    assert prepared() == 1
