@@ -33,6 +33,7 @@ from django.db import connections
 from django.db.models import Expression, Model, QuerySet
 from django.db.models.query import get_related_populators
 
+from . import pg_prepared
 from .kept import Kept
 
 # Compiled statements: a few per query (one per shape seen), a few hundred bytes each.
@@ -104,6 +105,14 @@ class _Statement:
         self.sql, self.params = sql, tuple(params)
         if not sql:
             return
+        # On PostgreSQL the statement is prepared once per connection (core.pg_prepared):
+        # the values go with each EXECUTE, the ORM's own constants into the prepared text.
+        self.prepared = None
+        if connections[using].vendor == "postgresql":
+            is_value = [isinstance(p, _Marker) for p in params]
+            body, positions = pg_prepared.split_parameters(sql, is_value)
+            inline = [p for p, value in zip(params, is_value, strict=True) if not value]
+            self.prepared = (body, [params[i] for i in positions], inline)
         self.col_count = compiler.col_count
         self.trim = compiler.has_extra_select
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
@@ -122,12 +131,17 @@ class _Statement:
         """The rows for these values, converted as the ORM converts them."""
         if not self.sql:
             return []
-        filled = [
-            _value_at(slots, p.path, connection) if isinstance(p, _Marker) else p
-            for p in self.params
-        ]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, filled)
+            if self.prepared is not None:
+                body, markers, inline = self.prepared
+                values = [_value_at(slots, m.path, connection) for m in markers]
+                pg_prepared.execute(cursor, body, values, inline=inline)
+            else:
+                filled = [
+                    _value_at(slots, p.path, connection) if isinstance(p, _Marker) else p
+                    for p in self.params
+                ]
+                cursor.execute(self.sql, filled)
             fetched = cursor.fetchall()
         if self.trim:
             fetched = [r[: self.col_count] for r in fetched]

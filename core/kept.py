@@ -14,14 +14,14 @@ starts empty, and two workers never disagree for longer than one request.
 
 from __future__ import annotations
 
-import hashlib
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
+
+from . import pg_prepared
 
 
 class Kept:
@@ -64,38 +64,9 @@ class Kept:
 def rows_fingerprint(sql: str, params: dict) -> str | None:
     """PostgreSQL's hash of the rows ``sql`` selects (one ``md5(…)`` column), or None on
     other databases: SQLite has no row-to-text cast, and there the caller draws every
-    time."""
+    time. The statement is prepared once per connection (core.pg_prepared)."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
-        statement, preparing = _prepared(sql, params)
-        cursor.execute(statement, params)
-        if preparing:  # the PREPARE's (empty) result comes first
-            _PREPARED.setdefault(connection.connection, set()).add(preparing)
-            cursor.nextset()
+        pg_prepared.execute_named(cursor, sql, params)
         return cursor.fetchone()[0]
-
-
-# The fingerprint statements prepared on each database connection (held weakly: the
-# next connection, after CONN_MAX_AGE or a dropped one, prepares them again).
-_PREPARED: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
-
-
-def _prepared(sql: str, params: dict) -> tuple[str, str]:
-    """``EXECUTE`` of ``sql`` prepared once per connection, and on the connection's
-    first the statement's name (then ``PREPARE`` goes in the same round trip, one
-    query; the name is remembered once it has run).
-
-    A fingerprint is a dozen subqueries: PostgreSQL took as long to plan the network
-    page's (2.5 ms) as to run it; prepared, it is planned on the connection's first
-    executions only. A prepared statement outlives a rolled-back transaction."""
-    names = sorted(params)
-    name = "kk_fingerprint_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:16]
-    arguments = ", ".join(f"%({key})s" for key in names)
-    execute = f"EXECUTE {name}({arguments})" if names else f"EXECUTE {name}"
-    if name in _PREPARED.get(connection.connection, ()):
-        return execute, ""
-    body = sql
-    for position, key in enumerate(names, 1):
-        body = body.replace(f"%({key})s", f"${position}")
-    return f"PREPARE {name} AS {body}; {execute}", name

@@ -25,6 +25,7 @@ from django.urls import get_script_prefix
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from core import pg_prepared
 from core.kept import Kept
 from network.models import Organisation, Person
 
@@ -114,7 +115,7 @@ def overview_fingerprint(network) -> tuple[str, tuple[tuple, ...]] | None:
     if not _SQL:
         _SQL.append(_fingerprint_sql())
     with connection.cursor() as cursor:
-        cursor.execute(_SQL[0], {"n": network.pk, "w": WINS})
+        pg_prepared.execute_named(cursor, _SQL[0], {"n": network.pk, "w": WINS})
         rows = cursor.fetchall()
     return rows[0][0], tuple(row[1:] for row in rows if row[1] is not None)
 

@@ -80,9 +80,7 @@ def test_a_fingerprint_is_prepared_once_per_connection_and_outlives_a_rollback()
 
     def prepared() -> int:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'kk_fingerprint_%%'"
-            )
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'kk_%%'")
             return cursor.fetchone()[0]
 
     before = prepared()
