@@ -1,0 +1,87 @@
+"""core.pg_prepared: statements prepared once per database connection."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from core import compiled, pg_prepared
+from network.models import Network, Organisation
+from tests.factories import NetworkFactory, OrganisationFactory
+
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+
+
+def test_values_are_numbered_and_constants_and_percent_signs_kept():
+    sql = "SELECT %s FROM t WHERE a = %s AND b LIKE '%%x' AND c IN (%s, %s)"
+    body, positions = pg_prepared.split_parameters(sql, [False, True, False, True])
+    assert body == "SELECT %s FROM t WHERE a = $1 AND b LIKE '%%x' AND c IN (%s, $2)"
+    assert positions == [1, 3]
+
+
+def _prepared() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'kk_%%'")
+        return dict(cursor.fetchall())
+
+
+def _slugs(*, ids):
+    return Network.objects.filter(pk__in=ids).order_by("slug").values_list("slug", "status")
+
+
+def _named(*, text):
+    return Organisation.objects.name_contains(text).values_list("name_th")
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_compiled_query_is_prepared_once_per_connection_and_gives_the_orms_rows():
+    compiled.clear()
+    connection.close()  # a connection that has prepared nothing yet
+    ids = [NetworkFactory(slug=slug).pk for slug in ("p-b", "p-a", "p-c")]
+    expected = list(_slugs(ids=ids))
+    with CaptureQueriesContext(connection) as ctx:
+        assert list(compiled.rows(_slugs, ids=ids)) == expected
+        assert list(compiled.rows(_slugs, ids=ids[::-1])) == expected
+    # One query each: the first prepares in the same round trip.
+    assert len(ctx.captured_queries) == 2
+    assert ctx.captured_queries[0]["sql"].startswith("PREPARE kk_")
+    assert ctx.captured_queries[1]["sql"].startswith("EXECUTE kk_")
+    (name,) = _prepared()
+    with connection.cursor() as cursor:
+        text = pg_prepared.statement_text(cursor, ctx.captured_queries[1]["sql"])
+    assert text.startswith("SELECT")
+    assert '"network_network"."slug"' in text
+    assert "$1" in text
+    assert "$3" in text
+
+    connection.close()  # the next connection has none, and prepares it again
+    assert list(compiled.rows(_slugs, ids=ids)) == expected
+    assert list(_prepared()) == [name]
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_holds_at_most_the_limit(monkeypatch):
+    monkeypatch.setattr(pg_prepared, "LIMIT", 2)
+    compiled.clear()
+    connection.close()
+    ids = [NetworkFactory(slug=f"l-{n}").pk for n in range(4)]
+    for size in (1, 2, 3, 4):  # four shapes: four statements
+        assert list(compiled.rows(_slugs, ids=ids[:size])) == list(_slugs(ids=ids[:size]))
+        assert len(_prepared()) <= 2
+    assert list(compiled.rows(_slugs, ids=ids[:1])) == list(_slugs(ids=ids[:1]))
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_pattern_search_is_not_prepared():
+    # Its best plan depends on the pattern; a generic plan would serve every pattern.
+    compiled.clear()
+    connection.close()
+    OrganisationFactory(name_th="โรงเรียนบ้านป่าประดู่")
+    assert list(compiled.rows(_named, text="ป่าประดู่")) == [("โรงเรียนบ้านป่าประดู่",)]
+    assert _prepared() == {}
