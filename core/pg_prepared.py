@@ -44,33 +44,52 @@ def execute(cursor, body: str, values: Sequence, *, inline: Sequence = ()) -> No
     run = f"EXECUTE {name}({arguments})" if values else f"EXECUTE {name}"
     done = _PREPARED.setdefault(raw, set())
     if name in done:
-        cursor.execute(run, list(values))
+        statement, params = run, list(values)
+    else:
+        # Past the limit, or after a failure left the server's statements unknown.
+        forget = "DEALLOCATE ALL; " if len(done) >= LIMIT or _UNKNOWN in done else ""
+        statement, params = f"{forget}PREPARE {name} AS {body}; {run}", [*inline, *values]
+    try:
+        cursor.execute(statement, params)
+    except Exception:
+        # What the server holds is not known any more: a PREPARE may have run and its
+        # EXECUTE failed (a timeout), a DEALLOCATE may have run, or a migration may
+        # have changed a remembered statement's columns. The next statement on this
+        # connection starts again from none.
+        done.clear()
+        done.add(_UNKNOWN)
+        raise
+    if statement is run:
         return
-    forget = "DEALLOCATE ALL; " if len(done) >= LIMIT else ""
-    cursor.execute(f"{forget}PREPARE {name} AS {body}; {run}", [*inline, *values])
-    if forget:
+    if statement.startswith("DEALLOCATE"):
         done.clear()
         cursor.nextset()
     done.add(name)
     cursor.nextset()  # past the PREPARE's empty result, to the EXECUTE's rows
 
 
+# In a connection's names: what it holds is unknown (not a statement's name).
+_UNKNOWN = "?"
+
+
 def statement_text(cursor, sql: str) -> str:
-    """The SQL a captured ``EXECUTE kk_…`` ran (its prepared text, from this
-    connection's ``pg_prepared_statements``); any other SQL as it is. For tests that
-    read the queries a page made."""
-    found = re.match(r"EXECUTE (kk_[0-9a-f]+)", sql)
+    """The SQL a captured query ran: for ``EXECUTE kk_…`` its prepared text (from this
+    connection's ``pg_prepared_statements``), for ``[DEALLOCATE ALL; ]PREPARE kk_… AS
+    …; EXECUTE kk_…`` the statement it prepared; any other SQL as it is. For tests that
+    read the queries a page made; LookupError when the connection does not hold it."""
+    text = sql.removeprefix("DEALLOCATE ALL; ")
+    found = re.match(r"(?:PREPARE|EXECUTE) (kk_[0-9a-f]+)", text)
     if not found:
         return sql
     name = found[1]
-    cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [name])
-    row = cursor.fetchone()
-    if row is None:
-        return sql
-    # The text that prepared it: [DEALLOCATE ALL; ]PREPARE name AS body; EXECUTE name(…)
-    text = row[0]
-    start = text.index(f"PREPARE {name} AS ") + len(f"PREPARE {name} AS ")
-    return text[start : text.rindex(f"; EXECUTE {name}")]
+    if text.startswith("EXECUTE"):
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [name])
+        row = cursor.fetchone()
+        if row is None:
+            raise LookupError(f"{name} is not prepared on this connection")
+        text = row[0].removeprefix("DEALLOCATE ALL; ")
+    body = text.removeprefix(f"PREPARE {name} AS ")
+    return body[: body.rindex(f"; EXECUTE {name}")]
 
 
 def execute_named(cursor, sql: str, params: Mapping[str, Any]) -> None:

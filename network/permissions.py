@@ -181,7 +181,7 @@ class Asker:
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:
     """Organisations in the user's networks, plus the user's own organisation."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.pk is None:  # user_id=None would be IS NULL
         return Organisation.objects.none()
     if user.is_superuser:
         return Organisation.objects.all()
@@ -362,7 +362,7 @@ def people_visible_to(user) -> QuerySet[Person]:
     network the user can see, and everyone of the user's own organisation; everyone
     for a site admin. The rule of an organisation's page (``organisation_people_visible``)
     across all organisations: whom someone works with elsewhere stays unpublished."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.pk is None:
         return Person.objects.none()
     if user.is_superuser:
         return Person.objects.all()

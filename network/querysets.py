@@ -50,7 +50,7 @@ class OrganisationQuerySet(models.QuerySet):
 class NetworkQuerySet(models.QuerySet):
     def visible_to(self, user) -> NetworkQuerySet:
         """Networks the user holds any role in; a site admin sees every network."""
-        if not user.is_authenticated:
+        if not user.is_authenticated or user.pk is None:  # an unsaved user: nobody's
             return self.none()
         if user.is_superuser:
             return self

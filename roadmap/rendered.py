@@ -69,11 +69,12 @@ def _fingerprint_sql() -> str:
         )
     }
     # Each part is NULL when it has no rows: coalesce keeps the parts' places apart.
-    # Only the network's id and the number of wins are parameters.
+    # Only the network's id is a parameter; the number of wins is the constant WINS
+    # (in the text, so a prepared statement's plan knows it).
     return f"""
         WITH wins AS (
                  SELECT * FROM {t["win"]} WHERE network_id = %(n)s
-                 ORDER BY happened_on DESC, id DESC LIMIT %(w)s),
+                 ORDER BY happened_on DESC, id DESC LIMIT {WINS:d}),
              win_orgs AS (SELECT * FROM {t["win_org"]} WHERE win_id IN (SELECT id FROM wins)),
              win_people AS (
                  SELECT * FROM {t["win_person"]} WHERE win_id IN (SELECT id FROM wins)),
@@ -115,7 +116,7 @@ def overview_fingerprint(network) -> tuple[str, tuple[tuple, ...]] | None:
     if not _SQL:
         _SQL.append(_fingerprint_sql())
     with connection.cursor() as cursor:
-        pg_prepared.execute_named(cursor, _SQL[0], {"n": network.pk, "w": WINS})
+        pg_prepared.execute_named(cursor, _SQL[0], {"n": network.pk})
         rows = cursor.fetchall()
     return rows[0][0], tuple(row[1:] for row in rows if row[1] is not None)
 

@@ -150,17 +150,23 @@ def _page_query(*, user_id, text, superuser: bool, searched: bool, bottom: int):
     )
 
 
-def _page_rows(user, text: str, number: int) -> list[dict]:
-    """Page ``number`` of the search for ``text`` (spaces already folded), as
-    ``directory_search``'s rows with ``found`` added. The query is compiled once per
-    kind of user, search or none, and page (building it cost more than running it)."""
+# Pages read with a compiled query: each page number is a statement of its own (its
+# OFFSET), and a visitor may ask for any number; later pages are built by the ORM.
+COMPILED_PAGES = 20
+
+
+def _page_rows(user, query: str, number: int) -> list[dict]:
+    """Page ``number`` of the search for ``query``, as ``directory_search``'s rows with
+    ``found`` added. The first pages' query is compiled once per kind of user, search
+    or none, and page (building it cost more than running it)."""
+    bottom = (number - 1) * PER_PAGE
+    if number > COMPILED_PAGES:
+        search = directory_search(user, query).annotate(found=Window(Count("id")))
+        return list(search[bottom : bottom + PER_PAGE])
+    text = " ".join(query.split())  # as OrganisationQuerySet.search folds it
     found = compiled.rows(
         _page_query,
-        fixed={
-            "superuser": user.is_superuser,
-            "searched": bool(text),
-            "bottom": (number - 1) * PER_PAGE,
-        },
+        fixed={"superuser": user.is_superuser, "searched": bool(text), "bottom": bottom},
         user_id=user.pk,
         text=text,
     )
@@ -173,13 +179,12 @@ def directory_page(user, query: str, number) -> Page:
     page: the count comes with the rows. A number that is not one gives page 1; past
     the last page (or below 1) gives the last page, as get_page does; those cost a
     COUNT and the page read again."""
-    text = " ".join(query.split())  # as OrganisationQuerySet.search folds it
     try:
         wanted = int(number)  # as Paginator.validate_number reads it
     except (TypeError, ValueError):
         wanted = 1
     if wanted >= 1:
-        rows = _page_rows(user, text, wanted)
+        rows = _page_rows(user, query, wanted)
         paginator = Paginator((), PER_PAGE)
         if rows:
             paginator.count = rows[0]["found"]
@@ -189,7 +194,7 @@ def directory_page(user, query: str, number) -> Page:
             return Page([], 1, paginator)
     paginator = Paginator(directory_search(user, query), PER_PAGE)
     last = paginator.num_pages  # reads the COUNT
-    return Page(_page_rows(user, text, last), last, paginator)
+    return Page(_page_rows(user, query, last), last, paginator)
 
 
 def _memberships_query(*, organisation_ids, user_id, superuser: bool):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from core import compiled, pg_prepared
@@ -85,3 +85,38 @@ def test_a_pattern_search_is_not_prepared():
     OrganisationFactory(name_th="โรงเรียนบ้านป่าประดู่")
     assert list(compiled.rows(_named, text="ป่าประดู่")) == [("โรงเรียนบ้านป่าประดู่",)]
     assert _prepared() == {}
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_first_execute_leaves_the_next_call_working():
+    # The PREPARE runs, its EXECUTE fails (as a timeout would): the statement exists on
+    # the server but was never remembered. The next call must not PREPARE it blindly.
+    connection.close()
+
+    def divide(by: int) -> int:
+        with connection.cursor() as cursor:
+            pg_prepared.execute(cursor, "SELECT 10 / $1", [by])
+            return cursor.fetchone()[0]
+
+    with pytest.raises(DataError):
+        divide(0)
+    assert divide(2) == 5
+    assert divide(5) == 2
+    with pytest.raises(DataError):  # a remembered one failing: the same
+        divide(0)
+    assert divide(1) == 10
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_first_prepared_in_a_rolled_back_transaction_still_serves():
+    compiled.clear()
+    connection.close()
+    ids = [NetworkFactory(slug=slug).pk for slug in ("r-a", "r-b")]
+    expected = list(_slugs(ids=ids))
+    with transaction.atomic():
+        assert list(compiled.rows(_slugs, ids=ids)) == expected
+        transaction.set_rollback(True)
+    assert list(compiled.rows(_slugs, ids=ids)) == expected
+    assert len(_prepared()) == 1

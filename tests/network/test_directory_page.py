@@ -31,7 +31,11 @@ def many(cast):
 
 
 @pytest.mark.parametrize("who", ["site_admin", "coordinator", "partner", "other_partner"])
-def test_the_page_is_what_the_paginator_gives(many, who):
+@pytest.mark.parametrize(
+    "compiled_pages", [pages.COMPILED_PAGES, 1], ids=["compiled", "later-pages-by-the-orm"]
+)
+def test_the_page_is_what_the_paginator_gives(many, who, compiled_pages, monkeypatch):
+    monkeypatch.setattr(pages, "COMPILED_PAGES", compiled_pages)
     user = many.user(who)
     for query, number in ((q, n) for q in ("โรงเรียน", "ค้นหา 0", "", "ไม่มีชื่อนี้") for n in NUMBERS):
         expected = Paginator(pages.directory_search(user, query), pages.PER_PAGE).get_page(number)
