@@ -8,11 +8,25 @@ network/permissions.py.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 
 from core import compiled
 
 from .models import Network, Person, Role
+
+
+@dataclass(frozen=True)
+class Asker:
+    """A signed-in user as the scoping rules of network/permissions.py
+    (``organisations_visible_to``, ``Network.objects.visible_to``) read one, for a query
+    compiled once: ``pk`` may be a placeholder, so the rule that builds the query stays
+    the one written there."""
+
+    pk: object
+    is_superuser: bool
+    is_authenticated: bool = True
 
 
 class _Joined(Aggregate):

@@ -168,17 +168,6 @@ def object_access(
     return obj, access
 
 
-@dataclass(frozen=True)
-class Asker:
-    """A signed-in user as ``organisations_visible_to`` and ``Network.visible_to`` read
-    one, for a query compiled once (core.compiled): ``pk`` may be a placeholder, so the
-    rule that builds the query stays the one written here."""
-
-    pk: object
-    is_superuser: bool
-    is_authenticated: bool = True
-
-
 def organisations_visible_to(user) -> QuerySet[Organisation]:
     """Organisations in the user's networks, plus the user's own organisation."""
     if not user.is_authenticated or user.pk is None:  # user_id=None would be IS NULL

@@ -16,9 +16,10 @@ from django.db.models import Count, Window
 from django.urls import reverse
 
 from core import compiled
+from network.access_reads import Asker
 from network.catalogue import ORGANISATION_KINDS, by_code, thai_active
 from network.models import Membership, Network, Role
-from network.permissions import Access, Asker, organisations_visible_to, people_editable
+from network.permissions import Access, organisations_visible_to, people_editable
 from network.provinces import PROVINCES
 
 _ID = 2147483647
