@@ -55,7 +55,7 @@ class NetworkQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         role = apps.get_model("network", "Role")
-        # user.pk, not user: the asker of a compiled query (permissions.Asker) has a
+        # user.pk, not user: the asker of a compiled query (access_reads.Asker) has a
         # placeholder for its id.
         return self.filter(id__in=role.objects.filter(person__user_id=user.pk).values("network_id"))
 
