@@ -210,3 +210,28 @@ def test_sealing_works_with_an_event_loop_running(plain_pdf):
     # (Playwright's, in the full suite), and asyncio.run refuses to nest.
     with ThreadPoolExecutor(max_workers=1) as pool:
         assert pool.submit(asyncio.run, inside_a_loop()).result().intact
+
+
+def test_the_key_is_parsed_once_and_signs_as_pyhankos_own_signer(plain_pdf, monkeypatch):
+    from pyhanko.sign import signers
+    from pyhanko.sign.signers import pdf_cms
+
+    kept = seal_module.signer()
+    own = signers.SimpleSigner(
+        signing_cert=kept.signing_cert,
+        signing_key=kept.signing_key,
+        cert_registry=kept.cert_registry,
+    )
+    data = "เครือข่าย".encode()
+    # RSA PKCS#1 v1.5 is deterministic: the same signature bytes.
+    assert kept.sign_raw(data, "sha256") == own.sign_raw(data, "sha256")
+
+    def parse(*args, **kwargs):
+        raise AssertionError("the key was parsed again")
+
+    # pyHanko's signer parses (and OpenSSL checks) the key per signature: ours does not.
+    monkeypatch.setattr(pdf_cms.serialization, "load_der_private_key", parse)
+    sealed = seal_pdf(plain_pdf, reason="parsed once")
+    check = check_seal(sealed)
+    assert check.intact
+    assert check.trusted
