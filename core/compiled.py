@@ -31,7 +31,6 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Expression, Model, QuerySet
-from django.db.models.lookups import PatternLookup
 from django.db.models.query import get_related_populators
 
 from . import pg_prepared
@@ -91,15 +90,14 @@ def _value_at(values: dict, path: tuple, connection) -> Any:
     return value
 
 
-def _has_pattern(node) -> bool:
-    """Whether a pattern lookup (``icontains``) takes a placeholder: the best plan for
-    one depends on the pattern (a name's fragment found in a few hundred rows or in
-    half the country), so such a statement is not prepared, whose generic plan would
-    be one for every pattern (a site admin's one-letter search took 59 ms against 32)."""
-    return any(
-        (isinstance(child, PatternLookup) and isinstance(child.rhs, Slot)) or _has_pattern(child)
-        for child in getattr(node, "children", ())
-    )
+def _has_pattern(sql: str, connection) -> bool:
+    """Whether a pattern lookup (``icontains``) takes a placeholder anywhere in the
+    statement, subqueries included: the ORM escapes such a value in SQL
+    (``pattern_esc``), which no lookup on a plain value writes. The best plan for a
+    pattern depends on it (a name's fragment found in a few hundred rows or in half the
+    country), so such a statement is not prepared, whose generic plan would be one for
+    every pattern (a site admin's one-letter search took 59 ms against 32)."""
+    return connection.pattern_esc.split("{}")[0] in sql
 
 
 class _Statement:
@@ -120,7 +118,8 @@ class _Statement:
         # On PostgreSQL the statement is prepared once per connection (core.pg_prepared):
         # the values go with each EXECUTE, the ORM's own constants into the prepared text.
         self.prepared = None
-        if connections[using].vendor == "postgresql" and not _has_pattern(queryset.query.where):
+        connection = connections[using]
+        if connection.vendor == "postgresql" and not _has_pattern(sql, connection):
             is_value = [isinstance(p, _Marker) for p in params]
             body, positions = pg_prepared.split_parameters(sql, is_value)
             inline = [p for p, value in zip(params, is_value, strict=True) if not value]

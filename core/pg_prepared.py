@@ -28,6 +28,8 @@ _PREPARED: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary(
 # carry a value in their text (a page's OFFSET), so a visitor could otherwise make a
 # connection hold as many as they ask for.
 LIMIT = 200
+# In a connection's names: what it holds is unknown (not a statement's name).
+_UNKNOWN = "?"
 
 
 def execute(cursor, body: str, values: Sequence, *, inline: Sequence = ()) -> None:
@@ -66,10 +68,6 @@ def execute(cursor, body: str, values: Sequence, *, inline: Sequence = ()) -> No
         cursor.nextset()
     done.add(name)
     cursor.nextset()  # past the PREPARE's empty result, to the EXECUTE's rows
-
-
-# In a connection's names: what it holds is unknown (not a statement's name).
-_UNKNOWN = "?"
 
 
 def statement_text(cursor, sql: str) -> str:

@@ -14,6 +14,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 
+def search_folded(text: str) -> str:
+    """A search box's text as ``OrganisationQuerySet.search`` looks for it: runs of
+    spaces as one, none at the ends ("" searches for nothing: everything)."""
+    return " ".join(text.split())
+
+
 class OrganisationQuerySet(models.QuerySet):
     def search(self, text: str) -> OrganisationQuerySet:
         """Thai or English name containing the text.
@@ -22,7 +28,7 @@ class OrganisationQuerySet(models.QuerySet):
         '%…%' lookups, so a fragment from the middle of a Thai name is found
         without a table scan; Thai has no spaces, so word-prefix search would not do.
         """
-        text = " ".join(text.split())
+        text = search_folded(text)
         if not text:
             return self
         return self.name_contains(text)

@@ -21,7 +21,8 @@ from . import factories
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 requires_redis = pytest.mark.skipif(not REDIS_URL, reason="needs a real Redis: set REDIS_URL")
-# Set in each process of a parallel run (`make test` runs pytest-xdist: -n auto).
+# Set in each process of a parallel run (`make test` runs pytest-xdist: one process
+# more than the cores, PYTEST_WORKERS in the Makefile).
 _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 # Files whose tests share something across processes; a parallel run gives them all to
 # one process, one test after another (pytest_xdist_make_scheduler below). A real Celery

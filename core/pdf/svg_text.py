@@ -32,7 +32,6 @@ import weasyprint.layout.preferred  # noqa: F401 - as above
 import weasyprint.text.line_break as wp_line_break
 
 from .switch import Switch, pins_check
-from .switch import source_sha256 as pinned_sha256
 
 # The module, not the function weasyprint.svg re-exports under the same name.
 wp_svg_text = importlib.import_module("weasyprint.svg.text")
@@ -61,10 +60,6 @@ def _function(name: str):
     if name.startswith("Layout."):
         return getattr(wp_line_break.Layout, name.removeprefix("Layout."))
     return getattr(wp_line_break, name)
-
-
-def source_sha256(name: str) -> str:
-    return pinned_sha256(_function(name))
 
 
 def check_pins() -> None:

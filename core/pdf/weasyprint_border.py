@@ -31,7 +31,6 @@ import weasyprint.draw.border as wp_border
 from weasyprint.formatting_structure import boxes
 
 from .switch import Switch, pins_check
-from .switch import source_sha256 as pinned_sha256
 
 # sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0.
 PINNED_SOURCES = {
@@ -46,10 +45,6 @@ _original = getattr(wp_border.draw_border, "__wrapped_original__", wp_border.dra
 
 def _function(name: str):
     return _original if name == "draw_border" else getattr(wp_border, name)
-
-
-def source_sha256(name: str) -> str:
-    return pinned_sha256(_function(name))
 
 
 def check_pins() -> None:

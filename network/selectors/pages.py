@@ -21,6 +21,7 @@ from network.catalogue import ORGANISATION_KINDS, by_code, thai_active
 from network.models import Membership, Network, Role
 from network.permissions import Access, organisations_visible_to, people_editable
 from network.provinces import PROVINCES
+from network.querysets import search_folded
 
 _ID = 2147483647
 
@@ -164,7 +165,7 @@ def _page_rows(user, query: str, number: int) -> list[dict]:
     if number > COMPILED_PAGES:
         search = directory_search(user, query).annotate(found=Window(Count("id")))
         return list(search[bottom : bottom + PER_PAGE])
-    text = " ".join(query.split())  # as OrganisationQuerySet.search folds it
+    text = search_folded(query)
     found = compiled.rows(
         _page_query,
         fixed={"superuser": user.is_superuser, "searched": bool(text), "bottom": bottom},

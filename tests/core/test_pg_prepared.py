@@ -76,6 +76,12 @@ def test_a_connection_holds_at_most_the_limit(monkeypatch):
     assert list(compiled.rows(_slugs, ids=ids[:1])) == list(_slugs(ids=ids[:1]))
 
 
+def _led_by_named(*, text):
+    # The pattern in a subquery: not in the outer WHERE.
+    leads = Organisation.objects.name_contains(text).values("id")
+    return Network.objects.filter(lead_organisation__in=leads).values_list("slug")
+
+
 @on_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_pattern_search_is_not_prepared():
@@ -84,6 +90,9 @@ def test_a_pattern_search_is_not_prepared():
     connection.close()
     OrganisationFactory(name_th="โรงเรียนบ้านป่าประดู่")
     assert list(compiled.rows(_named, text="ป่าประดู่")) == [("โรงเรียนบ้านป่าประดู่",)]
+    assert list(compiled.rows(_led_by_named, text="ป่าประดู่")) == list(
+        Network.objects.filter(lead_organisation__name_th__icontains="ป่าประดู่").values_list("slug")
+    )
     assert _prepared() == {}
 
 
