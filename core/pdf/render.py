@@ -52,7 +52,6 @@ def font_faces_css() -> str:
     # 1.5-1.6 they touch (tests/core/test_pdf_thai.py measures it). PDF templates set
     # no line-height of their own (a test checks), so every element inherits this.
     rules.append('html { font-family: "Sarabun", sans-serif; line-height: 1.7; }')
-    rules.append(thai_breaks.CSS)
     return "\n".join(rules)
 
 
@@ -102,10 +101,14 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     base_url = base_url or default_base_url()
     fetcher = StaticOnlyFetcher(base_url)
     font_config, fonts = _font_setup()
-    document = weasyprint.HTML(
-        string=thai_breaks.keep_thai_words(html), base_url=base_url, url_fetcher=fetcher
-    )
-    with thai_text.applied(), weasyprint_border.applied(), svg_text.applied():
+    thai_breaks.load()
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+    with (
+        thai_breaks.applied(),
+        thai_text.applied(),
+        weasyprint_border.applied(),
+        svg_text.applied(),
+    ):
         return document.write_pdf(stylesheets=[fonts], font_config=font_config)
 
 

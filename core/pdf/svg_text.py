@@ -24,12 +24,19 @@ functions it relies on have changed (a test checks the same).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+from collections.abc import Iterator
 from math import inf
 
+import weasyprint.draw.text as wp_draw_text
 import weasyprint.layout.inline  # binds the original before the swap below
 import weasyprint.layout.preferred  # noqa: F401 - as above
+import weasyprint.svg as wp_svg
 import weasyprint.text.line_break as wp_line_break
+from weasyprint.matrix import Matrix
+from weasyprint.svg.bounding_box import extend_bounding_box
+from weasyprint.svg.utils import normalize, size
 
 from .switch import Switch, pins_check
 
@@ -46,6 +53,10 @@ PINNED_SOURCES = {
     "create_layout": "6587192cc0ab3ffad7bb1902654c7f26dd28910f760804bcf67cbf7b986660b0",
 }
 _ATTRIBUTE = "_khruakhai_svg_letters"
+# The SVG elements drawn by weasyprint.svg.text.text; only these two may be drawn whole.
+_WHOLE_TAGS = ("text", "tspan")
+# Attributes that place or stretch letters one by one: with one of them, upstream draws.
+_PER_LETTER = ("dx", "dy", "rotate", "textLength")
 
 _original = getattr(
     wp_line_break.split_first_line, "__wrapped_original__", wp_line_break.split_first_line
@@ -54,12 +65,15 @@ _original = getattr(
 
 def _function(name: str):
     if name == "text":
-        return wp_svg_text.text
+        return _original_text
     if name == "split_first_line":
         return _original
     if name.startswith("Layout."):
         return getattr(wp_line_break.Layout, name.removeprefix("Layout."))
     return getattr(wp_line_break, name)
+
+
+_original_text = getattr(wp_svg_text.text, "__wrapped_original__", wp_svg_text.text)
 
 
 def check_pins() -> None:
@@ -71,9 +85,22 @@ check_pins()
 
 
 _switch = Switch("svg_text")
-# Within ``applied()`` (render_pdf) the patch acts; ``disabled()`` turns it off inside.
-applied = _switch.applied
-disabled = _switch.disabled
+_whole = Switch("svg_whole_text")
+# Within ``applied()`` (render_pdf) the patches act; ``disabled()`` turns both off
+# inside, ``whole_text_disabled()`` only the drawing of labels as whole strings.
+whole_text_disabled = _whole.disabled
+
+
+@contextlib.contextmanager
+def applied() -> Iterator[None]:
+    with _switch.applied(), _whole.applied():
+        yield
+
+
+@contextlib.contextmanager
+def disabled() -> Iterator[None]:
+    with _switch.disabled(), _whole.disabled():
+        yield
 
 
 class _KeptLayout(wp_line_break.Layout):
@@ -126,3 +153,127 @@ split_first_line.__wrapped_original__ = _original
 # weasyprint/svg/text.py imports the name from this module on every call; the layout
 # modules bound WeasyPrint's function when they were imported (above) and keep it.
 wp_line_break.split_first_line = split_first_line
+
+
+# --- a label drawn as one string ----------------------------------------------------------
+#
+# Upstream draws every letter of an SVG <text> on its own: a Pango layout, a text
+# object and a ToUnicode lookup per letter. Thai shaping needs the cluster: MAI EK
+# after SARA II (ที่) drawn alone lands on the vowel, so the tone mark vanished from
+# chart labels; drawn as one string, Pango stacks it above. A label that places no
+# letter on its own (one x and one y at most; no dx, dy, rotate, textLength or
+# letter-spacing: every label roadmap.charts draws) is laid out and drawn whole, at
+# the place and with the bounding box upstream's loop would give its first letter and
+# its whole advance. Any other text goes to upstream's function.
+
+
+def _style(svg, node, font_size) -> wp_svg_text.Style:
+    """The dummy style of upstream's text(), made the same way."""
+    from weasyprint.css.properties import INITIAL_VALUES  # noqa: PLC0415 - as upstream
+
+    style = wp_svg_text.Style()
+    style.update(INITIAL_VALUES)
+    style.font_config = svg.font_config
+    style["font_family"] = [
+        font.strip("\"'") for font in node.get("font-family", "sans-serif").split(",")
+    ]
+    style["font_style"] = node.get("font-style", "normal")
+    style["font_weight"] = node.get("font-weight", 400)
+    style["font_size"] = font_size
+    if node.get("direction") in ("ltr", "rtl"):
+        style["direction"] = node.get("direction")
+    if style["font_weight"] == "normal":
+        style["font_weight"] = 400
+    elif style["font_weight"] == "bold":
+        style["font_weight"] = 700
+    else:
+        try:
+            style["font_weight"] = int(style["font_weight"])
+        except ValueError:
+            style["font_weight"] = 400
+    return style
+
+
+def _one_value(node, name: str, reference: float, font_size) -> float | bool | None:
+    """The attribute's single length, None when absent, False when it lists several."""
+    if name not in node.attrib:
+        return None
+    values = normalize(node.attrib[name]).strip().split(" ")
+    return False if len(values) > 1 else size(values[0], font_size, reference)
+
+
+def _y_align(node, height: float, font_size) -> float:
+    """Upstream's vertical alignment of a text box (its hack, kept as it is)."""
+    ascent, descent = font_size * 0.8, font_size * 0.2
+    display_anchor = node.get("display-anchor")
+    baseline = node.get("dominant-baseline", node.get("alignment-baseline"))
+    if display_anchor == "middle":
+        return -height / 2
+    if display_anchor == "top":
+        return 0
+    if display_anchor == "bottom":
+        return -height
+    if baseline in ("central", "middle"):
+        return (ascent + descent) / 2 - descent
+    if baseline in ("text-before-edge", "before_edge", "top", "hanging", "text-top"):
+        return ascent
+    if baseline in ("text-after-edge", "after_edge", "bottom", "text-bottom"):
+        return -descent
+    return 0
+
+
+def text(svg, node, font_size):
+    """weasyprint.svg.text.text, drawing a label whose letters are not placed one by
+    one as one string."""
+    if (
+        not _whole.on
+        or node.tag not in _WHOLE_TAGS
+        or not node.text
+        or any(name in node.attrib for name in _PER_LETTER)
+        or svg.length(node.get("letter-spacing"), font_size)
+    ):
+        return _original_text(svg, node, font_size)
+    x = _one_value(node, "x", svg.inner_width, font_size)
+    y = _one_value(node, "y", svg.inner_height, font_size)
+    if x is False or y is False:
+        return _original_text(svg, node, font_size)
+    style = _style(svg, node, font_size)
+    layout, _, _, width, height, baseline = split_first_line(node.text, style, svg.context, inf, 0)
+    # As upstream's loop does for the first letter, then advances by the whole text.
+    if x:
+        svg.cursor_d_position[0] = 0
+    if y:
+        svg.cursor_d_position[1] = 0
+    x = svg.cursor_position[0] if x is None else x
+    y = svg.cursor_position[1] if y is None else y
+    svg.cursor_position = x + width, y
+    x_position = x + svg.cursor_d_position[0]
+    y_position = y + svg.cursor_d_position[1] + _y_align(node, height, font_size)
+    points = (
+        (x_position, y_position - baseline),
+        (x_position + width, y_position - baseline + height),
+    )
+    node.text_bounding_box = extend_bounding_box(node.text_bounding_box, points)
+
+    svg.stream.push_state()
+    fill, stroke = svg.set_graphical_state(node, font_size)
+    svg.stream.begin_text()
+    layout.reactivate(style)
+    svg.fill_stroke(fill, stroke, text=True)
+    text_box = wp_svg_text.TextBox(layout, style)
+    text_box.baseline = baseline
+    matrix = Matrix(a=1, d=-1, e=x_position, f=y_position)
+    emojis = wp_draw_text.draw_first_line(svg.stream, text_box, "none", "none", matrix)
+    svg.stream.end_text()
+    svg.stream.pop_state()
+    wp_draw_text.draw_emojis(svg.stream, style, x, y, emojis)
+    return None
+
+
+text.__wrapped_original__ = _original_text
+# weasyprint.svg looks text up by name (its TAGS and its ``TAGS.get(tag) == text``
+# tests of whether a node is text): both must see the same function.
+wp_svg.text = text
+for _tag, _drawer in list(wp_svg.TAGS.items()):
+    if _drawer is _original_text:
+        wp_svg.TAGS[_tag] = text

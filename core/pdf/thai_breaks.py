@@ -1,21 +1,26 @@
-"""Line breaks never inside a Thai word.
+"""Line breaks never inside a Thai word, told to Pango itself.
 
 Thai has no spaces between words; Pango asks libthai where lines may break, and
 libthai also breaks inside compound words (จัด|ทำ, คณะ|กรรมการ, การ|ดำเนินงาน).
 PyThaiNLP's newmm tokenizer (offline, its own dictionary) is the judge of what a
-word is. Before rendering, every word that libthai would split is wrapped in
-``<span class="kk-word">`` (``white-space: nowrap``), followed by a zero-width
-space so the boundary after it stays breakable. Only those words get a span (a
-few per paragraph): each inline box costs WeasyPrint layout time, so wrapping
-every word would multiply the render time.
+word is. Each time WeasyPrint hands Pango a text to lay out (``Layout.set_text``,
+for a line, a measurement or a drawing), every word of it that libthai would split
+gets a Pango ``allow_breaks=false`` attribute (Pango 1.44 and later): Pango then
+breaks lines only between words, and a table cell's narrowest width is its longest
+word.
 
-Only text of the HTML body between tags is touched — never tags, attributes,
-comments, <style>, <script>, <textarea>, <title>, the <head>, or anything inside
-<svg> or <math>. Those are not HTML text: a <span> inside SVG <text> is not SVG,
-and the HTML parser reads it as the end of the <svg> element, spilling the rest
-of the chart out as a paragraph; <title> becomes the PDF's Title metadata, which
-must stay plain text. Without PyThaiNLP installed the HTML is left as it is
-(libthai decides alone).
+An earlier version wrapped those words in ``<span style="white-space: nowrap">``
+before rendering. Each span was an inline box of its own that WeasyPrint laid out,
+measured and drew: a fifth of a Thai document's render time (``docs/performance.md``).
+The attributes cost Pango next to nothing and leave the HTML, the box tree and the
+text as they are: nothing to keep out of SVG, <title> or the PDF's metadata.
+
+WeasyPrint's ``can_break_text`` (whether a text box may break at all, asked when a
+line overflows) is told the same, so it does not try, pixel by pixel, to break a
+lone compound word. Without PyThaiNLP installed nothing is kept (libthai decides
+alone). As the other patches of core.pdf, these are installed at import and act
+only inside ``applied()`` (render_pdf); they lean on upstream's code, so they are
+pinned: importing this module fails when those functions have changed.
 """
 
 from __future__ import annotations
@@ -24,24 +29,70 @@ import gc
 import re
 from functools import lru_cache
 
+import weasyprint.layout.inline as wp_inline
+import weasyprint.text.line_break as wp_line_break
+from weasyprint.text.ffi import ffi, pango
 from weasyprint.text.line_break import get_log_attrs
 
-WORD_CLASS = "kk-word"
-CSS = f".{WORD_CLASS} {{ white-space: nowrap; }}"
-ZWSP = "\u200b"
+from .switch import Switch, pins_check
 
-_THAI_RUN = re.compile(r"[\u0e01-\u0e5b]{2,}")
-# Tags, comments and elements whose content is raw text pass through untouched.
-_MARKUP = re.compile(
-    r"<!--.*?-->|<!\[CDATA\[.*?\]\]>"
-    r"|<(style|script|textarea|title)\b.*?</\1\s*>"
-    r"|<[^>]*>",
-    re.DOTALL | re.IGNORECASE,
+# sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0.
+PINNED_SOURCES = {
+    "Layout.set_text": "fe23ca9937dbf5205bda422f9c01103f301ef2c511228842632ea86e853274f7",
+    "Layout.setup": "fb227a55094f41d42fbd57f180d8b7a9a1e741969ec8ddb3fd5cd80920257442",
+    "can_break_text": "4f3fb5ef1c239df9afd97856784e6cefc518d256a666dc78e0c86defa2e111e3",
+}
+
+# Pango functions WeasyPrint does not declare (in ABI mode its library object sees
+# declarations added later).
+ffi.cdef(
+    """
+    PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);
+    PangoAttrList * pango_attr_list_copy (PangoAttrList *list);
+    PangoAttrList * pango_attr_list_ref (PangoAttrList *list);
+    """
 )
-# Elements whose whole content (text included) is left alone. They may nest
-# (an <svg> inside an <svg>), so their depth is counted rather than matched.
-_SKIPPED = ("head", "svg", "math")
-_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)")
+
+# Two Thai characters or more (U+0E01-U+0E5B: three UTF-8 bytes each).
+_THAI_RUN = re.compile(r"[\u0e01-\u0e5b]{2,}")
+_THAI_BYTES = 3
+# On a Layout: (its PangoLayout, WeasyPrint's own attribute list for it or NULL).
+_STATE = "_khruakhai_kept_words"
+
+_original_set_text = getattr(
+    wp_line_break.Layout.set_text, "__wrapped_original__", wp_line_break.Layout.set_text
+)
+_original_can_break_text = getattr(
+    wp_inline.can_break_text, "__wrapped_original__", wp_inline.can_break_text
+)
+
+
+def _function(name: str):
+    if name == "Layout.set_text":
+        return _original_set_text
+    if name == "can_break_text":
+        return _original_can_break_text
+    return getattr(wp_line_break.Layout, name.removeprefix("Layout."))
+
+
+def check_pins() -> None:
+    """Fail loudly if WeasyPrint changed under the functions this module relies on."""
+    pins_check(PINNED_SOURCES, _function, __name__)
+
+
+check_pins()
+
+
+_switch = Switch("thai_breaks")
+# Within ``applied()`` (render_pdf) the patch acts; ``disabled()`` turns it off inside.
+applied = _switch.applied
+disabled = _switch.disabled
+
+
+def load() -> None:
+    """Load the tokenizer now, before a render begins: its dictionary is frozen out of
+    the garbage collector's scans (below), which must not catch a render's objects."""
+    _tokenizer()
 
 
 @lru_cache(maxsize=1)
@@ -71,65 +122,94 @@ def _freeze_long_lived() -> None:
     gc.freeze()
 
 
-def _breakable_inside(log_attrs, start: int, end: int) -> bool:
-    return any(log_attrs[i].is_line_break for i in range(start + 1, end))
-
-
 @lru_cache(maxsize=8192)
-def _kept(run: str) -> str:
-    """``_keep_run`` of a run, remembered: a document repeats its runs (an organisation's
-    name in every table, the same label in every row) and so do the documents a worker
-    renders one after another. The result depends on the run alone."""
-    return _keep_run(run, _tokenizer())
-
-
-def _keep_run(run: str, word_tokenize) -> str:
+def run_words(run: str) -> tuple[tuple[int, int], ...]:
+    """The words of a Thai run that libthai would break inside, as (start, end)
+    character offsets in the run. Remembered: a document repeats its runs (an
+    organisation's name in every table, the same label in every row), WeasyPrint
+    lays the same text out several times (measured, laid out, drawn), and so do the
+    documents a worker renders one after another. The result depends on the run alone."""
+    word_tokenize = _tokenizer()
+    if word_tokenize is None:
+        return ()
     log_attrs = get_log_attrs(run, "th")
-    out = []
+    kept = []
     position = 0
     for word in word_tokenize(run, engine="newmm", keep_whitespace=True):
         end = position + len(word)
-        if len(word) > 1 and _breakable_inside(log_attrs, position, end):
-            out.append(f'<span class="{WORD_CLASS}">{word}</span>{ZWSP}')
-        else:
-            out.append(word)
+        if any(log_attrs[i].is_line_break for i in range(position + 1, end)):
+            kept.append((position, end))
         position = end
-    return "".join(out)
+    return tuple(kept)
 
 
-def _skip_depth(tag: str, depth: dict[str, int]) -> None:
-    """Count the skipped elements that ``tag`` opens or closes."""
-    match = _TAG_NAME.match(tag)
-    if not match:
-        return
-    name = match[2].lower()
-    if name == "body" and not match[1]:
-        depth["head"] = 0  # </head> may be left out: <body> ends the head all the same
-    if name not in depth:
-        return
-    if match[1]:
-        depth[name] = max(depth[name] - 1, 0)
-    elif not tag.rstrip(">").rstrip().endswith("/"):
-        depth[name] += 1
+@lru_cache(maxsize=4096)
+def kept_words(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) character offsets in ``text`` of the Thai words to keep whole."""
+    return tuple(
+        (run.start() + start, run.start() + end)
+        for run in _THAI_RUN.finditer(text)
+        for start, end in run_words(run[0])
+    )
 
 
-def keep_thai_words(html: str) -> str:
-    """The HTML with each Thai word that libthai would break kept on one line."""
-    if _tokenizer() is None or not _THAI_RUN.search(html):
-        return html
-    depth = dict.fromkeys(_SKIPPED, 0)
-    out = []
-    position = 0
-    for markup in _MARKUP.finditer(html):
-        out.append(_keep_text(html[position : markup.start()], depth))
-        out.append(markup[0])
-        _skip_depth(markup[0], depth)
-        position = markup.end()
-    out.append(_keep_text(html[position:], depth))
-    return "".join(out)
+@lru_cache(maxsize=4096)
+def _kept_bytes(text: str) -> tuple[tuple[int, int], ...]:
+    """kept_words as UTF-8 byte offsets, as Pango's attributes count."""
+    ranges = []
+    for run in _THAI_RUN.finditer(text):
+        words = run_words(run[0])
+        if words:
+            before = len(text[: run.start()].encode())
+            ranges.extend(
+                (before + start * _THAI_BYTES, before + end * _THAI_BYTES) for start, end in words
+            )
+    return tuple(ranges)
 
 
-def _keep_text(text: str, depth: dict[str, int]) -> str:
-    if any(depth.values()) or not _THAI_RUN.search(text):
-        return text
-    return _THAI_RUN.sub(lambda m: _kept(m[0]), text)
+def set_text(self, text, justify=False):
+    """WeasyPrint's Layout.set_text, then the text's Thai words kept whole."""
+    if not _switch.on:
+        return _original_set_text(self, text, justify)
+    state = self.__dict__.get(_STATE)
+    if state is not None and state[0] is self.layout:
+        # The previous text's words are not this one's: give WeasyPrint back the
+        # list it made (it may change it in place for letter and word spacing).
+        pango.pango_layout_set_attributes(self.layout, state[1])
+        del self.__dict__[_STATE]
+    _original_set_text(self, text, justify)
+    ranges = _kept_bytes(self.text) if _THAI_RUN.search(self.text) else ()
+    if not ranges:
+        return None
+    own = pango.pango_layout_get_attributes(self.layout)
+    kept = pango.pango_attr_list_copy(own) if own != ffi.NULL else pango.pango_attr_list_new()
+    for start, end in ranges:
+        attribute = pango.pango_attr_allow_breaks_new(False)
+        attribute.start_index, attribute.end_index = start, end
+        pango.pango_attr_list_insert(kept, attribute)
+    if own != ffi.NULL:
+        # The layout lets go of WeasyPrint's list when it takes ours: hold it.
+        own = ffi.gc(pango.pango_attr_list_ref(own), pango.pango_attr_list_unref)
+    self.__dict__[_STATE] = (self.layout, own)
+    pango.pango_layout_set_attributes(self.layout, kept)
+    pango.pango_attr_list_unref(kept)
+    return None
+
+
+def can_break_text(text, lang):
+    """WeasyPrint's can_break_text, without the breaks inside the words kept whole."""
+    if not _switch.on or len(text) < 3 or not _THAI_RUN.search(text):
+        return _original_can_break_text(text, lang)
+    words = kept_words(text)
+    if not words:
+        return _original_can_break_text(text, lang)
+    inside = {i for start, end in words for i in range(start + 1, end)}
+    log_attrs = get_log_attrs(text, lang)
+    return any(log_attrs[i].is_line_break and i not in inside for i in range(1, len(text)))
+
+
+set_text.__wrapped_original__ = _original_set_text
+can_break_text.__wrapped_original__ = _original_can_break_text
+wp_line_break.Layout.set_text = set_text
+# weasyprint.layout.inline bound the function when it was imported and calls it there.
+wp_inline.can_break_text = can_break_text

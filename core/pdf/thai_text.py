@@ -153,13 +153,13 @@ def _run_actual_text(font, glyph_item, utf8_line: bytes) -> str | None:
     """The text of the ActualText Span a Pango run needs, or None.
 
     A run is a stretch of a line in one font and one script: with Thai text, a few
-    words (core.pdf.thai_breaks puts the long ones in boxes of their own). Only
-    left-to-right runs with Thai letters are looked at; other text (English) is
-    written exactly as WeasyPrint writes it. A Thai run gets a Span with its exact
-    text when it has marks — a letter with marks is several glyphs whose ToUnicode
-    entries do not spell it (SARA AM, substituted tone marks), and extractors that
-    order characters by position put a zero-width mark after the next vowel (ยา่
-    for ย่า) — or when one of its glyphs is misread (see _misread_glyphs).
+    words, or a whole line. Only left-to-right runs with Thai letters are looked at;
+    other text (English) is written exactly as WeasyPrint writes it. A Thai run gets
+    a Span with its exact text when it has marks — a letter with marks is several
+    glyphs whose ToUnicode entries do not spell it (SARA AM, substituted tone marks),
+    and extractors that order characters by position put a zero-width mark after the
+    next vowel (ยา่ for ย่า) — or when one of its glyphs is misread (see
+    _misread_glyphs).
 
     The test is a few searches over the run's bytes, done in C. Finer Spans (one
     per cluster, merged per word) read the same, but working them out in Python
@@ -182,8 +182,8 @@ def _run_actual_text(font, glyph_item, utf8_line: bytes) -> str | None:
         raw = memoryview(ffi.buffer(glyph_string.glyphs, count * _GLYPH_INFO_SIZE))
         if not misread or misread.isdisjoint(raw.cast("I")[:: _GLYPH_INFO_SIZE // 4].tolist()):
             return None
-    # Without the zero-width spaces core.pdf.thai_breaks adds (WeasyPrint maps no
-    # text to their empty glyphs either).
+    # Without zero-width spaces (a template may hold them; WeasyPrint maps no text to
+    # their empty glyphs either).
     return text.replace(b"\xe2\x80\x8b", b"").decode()
 
 

@@ -27,7 +27,6 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from core.pdf import render_pdf
-from core.pdf.thai_breaks import WORD_CLASS, ZWSP, keep_thai_words
 from roadmap import charts
 from roadmap.catalogue import HEALTH_ITEMS
 from roadmap.models import Activity
@@ -450,21 +449,28 @@ def test_wrap_breaks_between_thai_words_and_at_spaces():
 # --- Title, Subject, Author: plain text ----------------------------------------------
 
 
+@needs_poppler
 def test_word_keeping_leaves_svg_head_and_title_alone():
+    """Words are kept whole by Pango attributes, not by markup: each label of a nested
+    SVG is drawn, both paragraphs stay whole and the title reaches the metadata as is."""
     page = (
         "<html><head><title>รายงานต่อคณะกรรมการ</title>"
         '<meta name="author" content="คณะกรรมการ"></head><body>'
         "<p>คณะกรรมการ</p>"
-        '<svg><title>คณะกรรมการ</title><text x="0" y="10">คณะกรรมการ</text>'
-        '<svg><text x="0" y="20">คณะกรรมการ</text></svg><text>คณะกรรมการ</text></svg>'
-        "<textarea>คณะกรรมการ</textarea><p>คณะกรรมการ</p></body></html>"
+        '<svg width="200" height="60"><title>คณะกรรมการ</title>'
+        '<text x="0" y="15">คณะกรรมการ</text>'
+        '<svg><text x="0" y="35">คณะกรรมการ</text></svg>'
+        '<text x="0" y="55">คณะกรรมการ</text></svg>'
+        "<p>คณะกรรมการ</p></body></html>"
     )
-    out = keep_thai_words(page)
-    kept = f'<span class="{WORD_CLASS}">คณะกรรมการ</span>{ZWSP}'
-    # Both paragraphs, and nothing else.
-    assert out.count(kept) == 2
-    assert out.replace(kept, "คณะกรรมการ") == page
-    assert out.startswith("<html><head><title>รายงานต่อคณะกรรมการ</title>")
+    pdf = render_pdf(page)
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert text.split() == ["คณะกรรมการ"] * 5
+    metadata = pdf_metadata(pdf)
+    assert_plain(metadata, "/Title", "/Author")
+    assert metadata["/Title"] == "รายงานต่อคณะกรรมการ"
 
 
 def pdf_metadata(pdf: bytes) -> dict[str, str]:
@@ -478,8 +484,9 @@ def assert_plain(metadata: dict[str, str], *keys: str) -> None:
         assert value, f"{key} is missing: {metadata}"
         assert "<" not in value, (key, value)
         assert ">" not in value, (key, value)
-        assert ZWSP not in value, (key, value)
-        assert WORD_CLASS not in value, (key, value)
+        # Nothing of the word-keeping an earlier version wrote into the HTML.
+        assert "\u200b" not in value, (key, value)
+        assert "kk-word" not in value, (key, value)
 
 
 def test_render_pdf_metadata_is_plain_text():

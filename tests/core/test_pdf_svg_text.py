@@ -1,14 +1,32 @@
-"""SVG labels: each letter's layout made once per document (core.pdf.svg_text)."""
+"""SVG labels (core.pdf.svg_text): each letter's layout made once per document, and a
+label that places no letter on its own drawn as one string.
+
+Upstream WeasyPrint draws an SVG <text> letter by letter; a Thai tone mark drawn
+alone after an upper vowel (ที่) lands on the vowel and is lost in it. Drawn whole,
+Pango stacks the mark above: the label's ink reaches higher than the same label
+without the mark. Labels placed letter by letter (several x values, dx, rotate) are
+still upstream's.
+"""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import weasyprint
 import weasyprint.text.line_break as wp_line_break
+from PIL import Image
 
 from core.pdf import render_pdf, svg_text
+
+from .pdf_helpers import pdftotext
+
+needs_poppler = pytest.mark.skipif(
+    not shutil.which("pdftoppm"), reason="poppler-utils (pdftoppm) is not installed"
+)
 
 # Labels as our charts draw them (Thai with marks, digits, Latin), and what else SVG text
 # may carry: another size and weight, a family list, bold, rotation, anchors, per-letter
@@ -49,12 +67,14 @@ def counted(monkeypatch):
 
 
 def test_the_pdf_is_the_same_byte_for_byte():
+    """Remembering layouts changes nothing drawn (labels drawn letter by letter)."""
     with svg_text.disabled():
         upstream = render_pdf(HTML)
-    kept = render_pdf(HTML)
-    assert kept == upstream
-    # and again, with the font's glyphs already known to the process
-    assert render_pdf(HTML) == upstream
+    with svg_text.whole_text_disabled():
+        kept = render_pdf(HTML)
+        assert kept == upstream
+        # and again, with the font's glyphs already known to the process
+        assert render_pdf(HTML) == upstream
 
 
 def test_each_letter_is_laid_out_once_per_document(counted):
@@ -62,7 +82,8 @@ def test_each_letter_is_laid_out_once_per_document(counted):
         render_pdf(HTML)
     upstream = Counter(counted)
     counted.clear()
-    render_pdf(HTML)
+    with svg_text.whole_text_disabled():
+        render_pdf(HTML)
     kept = Counter(counted)
     # Once per letter and style: ร is in a dozen labels of three styles.
     assert upstream["ร"] >= 12
@@ -72,6 +93,14 @@ def test_each_letter_is_laid_out_once_per_document(counted):
     counted.clear()
     render_pdf(HTML)
     assert len(counted) > 0
+
+
+def test_a_whole_label_is_laid_out_once_not_letter_by_letter(counted):
+    render_pdf(HTML)
+    whole = Counter(counted)
+    assert whole["1. ทำให้รู้สึกถึงความเร่งด่วนที่ต้องมีเครือข่าย"] == 1  # in both charts
+    assert whole["ท"] == 0  # no letter of a simple label on its own
+    assert "ข" in whole  # ขอบคุณ is placed letter by letter: upstream's way
 
 
 def test_the_page_text_is_not_remembered(counted):
@@ -94,3 +123,52 @@ def test_pinned_to_the_functions_it_relies_on(monkeypatch):
     monkeypatch.setitem(svg_text.PINNED_SOURCES, "text", "0" * 64)
     with pytest.raises(RuntimeError, match="text"):
         svg_text.check_pins()
+
+
+def _svg_page(label: str, attributes: str = 'x="10" y="40"') -> str:
+    return (
+        "<style>@page { size: 120px 60px; margin: 0 } body { margin: 0 }"
+        " svg { display: block }</style>"
+        '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" '
+        f'font-family="Sarabun" font-size="24"><text {attributes}>{label}</text></svg>'
+    )
+
+
+def _ink_top(pdf: bytes, tmp_path: Path, name: str) -> int:
+    """The first pixel row with ink, at 300 dpi."""
+    source = tmp_path / f"{name}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-png", "-singlefile", source, tmp_path / name], check=True
+    )
+    with Image.open(tmp_path / f"{name}.png") as image:
+        grey = image.convert("L")
+        width, height = grey.size
+        data = grey.tobytes()
+    return next(y for y in range(height) if min(data[y * width : (y + 1) * width]) < 128)
+
+
+@needs_poppler
+def test_a_tone_mark_stacks_above_the_upper_vowel(tmp_path):
+    vowel = _ink_top(render_pdf(_svg_page("ที")), tmp_path, "vowel")
+    marked = _ink_top(render_pdf(_svg_page("ที่")), tmp_path, "marked")
+    assert marked < vowel - 5, (marked, vowel)  # the mark's ink rises above the vowel's
+    with svg_text.disabled():
+        # Upstream: the mark drawn alone sits on the vowel, no higher than it.
+        lost = _ink_top(render_pdf(_svg_page("ที่")), tmp_path, "lost")
+    assert lost >= vowel - 1, (lost, vowel)
+
+
+def test_the_label_reads_back_exactly():
+    assert pdftotext(render_pdf(_svg_page("ที่ต้องมี"))).split() == ["ที่ต้องมี"]
+
+
+@pytest.mark.parametrize(
+    "attributes", ['x="10 30 50" y="40"', 'x="10" y="40" dx="2"', 'x="10" y="40" rotate="5"']
+)
+def test_letters_placed_one_by_one_stay_upstreams(attributes):
+    page = _svg_page("abc", attributes)
+    with svg_text.disabled():
+        upstream = render_pdf(page)
+    assert pdftotext(render_pdf(page)) == pdftotext(upstream)
+    assert pdftotext(render_pdf(page), "-bbox") == pdftotext(upstream, "-bbox")

@@ -1,0 +1,99 @@
+"""Thai words kept whole by Pango attributes (core.pdf.thai_breaks).
+
+The narrow-column tests of test_pdf_thai.py check real paragraphs break only between
+words; these check the pieces: which words are kept, a table cell as narrow as its
+longest word, spacing that WeasyPrint sets on the same attribute list, the pins, and
+WeasyPrint used directly staying as upstream.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import weasyprint
+from weasyprint.layout import inline as wp_inline
+
+from core.pdf import render_pdf, thai_breaks
+
+from .pdf_helpers import pdftotext
+from .thai_corpus import PARAGRAPH
+
+
+def _lines(pdf: bytes) -> list[str]:
+    return [line.strip() for line in pdftotext(pdf).splitlines() if line.strip()]
+
+
+def test_only_words_libthai_would_split_are_kept():
+    text = "การดำเนินงานของคณะกรรมการ Network คณะกรรมการ"
+    words = [text[start:end] for start, end in thai_breaks.kept_words(text)]
+    assert words.count("คณะกรรมการ") == 2
+    assert "ของ" not in words  # libthai does not split it: no attribute needed
+    assert "Network" not in "".join(words)
+    assert thai_breaks.kept_words("English only") == ()
+
+
+def test_a_lone_compound_word_is_not_breakable_inside_render_pdf_only():
+    assert wp_inline.can_break_text("คณะกรรมการ", "th")  # upstream: libthai splits it
+    with thai_breaks.applied():
+        assert not wp_inline.can_break_text("คณะกรรมการ", "th")
+        assert wp_inline.can_break_text("คณะกรรมการ ของเครือข่าย", "th")
+        assert wp_inline.can_break_text("two words", "en")
+
+
+def test_a_narrow_cell_is_as_wide_as_its_longest_word():
+    html = (
+        '<table style="width: 1cm; border-collapse: collapse">'
+        "<tr><td>คณะกรรมการดำเนินงาน</td></tr></table>"
+    )
+    assert _lines(render_pdf(html)) == ["คณะกรรมการ", "ดำเนินงาน"]
+    with thai_breaks.disabled():
+        split = _lines(render_pdf(html))
+    assert split != ["คณะกรรมการ", "ดำเนินงาน"]  # libthai alone splits them
+
+
+@pytest.mark.parametrize(
+    "css", ["letter-spacing: 0.5pt", "word-spacing: 3pt", "overflow-wrap: break-word"]
+)
+def test_words_stay_whole_with_the_spacing_weasyprint_sets(css):
+    """WeasyPrint adds its own attributes for these on the same layout, text after
+    text: the kept words of one text must not linger on the next."""
+    html = f'<div lang="th" style="width: 6cm; {css}">{PARAGRAPH}</div>'
+    lines = _lines(render_pdf(html))
+    assert len(lines) >= 10
+    squashed = re.sub(r"\s+", "", PARAGRAPH)
+    assert re.sub(r"\s+", "", "".join(lines)) == squashed
+    for line in lines[:-1]:
+        # Every line ends where a word of the paragraph ends.
+        end = re.sub(r"\s+", "", line)[-4:]
+        assert any(squashed[:stop].endswith(end) for stop in _word_ends(PARAGRAPH)), line
+
+
+def _word_ends(text: str) -> list[int]:
+    from pythainlp.tokenize import word_tokenize
+
+    ends, position = [], 0
+    for token in word_tokenize(text, engine="newmm", keep_whitespace=False):
+        position += len(re.sub(r"\s+", "", token))
+        ends.append(position)
+    return ends
+
+
+def test_weasyprint_used_directly_is_upstream():
+    html = '<p style="width: 1cm">คณะกรรมการ</p>'
+    direct = weasyprint.HTML(string=html).render()
+    texts = [
+        box.text
+        for line in direct.pages[0]._page_box.descendants()
+        if type(line).__name__ == "LineBox"
+        for box in line.children
+        if hasattr(box, "text")
+    ]
+    assert len(texts) > 1  # split by libthai, as WeasyPrint does on its own
+
+
+def test_pinned_to_the_functions_it_patches(monkeypatch):
+    thai_breaks.check_pins()
+    monkeypatch.setitem(thai_breaks.PINNED_SOURCES, "Layout.set_text", "0" * 64)
+    with pytest.raises(RuntimeError, match="set_text"):
+        thai_breaks.check_pins()
