@@ -132,8 +132,9 @@ def run() -> list[dict]:
             "what": "Keeping Thai words whole (Pango attributes), per document",
             "figure": round((min(kept_cpu) - min(loose_cpu)) * 1000, 1),
             "unit": "ms CPU",
-            "note": f"render {min(kept_cpu) * 1000:.0f} ms against "
-            f"{min(loose_cpu) * 1000:.0f} ms with libthai alone (best of 3 each)",
+            "note": f"rough: render {min(kept_cpu) * 1000:.0f} ms against "
+            f"{min(loose_cpu) * 1000:.0f} ms with libthai alone, best of 3 each, "
+            "segmentations remembered; without the attributes lines break elsewhere",
         }
     )
     if shutil.which("pdftotext"):

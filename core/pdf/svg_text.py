@@ -11,7 +11,9 @@ returned for SVG text: the same text in the same SVG style gives the same layout
 same width, height and baseline, so the later calls get the first one's answer. The layout
 handed out is activated by its first ``reactivate`` and stays active: the next letters
 that use it skip the rebuild. Drawing is unchanged (the same ``draw_first_line`` on a
-layout built by the same calls), so the PDF is the same, operator for operator.
+layout built by the same calls), so for labels drawn letter by letter the PDF is the
+same, operator for operator. Most labels are no longer drawn letter by letter: see
+"a label drawn as one string" below.
 
 Only the calls of the SVG text code are remembered: they alone pass WeasyPrint's dummy
 ``Style`` of ``weasyprint/svg/text.py``, made from INITIAL_VALUES and the five fields the
@@ -69,7 +71,9 @@ def _function(name: str):
     if name == "split_first_line":
         return _original
     if name.startswith("Layout."):
-        return getattr(wp_line_break.Layout, name.removeprefix("Layout."))
+        # Upstream's method, also when core.pdf.thai_breaks has wrapped it.
+        method = getattr(wp_line_break.Layout, name.removeprefix("Layout."))
+        return getattr(method, "__wrapped_original__", method)
     return getattr(wp_line_break, name)
 
 

@@ -11,16 +11,18 @@ word.
 
 An earlier version wrapped those words in ``<span style="white-space: nowrap">``
 before rendering. Each span was an inline box of its own that WeasyPrint laid out,
-measured and drew: a fifth of a Thai document's render time (``docs/performance.md``).
+measured and drew: a fifth of a Thai document's render time (``docs/performance-pdf.md``).
 The attributes cost Pango next to nothing and leave the HTML, the box tree and the
 text as they are: nothing to keep out of SVG, <title> or the PDF's metadata.
 
-WeasyPrint's ``can_break_text`` (whether a text box may break at all, asked when a
-line overflows) is told the same, so it does not try, pixel by pixel, to break a
-lone compound word. Without PyThaiNLP installed nothing is kept (libthai decides
-alone). As the other patches of core.pdf, these are installed at import and act
-only inside ``applied()`` (render_pdf); they lean on upstream's code, so they are
-pinned: importing this module fails when those functions have changed.
+The inline layout's ``can_break_text`` (whether a text box may break at all, asked
+when a line overflows) is told the same, so it does not try, pixel by pixel, to break
+a lone compound word. Only Thai words are kept: with ``overflow-wrap: anywhere`` a
+long Latin word or URL still breaks where it must. Without PyThaiNLP installed
+nothing is kept (libthai decides alone). As the other patches of core.pdf, these are
+installed at import and act only inside ``applied()`` (render_pdf); they lean on
+upstream's code, so they are pinned: importing this module fails when those functions
+have changed.
 """
 
 from __future__ import annotations
@@ -40,18 +42,22 @@ from .switch import Switch, pins_check
 PINNED_SOURCES = {
     "Layout.set_text": "fe23ca9937dbf5205bda422f9c01103f301ef2c511228842632ea86e853274f7",
     "Layout.setup": "fb227a55094f41d42fbd57f180d8b7a9a1e741969ec8ddb3fd5cd80920257442",
+    "Layout.deactivate": "bfec3ec8406e1c82a91f9570103eb5ecbc5a20c1339ff26bb0f4eafb03189f0b",
     "can_break_text": "4f3fb5ef1c239df9afd97856784e6cefc518d256a666dc78e0c86defa2e111e3",
 }
 
 # Pango functions WeasyPrint does not declare (in ABI mode its library object sees
-# declarations added later).
-ffi.cdef(
-    """
-    PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);
-    PangoAttrList * pango_attr_list_copy (PangoAttrList *list);
-    PangoAttrList * pango_attr_list_ref (PangoAttrList *list);
-    """
-)
+# declarations added later); declared once, even if this module is loaded again.
+try:
+    pango.pango_attr_allow_breaks_new  # noqa: B018 - declared already?
+except AttributeError:
+    ffi.cdef(
+        """
+        PangoAttribute * pango_attr_allow_breaks_new (gboolean allow_breaks);
+        PangoAttrList * pango_attr_list_copy (PangoAttrList *list);
+        PangoAttrList * pango_attr_list_ref (PangoAttrList *list);
+        """
+    )
 
 # Two Thai characters or more (U+0E01-U+0E5B: three UTF-8 bytes each).
 _THAI_RUN = re.compile(r"[\u0e01-\u0e5b]{2,}")
@@ -61,6 +67,9 @@ _STATE = "_khruakhai_kept_words"
 
 _original_set_text = getattr(
     wp_line_break.Layout.set_text, "__wrapped_original__", wp_line_break.Layout.set_text
+)
+_original_deactivate = getattr(
+    wp_line_break.Layout.deactivate, "__wrapped_original__", wp_line_break.Layout.deactivate
 )
 _original_can_break_text = getattr(
     wp_inline.can_break_text, "__wrapped_original__", wp_inline.can_break_text
@@ -72,6 +81,8 @@ def _function(name: str):
         return _original_set_text
     if name == "can_break_text":
         return _original_can_break_text
+    if name == "Layout.deactivate":
+        return _original_deactivate
     return getattr(wp_line_break.Layout, name.removeprefix("Layout."))
 
 
@@ -143,7 +154,6 @@ def run_words(run: str) -> tuple[tuple[int, int], ...]:
     return tuple(kept)
 
 
-@lru_cache(maxsize=4096)
 def kept_words(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) character offsets in ``text`` of the Thai words to keep whole."""
     return tuple(
@@ -153,9 +163,10 @@ def kept_words(text: str) -> tuple[tuple[int, int], ...]:
     )
 
 
-@lru_cache(maxsize=4096)
-def _kept_bytes(text: str) -> tuple[tuple[int, int], ...]:
-    """kept_words as UTF-8 byte offsets, as Pango's attributes count."""
+def _kept_bytes(text: str) -> list[tuple[int, int]]:
+    """kept_words as UTF-8 byte offsets, as Pango's attributes count. Not remembered
+    per text: WeasyPrint lays out every remainder of a paragraph (a cell's narrowest
+    width is measured break by break), so whole texts rarely repeat; their runs do."""
     ranges = []
     for run in _THAI_RUN.finditer(text):
         words = run_words(run[0])
@@ -164,19 +175,18 @@ def _kept_bytes(text: str) -> tuple[tuple[int, int], ...]:
             ranges.extend(
                 (before + start * _THAI_BYTES, before + end * _THAI_BYTES) for start, end in words
             )
-    return tuple(ranges)
+    return ranges
 
 
 def set_text(self, text, justify=False):
     """WeasyPrint's Layout.set_text, then the text's Thai words kept whole."""
     if not _switch.on:
         return _original_set_text(self, text, justify)
-    state = self.__dict__.get(_STATE)
+    state = self.__dict__.pop(_STATE, None)
     if state is not None and state[0] is self.layout:
         # The previous text's words are not this one's: give WeasyPrint back the
         # list it made (it may change it in place for letter and word spacing).
         pango.pango_layout_set_attributes(self.layout, state[1])
-        del self.__dict__[_STATE]
     _original_set_text(self, text, justify)
     ranges = _kept_bytes(self.text) if _THAI_RUN.search(self.text) else ()
     if not ranges:
@@ -196,6 +206,12 @@ def set_text(self, text, justify=False):
     return None
 
 
+def deactivate(self):
+    """WeasyPrint's Layout.deactivate, letting go of the kept list with the layout."""
+    self.__dict__.pop(_STATE, None)
+    return _original_deactivate(self)
+
+
 def can_break_text(text, lang):
     """WeasyPrint's can_break_text, without the breaks inside the words kept whole."""
     if not _switch.on or len(text) < 3 or not _THAI_RUN.search(text):
@@ -209,7 +225,9 @@ def can_break_text(text, lang):
 
 
 set_text.__wrapped_original__ = _original_set_text
+deactivate.__wrapped_original__ = _original_deactivate
 can_break_text.__wrapped_original__ = _original_can_break_text
 wp_line_break.Layout.set_text = set_text
+wp_line_break.Layout.deactivate = deactivate
 # weasyprint.layout.inline bound the function when it was imported and calls it there.
 wp_inline.can_break_text = can_break_text

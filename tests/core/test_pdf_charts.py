@@ -450,7 +450,7 @@ def test_wrap_breaks_between_thai_words_and_at_spaces():
 
 
 @needs_poppler
-def test_word_keeping_leaves_svg_head_and_title_alone():
+def test_thai_in_svg_head_and_title_is_drawn_and_stays_plain():
     """Words are kept whole by Pango attributes, not by markup: each label of a nested
     SVG is drawn, both paragraphs stay whole and the title reaches the metadata as is."""
     page = (

@@ -10,6 +10,7 @@ still upstream's.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections import Counter
@@ -159,8 +160,46 @@ def test_a_tone_mark_stacks_above_the_upper_vowel(tmp_path):
     assert lost >= vowel - 1, (lost, vowel)
 
 
-def test_the_label_reads_back_exactly():
-    assert pdftotext(render_pdf(_svg_page("ที่ต้องมี"))).split() == ["ที่ต้องมี"]
+PLACED = """
+<style>@page { size: 240px 120px; margin: 0 } body { margin: 0 } svg { display: block }</style>
+<svg xmlns="http://www.w3.org/2000/svg" width="240" height="120" font-family="Sarabun"
+     font-size="14">
+  <text x="230" y="16" text-anchor="end">76%</text>
+  <text x="120" y="34" text-anchor="middle">Middle</text>
+  <text x="8" y="52" dominant-baseline="central">central</text>
+  <text x="8" y="70" display-anchor="bottom">bottom</text>
+  <text x="120" y="88" text-anchor="middle"><tspan x="120" y="88">one</tspan><tspan
+    x="120" y="104">ทดสอบ</tspan></text>
+  <text x="200" y="110" transform="rotate(-20 200 110)">tilt</text>
+</svg>
+"""
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)')
+
+
+def _boxes(pdf: bytes) -> dict[str, tuple[float, ...]]:
+    return {
+        m[5]: tuple(float(v) for v in m.groups()[:4])
+        for m in _WORD.finditer(pdftotext(pdf, "-bbox"))
+    }
+
+
+def test_a_whole_label_lands_where_upstreams_letters_did():
+    """Anchors, baselines, tspans and transforms place the whole string as upstream
+    placed its letters (within kerning: Pango shapes the pairs together now)."""
+    with svg_text.whole_text_disabled():
+        upstream = _boxes(render_pdf(PLACED))
+    whole = _boxes(render_pdf(PLACED))
+    assert (
+        set(whole)
+        == set(upstream)
+        == {"76%", "Middle", "central", "bottom", "one", "ทดสอบ", "tilt"}
+    )
+    for word, box in whole.items():
+        assert all(abs(a - b) <= 1.5 for a, b in zip(box, upstream[word], strict=True)), (
+            word,
+            box,
+            upstream[word],
+        )
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,8 @@ import re
 import pytest
 import weasyprint
 from weasyprint.layout import inline as wp_inline
+from weasyprint.text import line_break as wp_line_break
+from weasyprint.text.ffi import ffi, pango
 
 from core.pdf import render_pdf, thai_breaks
 
@@ -97,3 +99,43 @@ def test_pinned_to_the_functions_it_patches(monkeypatch):
     monkeypatch.setitem(thai_breaks.PINNED_SOURCES, "Layout.set_text", "0" * 64)
     with pytest.raises(RuntimeError, match="set_text"):
         thai_breaks.check_pins()
+
+
+def _style(css: str = ""):
+    """A computed style of a Thai paragraph, as WeasyPrint hands Layout."""
+    from core.pdf.render import _font_setup
+
+    font_config, fonts = _font_setup()
+    page = weasyprint.HTML(string=f'<p lang="th" style="{css}">ก</p>').render(
+        stylesheets=[fonts], font_config=font_config
+    )
+    [text_box] = [box for box in page.pages[0]._page_box.descendants() if hasattr(box, "text")]
+    return text_box.style
+
+
+def _line_breaks(layout, text: str) -> list[str]:
+    """Where Pango may break the layout's text, as 'before|after' snippets."""
+    attrs = pango.pango_layout_get_log_attrs_readonly(layout.layout, ffi.NULL)
+    return [
+        text[:i][-3:] + "|" + text[i:][:3] for i in range(1, len(text)) if attrs[i].is_line_break
+    ]
+
+
+@pytest.mark.parametrize("css", ["", "letter-spacing: 1pt; word-spacing: 2pt"])
+def test_one_texts_kept_words_do_not_linger_on_the_next(css):
+    """WeasyPrint sets one text after another on the same layout (a line, then the
+    line with the next word): each text gets its own words' attributes, and the list
+    WeasyPrint made for spacing back, not the last text's."""
+    layout = wp_line_break.Layout(_style(css))
+    first, second = "คณะกรรมการคณะกรรมการคณะกรรมการ", "ab cd ef gh ij kl mn"
+    with thai_breaks.applied():
+        layout.set_text(first)
+        assert _line_breaks(layout, first) == ["การ|คณะ", "การ|คณะ"]
+        layout.set_text(second)
+        # Every space of the second text may break; the first's ranges covered them.
+        assert len(_line_breaks(layout, second)) == 6
+        layout.set_text(first)
+        assert _line_breaks(layout, first) == ["การ|คณะ", "การ|คณะ"]
+    upstream = wp_line_break.Layout(_style(css))
+    upstream.set_text(first)  # outside render_pdf: libthai's breaks, inside the words too
+    assert len(_line_breaks(upstream, first)) > 2

@@ -219,3 +219,30 @@ def test_the_pdf_css_keeps_rows_whole_and_repeats_headers():
     css = (Path(settings.BASE_DIR) / "templates/reports/committee_pdf.html").read_text()
     assert "tr { break-inside: avoid;" in css
     assert "thead { display: table-header-group; }" in css
+
+
+def test_a_long_latin_word_wraps_inside_its_fixed_column(cast, reporting):
+    """The long tables have fixed column widths: a URL or a Latin word wider than its
+    column breaks inside it rather than run over the owners' column."""
+    token = "NetworkMeetingMinutesTermOne" * 4  # no space, hyphen or slash to break at
+    ActivityFactory(network=cast.network, step=step_of(cast.network, 1), title=token)
+    _schedule, period, _reports = reporting
+    pdf = services.committee_pdf(network=cast.network, period=period, language="en")
+    pages = pdf_words(pdf)
+    with translation.override("en"):
+        headers = [translation.gettext(h) for h in ("Activity", "Owners")]
+    for words in pages:
+        row = _header_row(words, [squash(h) for h in headers])
+        if row is None:
+            continue
+        owners_left = min(w.x0 for w in row[1])
+        top = row[0][0].y0
+        pieces = [w for w in words if w.y0 > top and len(w.text) >= 3 and w.text in token]
+        if pieces:
+            assert len(pieces) > 1  # broken over several lines
+            assert all(w.x1 <= owners_left for w in pieces), [
+                (w.text, w.x1, owners_left) for w in pieces
+            ]
+            assert squash("".join(w.text for w in pieces)) == token
+            return
+    raise AssertionError("the activity's title is not in the table")
