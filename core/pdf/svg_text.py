@@ -40,7 +40,7 @@ from weasyprint.matrix import Matrix
 from weasyprint.svg.bounding_box import extend_bounding_box
 from weasyprint.svg.utils import normalize, size
 
-from .switch import Switch, pins_check
+from .switch import Switch, pins_check, upstream
 
 # The module, not the function weasyprint.svg re-exports under the same name.
 wp_svg_text = importlib.import_module("weasyprint.svg.text")
@@ -60,24 +60,17 @@ _WHOLE_TAGS = ("text", "tspan")
 # Attributes that place or stretch letters one by one: with one of them, upstream draws.
 _PER_LETTER = ("dx", "dy", "rotate", "textLength")
 
-_original = getattr(
-    wp_line_break.split_first_line, "__wrapped_original__", wp_line_break.split_first_line
-)
+_original = upstream(wp_line_break.split_first_line)
+_original_text = upstream(wp_svg_text.text)
 
 
 def _function(name: str):
     if name == "text":
         return _original_text
-    if name == "split_first_line":
-        return _original
     if name.startswith("Layout."):
         # Upstream's method, also when core.pdf.thai_breaks has wrapped it.
-        method = getattr(wp_line_break.Layout, name.removeprefix("Layout."))
-        return getattr(method, "__wrapped_original__", method)
-    return getattr(wp_line_break, name)
-
-
-_original_text = getattr(wp_svg_text.text, "__wrapped_original__", wp_svg_text.text)
+        return upstream(getattr(wp_line_break.Layout, name.removeprefix("Layout.")))
+    return upstream(getattr(wp_line_break, name))
 
 
 def check_pins() -> None:

@@ -43,6 +43,13 @@ class Switch:
             self._suppressed.reset(token)
 
 
+def upstream(function):
+    """WeasyPrint's own function, under any of our patches: each replacement keeps the
+    function it replaced as ``__wrapped_original__`` (a module imported twice, or two
+    patches of one method, must still pin and call upstream's)."""
+    return getattr(function, "__wrapped_original__", function)
+
+
 def source_sha256(function) -> str:
     """What a patch pins an upstream function by: the sha256 of its source."""
     return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()

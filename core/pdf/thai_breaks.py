@@ -36,7 +36,7 @@ import weasyprint.text.line_break as wp_line_break
 from weasyprint.text.ffi import ffi, pango
 from weasyprint.text.line_break import get_log_attrs
 
-from .switch import Switch, pins_check
+from .switch import Switch, pins_check, upstream
 
 # sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0.
 PINNED_SOURCES = {
@@ -65,25 +65,15 @@ _THAI_BYTES = 3
 # On a Layout: (its PangoLayout, WeasyPrint's own attribute list for it or NULL).
 _STATE = "_khruakhai_kept_words"
 
-_original_set_text = getattr(
-    wp_line_break.Layout.set_text, "__wrapped_original__", wp_line_break.Layout.set_text
-)
-_original_deactivate = getattr(
-    wp_line_break.Layout.deactivate, "__wrapped_original__", wp_line_break.Layout.deactivate
-)
-_original_can_break_text = getattr(
-    wp_inline.can_break_text, "__wrapped_original__", wp_inline.can_break_text
-)
+_original_set_text = upstream(wp_line_break.Layout.set_text)
+_original_deactivate = upstream(wp_line_break.Layout.deactivate)
+_original_can_break_text = upstream(wp_inline.can_break_text)
 
 
 def _function(name: str):
-    if name == "Layout.set_text":
-        return _original_set_text
-    if name == "can_break_text":
-        return _original_can_break_text
-    if name == "Layout.deactivate":
-        return _original_deactivate
-    return getattr(wp_line_break.Layout, name.removeprefix("Layout."))
+    if name.startswith("Layout."):
+        return upstream(getattr(wp_line_break.Layout, name.removeprefix("Layout.")))
+    return upstream(getattr(wp_inline, name))
 
 
 def check_pins() -> None:

@@ -43,7 +43,7 @@ import weasyprint
 import weasyprint.draw.text as wp_text
 from weasyprint.text.ffi import ffi
 
-from .switch import Switch
+from .switch import Switch, upstream
 from .switch import source_sha256 as pinned_sha256
 from .weasyprint_draw import draw_glyphs, ellipsised_first_line, use_font
 
@@ -51,7 +51,7 @@ PINNED_WEASYPRINT = "70.0"
 # sha256 of inspect.getsource(weasyprint.draw.text.draw_first_line) in WeasyPrint 70.0.
 PINNED_SOURCE_SHA256 = "1bb8eae6d88e71b17096a034656f3be17da8f1f513c78536c1c38d971927638b"
 
-_original = getattr(wp_text.draw_first_line, "__wrapped_original__", wp_text.draw_first_line)
+_original = upstream(wp_text.draw_first_line)
 
 
 def source_sha256() -> str:

@@ -30,7 +30,7 @@ import weasyprint.draw as wp_draw
 import weasyprint.draw.border as wp_border
 from weasyprint.formatting_structure import boxes
 
-from .switch import Switch, pins_check
+from .switch import Switch, pins_check, upstream
 
 # sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0.
 PINNED_SOURCES = {
@@ -40,7 +40,7 @@ PINNED_SOURCES = {
 }
 SIDES = ("top", "right", "bottom", "left")
 
-_original = getattr(wp_border.draw_border, "__wrapped_original__", wp_border.draw_border)
+_original = upstream(wp_border.draw_border)
 
 
 def _function(name: str):
