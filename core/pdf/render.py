@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint.text.fonts import FontConfiguration
 
-from . import svg_text, thai_breaks, thai_text, weasyprint_border
+from . import html_parse, preferred_widths, svg_text, thai_breaks, thai_text, weasyprint_border
 from .fetcher import StaticOnlyFetcher, default_base_url
 
 # Sarabun, the typeface of Thai government documents, shipped under static/fonts.
@@ -102,12 +102,14 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     fetcher = StaticOnlyFetcher(base_url)
     font_config, fonts = _font_setup()
     thai_breaks.load()
+    html_parse.install()
     document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     with (
         thai_breaks.applied(),
         thai_text.applied(),
         weasyprint_border.applied(),
         svg_text.applied(),
+        preferred_widths.applied(),
     ):
         return document.write_pdf(stylesheets=[fonts], font_config=font_config)
 
