@@ -246,3 +246,77 @@ def test_a_long_latin_word_wraps_inside_its_fixed_column(cast, reporting):
             assert squash("".join(w.text for w in pieces)) == token
             return
     raise AssertionError("the activity's title is not in the table")
+
+
+# The widest word an owner's name can hold: องค์การบริหารส่วนตำบล (a subdistrict
+# administrative organisation) is one dictionary word, kept whole, 3.9 cm at 11pt.
+SUBDISTRICT = "องค์การบริหารส่วนตำบลหนองสองห้อง"
+# A4 less the right margin of pdf/base.css (2 cm), in millimetres.
+TEXT_RIGHT_MM = 210 - 20
+
+
+def _rightmost_ink_mm(pdf: bytes, tmp_path: Path) -> list[float]:
+    """Per page, how far from the paper's left edge the rightmost ink reaches (mm),
+    the page number in the bottom margin included (it sits inside the column too)."""
+    import subprocess
+
+    from PIL import Image
+
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-gray", str(tmp_path / "report.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
+    edges = []
+    for image_path in sorted(tmp_path.glob("page-*.pgm")):
+        image = Image.open(image_path)
+        width, height = image.size
+        pixels = image.load()
+        right = max(
+            (x for x in range(width) for y in range(height) if pixels[x, y] < 200), default=0
+        )
+        edges.append((right + 1) / width * 210)
+    return edges
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_long_tables_end_at_the_right_margin(cast, reporting, language, tmp_path):
+    """The fixed column widths count each cell's padding and border: the activities,
+    reports and obstacles tables end at the text column's right edge, never past it
+    (their last column once ran 2 cm off the text column, to the paper's edge)."""
+    words = THAI if language == "th" else ENGLISH
+    _register(cast, words)
+    _activities(cast, words)
+    _schedule, period, _reports = reporting
+    pdf = services.committee_pdf(network=cast.network, period=period, language=language)
+    edges = _rightmost_ink_mm(pdf, tmp_path)
+    assert len(edges) > 4
+    assert max(edges) <= TEXT_RIGHT_MM + 0.5, [round(e, 1) for e in edges]
+    # The tables do reach the right margin (the check above is not vacuous).
+    assert max(edges) >= TEXT_RIGHT_MM - 2
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_widest_owner_name_stays_in_its_column(cast, reporting, language):
+    """A word kept whole cannot break: the owners' column is wider than the widest
+    one an organisation's name holds, so it does not run into the due date's."""
+    from tests.factories import OrganisationFactory
+
+    owner = OrganisationFactory(name_th=SUBDISTRICT, name_en=SUBDISTRICT)
+    ActivityFactory(network=cast.network, step=step_of(cast.network, 1), title="ก", owners=[owner])
+    _schedule, period, _reports = reporting
+    pdf = services.committee_pdf(network=cast.network, period=period, language=language)
+    with translation.override(language):
+        headers = [translation.gettext(h) for h in ("Owners", "Due on")]
+    for words in pdf_words(pdf):
+        row = _header_row(words, [squash(h) for h in headers])
+        if row is None:
+            continue
+        owners_left, due_left = min(w.x0 for w in row[0]), min(w.x0 for w in row[1])
+        name = [w for w in words if w.y0 > row[0][0].y0 and "ตำบล" in w.text]
+        assert name, "the owner's name is not in the activities table"
+        assert all(owners_left <= w.x0 and w.x1 < due_left for w in name), [
+            (w.text, w.x0, w.x1, owners_left, due_left) for w in name
+        ]
+        return
+    raise AssertionError("the activities table is not in the report")
