@@ -17,7 +17,8 @@ line starts, the width, the height and the baseline), never the Pango layout, so
 layout is not kept. The style is keyed by identity, and kept alive in the memo so its
 identity cannot be reused by another style within the document; WeasyPrint shares one
 computed style between elements that cascade alike, which is what makes repeats hit.
-The PDF is byte for byte the same with and without (a test compares).
+Texts longer than ``LONGEST`` (a paragraph in a cell) are measured as upstream does,
+unremembered. The PDF is byte for byte the same with and without (a test compares).
 
 Like the other WeasyPrint patches it is installed at import, acts only inside
 ``applied()`` (render_pdf) and is pinned to the functions it relies on.
@@ -40,6 +41,10 @@ PINNED_SOURCES = {
 
 _original = upstream(wp_preferred.split_first_line)
 _ATTRIBUTE = "_khruakhai_preferred_widths"
+# The narrowest line is measured on every remainder of a text (a new string after each
+# break): remembering the remainders of a long Thai paragraph (no spaces) would keep
+# about length × breaks / 2 characters. Table cells and labels, which repeat, are short.
+LONGEST = 300
 
 
 def _function(name: str):
@@ -63,7 +68,7 @@ def split_first_line(
     text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False
 ):
     """WeasyPrint's split_first_line, its numbers remembered per document."""
-    if context is None or not _switch.on:
+    if context is None or not _switch.on or len(text) > LONGEST:
         return _original(
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )

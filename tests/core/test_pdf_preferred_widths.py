@@ -101,3 +101,26 @@ def test_pinned_to_the_functions_it_relies_on(monkeypatch):
     monkeypatch.setitem(preferred_widths.PINNED_SOURCES, "inline_line_widths", "0" * 64)
     with pytest.raises(RuntimeError, match="inline_line_widths"):
         preferred_widths.check_pins()
+
+
+def test_a_long_text_is_not_remembered(monkeypatch):
+    """A paragraph's remainders would each be a key: past LONGEST, upstream's way."""
+
+    class Context:
+        pass
+
+    made = []
+
+    def measuring(text, *args):
+        made.append(text)
+        return (object(), 3, None, 9.5, 14, 11)
+
+    monkeypatch.setattr(preferred_widths, "_original", measuring)
+    context, style = Context(), {"font_size": 12}
+    long_text = "ก" * (preferred_widths.LONGEST + 1)
+    with preferred_widths.applied():
+        for _ in range(2):
+            preferred_widths.split_first_line(long_text, style, context, 0, 0, True, True)
+            preferred_widths.split_first_line("ลงนาม", style, context, 0, 0, True, True)
+    assert made == [long_text, "ลงนาม", long_text]
+    assert [key[1] for key in vars(context)[preferred_widths._ATTRIBUTE]] == ["ลงนาม"]
