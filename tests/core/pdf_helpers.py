@@ -36,3 +36,32 @@ def flip_byte(data: bytes, position: int) -> bytes:
     changed = bytearray(data)
     changed[position] ^= 0x01
     return bytes(changed)
+
+
+# A4 less the right margin of pdf/base.css (2 cm), in millimetres: where every PDF's
+# text column ends.
+TEXT_RIGHT_MM = 210 - 20
+
+
+def rightmost_ink_mm(pdf: bytes, tmp_path: Path, *, bottom_mm: float = 0) -> list[float]:
+    """Per page, how far from the paper's left edge the rightmost ink reaches (mm),
+    table borders included (any pixel darker than 240 of 255, at 40 dpi: a pixel is
+    0.64 mm), leaving out the lowest ``bottom_mm`` of the page."""
+    from PIL import Image
+
+    if not shutil.which("pdftoppm"):
+        pytest.skip("poppler-utils (pdftoppm) is not installed")
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-gray", str(tmp_path / "report.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
+    edges = []
+    for image_path in sorted(tmp_path.glob("page-*.pgm")):
+        image = Image.open(image_path)
+        width, height = image.size
+        kept = image.crop((0, 0, width, round(height * (1 - bottom_mm / 297))))
+        box = kept.point(lambda value: 255 if value < 240 else 0).getbbox()
+        edges.append(box[2] / width * 210 if box else 0.0)
+    return edges

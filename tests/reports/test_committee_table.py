@@ -19,6 +19,7 @@ from django.utils import translation
 from reports import services
 from roadmap import services as roadmap_services
 from roadmap.models import ObstacleEntry
+from tests.core.pdf_helpers import TEXT_RIGHT_MM, rightmost_ink_mm
 from tests.core.test_pdf_charts import needs_poppler, pdf_words, squash, svg_lines
 from tests.reports.test_committee_pdf_images import _locate
 from tests.roadmap.factories import ActivityFactory, step_of
@@ -251,32 +252,6 @@ def test_a_long_latin_word_wraps_inside_its_fixed_column(cast, reporting):
 # The widest word an owner's name can hold: องค์การบริหารส่วนตำบล (a subdistrict
 # administrative organisation) is one dictionary word, kept whole, 3.9 cm at 11pt.
 SUBDISTRICT = "องค์การบริหารส่วนตำบลหนองสองห้อง"
-# A4 less the right margin of pdf/base.css (2 cm), in millimetres.
-TEXT_RIGHT_MM = 210 - 20
-
-
-def _rightmost_ink_mm(pdf: bytes, tmp_path: Path, *, bottom_mm: float = 0) -> list[float]:
-    """Per page, how far from the paper's left edge the rightmost ink reaches (mm),
-    table borders included (any pixel darker than 240 of 255, at 40 dpi: a pixel is
-    0.64 mm), leaving out the lowest ``bottom_mm`` of the page."""
-    import subprocess
-
-    from PIL import Image
-
-    tmp_path.mkdir(parents=True, exist_ok=True)
-    (tmp_path / "report.pdf").write_bytes(pdf)
-    subprocess.run(
-        ["pdftoppm", "-r", "40", "-gray", str(tmp_path / "report.pdf"), str(tmp_path / "page")],
-        check=True,
-    )
-    edges = []
-    for image_path in sorted(tmp_path.glob("page-*.pgm")):
-        image = Image.open(image_path)
-        width, height = image.size
-        kept = image.crop((0, 0, width, round(height * (1 - bottom_mm / 297))))
-        box = kept.point(lambda value: 255 if value < 240 else 0).getbbox()
-        edges.append(box[2] / width * 210 if box else 0.0)
-    return edges
 
 
 @pytest.mark.parametrize("language", ["th", "en"])
@@ -289,13 +264,13 @@ def test_the_long_tables_end_at_the_right_margin(cast, reporting, language, tmp_
     _activities(cast, words)
     _schedule, period, _reports = reporting
     pdf = services.committee_pdf(network=cast.network, period=period, language=language)
-    edges = _rightmost_ink_mm(pdf, tmp_path)
+    edges = rightmost_ink_mm(pdf, tmp_path)
     assert len(edges) > 4
     # At most the pixel that holds the column's edge (0.64 mm at 40 dpi).
     assert max(edges) <= TEXT_RIGHT_MM + 0.7, [round(e, 1) for e in edges]
     # The tables do reach the right margin: above the bottom margin (the page number
     # sits there), some page's ink ends within a pixel or two of the column's edge.
-    above_footer = _rightmost_ink_mm(pdf, tmp_path / "body", bottom_mm=25)
+    above_footer = rightmost_ink_mm(pdf, tmp_path / "body", bottom_mm=25)
     assert max(above_footer) >= TEXT_RIGHT_MM - 1.3, [round(e, 1) for e in above_footer]
 
 
