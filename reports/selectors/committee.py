@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.utils import timezone, translation
 
 from network.models import Membership, Network, Role
-from reports.models import CommitteeReport, ProgressReport, ReportingPeriod
+from reports.models import CommitteeReport, ReportingPeriod
 
 from .obstacles import obstacle_rows
 from .reports import standing_labels
@@ -40,10 +40,9 @@ def fit(svg: str) -> str:
 
 def _status_rows(period: ReportingPeriod, members) -> list[dict]:
     """One row per current member: its report's standing (missing without one)."""
-    by_org = {
-        r.organisation_id: r
-        for r in ProgressReport.objects.filter(period=period).select_related("organisation")
-    }
+    # Through the period's own manager: each report then holds this period, which its
+    # standing reads (its due date); a plain filter fetched the period once per report.
+    by_org = {r.organisation_id: r for r in period.reports.select_related("organisation")}
     labels = standing_labels()
     rows = []
     for m in members:
@@ -105,7 +104,8 @@ def committee_seal_summary(job: CommitteeReport) -> dict:
     """What the public verify page shows about this committee report."""
     with translation.override(job.language):
         counts: dict[str, int] = defaultdict(int)
-        for report in ProgressReport.objects.filter(period=job.period):
+        # The period's manager: each report's standing reads this period, not its own copy.
+        for report in job.period.reports.all():
             counts[report.standing] += 1
         labels = standing_labels()
         return {
