@@ -412,7 +412,9 @@ def version_display(
     duties = list(version.duties.select_related("organisation"))
     events = []
     if with_events:
-        events = list(version.events.select_related("party__organisation", "user"))
+        events = list(
+            version.events.select_related("party__organisation", "party__signatory", "user")
+        )
     frozen_names_apply(
         version=version,
         parties=[*parties, *([signer] if signer is not None else [])],

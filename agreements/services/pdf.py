@@ -85,7 +85,9 @@ def version_pdf_context(*, version: AgreementVersion, language: str, document=No
         # The audit appendix gets the time, the event and the organisation only: a
         # signer's IP address and browser stay in the app's audit log, which only the
         # coordinators see, and never reach a PDF that is passed around.
-        signing_events = list(version.events.select_related("party__organisation"))
+        signing_events = list(
+            version.events.select_related("party__organisation", "party__signatory")
+        )
         frozen_names_apply(
             version=version,
             parties=parties,

@@ -248,3 +248,33 @@ def test_reminder_policy_is_set_by_coordinators(cast):
     client.post(url, {"every_days": "7", "max_count": "2"})
     version.agreement.refresh_from_db()
     assert (version.agreement.reminder_every_days, version.agreement.reminder_max) == (7, 2)
+
+
+@pytest.mark.parametrize("events", [1, 30])
+def test_a_sent_versions_reads_do_not_grow_with_its_audit_trail(cast, events):
+    """A sent version shows its signatories' names as sent: each event's party brings
+    its signatory in the same query (it was one query per event: 12 more for the
+    bench's 12-party agreement PDF, on the version page too)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from agreements.models import SigningEvent
+    from agreements.selectors import version_display
+    from agreements.services.pdf import version_pdf_context
+
+    version = f.sent_for(cast)
+    party = version.parties.first()
+    SigningEvent.objects.bulk_create(
+        SigningEvent(version=version, party=party, kind="viewed", at=timezone.now())
+        for _ in range(events)
+    )
+    counts = {}
+    for name, read in (
+        ("page", lambda: version_display(version=version)),
+        ("pdf", lambda: version_pdf_context(version=version, language="th")),
+    ):
+        with CaptureQueriesContext(connection) as captured:
+            read()
+        counts[name] = len(captured.captured_queries)
+    assert counts == {"page": 4, "pdf": 4}, counts
