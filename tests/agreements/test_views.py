@@ -250,8 +250,7 @@ def test_reminder_policy_is_set_by_coordinators(cast):
     assert (version.agreement.reminder_every_days, version.agreement.reminder_max) == (7, 2)
 
 
-@pytest.mark.parametrize("events", [1, 30])
-def test_a_sent_versions_reads_do_not_grow_with_its_audit_trail(cast, events):
+def test_a_sent_versions_reads_do_not_grow_with_its_audit_trail(cast):
     """A sent version shows its signatories' names as sent: each event's party brings
     its signatory in the same query (it was one query per event: 12 more for the
     bench's 12-party agreement PDF, on the version page too)."""
@@ -265,16 +264,24 @@ def test_a_sent_versions_reads_do_not_grow_with_its_audit_trail(cast, events):
 
     version = f.sent_for(cast)
     party = version.parties.first()
+
+    def counts() -> dict[str, int]:
+        found = {}
+        for name, read in (
+            ("page", lambda: version_display(version=version)),
+            ("pdf", lambda: version_pdf_context(version=version, language="th")),
+        ):
+            with CaptureQueriesContext(connection) as captured:
+                read()
+            found[name] = len(captured.captured_queries)
+        return found
+
+    SigningEvent.objects.create(version=version, party=party, kind="viewed", at=timezone.now())
+    few = counts()
     SigningEvent.objects.bulk_create(
         SigningEvent(version=version, party=party, kind="viewed", at=timezone.now())
-        for _ in range(events)
+        for _ in range(30)
     )
-    counts = {}
-    for name, read in (
-        ("page", lambda: version_display(version=version)),
-        ("pdf", lambda: version_pdf_context(version=version, language="th")),
-    ):
-        with CaptureQueriesContext(connection) as captured:
-            read()
-        counts[name] = len(captured.captured_queries)
-    assert counts == {"page": 4, "pdf": 4}, counts
+    assert counts() == few
+    # The parties, duties, resources and events: a query each (and no more).
+    assert max(few.values()) <= 4, few
