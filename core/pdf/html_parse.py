@@ -23,7 +23,7 @@ import re
 
 import tinyhtml5.inputstream as inputstream
 
-from .switch import pins_check
+from .switch import pinned, upstream_in
 
 # sha256 of inspect.getsource() of the upstream function in tinyhtml5 2.1.0.
 PINNED_SOURCES = {
@@ -31,12 +31,7 @@ PINNED_SOURCES = {
 }
 
 
-def check_pins() -> None:
-    pins_check(
-        PINNED_SOURCES,
-        lambda name: getattr(inputstream.HTMLUnicodeInputStream, name),
-        __name__,
-    )
+check_pins = pinned(PINNED_SOURCES, upstream_in(inputstream.HTMLUnicodeInputStream), __name__)
 
 
 class StopCharacterPatterns(dict):
@@ -57,5 +52,4 @@ def install() -> None:
         inputstream.characters_until_regex = StopCharacterPatterns()
 
 
-check_pins()
 install()

@@ -27,9 +27,8 @@ Like the other WeasyPrint patches it is installed at import, acts only inside
 from __future__ import annotations
 
 import weasyprint.layout.preferred as wp_preferred
-import weasyprint.text.line_break as wp_line_break
 
-from .switch import Switch, pins_check, upstream
+from .switch import Switch, document_memo, pinned, upstream, upstream_in
 
 # sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0: the one
 # caller of this module's name (it must discard the layout; trailing_whitespace_size
@@ -47,17 +46,8 @@ _ATTRIBUTE = "_khruakhai_preferred_widths"
 LONGEST = 300
 
 
-def _function(name: str):
-    if name == "split_first_line":
-        return upstream(wp_line_break.split_first_line)
-    return getattr(wp_preferred, name)
-
-
-def check_pins() -> None:
-    pins_check(PINNED_SOURCES, _function, __name__)
-
-
-check_pins()
+# This module's split_first_line unwraps to upstream's too.
+check_pins = pinned(PINNED_SOURCES, upstream_in(wp_preferred), __name__)
 
 _switch = Switch("preferred_widths")
 applied = _switch.applied
@@ -68,14 +58,11 @@ def split_first_line(
     text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False
 ):
     """WeasyPrint's split_first_line, its numbers remembered per document."""
-    if context is None or not _switch.on or len(text) > LONGEST:
+    if not _switch.on or len(text) > LONGEST:
         return _original(
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )
-    memo = context.__dict__.get(_ATTRIBUTE)
-    if memo is None:
-        memo = {}
-        setattr(context, _ATTRIBUTE, memo)
+    memo = document_memo(context, _ATTRIBUTE)
     key = (id(style), text, max_width, justification_spacing, is_line_start, minimum)
     kept = memo.get(key)
     if kept is None:

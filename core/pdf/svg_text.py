@@ -40,7 +40,7 @@ from weasyprint.matrix import Matrix
 from weasyprint.svg.bounding_box import extend_bounding_box
 from weasyprint.svg.utils import normalize, size
 
-from .switch import Switch, pins_check, upstream
+from .switch import Switch, document_memo, pinned, upstream, upstream_in
 
 # The module, not the function weasyprint.svg re-exports under the same name.
 wp_svg_text = importlib.import_module("weasyprint.svg.text")
@@ -64,21 +64,8 @@ _original = upstream(wp_line_break.split_first_line)
 _original_text = upstream(wp_svg_text.text)
 
 
-def _function(name: str):
-    if name == "text":
-        return _original_text
-    if name.startswith("Layout."):
-        # Upstream's method, also when core.pdf.thai_breaks has wrapped it.
-        return upstream(getattr(wp_line_break.Layout, name.removeprefix("Layout.")))
-    return upstream(getattr(wp_line_break, name))
-
-
-def check_pins() -> None:
-    """Fail loudly if WeasyPrint changed under the functions this module relies on."""
-    pins_check(PINNED_SOURCES, _function, __name__)
-
-
-check_pins()
+# Upstream's functions and methods, also where core.pdf.thai_breaks has wrapped them.
+check_pins = pinned(PINNED_SOURCES, upstream_in(wp_svg_text, wp_line_break), __name__)
 
 
 _switch = Switch("svg_text")
@@ -125,10 +112,7 @@ def split_first_line(
         return _original(
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )
-    kept = context.__dict__.get(_ATTRIBUTE)
-    if kept is None:
-        kept = {}
-        setattr(context, _ATTRIBUTE, kept)
+    kept = document_memo(context, _ATTRIBUTE)
     key = (
         text,
         tuple(style["font_family"]),

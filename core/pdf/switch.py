@@ -1,4 +1,5 @@
-"""The on/off switch every WeasyPrint patch of core.pdf shares.
+"""The on/off switch every WeasyPrint patch of core.pdf shares, and what else they share:
+finding upstream's function under a patch, pinning it, a memo per document.
 
 A patch (core.pdf.thai_text, core.pdf.weasyprint_border) is installed when its module is
 imported but acts only inside ``applied()``, which render_pdf enters; ``disabled()``
@@ -64,3 +65,42 @@ def pins_check(pinned: Mapping[str, str], function_of: Callable[[str], object], 
                 f"WeasyPrint's {name} is not the function {module} was written against: "
                 "compare it with that module and update its PINNED_SOURCES."
             )
+
+
+def upstream_in(*namespaces) -> Callable[[str], object]:
+    """``function_of`` for pins_check: a name ("draw_border", "Layout.set_text") looked
+    up in the first of ``namespaces`` (modules, classes) that holds its first part, then
+    unwrapped to upstream's function."""
+
+    def function_of(name: str):
+        head, *rest = name.split(".")
+        found = getattr(next(space for space in namespaces if hasattr(space, head)), head)
+        for part in rest:
+            found = getattr(found, part)
+        return upstream(found)
+
+    return function_of
+
+
+def pinned(
+    sources: Mapping[str, str], function_of: Callable[[str], object], module: str
+) -> Callable[[], None]:
+    """A patch module's ``check_pins``: run now (importing the module fails when upstream
+    changed) and kept for the tests to run again."""
+
+    def check_pins() -> None:
+        """Fail loudly if upstream changed under the functions this module relies on."""
+        pins_check(sources, function_of, module)
+
+    check_pins()
+    return check_pins
+
+
+def document_memo(context, attribute: str) -> dict:
+    """A dictionary kept on WeasyPrint's LayoutContext under ``attribute``: one
+    document's memo, let go with the document."""
+    memo = context.__dict__.get(attribute)
+    if memo is None:
+        memo = {}
+        setattr(context, attribute, memo)
+    return memo

@@ -36,7 +36,7 @@ import weasyprint.text.line_break as wp_line_break
 from weasyprint.text.ffi import ffi, pango
 from weasyprint.text.line_break import get_log_attrs
 
-from .switch import Switch, pins_check, upstream
+from .switch import Switch, pinned, upstream, upstream_in
 
 # sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0.
 PINNED_SOURCES = {
@@ -70,18 +70,7 @@ _original_deactivate = upstream(wp_line_break.Layout.deactivate)
 _original_can_break_text = upstream(wp_inline.can_break_text)
 
 
-def _function(name: str):
-    if name.startswith("Layout."):
-        return upstream(getattr(wp_line_break.Layout, name.removeprefix("Layout.")))
-    return upstream(getattr(wp_inline, name))
-
-
-def check_pins() -> None:
-    """Fail loudly if WeasyPrint changed under the functions this module relies on."""
-    pins_check(PINNED_SOURCES, _function, __name__)
-
-
-check_pins()
+check_pins = pinned(PINNED_SOURCES, upstream_in(wp_inline, wp_line_break), __name__)
 
 
 _switch = Switch("thai_breaks")

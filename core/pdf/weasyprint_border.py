@@ -30,7 +30,7 @@ import weasyprint.draw as wp_draw
 import weasyprint.draw.border as wp_border
 from weasyprint.formatting_structure import boxes
 
-from .switch import Switch, pins_check, upstream
+from .switch import Switch, pinned, upstream, upstream_in
 
 # sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0.
 PINNED_SOURCES = {
@@ -43,16 +43,7 @@ SIDES = ("top", "right", "bottom", "left")
 _original = upstream(wp_border.draw_border)
 
 
-def _function(name: str):
-    return _original if name == "draw_border" else getattr(wp_border, name)
-
-
-def check_pins() -> None:
-    """Fail loudly if WeasyPrint changed under the functions this module relies on."""
-    pins_check(PINNED_SOURCES, _function, __name__)
-
-
-check_pins()
+check_pins = pinned(PINNED_SOURCES, upstream_in(wp_border), __name__)
 
 
 _switch = Switch("dotted_border")
