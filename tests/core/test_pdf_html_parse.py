@@ -81,3 +81,12 @@ def test_pinned_to_the_function_it_relies_on(monkeypatch):
     monkeypatch.setitem(html_parse.PINNED_SOURCES, "chars_until", "0" * 64)
     with pytest.raises(RuntimeError, match="chars_until"):
         html_parse.check_pins()
+
+
+def test_the_pdf_is_the_same_byte_for_byte(monkeypatch):
+    from core.pdf.render import render_pdf
+
+    fixed = render_pdf(DOCUMENT)
+    monkeypatch.setattr(html_parse, "install", lambda: None)
+    monkeypatch.setattr(inputstream, "characters_until_regex", {})
+    assert render_pdf(DOCUMENT) == fixed
