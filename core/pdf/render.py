@@ -13,7 +13,15 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from weasyprint.text.fonts import FontConfiguration
 
-from . import html_parse, preferred_widths, svg_text, thai_breaks, thai_text, weasyprint_border
+from . import (
+    collector,
+    html_parse,
+    preferred_widths,
+    svg_text,
+    thai_breaks,
+    thai_text,
+    weasyprint_border,
+)
 from .fetcher import StaticOnlyFetcher, default_base_url
 
 # Sarabun, the typeface of Thai government documents, shipped under static/fonts.
@@ -96,22 +104,27 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     ``base_url`` resolves relative URLs; by default it is SITE_URL, so the
     ``{% static %}`` URLs of a template resolve to the project's static files, read
     from disk. Nothing else is fetched (see core.pdf.fetcher). Thai words are kept
-    whole across line breaks (core.pdf.thai_breaks).
+    whole across line breaks (core.pdf.thai_breaks). The garbage collector waits
+    until the render is done (core.pdf.collector).
     """
     base_url = base_url or default_base_url()
     fetcher = StaticOnlyFetcher(base_url)
     font_config, fonts = _font_setup()
     thai_breaks.load()
     html_parse.install()
-    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    with (
-        thai_breaks.applied(),
-        thai_text.applied(),
-        weasyprint_border.applied(),
-        svg_text.applied(),
-        preferred_widths.applied(),
-    ):
-        return document.write_pdf(stylesheets=[fonts], font_config=font_config)
+    with collector.paused():
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        with (
+            thai_breaks.applied(),
+            thai_text.applied(),
+            weasyprint_border.applied(),
+            svg_text.applied(),
+            preferred_widths.applied(),
+        ):
+            pdf = document.write_pdf(stylesheets=[fonts], font_config=font_config)
+        # The parsed tree goes now, not in the collection paused() ends with.
+        del document
+    return pdf
 
 
 def render_pdf_template(template_name: str, context: dict, *, language: str) -> bytes:

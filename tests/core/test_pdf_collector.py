@@ -1,0 +1,97 @@
+"""The garbage collector waits while render_pdf renders, then runs once (core.pdf.collector)."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+
+from core.pdf import collector, render_pdf
+
+from .pdf_helpers import pdftotext
+
+# Enough boxes for the collector to start many times if it were left running.
+ROWS = "".join(
+    f"<tr><td>{i}</td><td>คณะกรรมการเครือข่ายร่วมกันวางแผนการดำเนินงาน</td></tr>" for i in range(150)
+)
+HTML = f"<h1>รายงาน</h1><table>{ROWS}</table>"
+
+
+@pytest.fixture
+def collections():
+    """The generation of every collection that runs while the test does."""
+    seen: list[int] = []
+
+    def callback(phase: str, info: dict) -> None:
+        if phase == "stop":
+            seen.append(info["generation"])
+
+    gc.callbacks.append(callback)
+    yield seen
+    gc.callbacks.remove(callback)
+
+
+def test_a_render_runs_one_young_collection_at_its_end(collections):
+    render_pdf("<p>ก</p>")  # the first render's one-off setup (fonts, the dictionary)
+    collections.clear()
+    pdf = render_pdf(HTML)
+    assert gc.isenabled()
+    # Left running, the collector starts hundreds of times in such a render.
+    assert collections == [0]
+    assert "คณะกรรมการ" in pdftotext(pdf)
+
+
+def test_a_render_leaves_no_cyclic_garbage_behind():
+    render_pdf("<p>ก</p>")
+    gc.collect()  # what earlier tests left
+    render_pdf(HTML)
+    # Without the collection at its end, tens of thousands of objects of the render
+    # wait in reference cycles for the collector's next turn.
+    assert gc.collect() < 100
+
+
+def _failed_render() -> None:
+    with collector.paused():
+        assert not gc.isenabled()
+        raise RuntimeError("the render failed")
+
+
+def test_paused_resumes_after_an_error(collections):
+    with pytest.raises(RuntimeError):
+        _failed_render()
+    assert gc.isenabled()
+    assert collections == [0]
+
+
+def test_overlapping_renders_keep_it_paused_until_the_last_ends(collections):
+    first_in = threading.Event()
+    first_may_end = threading.Event()
+
+    def first() -> None:
+        with collector.paused():
+            first_in.set()
+            first_may_end.wait(5)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    first_in.wait(5)
+    with collector.paused():
+        first_may_end.set()
+        thread.join(5)
+        # The first render ended: the second one still runs without the collector.
+        assert not gc.isenabled()
+        assert collections == []
+    assert gc.isenabled()
+    assert collections == [0]
+
+
+def test_a_collector_disabled_by_someone_else_stays_disabled(collections):
+    gc.disable()
+    try:
+        with collector.paused():
+            pass
+        assert not gc.isenabled()
+        assert collections == []
+    finally:
+        gc.enable()
