@@ -16,6 +16,7 @@ from weasyprint.text.fonts import FontConfiguration
 from . import (
     collector,
     html_parse,
+    kept_layouts,
     preferred_widths,
     svg_text,
     thai_breaks,
@@ -116,6 +117,7 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         with (
             thai_breaks.applied(),
+            kept_layouts.applied(),
             thai_text.applied(),
             weasyprint_border.applied(),
             svg_text.applied(),

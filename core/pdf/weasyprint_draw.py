@@ -4,8 +4,10 @@ core.pdf.thai_text replaces WeasyPrint's function with a copy that adds ActualTe
 around misread Thai runs. The copy is cut into the blocks below, in upstream's
 order, so that each function stays readable (and under the project's complexity
 limit); thai_text's ``draw_first_line`` is the loop that calls them, with its own
-lines marked ``# ActualText``. The blocks are upstream's lines: the one difference is
-marked ``# ActualText`` too (the line's UTF-8 is passed in, not encoded per run).
+lines marked ``# ActualText``. The blocks are upstream's lines, with two differences,
+marked: ``# ActualText`` (the line's UTF-8 is passed in, not encoded per run) and
+``# kept layouts`` (a layout shortened with an ellipsis is built afresh for its next
+drawing: core.pdf.kept_layouts).
 
 When WeasyPrint is upgraded (thai_text's pins fail loudly), compare the new upstream
 function with draw_first_line and these blocks, block by block, and update both.
@@ -23,6 +25,8 @@ from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, pango
 from weasyprint.text.fonts import get_hb_object_data
 from weasyprint.text.line_break import get_last_word_end
 
+from . import kept_layouts
+
 __all__ = ["draw_glyphs", "ellipsised_first_line", "use_font"]
 
 
@@ -31,6 +35,7 @@ def ellipsised_first_line(textbox, text_overflow, block_ellipsis):
     pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
 
     if text_overflow == "ellipsis" or block_ellipsis != "none":
+        kept_layouts.changed(textbox.pango_layout)  # kept layouts
         assert textbox.pango_layout.max_width is not None
         max_width = textbox.pango_layout.max_width
         pango.pango_layout_set_width(textbox.pango_layout.layout, int(max_width * TO_UNITS))

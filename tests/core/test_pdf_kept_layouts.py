@@ -1,0 +1,136 @@
+"""core.pdf.kept_layouts: a line's Pango layout is kept from layout to drawing; the
+PDF is the same, byte for byte."""
+
+from __future__ import annotations
+
+import pytest
+import weasyprint
+import weasyprint.text.line_break as wp_line_break
+
+from core.pdf import kept_layouts, render_pdf
+from reports import services
+from tests.reports.conftest import reporting  # noqa: F401 - a fixture
+
+from .pdf_helpers import pdftotext
+
+THAI = "คณะกรรมการเครือข่ายร่วมกันวางแผนการดำเนินงานและติดตามความก้าวหน้าทุกเดือน "
+LATIN = "The network's committee meets every month to follow the progress of the plan. "
+ROWS = "".join(f"<tr><td>{n}</td><td>{THAI}</td><td>{LATIN}</td></tr>" for n in range(40))
+# Everything that could make a kept layout differ from the one upstream builds to
+# draw: wrapped and unwrapped lines, Thai and Latin, a table running over pages with
+# its header repeated (drawn again on each page), justified lines (rebuilt with their
+# spacing), newlines kept (pre-line: not one paragraph), an ellipsis (changed while
+# drawn), letter spacing, underlines, an SVG label.
+HTML = f"""
+<style>
+  p.j {{ text-align: justify; width: 9cm; }}
+  p.pre {{ white-space: pre-line; }}
+  p.cut {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; width: 4cm; }}
+  .spaced {{ letter-spacing: 0.1em; }}
+  table {{ border-collapse: collapse; }}
+  td, th {{ border: 0.5pt solid #555; padding: 2pt; }}
+</style>
+<h1>รายงาน <u>คณะกรรมการ</u> Committee report</h1>
+<p class=j>{LATIN * 4}</p>
+<p class=j>{THAI * 4}</p>
+<p class=pre>บรรทัดแรก
+Second line
+บรรทัดที่สาม</p>
+<p class=cut>{LATIN}</p>
+<p class=spaced>ลงนาม Signed</p>
+<svg width="200" height="40"><text x="5" y="20" font-size="12">ความก้าวหน้า 76%</text></svg>
+<table><thead><tr><th>#</th><th>กิจกรรม</th><th>Activity</th></tr></thead>
+<tbody>{ROWS}</tbody></table>
+"""
+
+
+@pytest.fixture
+def rebuilt(monkeypatch):
+    """The layouts built again for drawing: (justification spacing) of each."""
+    made: list[float] = []
+    original = kept_layouts._original_reactivate
+
+    def counting(self, style):
+        made.append(self.justification_spacing)
+        return original(self, style)
+
+    monkeypatch.setattr(kept_layouts, "_original_reactivate", counting)
+    return made
+
+
+def test_the_pdf_is_the_same_byte_for_byte():
+    with kept_layouts.disabled():
+        upstream = render_pdf(HTML)
+    pdf = render_pdf(HTML)
+    assert pdf == upstream
+    assert "บรรทัดที่สาม" in pdftotext(pdf)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_committee_report_is_the_same_byte_for_byte(cast, reporting, language):  # noqa: F811
+    _schedule, period, _reports = reporting
+
+    def committee() -> bytes:
+        return services.committee_pdf(network=cast.network, period=period, language=language)
+
+    with kept_layouts.disabled():
+        upstream = committee()
+    assert committee() == upstream
+
+
+def test_lines_are_drawn_without_being_built_again(rebuilt):
+    with kept_layouts.disabled():
+        render_pdf(HTML)
+    upstream = len(rebuilt)
+    rebuilt.clear()
+    render_pdf(HTML)
+    # Only the justified lines are built again, with their word spacing.
+    assert upstream > 100
+    assert 0 < len(rebuilt) < upstream / 10
+    assert all(rebuilt)
+
+
+def test_the_ellipsised_line_is_let_go_after_its_drawing(monkeypatch):
+    marked = []
+    original = kept_layouts.changed
+
+    def marking(layout):
+        marked.append(layout.text)
+        original(layout)
+
+    monkeypatch.setattr(kept_layouts, "changed", marking)
+    render_pdf(HTML)
+    assert [text.strip() for text in marked] == [LATIN.strip()]
+
+
+def test_acts_only_inside_render_pdf(rebuilt):
+    weasyprint.HTML(string=HTML).write_pdf()
+    outside = len(rebuilt)
+    rebuilt.clear()
+    with kept_layouts.applied():
+        weasyprint.HTML(string=HTML).write_pdf()
+    assert len(rebuilt) < outside / 10
+
+
+def test_a_layout_changed_while_drawn_is_built_afresh(rebuilt):
+    style = weasyprint.HTML(string="<p>ก</p>").render().pages[0]._page_box.style
+    layout = wp_line_break.Layout(style)
+    layout.set_text("ลงนาม")
+    with kept_layouts.applied():
+        layout.deactivate()
+        layout.reactivate(style)
+        assert rebuilt == []
+        kept_layouts.changed(layout)
+        layout.deactivate()
+        assert "layout" not in vars(layout)
+        layout.reactivate(style)
+    assert rebuilt == [0]
+    assert layout.text == "ลงนาม"
+
+
+def test_pinned_to_the_functions_it_relies_on(monkeypatch):
+    kept_layouts.check_pins()
+    monkeypatch.setitem(kept_layouts.PINNED_SOURCES, "first_line_metrics", "0" * 64)
+    with pytest.raises(RuntimeError, match="first_line_metrics"):
+        kept_layouts.check_pins()
