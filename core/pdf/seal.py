@@ -18,6 +18,7 @@ import datetime as dt
 import fcntl
 import logging
 import os
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -176,6 +177,9 @@ class _KeptKeySigner(signers.SimpleSigner):
         super().__init__(**kwargs)
         self._parsed_key = parsed_key
 
+    # Hex digits left in the PDF for the signature, once known (see seal_pdf).
+    room: int | None = None
+
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
         try:
@@ -190,7 +194,7 @@ class _KeptKeySigner(signers.SimpleSigner):
 
 
 @lru_cache(maxsize=4)
-def _signer_for(key_pem: bytes, cert_pem: bytes) -> signers.SimpleSigner:
+def _signer_for(key_pem: bytes, cert_pem: bytes) -> _KeptKeySigner:
     key = load_private_key_from_pemder_data(key_pem, passphrase=None)
     cert = asn1_x509.Certificate.load(
         x509.load_pem_x509_certificate(cert_pem).public_bytes(serialization.Encoding.DER)
@@ -204,7 +208,7 @@ def _signer_for(key_pem: bytes, cert_pem: bytes) -> signers.SimpleSigner:
     )
 
 
-def signer() -> signers.SimpleSigner:
+def signer() -> _KeptKeySigner:
     return _signer_for(*_key_pair())
 
 
@@ -223,8 +227,25 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "Thailand") -> bytes:
         subfilter=fields.SigSeedSubFilter.PADES,
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    out = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signer())
-    return out.getvalue()
+    sealer = signer()
+    # pyHanko sizes the room for the signature with a dry-run signature first (14 of
+    # a seal's 33 ms of CPU). The size depends only on the key, the certificate and
+    # the kinds of signed attributes: the first seal of the process lets pyHanko size
+    # it, and the next ones reuse its answer, read from the hole it left.
+    out = _outside_event_loop(
+        signers.sign_pdf, writer, meta, signer=sealer, bytes_reserved=sealer.room
+    ).getvalue()
+    if sealer.room is None:
+        sealer.room = _hole_digits(out[len(pdf) :])
+    return out
+
+
+def _hole_digits(update: bytes) -> int:
+    """The hex digits between "<" and ">" of the signature an update holds."""
+    match = re.search(rb"/ByteRange \[\s*0 (\d+) (\d+) \d+\s*\]", update)
+    if match is None:
+        raise ValueError("no signature in the update")
+    return int(match[2]) - int(match[1]) - 2
 
 
 def _not_intact(summary: str) -> SealCheck:

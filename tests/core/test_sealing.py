@@ -235,3 +235,23 @@ def test_the_key_is_parsed_once_and_signs_as_pyhankos_own_signer(plain_pdf, monk
     check = check_seal(sealed)
     assert check.intact
     assert check.trusted
+
+
+def test_the_signatures_room_is_sized_by_pyhanko_once_per_key(plain_pdf, monkeypatch):
+    kept = seal_module.signer()
+    monkeypatch.setattr(kept, "room", None)
+    dry_runs = []
+    original = type(kept).async_sign
+
+    async def counting(self, *args, **kwargs):
+        dry_runs.append(kwargs.get("dry_run", False))
+        return await original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(kept), "async_sign", counting)
+    sealed = [seal_pdf(plain_pdf, reason=f"seal {n}") for n in range(3)]
+    # pyHanko sizes the first seal's room with a dry run; the next ones reuse it.
+    assert dry_runs == [True, False, False, False]
+    start, end = _hole(sealed[0])
+    assert kept.room == end - start - 2
+    assert {b - a for a, b in map(_hole, sealed)} == {end - start}
+    assert all(check_seal(pdf).intact for pdf in sealed)
