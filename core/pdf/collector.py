@@ -6,19 +6,22 @@ that point at each other), which only the collector frees. While the render runs
 collector starts every 700 allocations: it walks the young survivors (the growing box
 tree) again and again and, a time or two per render, every object the process holds.
 That was ~58 ms of the committee report's ~780 ms. Paused during the render and run
-once after, over the young objects only (``gc.collect(0)``: all the render made), it
-costs ~31 ms, most of which is freeing the garbage itself (docs/performance-pdf.md).
+once at its end, over the young objects only (``gc.collect(0)``: all the render made),
+it costs ~31 ms, most of which is freeing the garbage itself (docs/performance-pdf.md).
 
 The collector is one per process: a render pauses it for every thread, for the half
-second a render takes. Renders in several threads at once keep it paused until the
-last one ends. If something else has disabled it (a test, a benchmark), it is left
-disabled and not run.
+second a render takes. Each render collects at its end, even while another one still
+runs (renders that keep overlapping in threads must not pile up their garbage), and
+the last one to end lets the collector run again. A collector that was disabled when
+the first of them began (by a test, a benchmark) is left disabled. A process forked
+during a render (it should not be) starts with the collector as it was before it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import threading
 from collections.abc import Iterator
 
@@ -30,7 +33,7 @@ _resume = False
 
 @contextlib.contextmanager
 def paused() -> Iterator[None]:
-    """Collect no garbage inside; collect the young generation once the last render ends."""
+    """Collect no garbage inside; collect the young generation at the end."""
     global _renders, _resume
     with _lock:
         if _renders == 0:
@@ -40,10 +43,23 @@ def paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # Collected before the collector runs again: enabled first, it would start on
+        # its own at the next allocation, the render's objects being far past its
+        # threshold. A collector disabled by someone else is not run.
+        if _resume:
+            gc.collect(0)
         with _lock:
             _renders -= 1
-            collect = _renders == 0 and _resume
-            if collect:
+            if _renders == 0 and _resume:
                 gc.enable()
-        if collect:
-            gc.collect(0)
+
+
+def _after_fork_in_child() -> None:
+    global _lock, _renders
+    _lock = threading.Lock()
+    if _renders and _resume:
+        gc.enable()
+    _renders = 0
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

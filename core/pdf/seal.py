@@ -230,8 +230,10 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "Thailand") -> bytes:
     sealer = signer()
     # pyHanko sizes the room for the signature with a dry-run signature first (14 of
     # a seal's 33 ms of CPU). The size depends only on the key, the certificate and
-    # the kinds of signed attributes: the first seal of the process lets pyHanko size
-    # it, and the next ones reuse its answer, read from the hole it left.
+    # the kinds of signed attributes (no timestamp, no revocation data): the first
+    # seal made with a key lets pyHanko size it, and the next ones reuse its answer,
+    # read from the hole it left. Adding a timestamper or validation info to these
+    # seals would change the size: the room would then have to be measured again.
     out = _outside_event_loop(
         signers.sign_pdf, writer, meta, signer=sealer, bytes_reserved=sealer.room
     ).getvalue()
@@ -240,11 +242,13 @@ def seal_pdf(pdf: bytes, *, reason: str, location: str = "Thailand") -> bytes:
     return out
 
 
-def _hole_digits(update: bytes) -> int:
-    """The hex digits between "<" and ">" of the signature an update holds."""
+def _hole_digits(update: bytes) -> int | None:
+    """The hex digits between "<" and ">" of the signature an update holds (None, and
+    pyHanko keeps sizing it, if they cannot be found)."""
     match = re.search(rb"/ByteRange \[\s*0 (\d+) (\d+) \d+\s*\]", update)
     if match is None:
-        raise ValueError("no signature in the update")
+        logger.warning("No ByteRange in a sealed PDF's update; the seal's room is not kept")
+        return None
     return int(match[2]) - int(match[1]) - 2
 
 

@@ -43,6 +43,15 @@ class Switch:
         finally:
             self._suppressed.reset(token)
 
+    @contextlib.contextmanager
+    def suspended(self) -> Iterator[None]:
+        """Off for a moment inside ``applied()`` (``disabled()`` acts on the next one)."""
+        token = self._active.set(False)
+        try:
+            yield
+        finally:
+            self._active.reset(token)
+
 
 def upstream(function):
     """WeasyPrint's own function, under any of our patches: each replacement keeps the

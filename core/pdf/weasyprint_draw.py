@@ -6,8 +6,8 @@ order, so that each function stays readable (and under the project's complexity
 limit); thai_text's ``draw_first_line`` is the loop that calls them, with its own
 lines marked ``# ActualText``. The blocks are upstream's lines, with two differences,
 marked: ``# ActualText`` (the line's UTF-8 is passed in, not encoded per run) and
-``# kept layouts`` (a layout shortened with an ellipsis is built afresh for its next
-drawing: core.pdf.kept_layouts).
+``# kept layouts`` (a line shortened with an ellipsis is drawn on a layout built afresh,
+as upstream builds it, and let go after: core.pdf.kept_layouts).
 
 When WeasyPrint is upgraded (thai_text's pins fail loudly), compare the new upstream
 function with draw_first_line and these blocks, block by block, and update both.
@@ -32,10 +32,17 @@ __all__ = ["draw_glyphs", "ellipsised_first_line", "use_font"]
 
 def ellipsised_first_line(textbox, text_overflow, block_ellipsis):
     """The layout's first line, ellipsised as the style asks."""
+    if text_overflow == "ellipsis" or block_ellipsis != "none":  # kept layouts
+        # An ellipsis changes the layout: upstream's way, on a layout built afresh.
+        with kept_layouts.rebuilt(textbox):  # kept layouts
+            return _first_line(textbox, text_overflow, block_ellipsis)  # kept layouts
+    return _first_line(textbox, text_overflow, block_ellipsis)  # kept layouts
+
+
+def _first_line(textbox, text_overflow, block_ellipsis):
     pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)
 
     if text_overflow == "ellipsis" or block_ellipsis != "none":
-        kept_layouts.changed(textbox.pango_layout)  # kept layouts
         assert textbox.pango_layout.max_width is not None
         max_width = textbox.pango_layout.max_width
         pango.pango_layout_set_width(textbox.pango_layout.layout, int(max_width * TO_UNITS))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import threading
 
 import pytest
@@ -34,6 +35,7 @@ def collections():
 
 def test_a_render_runs_one_young_collection_at_its_end(collections):
     render_pdf("<p>ก</p>")  # the first render's one-off setup (fonts, the dictionary)
+    gc.collect()  # the allocation count back to 0: none starts before the render's pause
     collections.clear()
     pdf = render_pdf(HTML)
     assert gc.isenabled()
@@ -79,11 +81,29 @@ def test_overlapping_renders_keep_it_paused_until_the_last_ends(collections):
     with collector.paused():
         first_may_end.set()
         thread.join(5)
-        # The first render ended: the second one still runs without the collector.
+        # The first render ended and collected what it left; the second one still
+        # runs without the collector.
+        assert collections == [0]
         assert not gc.isenabled()
-        assert collections == []
     assert gc.isenabled()
-    assert collections == [0]
+    assert collections == [0, 0]
+
+
+def test_a_child_forked_during_a_render_has_the_collector_running():
+    with collector.paused():
+        pid = os.fork()
+        if pid == 0:  # the child
+            try:
+                ok = gc.isenabled() and collector._renders == 0
+                with collector.paused():
+                    ok = ok and not gc.isenabled()
+                ok = ok and gc.isenabled()
+            finally:
+                os._exit(0 if ok else 1)
+        assert not gc.isenabled()
+    _pid, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert gc.isenabled()
 
 
 def test_a_collector_disabled_by_someone_else_stays_disabled(collections):
