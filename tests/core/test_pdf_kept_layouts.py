@@ -13,7 +13,7 @@ from core.pdf import kept_layouts, render_pdf
 from reports import services
 from tests.reports.conftest import reporting  # noqa: F401 - a fixture
 
-from .pdf_helpers import pdftotext
+from .pdf_helpers import pdftotext, signing_dir  # noqa: F401
 
 THAI = "คณะกรรมการเครือข่ายร่วมกันวางแผนการดำเนินงานและติดตามความก้าวหน้าทุกเดือน "
 LATIN = "The network's committee meets every month to follow the progress of the plan. "
@@ -88,6 +88,27 @@ def test_the_committee_report_is_the_same_byte_for_byte(cast, reporting, languag
     with kept_layouts.disabled():
         upstream = committee()
     assert committee() == upstream
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("signing_dir")
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_agreement_and_my_data_are_the_same_byte_for_byte(cast, language):
+    from agreements import services as agreement_services
+    from privacy.pdf import my_data_pdf
+    from tests.reports.test_closeout import _signed
+
+    version = _signed(cast)
+
+    def both() -> tuple[bytes, bytes]:
+        return (
+            agreement_services.version_pdf_render_one(version=version, language=language),
+            my_data_pdf(user=cast.coordinator, language=language),
+        )
+
+    with kept_layouts.disabled():
+        upstream = both()
+    assert both() == upstream
 
 
 def test_lines_are_drawn_without_being_built_again(rebuilt):
