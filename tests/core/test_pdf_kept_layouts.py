@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 import weasyprint
 import weasyprint.text.line_break as wp_line_break
+from django.utils import timezone
 
 from core.pdf import kept_layouts, render_pdf
 from reports import services
@@ -56,6 +57,13 @@ Signed</td><td class=wrap>Committee{"x" * 40}
 
 
 @pytest.fixture
+def still(monkeypatch):
+    """The clock stopped: the PDFs print when they were made, to the minute."""
+    stopped = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: stopped)
+
+
+@pytest.fixture
 def rebuilt(monkeypatch):
     """The layouts built again for drawing: (justification spacing) of each."""
     made: list[float] = []
@@ -79,7 +87,7 @@ def test_the_pdf_is_the_same_byte_for_byte():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["th", "en"])
-def test_the_committee_report_is_the_same_byte_for_byte(cast, reporting, language):  # noqa: F811
+def test_the_committee_report_is_the_same_byte_for_byte(cast, reporting, language, still):  # noqa: F811
     _schedule, period, _reports = reporting
 
     def committee() -> bytes:
@@ -93,7 +101,7 @@ def test_the_committee_report_is_the_same_byte_for_byte(cast, reporting, languag
 @pytest.mark.django_db
 @pytest.mark.usefixtures("signing_dir")
 @pytest.mark.parametrize("language", ["th", "en"])
-def test_the_agreement_and_my_data_are_the_same_byte_for_byte(cast, language):
+def test_the_agreement_and_my_data_are_the_same_byte_for_byte(cast, language, still):
     from agreements import services as agreement_services
     from privacy.pdf import my_data_pdf
     from tests.reports.test_closeout import _signed
