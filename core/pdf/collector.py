@@ -11,10 +11,12 @@ it costs ~31 ms, most of which is freeing the garbage itself (docs/performance-p
 
 The collector is one per process: a render pauses it for every thread, for the half
 second a render takes. Each render collects at its end, even while another one still
-runs (renders that keep overlapping in threads must not pile up their garbage), and
-the last one to end lets the collector run again. A collector that was disabled when
-the first of them began (by a test, a benchmark) is left disabled. A process forked
-during a render (it should not be) starts with the collector as it was before it.
+runs, and the last one to end lets the collector run again. A render during which
+another ended collects the middle generation too: that one's collection moved this
+render's young objects there, and they must not wait for a moment with no render. A
+collector that was disabled when the first of them began (by a test, a benchmark) is
+left disabled and not run. A process forked during a render starts with the collector
+as it was before, and the renders it inherited half-done leave it alone.
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ _lock = threading.Lock()
 _renders = 0
 # Whether the collector was running when the first of the current renders began.
 _resume = False
+# Renders ended so far, and the process's generation (a forked child starts a new one).
+_ended = 0
+_epoch = 0
 
 
 @contextlib.contextmanager
@@ -38,28 +43,42 @@ def paused() -> Iterator[None]:
     with _lock:
         if _renders == 0:
             _resume = gc.isenabled()
-            gc.disable()
+        # Counted before the collector is disabled, and (below) enabled again before
+        # the count drops: a collector disabled here always has a render counted.
         _renders += 1
+        gc.disable()
+        epoch, ended = _epoch, _ended
     try:
         yield
     finally:
+        _end(epoch, ended)
+
+
+def _end(epoch: int, ended: int) -> None:
+    global _renders, _ended
+    if epoch != _epoch:
+        return  # begun in the parent of this forked process: not this process's count
+    try:
         # Collected before the collector runs again: enabled first, it would start on
         # its own at the next allocation, the render's objects being far past its
         # threshold. A collector disabled by someone else is not run.
         if _resume:
-            gc.collect(0)
+            gc.collect(1 if _ended != ended else 0)
+    finally:
         with _lock:
-            _renders -= 1
-            if _renders == 0 and _resume:
+            _ended += 1
+            if _renders == 1 and _resume:
                 gc.enable()
+            _renders -= 1
 
 
 def _after_fork_in_child() -> None:
-    global _lock, _renders
+    global _lock, _renders, _epoch
     _lock = threading.Lock()
     if _renders and _resume:
         gc.enable()
     _renders = 0
+    _epoch += 1
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)

@@ -96,6 +96,7 @@ def deactivate(self):
     changed = self.__dict__.pop(_CHANGED, False)
     if _switch.on and not changed and "layout" in self.__dict__:
         return None
+    self.__dict__.pop(_SINGLE, None)
     return _inner_deactivate(self)
 
 
@@ -115,7 +116,11 @@ def reactivate(self, style):
 def rebuilt(textbox) -> Iterator[None]:
     """Inside, the text box's layout is the one upstream builds to draw, and this module
     stands aside: the drawing changes it (an ellipsis), so it is let go after."""
+    if not _switch.on:
+        yield  # draw_text's reactivate already built it, as upstream does
+        return
     layout = textbox.pango_layout
+    layout.__dict__.pop(_SINGLE, None)
     with _switch.suspended():
         layout.reactivate(textbox.style)
         try:

@@ -145,6 +145,15 @@ def test_the_ellipsised_line_is_drawn_on_a_layout_built_afresh(monkeypatch):
     assert [text.strip() for text in drawn] == [LATIN.strip()]
 
 
+def test_acts_only_inside_render_pdf(rebuilt):
+    weasyprint.HTML(string=HTML).write_pdf()
+    outside = len(rebuilt)
+    rebuilt.clear()
+    with kept_layouts.applied():
+        weasyprint.HTML(string=HTML).write_pdf()
+    assert len(rebuilt) < outside / 10
+
+
 def test_a_rebuilt_layout_is_upstreams_and_let_go_after(rebuilt):
     style = weasyprint.HTML(string="<p>ก</p>").render().pages[0]._page_box.style
     layout = wp_line_break.Layout(style)
@@ -162,8 +171,18 @@ def test_a_rebuilt_layout_is_upstreams_and_let_go_after(rebuilt):
         layout.deactivate()
         assert "layout" not in vars(layout)
         layout.reactivate(style)
-    assert rebuilt == [0, 0]
+        assert rebuilt == [0, 0]
+        # A drawing that fails lets its layout go all the same.
+        with pytest.raises(RuntimeError), kept_layouts.rebuilt(textbox):
+            raise RuntimeError("the drawing failed")
+        layout.deactivate()
+        assert "layout" not in vars(layout)
+    assert rebuilt == [0, 0, 0]
     assert layout.text == "ลงนาม"
+    # Outside render_pdf (or disabled), draw_text's own reactivate built it: no second.
+    with kept_layouts.rebuilt(textbox):
+        pass
+    assert rebuilt == [0, 0, 0]
 
 
 def test_pinned_to_the_functions_it_relies_on(monkeypatch):
