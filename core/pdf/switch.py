@@ -27,30 +27,25 @@ class Switch:
     def on(self) -> bool:
         return self._active.get()
 
-    @contextlib.contextmanager
-    def applied(self) -> Iterator[None]:
-        token = self._active.set(not self._suppressed.get())
-        try:
-            yield
-        finally:
-            self._active.reset(token)
+    def applied(self) -> contextlib.AbstractContextManager[None]:
+        return _holding(self._active, not self._suppressed.get())
 
-    @contextlib.contextmanager
-    def disabled(self) -> Iterator[None]:
-        token = self._suppressed.set(True)
-        try:
-            yield
-        finally:
-            self._suppressed.reset(token)
+    def disabled(self) -> contextlib.AbstractContextManager[None]:
+        """Off inside: the ``applied()`` entered within does not turn it on."""
+        return _holding(self._suppressed, True)
 
-    @contextlib.contextmanager
-    def suspended(self) -> Iterator[None]:
+    def suspended(self) -> contextlib.AbstractContextManager[None]:
         """Off for a moment inside ``applied()`` (``disabled()`` acts on the next one)."""
-        token = self._active.set(False)
-        try:
-            yield
-        finally:
-            self._active.reset(token)
+        return _holding(self._active, False)
+
+
+@contextlib.contextmanager
+def _holding(variable: ContextVar[bool], value: bool) -> Iterator[None]:
+    token = variable.set(value)
+    try:
+        yield
+    finally:
+        variable.reset(token)
 
 
 def upstream(function):

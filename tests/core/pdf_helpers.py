@@ -21,6 +21,21 @@ def signing_dir(settings):
     return _SIGNING_DIR
 
 
+def calls_through(monkeypatch, owner, name: str, noted=lambda first, *rest, **kw: first) -> list:
+    """What each call of ``owner.name`` (a patch's reference to upstream's function)
+    was given, as ``noted`` picks it out (by default the first argument); the calls
+    still go through."""
+    made: list = []
+    original = getattr(owner, name)
+
+    def recording(*args, **kwargs):
+        made.append(noted(*args, **kwargs))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    return made
+
+
 def pdftotext(pdf: bytes, *args: str) -> str:
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils (pdftotext) is not installed")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-import pytest
 import tinyhtml5
 import tinyhtml5.inputstream as inputstream
 
@@ -74,13 +73,6 @@ def test_render_installs_it(monkeypatch):
     monkeypatch.setattr(inputstream, "characters_until_regex", {})
     render_pdf("<p>ก</p>")
     assert isinstance(inputstream.characters_until_regex, html_parse.StopCharacterPatterns)
-
-
-def test_pinned_to_the_function_it_relies_on(monkeypatch):
-    html_parse.check_pins()
-    monkeypatch.setitem(html_parse.PINNED_SOURCES, "chars_until", "0" * 64)
-    with pytest.raises(RuntimeError, match="chars_until"):
-        html_parse.check_pins()
 
 
 def test_the_pdf_is_the_same_byte_for_byte(monkeypatch):

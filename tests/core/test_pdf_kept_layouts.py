@@ -14,7 +14,7 @@ from core.pdf import kept_layouts, render_pdf
 from reports import services
 from tests.reports.conftest import reporting  # noqa: F401 - a fixture
 
-from .pdf_helpers import pdftotext, signing_dir  # noqa: F401
+from .pdf_helpers import calls_through, pdftotext, signing_dir  # noqa: F401
 
 THAI = "คณะกรรมการเครือข่ายร่วมกันวางแผนการดำเนินงานและติดตามความก้าวหน้าทุกเดือน "
 LATIN = "The network's committee meets every month to follow the progress of the plan. "
@@ -66,15 +66,12 @@ def still(monkeypatch):
 @pytest.fixture
 def rebuilt(monkeypatch):
     """The layouts built again for drawing: (justification spacing) of each."""
-    made: list[float] = []
-    original = kept_layouts._original_reactivate
-
-    def counting(self, style):
-        made.append(self.justification_spacing)
-        return original(self, style)
-
-    monkeypatch.setattr(kept_layouts, "_original_reactivate", counting)
-    return made
+    return calls_through(
+        monkeypatch,
+        kept_layouts,
+        "_original_reactivate",
+        lambda layout, style: layout.justification_spacing,
+    )
 
 
 def test_the_pdf_is_the_same_byte_for_byte():
@@ -183,10 +180,3 @@ def test_a_rebuilt_layout_is_upstreams_and_let_go_after(rebuilt):
     with kept_layouts.rebuilt(textbox):
         pass
     assert rebuilt == [0, 0, 0]
-
-
-def test_pinned_to_the_functions_it_relies_on(monkeypatch):
-    kept_layouts.check_pins()
-    monkeypatch.setitem(kept_layouts.PINNED_SOURCES, "first_line_metrics", "0" * 64)
-    with pytest.raises(RuntimeError, match="first_line_metrics"):
-        kept_layouts.check_pins()

@@ -7,6 +7,8 @@ import pytest
 
 from core.pdf import preferred_widths, render_pdf
 
+from .pdf_helpers import calls_through
+
 # Automatic tables whose cells repeat (a date and an event in every row of the
 # agreement's history), Thai with marks, Latin with spaces, a number that must not
 # wrap, a table long enough to run onto a second page (sized again there), a flex
@@ -32,15 +34,8 @@ HTML = f"""
 
 @pytest.fixture
 def calls(monkeypatch):
-    made: list[str] = []
-    original = preferred_widths._original
-
-    def counting(text, *args, **kwargs):
-        made.append(text)
-        return original(text, *args, **kwargs)
-
-    monkeypatch.setattr(preferred_widths, "_original", counting)
-    return made
+    """The texts measured by WeasyPrint's function."""
+    return calls_through(monkeypatch, preferred_widths, "_original")
 
 
 def test_the_pdf_is_the_same_byte_for_byte():
@@ -94,13 +89,6 @@ def test_the_layout_is_not_kept(monkeypatch):
     kept = vars(context)[preferred_widths._ATTRIBUTE]
     assert not any(layout in value[1] for value in kept.values())
     assert all(value[0] is style for value in kept.values())
-
-
-def test_pinned_to_the_functions_it_relies_on(monkeypatch):
-    preferred_widths.check_pins()
-    monkeypatch.setitem(preferred_widths.PINNED_SOURCES, "inline_line_widths", "0" * 64)
-    with pytest.raises(RuntimeError, match="inline_line_widths"):
-        preferred_widths.check_pins()
 
 
 def test_a_long_text_is_not_remembered(monkeypatch):

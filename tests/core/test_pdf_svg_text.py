@@ -23,7 +23,7 @@ from PIL import Image
 
 from core.pdf import render_pdf, svg_text
 
-from .pdf_helpers import pdftotext
+from .pdf_helpers import calls_through, pdftotext
 
 needs_poppler = pytest.mark.skipif(
     not shutil.which("pdftoppm"), reason="poppler-utils (pdftoppm) is not installed"
@@ -56,15 +56,8 @@ HTML = f"""<div>{SVG}</div><p>ข้อความในย่อหน้า �
 
 @pytest.fixture
 def counted(monkeypatch):
-    calls: list[str] = []
-    original = svg_text._original
-
-    def counting(text, *args, **kwargs):
-        calls.append(text)
-        return original(text, *args, **kwargs)
-
-    monkeypatch.setattr(svg_text, "_original", counting)
-    return calls
+    """The texts laid out by WeasyPrint's function."""
+    return calls_through(monkeypatch, svg_text, "_original")
 
 
 def test_the_pdf_is_the_same_byte_for_byte():
@@ -117,13 +110,6 @@ def test_acts_only_inside_render_pdf(counted):
     weasyprint.HTML(string=HTML).write_pdf()
     assert len(counted) == upstream  # every letter laid out by WeasyPrint's function
     assert wp_line_break.split_first_line is svg_text.split_first_line
-
-
-def test_pinned_to_the_functions_it_relies_on(monkeypatch):
-    svg_text.check_pins()
-    monkeypatch.setitem(svg_text.PINNED_SOURCES, "text", "0" * 64)
-    with pytest.raises(RuntimeError, match="text"):
-        svg_text.check_pins()
 
 
 def _svg_page(label: str, attributes: str = 'x="10" y="40"') -> str:

@@ -94,13 +94,6 @@ def test_weasyprint_used_directly_is_upstream():
     assert len(texts) > 1  # split by libthai, as WeasyPrint does on its own
 
 
-def test_pinned_to_the_functions_it_patches(monkeypatch):
-    thai_breaks.check_pins()
-    monkeypatch.setitem(thai_breaks.PINNED_SOURCES, "Layout.set_text", "0" * 64)
-    with pytest.raises(RuntimeError, match="set_text"):
-        thai_breaks.check_pins()
-
-
 def _style(css: str = ""):
     """A computed style of a Thai paragraph, as WeasyPrint hands Layout."""
     from core.pdf.render import _font_setup
