@@ -19,7 +19,7 @@ from .roadmap_reads import (
     heatmap_chart,
     roadmap_progress,
     step_chart,
-    timeline_chart,
+    timeline_charts,
     wins,
 )
 from .trend import trend_chart, trend_rows
@@ -27,6 +27,9 @@ from .trend import trend_chart, trend_rows
 _SVG_SIZE = re.compile(r'^(<svg\b[^>]*?)\swidth="(\d+)"(\s+height="[^"]*")?')
 # The A4 text column at 96 dpi (210 mm less 36 mm of margins).
 _PAGE_WIDTH_PX = 650
+# A chart that fits a page: the text column is 250 mm tall (297 mm less pdf/base.css's
+# 2.5 and 2.2 cm margins), 945 px at 96 dpi; the rest is room for the chart's line.
+_PAGE_HEIGHT_PX = 880
 
 
 def fit(svg: str) -> str:
@@ -91,7 +94,11 @@ def committee_context(*, network: Network, period: ReportingPeriod) -> dict:
         "activities": activity_rows(network),
         "wins": wins(network),
         "step_chart": fit(step_chart(network)),
-        "timeline_chart": fit(timeline_chart(network)),
+        # The timeline in as many charts as it needs pages: one taller than a page ran
+        # off its bottom, and its last activities were lost.
+        "timeline_charts": [
+            fit(svg) for svg in timeline_charts(network, max_height=_PAGE_HEIGHT_PX)
+        ],
         "heatmap_chart": fit(heatmap_chart(network)),
         "health_chart": fit(health_chart(network)),
         "chair": chair.person if chair else None,

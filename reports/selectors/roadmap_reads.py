@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from django.db.models.functions import TruncDate
 
 from network.models import Network
-from roadmap.charts import health_trend_svg, obstacle_heatmap_svg, step_progress_svg, timeline_svg
+from roadmap.charts import (
+    health_trend_svg,
+    obstacle_heatmap_svg,
+    step_progress_svg,
+    timeline_svgs,
+)
 from roadmap.models import Activity, ProgressUpdate, Step, Win
 
 # How far ahead the dashboard lists activities falling due, and how many.
@@ -133,8 +138,9 @@ def step_chart(network: Network) -> str:
     return str(step_progress_svg(network=network))
 
 
-def timeline_chart(network: Network) -> str:
-    return str(timeline_svg(network=network))
+def timeline_charts(network: Network, *, max_height: int) -> list[str]:
+    """The timeline in charts that each fit a printed page (roadmap.charts.timeline_svgs)."""
+    return [str(svg) for svg in timeline_svgs(network=network, max_height=max_height)]
 
 
 def heatmap_chart(network: Network) -> str:

@@ -15,7 +15,7 @@ charts up by name here).
 from __future__ import annotations
 
 from .health import health_trend_svg
-from .plan import plan_read, step_progress, step_progress_svg, timeline_svg
+from .plan import plan_read, step_progress, step_progress_svg, timeline_svg, timeline_svgs
 from .register import obstacle_heatmap_svg
 from .text import text_width, wrap
 from .trend import period_trend_svg
@@ -29,5 +29,6 @@ __all__ = [
     "step_progress_svg",
     "text_width",
     "timeline_svg",
+    "timeline_svgs",
     "wrap",
 ]

@@ -147,45 +147,90 @@ def step_progress_svg(*, network=None, rows: list[StepRow] | None = None) -> str
     return draw.svg(width, height, _("Progress by step"), body, desc, fixed=True)
 
 
+# The timeline's geometry: its width, the titles' column, a row, the month axis above
+# the first row and the room below the last.
+_T_WIDTH, _T_LABEL_W, _T_ROW_H, _T_TOP, _T_BOTTOM = 640, 220, 22, 34, 10
+
+
+def _dated(network) -> list[Dated]:
+    return [
+        Dated(*row)
+        for row in Activity.objects.for_network(network)
+        .exclude(start_on=None, due_on=None)
+        .order_by(*_TIMELINE_ORDER)
+        .values_list(*_DATED_FIELDS)
+    ]
+
+
+def _title_lines(a: Dated) -> list[str]:
+    """Each title in at most two lines; a wrapped one makes its row taller."""
+    return wrap(f"{a.step_number}. {a.title}", _T_LABEL_W - 8)
+
+
+def _row_height(lines: list[str]) -> int:
+    return max(_T_ROW_H, LINE * len(lines) + 6)
+
+
+def _months_spanned(activities: list[Dated], today: dt.date) -> tuple[dt.date, dt.date]:
+    """From the first day of the earliest month to the last day shown (today included)."""
+    starts = [a.start_on or a.due_on for a in activities]
+    ends = [a.due_on or a.start_on for a in activities]
+    return min(min(starts), today).replace(day=1), max(max(ends), today)
+
+
 def timeline_svg(
     *, network=None, today: dt.date | None = None, activities: list[Dated] | None = None
 ) -> str:
     """A Gantt-style timeline of the network's dated activities, one bar each, by step."""
     today = today or timezone.localdate()
     if activities is None:
-        activities = [
-            Dated(*row)
-            for row in Activity.objects.for_network(network)
-            .exclude(start_on=None, due_on=None)
-            .order_by(*_TIMELINE_ORDER)
-            .values_list(*_DATED_FIELDS)
-        ]
-    width, label_w, row_h, top = 640, 220, 22, 34
-    chart_w = width - label_w - 10
+        activities = _dated(network)
     if not activities:
         body = [
-            draw.label(10, 30, wrap(_("No dated activities yet."), width - 20), fill=draw.MUTED)
+            draw.label(10, 30, wrap(_("No dated activities yet."), _T_WIDTH - 20), fill=draw.MUTED)
         ]
-        return draw.svg(width, 50, _("Timeline of activities"), body)
-    starts = [a.start_on or a.due_on for a in activities]
-    ends = [a.due_on or a.start_on for a in activities]
-    first = min(min(starts), today)
-    last = max(max(ends), today)
-    first = first.replace(day=1)
+        return draw.svg(_T_WIDTH, 50, _("Timeline of activities"), body)
+    return _timeline(activities, today, *_months_spanned(activities, today))
+
+
+def timeline_svgs(*, network, max_height: int, today: dt.date | None = None) -> list[str]:
+    """The timeline for print: cut between rows into charts no taller than
+    ``max_height`` (a page), each on the whole timeline's months, so that bars compare
+    from one chart to the next. A chart taller than a page would run off its bottom."""
+    today = today or timezone.localdate()
+    activities = _dated(network)
+    if not activities:
+        return [timeline_svg(activities=activities, today=today)]
+    first, last = _months_spanned(activities, today)
+    parts: list[list[Dated]] = [[]]
+    y = _T_TOP
+    for a in activities:
+        h = _row_height(_title_lines(a))
+        if parts[-1] and y + h + _T_BOTTOM > max_height:
+            parts.append([])
+            y = _T_TOP
+        parts[-1].append(a)
+        y += h
+    return [_timeline(part, today, first, last) for part in parts]
+
+
+def _timeline(activities: list[Dated], today: dt.date, first: dt.date, last: dt.date) -> str:
+    """The chart of ``activities`` on the months from ``first`` to ``last``."""
+    width, label_w, top = _T_WIDTH, _T_LABEL_W, _T_TOP
+    chart_w = width - label_w - 10
     span = max((last - first).days + 1, 1)
 
     def x(day: dt.date) -> float:
         return label_w + chart_w * (day - first).days / span
 
-    # Each title in at most two lines; a wrapped one makes its row taller.
     rows = []
     y = top
     for a in activities:
-        lines = wrap(f"{a.step_number}. {a.title}", label_w - 8)
-        h = max(row_h, LINE * len(lines) + 6)
+        lines = _title_lines(a)
+        h = _row_height(lines)
         rows.append((a, y, h, lines))
         y += h
-    height = y + 10
+    height = y + _T_BOTTOM
     body = []
     # Month ticks along the top; a label only where it clears the one before it.
     month = first

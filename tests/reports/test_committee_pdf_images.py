@@ -10,12 +10,13 @@ are plain text.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from PIL import Image
 
 from reports import services
@@ -31,6 +32,7 @@ from tests.core.test_pdf_charts import (
     svg_lines,
     svg_size,
 )
+from tests.roadmap.factories import ActivityFactory, step_of
 
 pytestmark = [pytest.mark.django_db, needs_poppler]
 
@@ -39,7 +41,7 @@ MM = 72 / 25.4
 # right margins, no body margin inside them.
 CONTENT_LEFT = 25 * MM
 CONTENT_WIDTH = (210 - 25 - 20) * MM
-CHARTS = ("step_chart", "timeline_chart", "heatmap_chart", "health_chart")
+CHARTS = ("step_chart", "heatmap_chart", "health_chart")
 # Sarabun's descent below the baseline, as a share of the box pdftotext gives a word
 # (ascent 1.068 em + descent 0.232 em).
 DESCENT_SHARE = 0.232 / 1.3
@@ -109,8 +111,10 @@ def test_committee_pdf_draws_every_chart_label(cast, reporting, language, tmp_pa
     images = _page_images(pdf, tmp_path)
     assert len(images) == len(pages)
     problems = {}
-    for name in CHARTS:
-        svg = context[name]
+    charts = [(name, context[name]) for name in CHARTS] + [
+        (f"timeline_charts[{i}]", svg) for i, svg in enumerate(context["timeline_charts"])
+    ]
+    for name, svg in charts:
         assert svg.startswith("<svg"), name
         number, area, placement = _locate(svg, pages)
         if placement.problems:
@@ -135,3 +139,33 @@ def test_committee_pdf_metadata_is_plain_text(cast, reporting, language):
         assert metadata["/Title"] == f"{translation.gettext('Committee report')} — {name}"
         assert metadata["/Author"] == name
         assert metadata["/Subject"].endswith(period.label)
+
+
+def test_a_long_timeline_is_cut_into_charts_that_fit_their_pages(cast, reporting):
+    """One chart for 45 dated activities was taller than a page: it ran off the
+    bottom, and the last activities' bars and titles were lost."""
+    today = timezone.localdate()
+    for n in range(45):
+        ActivityFactory(
+            network=cast.network,
+            step=step_of(cast.network, 1 + n % 8),
+            title=f"T{n:02d} กิจกรรมของเครือข่ายความร่วมมือเพื่อพัฒนาการอ่าน",
+            start_on=today - dt.timedelta(days=60 - n),
+            due_on=today + dt.timedelta(days=n),
+        )
+    _schedule, period, _reports = reporting
+    pdf = services.committee_pdf(network=cast.network, period=period, language="th")
+    with translation.override("th"):
+        context = services.committee_context(network=cast.network, period=period)
+    charts = context["timeline_charts"]
+    assert len(charts) > 1
+    pages = pdf_words(pdf)
+    shown = []
+    for svg in charts:
+        number, area, placement = _locate(svg, pages)
+        assert not placement.problems, placement.problems
+        # Inside the page's text column: above pdf/base.css's 2.2 cm bottom margin.
+        assert area[3] <= (297 - 22) * MM, (number, area)
+        shown += [m for line in svg_lines(svg) for m in re.findall(r"T\d\d", line.text)]
+    # Every activity once, in one of the charts.
+    assert sorted(shown) == [f"T{n:02d}" for n in range(45)]
