@@ -17,6 +17,7 @@ from . import (
     collector,
     html_parse,
     kept_layouts,
+    layout_context,
     preferred_widths,
     svg_text,
     thai_breaks,
@@ -106,7 +107,8 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     ``{% static %}`` URLs of a template resolve to the project's static files, read
     from disk. Nothing else is fetched (see core.pdf.fetcher). Thai words are kept
     whole across line breaks (core.pdf.thai_breaks). The garbage collector waits
-    until the render is done (core.pdf.collector).
+    until the render is done (core.pdf.collector), and the layout context is emptied
+    then, for reference counting to free what it held (core.pdf.layout_context).
     """
     base_url = base_url or default_base_url()
     fetcher = StaticOnlyFetcher(base_url)
@@ -115,7 +117,9 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     html_parse.install()
     with collector.paused():
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        # Released last: the layout context is emptied once every patch has let go.
         with (
+            layout_context.released(),
             thai_breaks.applied(),
             kept_layouts.applied(),
             thai_text.applied(),

@@ -9,13 +9,22 @@ import pytest
 from core.pdf import (
     html_parse,
     kept_layouts,
+    layout_context,
     preferred_widths,
     svg_text,
     thai_breaks,
     weasyprint_border,
 )
 
-PATCHES = (html_parse, kept_layouts, preferred_widths, svg_text, thai_breaks, weasyprint_border)
+PATCHES = (
+    html_parse,
+    kept_layouts,
+    layout_context,
+    preferred_widths,
+    svg_text,
+    thai_breaks,
+    weasyprint_border,
+)
 
 
 @pytest.mark.parametrize(
