@@ -115,6 +115,8 @@ def step_progress_svg(*, network=None, rows: list[StepRow] | None = None) -> str
     width, label_w, bar_w, row_h = 700, 250, 330, 30
     after_bar = label_w + bar_w + 6
     body = []
+    # The grey tracks under the filled bars, each kind of bar one path (draw.Shapes).
+    tracks, bars = draw.Shapes(), draw.Shapes()
     y = 10
     for step, n, avg in rows:
         lines = wrap(f"{step.number}. {step.title}", label_w - 8)
@@ -122,16 +124,9 @@ def step_progress_svg(*, network=None, rows: list[StepRow] | None = None) -> str
         h = max(row_h, LINE * len(lines) + 8)
         middle = y + h / 2
         body.append(draw.label(0, middle + 4 - LINE * (len(lines) - 1) / 2, lines))
-        body.append(
-            f'<rect x="{label_w}" y="{middle - 9:.1f}" width="{bar_w}" height="18" rx="3" '
-            f'fill="#e9ecef"/>'
-        )
+        tracks.rect(label_w, middle - 9, bar_w, 18, rx=3, fill="#e9ecef")
         colour = "#198754" if avg >= 100 else "#0d6efd"
-        filled = bar_w * min(avg, 100) / 100
-        body.append(
-            f'<rect x="{label_w}" y="{middle - 9:.1f}" width="{filled:.1f}" height="18" rx="3" '
-            f'fill="{colour}"/>'
-        )
+        bars.rect(label_w, middle - 9, bar_w * min(avg, 100) / 100, 18, rx=3, fill=colour)
         label = f"{avg:.0f}%" if n else _("no activities")
         body.append(
             draw.label(
@@ -142,6 +137,7 @@ def step_progress_svg(*, network=None, rows: list[StepRow] | None = None) -> str
             )
         )
         y += h
+    body += tracks.paths() + bars.paths()
     height = max(y, 10 + row_h) + 10
     desc = "; ".join(f"{s.number}. {s.title}: {avg:.0f}%" for s, _n, avg in rows)
     return draw.svg(width, height, _("Progress by step"), body, desc, fixed=True)
@@ -232,7 +228,9 @@ def _timeline(activities: list[Dated], today: dt.date, first: dt.date, last: dt.
         y += h
     height = y + _T_BOTTOM
     body = []
-    # Month ticks along the top; a label only where it clears the one before it.
+    # Month ticks along the top; a label only where it clears the one before it. The
+    # ticks, the bars' outlines and the bars' filled parts: each one path per colour.
+    ticks, outlines, filled = draw.Shapes(), draw.Shapes(), draw.Shapes()
     month = first
     months = []
     while month <= last:
@@ -240,10 +238,7 @@ def _timeline(activities: list[Dated], today: dt.date, first: dt.date, last: dt.
         month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     free_from = 0.0
     for m in months:
-        body.append(
-            f'<line x1="{x(m):.1f}" y1="{top - 6}" x2="{x(m):.1f}" y2="{height - 6}" '
-            f'stroke="#dee2e6"/>'
-        )
+        ticks.line(x(m), top - 6, x(m), height - 6, stroke="#dee2e6")
         label = format_date(m, short=True)[2:].strip()
         left = x(m) + 2
         right = left + text_width(label)
@@ -258,14 +253,13 @@ def _timeline(activities: list[Dated], today: dt.date, first: dt.date, last: dt.
         body.append(draw.label(0, middle + 4 - LINE * (len(lines) - 1) / 2, lines))
         bar_w = max(x(end + dt.timedelta(days=1)) - x(start), 3)
         colour = "#dc3545" if late else draw.STATUS_COLOURS.get(a.status, "#adb5bd")
-        body.append(
-            f'<rect x="{x(start):.1f}" y="{middle - 7:.1f}" width="{bar_w:.1f}" height="14" '
-            f'rx="2" fill="{colour}" fill-opacity="0.35" stroke="{colour}"/>'
+        outlines.rect(
+            x(start), middle - 7, bar_w, 14, rx=2, fill=colour, fill_opacity="0.35", stroke=colour
         )
-        body.append(
-            f'<rect x="{x(start):.1f}" y="{middle - 7:.1f}" '
-            f'width="{bar_w * a.percent / 100:.1f}" height="14" rx="2" fill="{colour}"/>'
-        )
+        filled.rect(x(start), middle - 7, bar_w * a.percent / 100, 14, rx=2, fill=colour)
+    # Under the labels and bars, as the ticks were drawn first.
+    body[:0] = ticks.paths()
+    body += outlines.paths() + filled.paths()
     tx = x(today)
     body.append(
         f'<line x1="{tx:.1f}" y1="{top - 6}" x2="{tx:.1f}" y2="{height - 4}" '

@@ -56,19 +56,25 @@ def obstacle_heatmap_svg(*, network) -> str:
     )
     height += 18 * len(note)
     body = []
+    # The cells, one path per colour (draw.Shapes), under the counts written in them.
+    cells, counted = draw.Shapes(), []
     for likelihood in range(1, 6):
         y = top + (5 - likelihood) * cell
         body.append(draw.text(left - 8, y + cell / 2 + 4, str(likelihood), text_anchor="end"))
         for impact in range(1, 6):
             x = left + (impact - 1) * cell
             n = counts.get((likelihood, impact), 0)
-            body.append(
-                f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" rx="4" '
-                f'fill="{_heat_colour(likelihood * impact)}" '
-                f'fill-opacity="{0.9 if n else 0.25}"/>'
+            cells.rect(
+                x,
+                y,
+                cell - 2,
+                cell - 2,
+                rx=4,
+                fill=_heat_colour(likelihood * impact),
+                fill_opacity=0.9 if n else 0.25,
             )
             if n:
-                body.append(
+                counted.append(
                     draw.text(
                         x + cell / 2 - 1,
                         y + cell / 2 + 5,
@@ -79,6 +85,7 @@ def obstacle_heatmap_svg(*, network) -> str:
                         fill="#ffffff",
                     )
                 )
+    body += cells.paths() + counted
     for impact in range(1, 6):
         x = left + (impact - 1) * cell + cell / 2
         body.append(draw.text(x, top + cell * 5 + 14, str(impact), text_anchor="middle"))

@@ -1,0 +1,64 @@
+"""Charts draw their rectangles and lines as one <path> per paint (roadmap.charts.svg.Shapes):
+WeasyPrint's cost is per SVG element, and the picture is the same."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from roadmap import charts
+from roadmap.charts.svg import Shapes
+
+from .factories import ActivityFactory
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_one_path_per_paint_in_first_use_order():
+    shapes = Shapes()
+    shapes.rect(10, 20, 100, 18, rx=3, fill="#e9ecef")
+    shapes.rect(10, 50, 40, 18, rx=3, fill="#0d6efd")
+    shapes.rect(10, 80, 100, 18, rx=3, fill="#e9ecef")
+    first, second = shapes.paths()
+    assert first.startswith('<path fill="#e9ecef" d="M13 20h94a3 3 0 0 1 3 3v12')
+    assert first.count("M") == 2
+    assert second.startswith('<path fill="#0d6efd"')
+
+
+def test_a_rectangle_without_area_draws_nothing():
+    """As <rect width="0"> draws nothing: a 0 % bar leaves no blob of rounded corners."""
+    shapes = Shapes()
+    shapes.rect(10, 20, 0, 18, rx=3, fill="#198754")
+    shapes.rect(10, 20, 30, -1, fill="#198754")
+    assert shapes.paths() == []
+
+
+def test_corners_are_rounded_at_most_half_the_side_as_svg_rounds_them():
+    shapes = Shapes()
+    shapes.rect(0, 0, 4, 18, rx=3, fill="#0d6efd")
+    [path] = shapes.paths()
+    assert 'd="M2 0h0a2 2 0 0 1 2 2v14a2 2 0 0 1 -2 2h-0a2 2 0 0 1 -2 -2v-14a2 2 0 0 1 2 -2z"' in path
+
+
+def test_square_corners_and_lines():
+    shapes = Shapes()
+    shapes.rect(1.5, 2, 3.25, 4, fill="red")
+    shapes.line(220, 28, 220, 854.004, stroke="#dee2e6")
+    rect, line = shapes.paths()
+    assert 'd="M1.5 2h3.25v4h-3.25z"' in rect
+    # A path of segments would be filled black: a line is not.
+    assert line == '<path stroke="#dee2e6" fill="none" d="M220 28L220 854"/>'
+
+
+@pytest.mark.django_db
+def test_the_timeline_draws_its_bars_in_a_few_paths_whatever_the_number_of_activities(cast):
+    for i in range(30):
+        ActivityFactory(network=cast.network, title=f"กิจกรรม {i}", percent=(i * 7) % 101)
+    root = ET.fromstring(charts.timeline_svg(network=cast.network))  # noqa: S314 — ours
+    assert not list(root.iter(f"{SVG}rect"))
+    assert not list(root.iter(f"{SVG}line"))[:-1]  # only "today"'s dashed line
+    # Ticks, and for each status colour the outlines and the filled parts.
+    assert len(list(root.iter(f"{SVG}path"))) <= 1 + 2 * 5
+    labels = [t.text for t in root.iter(f"{SVG}text")]
+    assert sum(1 for label in labels if label and "กิจกรรม" in label) == 30
