@@ -74,19 +74,20 @@ class Shapes:
         self._parts: dict[str, list[str]] = {}
 
     def rect(self, x: float, y: float, width: float, height: float, *, rx: float = 0, **paint):
-        """A rectangle, its corners rounded by ``rx`` as SVG's <rect> rounds them (at
-        most half its width and half its height); nothing when it has no area."""
+        """A rectangle with corners rounded as SVG's ``<rect rx>`` rounds them (ry = rx,
+        then each at most half its side: a bar narrower than two radii gets elliptical
+        corners); nothing when it has no area."""
         if width <= 0 or height <= 0:
             return
-        r = min(rx, width / 2, height / 2)
-        if r <= 0:
+        rw, rh = min(rx, width / 2), min(rx, height / 2)
+        if rw <= 0 or rh <= 0:
             part = f"M{_n(x)} {_n(y)}h{_n(width)}v{_n(height)}h{_n(-width)}z"
         else:
-            a = f"a{_n(r)} {_n(r)} 0 0 1"
-            w, h = _n(width - 2 * r), _n(height - 2 * r)
+            a = f"a{_n(rw)} {_n(rh)} 0 0 1"
+            w, h = _n(width - 2 * rw), _n(height - 2 * rh)
             part = (
-                f"M{_n(x + r)} {_n(y)}h{w}{a} {_n(r)} {_n(r)}v{h}{a} {_n(-r)} {_n(r)}"
-                f"h-{w}{a} {_n(-r)} {_n(-r)}v-{h}{a} {_n(r)} {_n(-r)}z"
+                f"M{_n(x + rw)} {_n(y)}h{w}{a} {_n(rw)} {_n(rh)}v{h}{a} {_n(-rw)} {_n(rh)}"
+                f"h-{w}{a} {_n(-rw)} {_n(-rh)}v-{h}{a} {_n(rw)} {_n(-rh)}z"
             )
         self._parts.setdefault(_attrs(paint), []).append(part)
 

@@ -34,11 +34,17 @@ def test_a_rectangle_without_area_draws_nothing():
     assert shapes.paths() == []
 
 
-def test_corners_are_rounded_at_most_half_the_side_as_svg_rounds_them():
+def test_corners_are_rounded_as_svg_rounds_them():
+    """ry = rx, then each at most half its side: a bar narrower than two radii gets
+    elliptical corners, as <rect rx> draws it in browsers and WeasyPrint."""
     shapes = Shapes()
     shapes.rect(0, 0, 4, 18, rx=3, fill="#0d6efd")
+    shapes.rect(0, 30, 40, 4, rx=3, fill="#0d6efd")
     [path] = shapes.paths()
-    assert 'd="M2 0h0a2 2 0 0 1 2 2v14a2 2 0 0 1 -2 2h-0a2 2 0 0 1 -2 -2v-14a2 2 0 0 1 2 -2z"' in path
+    assert (
+        'd="M2 0h0a2 3 0 0 1 2 3v12a2 3 0 0 1 -2 3h-0a2 3 0 0 1 -2 -3v-12a2 3 0 0 1 2 -3z' in path
+    )
+    assert "M3 30h34a3 2 0 0 1 3 2v0a3 2 0 0 1 -3 2h-34a3 2 0 0 1 -3 -2v-0a3 2 0 0 1 3 -2z" in path
 
 
 def test_square_corners_and_lines():
