@@ -19,6 +19,7 @@ from . import (
     kept_layouts,
     layout_context,
     preferred_widths,
+    stylesheets,
     svg_text,
     thai_breaks,
     thai_text,
@@ -126,6 +127,7 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
             weasyprint_border.applied(),
             svg_text.applied(),
             preferred_widths.applied(),
+            stylesheets.applied(),
         ):
             pdf = document.write_pdf(stylesheets=[fonts], font_config=font_config)
         # The parsed tree goes now, not in the collection paused() ends with.
