@@ -77,10 +77,14 @@ def test_the_pdf_is_the_bytes_of_a_parse_every_time(parses):
     "rule",
     [
         '@font-face { font-family: "X"; src: local("Sarabun"); }',
+        '@FONT-FACE { font-family: "X"; src: local("Sarabun"); }',
         '@import url("data:text/css,p{color:red}");',
-        ":root { --c: #a00; } .late { color: var(--c); }",
+        '@\\69mport url("data:text/css,p{color:red}");',
+        ":root { --c: #a00; } .late { color: VAR(--c); }",
         "@layer base { h1 { color: #333; } }",
         "@counter-style thumbs { system: cyclic; symbols: '*'; suffix: ' '; }",
+        "@color-profile --swop { src: local(x); }",
+        "h1 { background: linear-gradient(#fff, #eee 2em); }",
     ],
 )
 def test_a_text_acting_outside_its_stylesheet_is_parsed_every_time(parses, rule):
@@ -88,6 +92,28 @@ def test_a_text_acting_outside_its_stylesheet_is_parsed_every_time(parses, rule)
     render_pdf(page(style))
     render_pdf(page(style))
     assert parses.count(style) == 2
+
+
+def test_another_document_with_the_same_style_is_the_pdf_of_its_own_parse(parses):
+    """Nothing of one document stays in the kept parse for the next."""
+    render_pdf(page())
+    other = page().replace("รายงาน", "บันทึกการประชุม").replace("60%", "40%")
+    kept = render_pdf(other)
+    with stylesheets.disabled():
+        parsed = render_pdf(other)
+    assert kept == parsed
+
+
+def test_two_style_elements_each_kept_and_both_applied(parses):
+    second = "@page { size: A4 landscape; } h1 { color: #a00; }"
+    html = page().replace("</head>", f"<style>{second}</style></head>")
+    render_pdf(html)
+    kept = render_pdf(html)
+    with stylesheets.disabled():
+        parsed = render_pdf(html)
+    assert kept == parsed
+    assert parses.count(STYLE) == parses.count(second) == 2  # one kept, one disabled
+    assert _sizes(kept) == {(842, 595)}  # the later @page wins, as upstream's cascade
 
 
 def test_another_base_url_is_another_parse(parses):
