@@ -24,6 +24,7 @@ Like the other WeasyPrint patches it is installed at import, acts only inside
 
 from __future__ import annotations
 
+import os
 import threading
 
 import weasyprint
@@ -114,6 +115,14 @@ def forget() -> None:
     with _lock:
         _kept.clear()
 
+
+def _after_fork_in_child() -> None:
+    # A fork while another thread held the lock would leave the child's copy held.
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 css.__wrapped_original__ = _CSS
 wp_css.CSS = css

@@ -3,6 +3,7 @@ is the one WeasyPrint makes when it parses it every time."""
 
 from __future__ import annotations
 
+import os
 from io import BytesIO
 
 import pytest
@@ -134,3 +135,13 @@ def test_kept_parses_are_bounded(parses, monkeypatch):
     for i in range(3):
         render_pdf(page(STYLE + f"h2 {{ margin: {i}pt; }}"))
     assert len(stylesheets._kept) == 1  # the third cleared the two before it
+
+
+def test_a_child_forked_while_the_lock_is_held_can_keep_parses():
+    """A Celery pool process forked while another thread of its parent held the lock."""
+    with stylesheets._lock:
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child process
+            os._exit(0 if stylesheets._lock.acquire(timeout=2) else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
