@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,6 +37,36 @@ def calls_through(monkeypatch, owner, name: str, noted=lambda first, *rest, **kw
 
     monkeypatch.setattr(owner, name, recording)
     return made
+
+
+def counted_outside_and_inside(made: list, patch, html: str) -> tuple[int, int]:
+    """How many calls ``made`` (a counting fixture's list) holds after WeasyPrint renders
+    ``html`` on its own, then with ``patch`` applied as render_pdf applies it."""
+    import weasyprint
+
+    weasyprint.HTML(string=html).write_pdf()
+    outside = len(made)
+    made.clear()
+    with patch.applied():
+        weasyprint.HTML(string=html).write_pdf()
+    return outside, len(made)
+
+
+@contextlib.contextmanager
+def watching_collections(field: str) -> Iterator[list]:
+    """``field`` of every garbage collection that ends inside ("generation", or
+    "collected": how many objects it found), as ``gc.callbacks`` reports them."""
+    seen: list = []
+
+    def callback(phase: str, info: dict) -> None:
+        if phase == "stop":
+            seen.append(info[field])
+
+    gc.callbacks.append(callback)
+    try:
+        yield seen
+    finally:
+        gc.callbacks.remove(callback)
 
 
 def pdftotext(pdf: bytes, *args: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from core.pdf import collector, render_pdf
 
-from .pdf_helpers import pdftotext
+from .pdf_helpers import pdftotext, watching_collections
 
 # Enough boxes for the collector to start many times if it were left running.
 ROWS = "".join(
@@ -22,15 +22,8 @@ HTML = f"<h1>รายงาน</h1><table>{ROWS}</table>"
 @pytest.fixture
 def collections():
     """The generation of every collection that runs while the test does."""
-    seen: list[int] = []
-
-    def callback(phase: str, info: dict) -> None:
-        if phase == "stop":
-            seen.append(info["generation"])
-
-    gc.callbacks.append(callback)
-    yield seen
-    gc.callbacks.remove(callback)
+    with watching_collections("generation") as seen:
+        yield seen
 
 
 def test_a_render_runs_one_young_collection_at_its_end(collections):

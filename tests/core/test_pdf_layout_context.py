@@ -3,14 +3,12 @@ reference counting frees what it held, and the closing collection has little lef
 
 from __future__ import annotations
 
-import gc
-
 import pytest
 import weasyprint
 
 from core.pdf import layout_context, render_pdf
 
-from .pdf_helpers import pdftotext
+from .pdf_helpers import pdftotext, watching_collections
 
 ROWS = "".join(
     f"<tr><td>{i}</td><td>คณะกรรมการเครือข่ายร่วมกันวางแผนการดำเนินงาน</td></tr>" for i in range(150)
@@ -40,15 +38,8 @@ def made(monkeypatch):
 @pytest.fixture
 def closing_collection():
     """How many objects each collection found, in order."""
-    found: list[int] = []
-
-    def callback(phase: str, info: dict) -> None:
-        if phase == "stop":
-            found.append(info["collected"])
-
-    gc.callbacks.append(callback)
-    yield found
-    gc.callbacks.remove(callback)
+    with watching_collections("collected") as found:
+        yield found
 
 
 def test_render_pdf_empties_the_layout_context_it_made(made):

@@ -1,32 +1,31 @@
 """Every patch of core.pdf is pinned to the upstream functions it relies on: its pins
 hold for the installed WeasyPrint and tinyhtml5, and each one, changed, fails loudly
-with the function's name (importing the module runs the same check)."""
+with the function's name (importing the module runs the same check). The patches are
+found, not listed: a module of core.pdf with ``PINNED_SOURCES`` is one."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import pytest
 
-from core.pdf import (
-    html_parse,
-    kept_layouts,
-    layout_context,
-    preferred_widths,
-    stylesheets,
-    svg_text,
-    thai_breaks,
-    weasyprint_border,
-)
+import core.pdf
 
-PATCHES = (
-    html_parse,
-    kept_layouts,
-    layout_context,
-    preferred_widths,
-    stylesheets,
-    svg_text,
-    thai_breaks,
-    weasyprint_border,
-)
+PATCHES = [
+    module
+    for module in (
+        importlib.import_module(f"core.pdf.{info.name}")
+        for info in pkgutil.iter_modules(core.pdf.__path__)
+    )
+    if hasattr(module, "PINNED_SOURCES")
+]
+
+
+def test_every_patch_render_pdf_applies_is_found():
+    """The discovery finds what it should (a typo in it would leave nothing to check)."""
+    names = {module.__name__.rsplit(".", 1)[-1] for module in PATCHES}
+    assert {"kept_layouts", "layout_context", "stylesheets", "thai_breaks"} <= names
 
 
 @pytest.mark.parametrize(

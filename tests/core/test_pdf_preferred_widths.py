@@ -7,7 +7,7 @@ import pytest
 
 from core.pdf import preferred_widths, render_pdf
 
-from .pdf_helpers import calls_through
+from .pdf_helpers import calls_through, counted_outside_and_inside
 
 # Automatic tables whose cells repeat (a date and an event in every row of the
 # agreement's history), Thai with marks, Latin with spaces, a number that must not
@@ -63,14 +63,8 @@ def test_documents_do_not_share_answers(calls):
 
 
 def test_acts_only_inside_render_pdf(calls):
-    import weasyprint
-
-    weasyprint.HTML(string=HTML).write_pdf()
-    outside = len(calls)
-    calls.clear()
-    with preferred_widths.applied():
-        weasyprint.HTML(string=HTML).write_pdf()
-    assert len(calls) < outside / 2
+    outside, inside = counted_outside_and_inside(calls, preferred_widths, HTML)
+    assert inside < outside / 2
 
 
 def test_the_layout_is_not_kept(monkeypatch):
