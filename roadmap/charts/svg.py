@@ -61,9 +61,10 @@ class Shapes:
 
     WeasyPrint draws each SVG element through its whole per-node machinery (state,
     transforms, filters, clips, masks, markers, opacity, colours parsed again): about
-    0.12 ms an element, where a path of many parts costs little more than one. The
-    committee report's charts had 163 rectangles and lines; one path per paint made its
-    render 3 % faster (docs/performance-pdf.md). Browsers draw the same picture.
+    0.12 ms an element, where a path of many parts costs little more than one. In the
+    committee report, 143 rectangles and lines became 21 paths and its render 3 %
+    faster (docs/performance-pdf.md). Browsers draw the same picture (Chromium differs
+    by anti-aliasing only).
 
     A paint is the element's other attributes (``fill``, ``stroke``, …), in first-use
     order; its shapes keep their order inside it. Shapes of different paints that must
