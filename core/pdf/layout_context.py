@@ -4,14 +4,14 @@ frees what it holds and the collector's closing run (core.pdf.collector) has lit
 A ``LayoutContext`` holds ``partial(get_image_from_uri, context=self)``: a reference
 cycle. Everything the context holds then waits for the cyclic collector: the computed
 style of every element with its cascaded declarations, the tables' and our patches'
-per-document memos. In the bench committee report that is 74,743 objects, found by
-the collection ``render_pdf`` ends with in ~25–34 ms; only 1,945 of them are in
-cycles themselves (docs/performance-pdf.md).
+per-document memos. In the bench committee report (with its charts in paths) that
+is 65,963 objects, found by the collection ``render_pdf`` ends with in 22–25 ms; only
+a few thousand are in cycles themselves (docs/performance-pdf.md).
 
 Inside ``released()`` each layout context a render makes is noted and emptied at the
 end (its ``__dict__`` cleared): what it held then goes by reference counting as the
-render returns (~6 ms), and the closing collection finds 11,269 objects in the bench
-committee report (~5 ms): the parser's tree and a few cycles of styles. In the test
+render returns, and the closing collection finds 9,698 objects in the bench
+committee report (3.6–4.4 ms): the parser's tree and a few cycles of styles. In the test
 document of tests/core/test_pdf_layout_context.py it finds 2,256 instead of 34,245.
 ``render_pdf`` ends the block after ``write_pdf`` returns, when nothing reads the
 context any more. The PDF is the same bytes (a test compares).
