@@ -6,7 +6,7 @@ cycle. Everything the context holds then waits for the cyclic collector: the com
 style of every element with its cascaded declarations, the tables' and our patches'
 per-document memos. In the bench committee report (with its charts in paths) that
 is 65,963 objects, found by the collection ``render_pdf`` ends with in 22–25 ms; only
-a few thousand are in cycles themselves (docs/performance-pdf.md).
+1,945 were in cycles themselves before the charts became paths (docs/performance-pdf.md).
 
 Inside ``released()`` each layout context a render makes is noted and emptied at the
 end (its ``__dict__`` cleared): what it held then goes by reference counting as the
