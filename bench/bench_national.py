@@ -28,6 +28,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench import interpreter
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("NATIONAL_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
 NATIONAL_DB = "khruakhai_bench_national"
@@ -87,9 +89,9 @@ def _table(demo: dict, national: dict, loads: tuple[float, float, float]) -> tup
     counts = data["counts"]
     lines = [
         f"Khruakhai national-scale benchmark — {dt.datetime.now():%Y-%m-%d %H:%M} — "
-        f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"load average {loads[0]:.1f} at the start (the load column: 1-minute load "
-        "average after each row; above 2 means other work shared the 2 cores)",
+        f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()} "
+        f"({interpreter()}), load average {loads[0]:.1f} at the start (the load column: "
+        "1-minute load average after each row; above 2 means other work shared the 2 cores)",
         "data: "
         + ", ".join(f"{counts[k]:,} {k}" for k in COUNT_ORDER if k in counts)
         + (
@@ -197,6 +199,7 @@ def run() -> list[dict]:
                     "node": platform.node(),
                     "cores": os.cpu_count(),
                     "python": platform.python_version(),
+                    "interpreter": interpreter(),
                     "load_average_start": loads,
                     "load_average_end": os.getloadavg(),
                 },

@@ -62,15 +62,41 @@ def _listing(names: list[str]) -> str:
     return shown + (f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else "")
 
 
+def _outside(root: Path, name: str) -> bool:
+    """An absolute name, or one that climbs out of the staging folder (``../x``)."""
+    target = (root / name).resolve()
+    return Path(name).is_absolute() or not target.is_relative_to(root)
+
+
 def _extract(archive: Path, staging: Path) -> None:
+    """Unpack files and folders only, each inside ``staging``; refuse anything else.
+
+    The checks are our own rather than tarfile's ``filter="data"``: that filter came
+    in Python 3.11.4, and the optimised CPython of Debian 12 (3.11.2, the interpreter
+    ``make install`` prefers; see docs/performance.md) does not have it. With links
+    and devices refused first, a name is all that can point outside the folder.
+    """
+    root = staging.resolve()
     try:
         with tarfile.open(archive, "r:gz") as tar:
             members = tar.getmembers()
             odd = [m.name for m in members if not (m.isfile() or m.isdir())]
             if odd:
                 raise BackupRefused(f"{archive.name} holds links or devices: {_listing(odd)}.")
-            # The "data" filter refuses absolute names and anything outside the folder.
-            tar.extractall(staging, members=members, filter="data")
+            outside = [m.name for m in members if _outside(root, m.name)]
+            if outside:
+                raise BackupRefused(
+                    f"{archive.name} holds names outside its folder: {_listing(outside)}."
+                )
+            for member in members:
+                target = root / member.name
+                if member.isdir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source = tar.extractfile(member)
+                with source, open(target, "wb") as out:
+                    shutil.copyfileobj(source, out)
     except (tarfile.TarError, EOFError, OSError) as error:
         raise BackupRefused(f"{archive} is not a readable backup archive ({error}).") from None
 

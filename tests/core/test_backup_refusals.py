@@ -244,3 +244,48 @@ def test_pg_dump_older_than_the_server_is_refused_with_the_fix(monkeypatch, tmp_
     # Nor can an older pg_restore read a newer pg_dump's archive.
     with pytest.raises(BackupRefused, match=r"dumped by pg_dump 16\.4.*postgresql-client-16"):
         database._pg_restore_binary({"pg_dump_version": "16.4"})
+
+
+def _with_member(archive: Path, info: tarfile.TarInfo, data: bytes = b"") -> Path:
+    """A copy of ``archive`` with one more member, as a hand-made archive could hold."""
+    changed = archive.with_name("planted.tar.gz")
+    with tarfile.open(archive) as source, tarfile.open(changed, "w:gz") as target:
+        for member in source.getmembers():
+            target.addfile(member, source.extractfile(member))
+        info.size = len(data)
+        target.addfile(info, io.BytesIO(data))
+    return changed
+
+
+OUTSIDE = ["../escaped.txt", "media/../../escaped.txt", "/khruakhai-escaped.txt"]
+
+
+@pytest.mark.parametrize("name", OUTSIDE)
+def test_a_name_outside_the_folder_is_refused_and_nothing_is_written(archive, monkeypatch, name):
+    monkeypatch.setenv("BACKUP_PASSPHRASE", PASSPHRASE)
+    planted = _with_member(archive, tarfile.TarInfo(name), b"planted")
+    with pytest.raises(CommandError, match=r"names outside its folder"):
+        _restore(planted)
+    assert not (archive.parent.parent / "escaped.txt").exists()
+    assert not Path("/khruakhai-escaped.txt").exists()
+
+
+@pytest.mark.parametrize("kind", [tarfile.SYMTYPE, tarfile.LNKTYPE, tarfile.FIFOTYPE])
+def test_links_and_devices_are_refused(archive, monkeypatch, kind):
+    monkeypatch.setenv("BACKUP_PASSPHRASE", PASSPHRASE)
+    info = tarfile.TarInfo("media/evidence/link")
+    info.type, info.linkname = kind, "/etc/passwd"
+    with pytest.raises(CommandError, match=r"links or devices: media/evidence/link"):
+        _restore(_with_member(archive, info))
+
+
+def test_the_unpacked_files_are_the_archived_bytes(archive, tmp_path):
+    """The extraction (our own, not tarfile's 3.11.4 filter) writes each file whole."""
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    restore_module._extract(archive, staging)
+    with tarfile.open(archive) as tar:
+        files = [m for m in tar.getmembers() if m.isfile()]
+        assert files
+        for member in files:
+            assert (staging / member.name).read_bytes() == tar.extractfile(member).read()
