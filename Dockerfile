@@ -16,7 +16,16 @@ RUN apt-get update \
 RUN pip install --no-cache-dir uv
 WORKDIR /app
 COPY pyproject.toml uv.lock ./
-RUN uv sync --frozen --no-dev
+RUN uv sync --frozen --no-dev --group compile
+# WeasyPrint's layout, cascade and drawing compiled with Cython, as `make install` does
+# (the workers' PDFs render 10-20 % faster, the same bytes). gcc is here for this step
+# only; --require fails the build rather than ship a pure-Python WeasyPrint unnoticed.
+COPY scripts/compile_weasyprint.py scripts/
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gcc libc6-dev \
+ && python scripts/compile_weasyprint.py --require \
+ && apt-get purge -y --auto-remove gcc libc6-dev \
+ && rm -rf /var/lib/apt/lists/*
 COPY . .
 # Settings refuse to load without a real-looking SECRET_KEY when DEBUG is off; this one
 # exists only for these two build commands and is never in the runtime environment.

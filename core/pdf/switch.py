@@ -12,8 +12,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import inspect
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
+from importlib.machinery import EXTENSION_SUFFIXES
+from pathlib import Path
 
 
 class Switch:
@@ -57,7 +60,26 @@ def upstream(function):
 
 def source_sha256(function) -> str:
     """What a patch pins an upstream function by: the sha256 of its source."""
-    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+    return hashlib.sha256(_source(function).encode()).hexdigest()
+
+
+def _source(function) -> str:
+    """``inspect.getsource``, also of a function compiled by Cython (core.pdf.compiled):
+    inspect does not take those, so its block is read from the module's ``.py`` (the
+    source it was compiled from, as core.pdf.compiled checks) at its first line."""
+    try:
+        return inspect.getsource(function)
+    except TypeError:
+        code = getattr(inspect.unwrap(function), "__code__", None)
+        module = sys.modules.get(getattr(function, "__module__", None) or "")
+        if code is None or module is None or not module.__file__:
+            raise
+        suffix = next((s for s in EXTENSION_SUFFIXES if module.__file__.endswith(s)), None)
+        source = Path(module.__file__.removesuffix(suffix or "") + ".py")
+        if suffix is None or not source.is_file():
+            raise
+        lines = source.read_text().splitlines(keepends=True)
+        return "".join(inspect.getblock(lines[code.co_firstlineno - 1 :]))
 
 
 def pins_check(pinned: Mapping[str, str], function_of: Callable[[str], object], module: str):

@@ -676,3 +676,22 @@ def test_backup_image_is_the_app_image_with_pg_dump_of_the_servers_version():
     users = [rest for word, rest in instructions if word == "USER"]
     assert users[-1] == "khruakhai"
     assert all(word != "RUN" for word, _ in instructions[instructions.index(("USER", users[-1])) :])
+
+
+def test_the_image_compiles_weasyprint_before_the_app_is_copied():
+    """The Dockerfile runs scripts/compile_weasyprint.py (shipped by .dockerignore) with
+    the compile group installed, requires it to succeed, and removes gcc after."""
+    instructions = _dockerfile()
+    runs = [rest for word, rest in instructions if word == "RUN"]
+    [sync] = [r for r in runs if "uv sync" in r]
+    assert "--group compile" in sync
+    [step] = [r for r in runs if "compile_weasyprint.py" in r]
+    assert "python scripts/compile_weasyprint.py --require" in step
+    assert step.index("install") < step.index("compile_weasyprint") < step.index("purge")
+    copies = [rest for word, rest in instructions if word == "COPY"]
+    assert "scripts/compile_weasyprint.py scripts/" in copies
+    assert copies.index("scripts/compile_weasyprint.py scripts/") < copies.index(". .")
+    assert (ROOT / "scripts" / "compile_weasyprint.py").is_file()
+    from tests.security.attacks.test_image import _repository_files, image_files
+
+    assert "scripts/compile_weasyprint.py" in set(image_files(_repository_files()))

@@ -1,0 +1,195 @@
+"""Compile WeasyPrint's hot pure-Python modules with Cython, in place (make install).
+
+WeasyPrint is pure Python: a committee report's render is its layout, cascade and
+drawing code running in the interpreter. Cython compiles the same source, unchanged,
+to C extension modules next to it; Python then imports the compiled module instead
+of the ``.py``. The PDFs are the same bytes, and the renders 10-20 % faster
+(docs/performance.md, eighth pass). The modules stay ordinary Python to everything
+else: our patches (core/pdf) replace their functions and methods as before.
+
+What it does, each time it runs:
+
+1. removes every compiled module and the manifest an earlier run left in the packages;
+2. compiles MODULES in a scratch folder and copies the extensions beside their source;
+3. writes the manifest (core/pdf/compiled.py reads it): each compiled module's source
+   sha256, for a render to refuse extensions older than their source (an upgrade
+   that left them behind).
+
+A machine without a C compiler, or a failed compilation, keeps pure-Python WeasyPrint,
+with a warning: the PDFs are the same, only slower (``--require`` fails instead, for
+the Dockerfile). ``--clean`` only removes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import importlib.metadata
+import importlib.util
+import json
+import shutil
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+MANIFEST = "_khruakhai_compiled.json"
+PACKAGES = ("weasyprint", "pydyf")
+# The modules a render spends its time in (cProfile of the committee report). Not
+# layout/preferred.py: Cython 3.3 refuses its starred expression in a list display.
+MODULES = (
+    "pydyf/__init__.py",
+    "weasyprint/css/__init__.py",
+    "weasyprint/css/computed_values.py",
+    "weasyprint/css/properties.py",
+    "weasyprint/document.py",
+    "weasyprint/draw/__init__.py",
+    "weasyprint/draw/border.py",
+    "weasyprint/draw/color.py",
+    "weasyprint/draw/text.py",
+    "weasyprint/formatting_structure/boxes.py",
+    "weasyprint/formatting_structure/build.py",
+    "weasyprint/layout/__init__.py",
+    "weasyprint/layout/absolute.py",
+    "weasyprint/layout/background.py",
+    "weasyprint/layout/block.py",
+    "weasyprint/layout/column.py",
+    "weasyprint/layout/flex.py",
+    "weasyprint/layout/float.py",
+    "weasyprint/layout/grid.py",
+    "weasyprint/layout/inline.py",
+    "weasyprint/layout/leader.py",
+    "weasyprint/layout/min_max.py",
+    "weasyprint/layout/page.py",
+    "weasyprint/layout/percent.py",
+    "weasyprint/layout/replaced.py",
+    "weasyprint/layout/table.py",
+    "weasyprint/matrix.py",
+    "weasyprint/stacking.py",
+    "weasyprint/svg/__init__.py",
+    "weasyprint/svg/bounding_box.py",
+    "weasyprint/svg/css.py",
+    "weasyprint/svg/defs.py",
+    "weasyprint/svg/images.py",
+    "weasyprint/svg/path.py",
+    "weasyprint/svg/shapes.py",
+    "weasyprint/svg/text.py",
+    "weasyprint/svg/utils.py",
+    "weasyprint/text/line_break.py",
+)
+
+
+def site_root() -> Path:
+    """The folder holding the packages (found without importing them)."""
+    spec = importlib.util.find_spec("weasyprint")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("compile_weasyprint: WeasyPrint is not installed")
+    return Path(next(iter(spec.submodule_search_locations))).parent
+
+
+def extensions(root: Path, packages=PACKAGES) -> list[Path]:
+    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    return sorted(
+        path
+        for package in packages
+        if (root / package).is_dir()
+        for path in (root / package).rglob("*")
+        if path.name.endswith(suffixes)
+    )
+
+
+def clean(root: Path, packages=PACKAGES) -> int:
+    found = extensions(root, packages)
+    for path in found:
+        path.unlink()
+    for package in packages:
+        (root / package / MANIFEST).unlink(missing_ok=True)
+    return len(found)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build(root: Path, modules=MODULES, packages=PACKAGES) -> dict:
+    """Compile ``modules`` (paths relative to ``root``) beside their source; return the
+    manifest written into each of ``packages``. Raises on any failure, leaving no
+    extension behind."""
+    from Cython import __version__ as cython_version
+    from Cython.Build import cythonize
+    from setuptools import Distribution, Extension
+    from setuptools.command.build_ext import build_ext
+
+    clean(root, packages)
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
+    try:
+        with tempfile.TemporaryDirectory(prefix="khruakhai-cython-") as scratch:
+            work = Path(scratch)
+            # Whole packages, as imported (relative imports, package data).
+            for package in packages:
+                shutil.copytree(
+                    root / package, work / package, ignore=shutil.ignore_patterns("__pycache__")
+                )
+            # Named here: weasyprint/text and formatting_structure have no __init__.py
+            # (namespace packages), and Cython would name their modules "boxes"...
+            ext_modules = cythonize(
+                [Extension(_dotted(module), [str(work / module)]) for module in modules],
+                language_level=3,
+                nthreads=2,
+                quiet=True,
+                compiler_directives={"binding": True},
+            )
+            names = sorted(extension.name for extension in ext_modules)
+            expected = sorted(_dotted(module) for module in modules)
+            if names != expected:
+                raise RuntimeError(f"Cython named the modules {names}, not {expected}")
+            dist = Distribution({"ext_modules": ext_modules})
+            command = build_ext(dist)
+            command.build_lib = str(work / "lib")
+            command.build_temp = str(work / "temp")
+            command.parallel = 2
+            command.ensure_finalized()
+            command.run()
+            for module in modules:
+                stem = module.removesuffix(".py")
+                shutil.copy2(work / "lib" / (stem + suffix), root / (stem + suffix))
+    except BaseException:
+        clean(root, packages)
+        raise
+    manifest = {
+        "cython": cython_version,
+        "python": sys.version.split()[0],
+        "versions": {p: importlib.metadata.version(p) for p in packages},
+        "modules": {module: sha256(root / module) for module in modules},
+    }
+    (root / packages[0] / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+    return manifest
+
+
+def _dotted(module: str) -> str:
+    return module.removesuffix(".py").replace("/", ".")
+
+
+def main(argv: list[str]) -> int:
+    root = site_root()
+    if "--clean" in argv:
+        print(f"compile_weasyprint: removed {clean(root)} compiled modules")
+        return 0
+    try:
+        manifest = build(root)
+    except Exception as error:  # noqa: BLE001 - no compiler, no Cython: pure Python works
+        print(
+            f"compile_weasyprint: WARNING: not compiled ({type(error).__name__}: {error}); "
+            "WeasyPrint runs as pure Python (same PDFs, slower)",
+            file=sys.stderr,
+        )
+        return 1 if "--require" in argv else 0
+    print(
+        f"compile_weasyprint: {len(manifest['modules'])} modules compiled with "
+        f"Cython {manifest['cython']}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

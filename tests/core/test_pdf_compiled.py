@@ -1,0 +1,183 @@
+"""WeasyPrint compiled with Cython (scripts/compile_weasyprint.py, core/pdf/compiled.py).
+
+The compiled modules must be what runs, must be refused once their source changed, and
+must leave our patches and their pins working: the PDF is the same bytes either way
+(the rest of the suite, run on the compiled engine, proves the text and the Thai).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.machinery
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from core.pdf import compiled
+from core.pdf.switch import source_sha256
+
+ROOT = Path(__file__).resolve().parents[2]
+SUFFIX = importlib.machinery.EXTENSION_SUFFIXES[0]
+SCRIPT = ROOT / "scripts" / "compile_weasyprint.py"
+
+needs_compiled = pytest.mark.skipif(
+    compiled.manifest() is None, reason="WeasyPrint is not compiled here (make install does it)"
+)
+
+
+def _site(tmp_path: Path, *, source: str = "x = 1\n", extension: bool = True) -> Path:
+    """A fake site-packages: weasyprint/layout/block.py, perhaps with an extension."""
+    block = tmp_path / "weasyprint" / "layout" / "block.py"
+    block.parent.mkdir(parents=True)
+    (tmp_path / "pydyf").mkdir()
+    block.write_text(source)
+    if extension:
+        block.with_name("block" + SUFFIX).write_bytes(b"\x7fELF")
+    return tmp_path
+
+
+def _write_manifest(root: Path, modules: dict[str, str]) -> None:
+    (root / "weasyprint" / compiled.MANIFEST).write_text(
+        json.dumps({"cython": "3.3.1", "modules": modules})
+    )
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_no_extension_is_pure_python_and_passes(tmp_path):
+    compiled.check(_site(tmp_path, extension=False))
+
+
+def test_an_extension_made_from_the_source_here_passes(tmp_path):
+    root = _site(tmp_path)
+    _write_manifest(
+        root, {"weasyprint/layout/block.py": _digest(root / "weasyprint/layout/block.py")}
+    )
+    compiled.check(root)
+
+
+def test_an_extension_whose_source_changed_is_refused(tmp_path):
+    """An upgrade replaced the .py and left the extension: the old code must not run."""
+    root = _site(tmp_path)
+    _write_manifest(
+        root, {"weasyprint/layout/block.py": _digest(root / "weasyprint/layout/block.py")}
+    )
+    (root / "weasyprint/layout/block.py").write_text("x = 2\n")
+    with pytest.raises(
+        compiled.StaleCompiledModules, match=r"weasyprint/layout/block\.py.*make install"
+    ):
+        compiled.check(root)
+
+
+def test_an_extension_the_manifest_does_not_list_is_refused(tmp_path):
+    root = _site(tmp_path)
+    with pytest.raises(compiled.StaleCompiledModules, match="block"):
+        compiled.check(root)
+    _write_manifest(root, {})
+    with pytest.raises(compiled.StaleCompiledModules, match="block"):
+        compiled.check(root)
+
+
+@needs_compiled
+def test_the_compiled_modules_are_what_runs():
+    import weasyprint
+    import weasyprint.layout.table  # noqa: F401
+
+    from core.pdf import render  # noqa: F401 - imports what a render uses
+
+    modules = compiled.manifest()["modules"]
+    running = compiled.loaded()
+    assert "weasyprint.layout.table" in running
+    assert "weasyprint.formatting_structure.boxes" in running  # a namespace package's
+    assert len(running) == len(modules), set(modules) - set(running)
+    compiled.check()
+    assert compiled.status().startswith(f"WeasyPrint: {len(modules)} modules compiled")
+
+
+@needs_compiled
+def test_a_pin_reads_a_compiled_function_from_its_source():
+    import inspect
+
+    import weasyprint.layout.percent as percent
+
+    function = percent.resolve_one_percentage
+    assert "cython" in type(function).__name__
+    with pytest.raises(TypeError):
+        inspect.getsource(function)
+    source = Path(percent.__file__.removesuffix(SUFFIX) + ".py").read_text()
+    start = source.index("def resolve_one_percentage(")
+    block = "".join(inspect.getblock(source[start:].splitlines(keepends=True)))
+    assert source_sha256(function) == hashlib.sha256(block.encode()).hexdigest()
+
+
+def _run(python: str, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [python, *args], cwd=cwd, capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+@pytest.mark.skipif(
+    shutil.which("cc") is None and shutil.which("gcc") is None, reason="no C compiler"
+)
+def test_the_build_compiles_a_package_and_its_namespace_modules(tmp_path):
+    """scripts/compile_weasyprint.build on a small package: the extensions import under
+    their dotted names, run the same code, and the manifest lists their source."""
+    pytest.importorskip("Cython")
+    site = tmp_path / "site"
+    (site / "pkg" / "inner").mkdir(parents=True)
+    (site / "pydyf").mkdir()
+    (site / "pkg" / "__init__.py").write_text("")
+    # inner/ has no __init__.py: a namespace package, as weasyprint/text is.
+    (site / "pkg" / "inner" / "mod.py").write_text(
+        textwrap.dedent(
+            """
+            def total(values):
+                return sum(v * 2 for v in values)
+            """
+        )
+    )
+    code = textwrap.dedent(
+        f"""
+        import sys, json, importlib.metadata
+        sys.path.insert(0, {str(ROOT / "scripts")!r})
+        import compile_weasyprint as c
+        importlib.metadata.version = lambda name: "0"
+        m = c.build(__import__("pathlib").Path({str(site)!r}), modules=("pkg/inner/mod.py",),
+                    packages=("pkg", "pydyf"))
+        print(json.dumps(m))
+        """
+    )
+    built = _run(sys.executable, "-c", code, cwd=tmp_path)
+    assert built.returncode == 0, built.stderr[-2000:]
+    manifest = json.loads(built.stdout.strip().splitlines()[-1])
+    assert manifest["modules"] == {"pkg/inner/mod.py": _digest(site / "pkg/inner/mod.py")}
+    assert (site / "pkg" / "inner" / ("mod" + SUFFIX)).is_file()
+    probe = _run(
+        sys.executable,
+        "-c",
+        "import importlib.machinery as m, pkg.inner.mod as x; "
+        "print(type(x.__loader__).__name__, x.__name__, x.total.__module__, x.total([1, 2]))",
+        cwd=site,
+    )
+    assert probe.stdout.split() == ["ExtensionFileLoader", "pkg.inner.mod", "pkg.inner.mod", "6"]
+
+
+def test_clean_removes_the_extensions_and_the_manifest(tmp_path):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import compile_weasyprint
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    root = _site(tmp_path)
+    _write_manifest(root, {})
+    assert compile_weasyprint.clean(root) == 1
+    assert not list((root / "weasyprint").rglob("*" + SUFFIX))
+    assert not (root / "weasyprint" / compiled.MANIFEST).exists()
+    compiled.check(root)
