@@ -133,7 +133,12 @@ def build(root: Path, modules=MODULES, packages=PACKAGES) -> dict:
             # Named here: weasyprint/text and formatting_structure have no __init__.py
             # (namespace packages), and Cython would name their modules "boxes"...
             ext_modules = cythonize(
-                [Extension(_dotted(module), [str(work / module)]) for module in modules],
+                # -w: the generated C's warnings say nothing a reader of make's output
+                # could act on.
+                [
+                    Extension(_dotted(module), [str(work / module)], extra_compile_args=["-w"])
+                    for module in modules
+                ],
                 language_level=3,
                 nthreads=2,
                 quiet=True,
