@@ -18,12 +18,14 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --group compile
 # WeasyPrint's layout, cascade and drawing compiled with Cython, as `make install` does
-# (the workers' PDFs render 10-20 % faster, the same bytes). gcc is here for this step
-# only; --require fails the build rather than ship a pure-Python WeasyPrint unnoticed.
+# (the workers' PDFs render 10-20 % faster, the same bytes). gcc, Cython and setuptools
+# are here for this step only; --require fails the build rather than ship a pure-Python
+# WeasyPrint unnoticed.
 COPY scripts/compile_weasyprint.py scripts/
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gcc libc6-dev \
  && python scripts/compile_weasyprint.py --require \
+ && uv sync --frozen --no-dev --no-group compile \
  && apt-get purge -y --auto-remove gcc libc6-dev \
  && rm -rf /var/lib/apt/lists/*
 COPY . .

@@ -21,15 +21,20 @@ help:
 	@echo "              (BACKUP_ARGS=--with-private-key adds the seal key, encrypted with \$$BACKUP_PASSPHRASE)"
 	@echo "make restore FILE=var/backups/khruakhai-backup-....tar.gz - restore into an empty installation"
 
-# The interpreter .venv is made with (PYTHON=/path/to/python3 to choose another).
-# A distribution's CPython (Debian's /usr/bin/python3, like the python:3.11 image the
-# Dockerfile uses) is built with profile-guided optimisation and LTO; pyenv's default
-# build is not, and renders our PDFs 10-15 % slower (docs/performance.md, eighth pass).
-# scripts/venv_python prints the system's python3 when it is 3.11 or newer, else
-# nothing (uv's own choice). A .venv made with another interpreter is made again.
-PYTHON ?= $(shell scripts/venv_python)
-ifneq ($(PYTHON),)
-ifneq ($(shell readlink -f .venv/bin/python 2>/dev/null),$(shell readlink -f $(PYTHON)))
+# The interpreter .venv is made with (VENV_PYTHON=/path/to/python3, or a command on the
+# PATH, to choose another). A distribution's CPython (Debian's /usr/bin/python3, like
+# the python:3.11 image the Dockerfile uses) is built with profile-guided optimisation
+# and LTO; pyenv's default build is not, and renders our PDFs 10-17 % slower
+# (docs/performance.md, eighth pass). scripts/venv_python prints the system's python3
+# when it is 3.11 or newer, else nothing (uv's own choice). A .venv made with another
+# interpreter is made again: the chosen one's real path (asked of it, so a shim or a
+# bare name resolves) against the one .venv/bin/python links to.
+ifeq ($(origin VENV_PYTHON),undefined)
+VENV_PYTHON := $(shell scripts/venv_python)
+endif
+ifneq ($(VENV_PYTHON),)
+VENV_PYTHON_REAL := $(shell $(VENV_PYTHON) -c 'import os, sys; print(os.path.realpath(sys.executable))' 2>/dev/null)
+ifneq ($(shell readlink -f .venv/bin/python 2>/dev/null),$(VENV_PYTHON_REAL))
 .PHONY: .venv/.installed
 endif
 endif
@@ -37,7 +42,7 @@ endif
 # uv installs the locked environment; it is itself installed with pip when missing.
 .venv/.installed: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
-	$(UV) sync --frozen --quiet $(if $(PYTHON),--python $(PYTHON))
+	$(UV) sync --frozen --quiet $(if $(VENV_PYTHON),--python $(VENV_PYTHON))
 	@touch $@
 
 # WeasyPrint's layout, cascade and drawing compiled with Cython, beside their source

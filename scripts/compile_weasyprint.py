@@ -115,14 +115,16 @@ def build(root: Path, modules=MODULES, packages=PACKAGES) -> dict:
     """Compile ``modules`` (paths relative to ``root``) beside their source; return the
     manifest written into each of ``packages``. Raises on any failure, leaving no
     extension behind."""
-    from Cython import __version__ as cython_version
-    from Cython.Build import cythonize
-    from setuptools import Distribution, Extension
-    from setuptools.command.build_ext import build_ext
-
+    # Cleaned first: without Cython (or with any failure below) no extension of an
+    # earlier run may stay, to run older code than the source beside it.
     clean(root, packages)
     suffix = sysconfig.get_config_var("EXT_SUFFIX")
     try:
+        from Cython import __version__ as cython_version
+        from Cython.Build import cythonize
+        from setuptools import Distribution, Extension
+        from setuptools.command.build_ext import build_ext
+
         with tempfile.TemporaryDirectory(prefix="khruakhai-cython-") as scratch:
             work = Path(scratch)
             # Whole packages, as imported (relative imports, package data).
@@ -155,19 +157,21 @@ def build(root: Path, modules=MODULES, packages=PACKAGES) -> dict:
             command.parallel = 2
             command.ensure_finalized()
             command.run()
+            # The manifest before the extensions: an extension is never there unlisted
+            # (core.pdf.compiled refuses those), even for a moment.
+            manifest = {
+                "cython": cython_version,
+                "python": sys.version.split()[0],
+                "versions": {p: importlib.metadata.version(p) for p in packages},
+                "modules": {module: sha256(root / module) for module in modules},
+            }
+            (root / packages[0] / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
             for module in modules:
                 stem = module.removesuffix(".py")
                 shutil.copy2(work / "lib" / (stem + suffix), root / (stem + suffix))
     except BaseException:
         clean(root, packages)
         raise
-    manifest = {
-        "cython": cython_version,
-        "python": sys.version.split()[0],
-        "versions": {p: importlib.metadata.version(p) for p in packages},
-        "modules": {module: sha256(root / module) for module in modules},
-    }
-    (root / packages[0] / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
     return manifest
 
 

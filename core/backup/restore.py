@@ -62,6 +62,9 @@ def _listing(names: list[str]) -> str:
     return shown + (f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else "")
 
 
+_PLAIN = (tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.DIRTYPE)
+
+
 def _outside(root: Path, name: str) -> bool:
     """An absolute name, or one that climbs out of the staging folder (``../x``)."""
     target = (root / name).resolve()
@@ -80,9 +83,13 @@ def _extract(archive: Path, staging: Path) -> None:
     try:
         with tarfile.open(archive, "r:gz") as tar:
             members = tar.getmembers()
-            odd = [m.name for m in members if not (m.isfile() or m.isdir())]
+            # Plain files and folders only: not links or devices, and not sparse files
+            # (isfile() is true of those, and a few bytes could unpack to gigabytes).
+            odd = [m.name for m in members if m.type not in _PLAIN or m.sparse is not None]
             if odd:
-                raise BackupRefused(f"{archive.name} holds links or devices: {_listing(odd)}.")
+                raise BackupRefused(
+                    f"{archive.name} holds links, devices or sparse files: {_listing(odd)}."
+                )
             outside = [m.name for m in members if _outside(root, m.name)]
             if outside:
                 raise BackupRefused(
@@ -97,7 +104,8 @@ def _extract(archive: Path, staging: Path) -> None:
                 source = tar.extractfile(member)
                 with source, open(target, "wb") as out:
                     shutil.copyfileobj(source, out)
-    except (tarfile.TarError, EOFError, OSError) as error:
+    except (tarfile.TarError, EOFError, OSError, ValueError) as error:
+        # ValueError: a name with a NUL in it (a pax header can hold one).
         raise BackupRefused(f"{archive} is not a readable backup archive ({error}).") from None
 
 

@@ -7,7 +7,8 @@ Python imports an extension before a ``.py`` of the same name, so an extension l
 behind by an upgrade (uv replaces the ``.py`` files it installed and knows nothing of
 ours) would run the old code under the new version's name. ``check`` refuses that:
 every extension in the packages must be in the manifest, made from the source that is
-there now. It runs when core.pdf is imported, before any render.
+there now. It runs when core.pdf.render is imported, before any render (WeasyPrint's
+modules are imported by then: an extension too old to import fails there, less clearly).
 
 Compiled or not, the PDFs are the same bytes (tests/core/test_pdf_compiled.py); the
 compiled renders are 10-20 % faster (docs/performance.md, eighth pass).
@@ -68,8 +69,9 @@ def check(root: Path | None = None) -> None:
     if stale:
         raise StaleCompiledModules(
             f"WeasyPrint's compiled modules are not made from the source installed now "
-            f"({', '.join(stale[:3])}{' …' if len(stale) > 3 else ''}): run `make install` "
-            "again (it compiles them anew), or `python scripts/compile_weasyprint.py --clean`."
+            f"({', '.join(stale[:3])}{' …' if len(stale) > 3 else ''}): compile them anew "
+            "with `.venv/bin/python scripts/compile_weasyprint.py` (or remove them with "
+            "`--clean`: WeasyPrint then runs as pure Python)."
         )
 
 

@@ -78,7 +78,7 @@ def _source(function) -> str:
         source = Path(module.__file__.removesuffix(suffix or "") + ".py")
         if suffix is None or not source.is_file():
             raise
-        lines = source.read_text().splitlines(keepends=True)
+        lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
         return "".join(inspect.getblock(lines[code.co_firstlineno - 1 :]))
 
 

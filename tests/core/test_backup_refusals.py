@@ -275,8 +275,43 @@ def test_links_and_devices_are_refused(archive, monkeypatch, kind):
     monkeypatch.setenv("BACKUP_PASSPHRASE", PASSPHRASE)
     info = tarfile.TarInfo("media/evidence/link")
     info.type, info.linkname = kind, "/etc/passwd"
-    with pytest.raises(CommandError, match=r"links or devices: media/evidence/link"):
+    with pytest.raises(CommandError, match=r"links, devices or sparse files: media/evidence/link"):
         _restore(_with_member(archive, info))
+
+
+def test_a_sparse_file_is_refused(archive, monkeypatch, tmp_path):
+    """A GNU sparse member: a few bytes in the archive that would unpack to gigabytes."""
+    monkeypatch.setenv("BACKUP_PASSPHRASE", PASSPHRASE)
+    info = tarfile.TarInfo("media/evidence/huge.bin")
+    info.type = tarfile.GNUTYPE_SPARSE
+    planted = archive.with_name("sparse.tar.gz")
+    with (
+        tarfile.open(archive) as source,
+        tarfile.open(planted, "w:gz", format=tarfile.GNU_FORMAT) as target,
+    ):
+        for member in source.getmembers():
+            target.addfile(member, source.extractfile(member))
+        target.addfile(info, io.BytesIO(b""))
+    with tarfile.open(planted) as check:
+        assert check.getmember("media/evidence/huge.bin").isfile()  # why isfile() is not enough
+    with pytest.raises(CommandError, match=r"sparse files: media/evidence/huge\.bin"):
+        _restore(planted)
+
+
+def test_a_name_with_a_nul_is_refused_with_a_message(archive, monkeypatch):
+    monkeypatch.setenv("BACKUP_PASSPHRASE", PASSPHRASE)
+    planted = archive.with_name("nul.tar.gz")
+    with (
+        tarfile.open(archive) as source,
+        tarfile.open(planted, "w:gz", format=tarfile.PAX_FORMAT) as target,
+    ):
+        for member in source.getmembers():
+            target.addfile(member, source.extractfile(member))
+        info = tarfile.TarInfo("media/x")
+        info.pax_headers = {"path": "media/a\x00b"}
+        target.addfile(info, io.BytesIO(b""))
+    with pytest.raises(CommandError, match="not a readable backup archive"):
+        _restore(planted)
 
 
 def test_the_unpacked_files_are_the_archived_bytes(archive, tmp_path):

@@ -71,7 +71,7 @@ def test_an_extension_whose_source_changed_is_refused(tmp_path):
     )
     (root / "weasyprint/layout/block.py").write_text("x = 2\n")
     with pytest.raises(
-        compiled.StaleCompiledModules, match=r"weasyprint/layout/block\.py.*make install"
+        compiled.StaleCompiledModules, match=r"weasyprint/layout/block\.py.*compile_weasyprint\.py"
     ):
         compiled.check(root)
 
@@ -181,3 +181,27 @@ def test_clean_removes_the_extensions_and_the_manifest(tmp_path):
     assert not list((root / "weasyprint").rglob("*" + SUFFIX))
     assert not (root / "weasyprint" / compiled.MANIFEST).exists()
     compiled.check(root)
+
+
+def test_without_cython_the_old_extensions_go_too(tmp_path):
+    """A build that cannot start (no Cython) still removes an earlier run's extensions:
+    none may stay to run older code than the source beside it."""
+    root = _site(tmp_path)
+    _write_manifest(root, {})
+    code = textwrap.dedent(
+        f"""
+        import sys
+        sys.modules["Cython"] = None  # not installed
+        sys.path.insert(0, {str(ROOT / "scripts")!r})
+        import compile_weasyprint as c
+        from pathlib import Path
+        try:
+            c.build(Path({str(root)!r}), modules=("weasyprint/layout/block.py",))
+        except ImportError:
+            print("refused")
+        """
+    )
+    result = _run(sys.executable, "-c", code, cwd=tmp_path)
+    assert result.stdout.strip() == "refused", result.stderr[-2000:]
+    assert not list(root.rglob("*" + SUFFIX))
+    assert not (root / "weasyprint" / compiled.MANIFEST).exists()

@@ -49,7 +49,7 @@ def test_it_prints_a_cpython_of_3_11_or_newer_or_nothing():
 
 def test_uv_is_given_the_chosen_interpreter():
     other = shutil.which("env")  # any executable that is not this venv's interpreter
-    assert f"sync --frozen --quiet --python {other}" in _dry_install(PYTHON=other)
+    assert f"sync --frozen --quiet --python {other}" in _dry_install(VENV_PYTHON=other)
 
 
 def test_a_venv_made_with_another_interpreter_is_made_again_and_the_same_one_is_kept():
@@ -57,11 +57,21 @@ def test_a_venv_made_with_another_interpreter_is_made_again_and_the_same_one_is_
         pytest.skip("not run from the Makefile's .venv")
     this = os.path.realpath(sys.executable)
     assert os.path.realpath(ROOT / ".venv" / "bin" / "python") == this
-    assert "sync" not in _dry_install(PYTHON=this)
-    assert "sync" in _dry_install(PYTHON=shutil.which("env"))
+    assert "sync" not in _dry_install(VENV_PYTHON=this)
+    # A bare command name is asked for its real path, as uv resolves it.
+    bare = subprocess.run(
+        ["make", "-n", "install", f"VENV_PYTHON={Path(this).name}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PATH": f"{Path(this).parent}:{os.environ['PATH']}"},
+    ).stdout
+    assert "sync" not in bare
+    assert "sync" in _dry_install(VENV_PYTHON=shutil.which("env"))
 
 
 def test_without_a_choice_uv_chooses():
-    out = _dry_install("-B", PYTHON="")
+    out = _dry_install("-B", VENV_PYTHON="")
     assert "sync --frozen --quiet" in out
     assert "--python" not in out
