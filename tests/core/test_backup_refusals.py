@@ -246,10 +246,15 @@ def test_pg_dump_older_than_the_server_is_refused_with_the_fix(monkeypatch, tmp_
         database._pg_restore_binary({"pg_dump_version": "16.4"})
 
 
-def _with_member(archive: Path, info: tarfile.TarInfo, data: bytes = b"") -> Path:
+def _with_member(
+    archive: Path, info: tarfile.TarInfo, data: bytes = b"", *, tar_format=tarfile.DEFAULT_FORMAT
+) -> Path:
     """A copy of ``archive`` with one more member, as a hand-made archive could hold."""
     changed = archive.with_name("planted.tar.gz")
-    with tarfile.open(archive) as source, tarfile.open(changed, "w:gz") as target:
+    with (
+        tarfile.open(archive) as source,
+        tarfile.open(changed, "w:gz", format=tar_format) as target,
+    ):
         for member in source.getmembers():
             target.addfile(member, source.extractfile(member))
         info.size = len(data)
@@ -279,19 +284,12 @@ def test_links_and_devices_are_refused(archive, monkeypatch, kind):
         _restore(_with_member(archive, info))
 
 
-def test_a_sparse_file_is_refused(archive, monkeypatch, tmp_path):
+def test_a_sparse_file_is_refused(archive, monkeypatch):
     """A GNU sparse member: a few bytes in the archive that would unpack to gigabytes."""
     monkeypatch.setenv("BACKUP_PASSPHRASE", PASSPHRASE)
     info = tarfile.TarInfo("media/evidence/huge.bin")
     info.type = tarfile.GNUTYPE_SPARSE
-    planted = archive.with_name("sparse.tar.gz")
-    with (
-        tarfile.open(archive) as source,
-        tarfile.open(planted, "w:gz", format=tarfile.GNU_FORMAT) as target,
-    ):
-        for member in source.getmembers():
-            target.addfile(member, source.extractfile(member))
-        target.addfile(info, io.BytesIO(b""))
+    planted = _with_member(archive, info, tar_format=tarfile.GNU_FORMAT)
     with tarfile.open(planted) as check:
         assert check.getmember("media/evidence/huge.bin").isfile()  # why isfile() is not enough
     with pytest.raises(CommandError, match=r"sparse files: media/evidence/huge\.bin"):
@@ -300,16 +298,9 @@ def test_a_sparse_file_is_refused(archive, monkeypatch, tmp_path):
 
 def test_a_name_with_a_nul_is_refused_with_a_message(archive, monkeypatch):
     monkeypatch.setenv("BACKUP_PASSPHRASE", PASSPHRASE)
-    planted = archive.with_name("nul.tar.gz")
-    with (
-        tarfile.open(archive) as source,
-        tarfile.open(planted, "w:gz", format=tarfile.PAX_FORMAT) as target,
-    ):
-        for member in source.getmembers():
-            target.addfile(member, source.extractfile(member))
-        info = tarfile.TarInfo("media/x")
-        info.pax_headers = {"path": "media/a\x00b"}
-        target.addfile(info, io.BytesIO(b""))
+    info = tarfile.TarInfo("media/x")
+    info.pax_headers = {"path": "media/a\x00b"}
+    planted = _with_member(archive, info, tar_format=tarfile.PAX_FORMAT)
     with pytest.raises(CommandError, match="not a readable backup archive"):
         _restore(planted)
 
