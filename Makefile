@@ -24,7 +24,7 @@ help:
 # The interpreter .venv is made with (VENV_PYTHON=/path/to/python3, or a command on the
 # PATH, to choose another). A distribution's CPython (Debian's /usr/bin/python3, like
 # the python:3.11 image the Dockerfile uses) is built with profile-guided optimisation
-# and LTO; pyenv's default build is not, and renders our PDFs 10-17 % slower
+# and LTO; pyenv's default build is not, and renders our PDFs 9-18 % slower
 # (docs/performance.md, eighth pass). scripts/venv_python prints the system's python3
 # when it is 3.11 or newer, else nothing (uv's own choice). A .venv made with another
 # interpreter is made again: the chosen one's real path (asked of it, so a shim or a
@@ -46,8 +46,8 @@ endif
 	@touch $@
 
 # WeasyPrint's layout, cascade and drawing compiled with Cython, beside their source
-# (scripts/compile_weasyprint.py; ~2.5 minutes on 2 cores, once): the same PDFs, 10-20 %
-# faster. Without a C compiler it warns and WeasyPrint stays pure Python.
+# (scripts/compile_weasyprint.py; ~2.5 minutes on 2 cores, once): the same PDFs, 17-25 %
+# faster (9-13 % inside a committee job). Without a C compiler it warns and WeasyPrint stays pure Python.
 .venv/.compiled: .venv/.installed scripts/compile_weasyprint.py
 	$(PY) scripts/compile_weasyprint.py
 	@touch $@

@@ -7,6 +7,13 @@ import sys
 
 
 def interpreter() -> str:
-    """The interpreter that runs the bench, resolved: its build decides 10-15 % of the
-    render times (the Makefile's PYTHON; docs/performance.md, eighth pass)."""
+    """The interpreter that runs the bench, resolved: its build decides 9-18 % of the
+    render times (the Makefile's VENV_PYTHON; docs/performance.md, eighth pass)."""
     return os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+
+
+def engine() -> str:
+    """The interpreter and whether WeasyPrint is compiled: what the figures ran on."""
+    from core.pdf.compiled import status
+
+    return f"{interpreter()}; {status()}"

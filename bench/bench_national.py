@@ -28,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import interpreter
+from bench import engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("NATIONAL_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
@@ -90,7 +90,7 @@ def _table(demo: dict, national: dict, loads: tuple[float, float, float]) -> tup
     lines = [
         f"Khruakhai national-scale benchmark — {dt.datetime.now():%Y-%m-%d %H:%M} — "
         f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()} "
-        f"({interpreter()}), load average {loads[0]:.1f} at the start (the load column: "
+        f"({engine()}), load average {loads[0]:.1f} at the start (the load column: "
         "1-minute load average after each row; above 2 means other work shared the 2 cores)",
         "data: "
         + ", ".join(f"{counts[k]:,} {k}" for k in COUNT_ORDER if k in counts)
@@ -199,7 +199,7 @@ def run() -> list[dict]:
                     "node": platform.node(),
                     "cores": os.cpu_count(),
                     "python": platform.python_version(),
-                    "interpreter": interpreter(),
+                    "engine": engine(),
                     "load_average_start": loads,
                     "load_average_end": os.getloadavg(),
                 },

@@ -70,12 +70,12 @@ def main(argv: list[str]) -> int:
             rows.append(row)
             print(f"   {row['what']}: {row['figure']} {row.get('unit', '')}", flush=True)
     width = max((len(r["what"]) for r in rows), default=10)
-    from bench import interpreter  # once ROOT is on sys.path (run as a script)
+    from bench import engine  # once ROOT is on sys.path (run as a script)
 
     print()
     print(
         f"Khruakhai benchmark — {dt.datetime.now():%Y-%m-%d %H:%M} — {platform.node()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()} ({interpreter()})"
+        f"{os.cpu_count()} cores, Python {platform.python_version()} ({engine()})"
     )
     print(f"{'what':<{width}}  {'figure':>12}  unit      note")
     for r in rows:

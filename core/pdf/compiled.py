@@ -11,7 +11,8 @@ there now. It runs when core.pdf.render is imported, before any render (WeasyPri
 modules are imported by then: an extension too old to import fails there, less clearly).
 
 Compiled or not, the PDFs are the same bytes (tests/core/test_pdf_compiled.py); the
-compiled renders are 10-20 % faster (docs/performance.md, eighth pass).
+renders are 17-25 % faster alone and 9-13 % inside a committee job (docs/performance.md,
+eighth pass).
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ class StaleCompiledModules(RuntimeError):
 
 
 def site_root() -> Path:
+    """The folder holding the packages (found without importing them)."""
     spec = importlib.util.find_spec("weasyprint")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("WeasyPrint is not installed")
     return Path(next(iter(spec.submodule_search_locations))).parent
 
 
@@ -41,21 +45,37 @@ def manifest(root: Path | None = None) -> dict | None:
     return json.loads(path.read_text()) if path.is_file() else None
 
 
-def _extensions(root: Path) -> list[str]:
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def extension_files(root: Path, packages=PACKAGES) -> list[Path]:
+    """Every compiled module in ``packages`` (what scripts/compile_weasyprint.py made)."""
     suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
-    found = []
-    for package in PACKAGES:
-        for path in (root / package).rglob("*"):
-            if path.name.endswith(suffixes):
-                stem = path.name[: -len(next(s for s in suffixes if path.name.endswith(s)))]
-                found.append(path.parent.joinpath(stem + ".py").relative_to(root).as_posix())
-    return sorted(found)
+    return sorted(
+        path
+        for package in packages
+        if (root / package).is_dir()
+        for path in (root / package).rglob("*")
+        if path.name.endswith(suffixes)
+    )
+
+
+def source_path(extension: Path) -> Path | None:
+    """``…/layout/block.py`` for ``…/layout/block.cpython-311-x86_64-linux-gnu.so``;
+    None for a path that is not an extension module's."""
+    suffixes = [s for s in importlib.machinery.EXTENSION_SUFFIXES if extension.name.endswith(s)]
+    if not suffixes:
+        return None
+    return extension.with_name(extension.name.removesuffix(max(suffixes, key=len)) + ".py")
 
 
 def check(root: Path | None = None) -> None:
     """Raise StaleCompiledModules when a compiled module is not its source's."""
     root = root or site_root()
-    compiled = _extensions(root)
+    compiled = sorted(
+        source_path(path).relative_to(root).as_posix() for path in extension_files(root)
+    )
     if not compiled:
         return
     listed = (manifest(root) or {}).get("modules", {})
@@ -64,7 +84,7 @@ def check(root: Path | None = None) -> None:
         for module in compiled
         if module not in listed
         or not (root / module).is_file()
-        or hashlib.sha256((root / module).read_bytes()).hexdigest() != listed[module]
+        or sha256(root / module) != listed[module]
     ]
     if stale:
         raise StaleCompiledModules(
@@ -90,7 +110,7 @@ def loaded() -> list[str]:
 
 
 def status() -> str:
-    """One line for the bench and the logs: compiled or pure Python."""
+    """One line for the bench's header: compiled or pure Python."""
     found = manifest()
     if not found:
         return "WeasyPrint: pure Python (not compiled)"

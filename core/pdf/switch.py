@@ -15,8 +15,9 @@ import inspect
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
-from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
+
+from . import compiled
 
 
 class Switch:
@@ -74,9 +75,8 @@ def _source(function) -> str:
         module = sys.modules.get(getattr(function, "__module__", None) or "")
         if code is None or module is None or not module.__file__:
             raise
-        suffix = next((s for s in EXTENSION_SUFFIXES if module.__file__.endswith(s)), None)
-        source = Path(module.__file__.removesuffix(suffix or "") + ".py")
-        if suffix is None or not source.is_file():
+        source = compiled.source_path(Path(module.__file__))
+        if source is None or not source.is_file():
             raise
         lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
         return "".join(inspect.getblock(lines[code.co_firstlineno - 1 :]))

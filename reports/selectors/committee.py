@@ -25,8 +25,9 @@ from .roadmap_reads import (
 from .trend import trend_chart, trend_rows
 
 _SVG_SIZE = re.compile(r'^(<svg\b[^>]*?)\swidth="(\d+)"(\s+height="[^"]*")?')
-# The A4 text column at 96 dpi (210 mm less 36 mm of margins).
-_PAGE_WIDTH_PX = 650
+# The A4 text column at 96 dpi: 165 mm (210 mm less pdf/base.css's 2.5 and 2 cm side
+# margins), 623.6 px.
+_PAGE_WIDTH_PX = 623
 # A chart that fits a page: the text column is 250 mm tall (297 mm less pdf/base.css's
 # 2.5 and 2.2 cm margins), 945 px at 96 dpi; the rest is room for the chart's line.
 _PAGE_HEIGHT_PX = 880

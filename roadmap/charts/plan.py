@@ -186,7 +186,7 @@ def timeline_svg(
             draw.label(10, 30, wrap(_("No dated activities yet."), _T_WIDTH - 20), fill=draw.MUTED)
         ]
         return draw.svg(_T_WIDTH, 50, _("Timeline of activities"), body)
-    return _timeline(activities, today, *_months_spanned(activities, today))
+    return _timeline(_laid_out(activities), today, *_months_spanned(activities, today))
 
 
 def timeline_svgs(*, network, max_height: int, today: dt.date | None = None) -> list[str]:
@@ -198,20 +198,28 @@ def timeline_svgs(*, network, max_height: int, today: dt.date | None = None) -> 
     if not activities:
         return [timeline_svg(activities=activities, today=today)]
     first, last = _months_spanned(activities, today)
-    parts: list[list[Dated]] = [[]]
+    parts: list[list[_Row]] = [[]]
     y = _T_TOP
-    for a in activities:
-        h = _row_height(_title_lines(a))
+    for row in _laid_out(activities):
+        h = row[2]
         if parts[-1] and y + h + _T_BOTTOM > max_height:
             parts.append([])
             y = _T_TOP
-        parts[-1].append(a)
+        parts[-1].append(row)
         y += h
     return [_timeline(part, today, first, last) for part in parts]
 
 
-def _timeline(activities: list[Dated], today: dt.date, first: dt.date, last: dt.date) -> str:
-    """The chart of ``activities`` on the months from ``first`` to ``last``."""
+# An activity, its title wrapped to the label column, and its row's height.
+_Row = tuple[Dated, list[str], int]
+
+
+def _laid_out(activities: list[Dated]) -> list[_Row]:
+    return [(a, lines, _row_height(lines)) for a in activities for lines in [_title_lines(a)]]
+
+
+def _timeline(laid_out: list[_Row], today: dt.date, first: dt.date, last: dt.date) -> str:
+    """The chart of these rows (``_laid_out``) on the months from ``first`` to ``last``."""
     width, label_w, top = _T_WIDTH, _T_LABEL_W, _T_TOP
     chart_w = width - label_w - 10
     span = max((last - first).days + 1, 1)
@@ -221,9 +229,7 @@ def _timeline(activities: list[Dated], today: dt.date, first: dt.date, last: dt.
 
     rows = []
     y = top
-    for a in activities:
-        lines = _title_lines(a)
-        h = _row_height(lines)
+    for a, lines, h in laid_out:
         rows.append((a, y, h, lines))
         y += h
     height = y + _T_BOTTOM
@@ -277,6 +283,6 @@ def _timeline(activities: list[Dated], today: dt.date, first: dt.date, last: dt.
         )
     desc = "; ".join(
         f"{a.title}: {format_date(a.start_on)} – {format_date(a.due_on)}, {a.percent}%"
-        for a in activities
+        for a, _lines, _h in laid_out
     )
     return draw.svg(width, height, _("Timeline of activities"), body, desc, fixed=True)

@@ -3,9 +3,12 @@ WeasyPrint's cost is per SVG element, and the picture is the same."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import timezone
 
 from roadmap import charts
 from roadmap.charts.svg import Shapes
@@ -68,3 +71,28 @@ def test_the_timeline_draws_its_bars_in_a_few_paths_whatever_the_number_of_activ
     assert len(list(root.iter(f"{SVG}path"))) <= 1 + 2 * 5
     labels = [t.text for t in root.iter(f"{SVG}text")]
     assert sum(1 for label in labels if label and "กิจกรรม" in label) == 30
+
+
+@pytest.mark.django_db
+def test_a_cut_timeline_fits_each_part_and_shows_each_activity_once(cast):
+    """timeline_svgs cuts between rows: no part taller than max_height, every activity
+    in exactly one part, all parts on the same months (the same tick labels)."""
+    today = timezone.localdate()
+    for n in range(30):
+        ActivityFactory(
+            network=cast.network,
+            title=f"T{n:02d} กิจกรรมของเครือข่ายความร่วมมือเพื่อพัฒนาการอ่านและการเขียน",
+            start_on=today - dt.timedelta(days=40 - n),
+            due_on=today + dt.timedelta(days=n),
+        )
+    parts = charts.timeline_svgs(network=cast.network, max_height=300, today=today)
+    assert len(parts) > 2
+    shown, ticks = [], []
+    for svg in parts:
+        root = ET.fromstring(svg)  # noqa: S314 — ours
+        assert float(root.get("height")) <= 300
+        texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+        shown += [m for text in texts for m in re.findall(r"T\d\d", text)]
+        ticks.append([t for t in texts if not re.search(r"T\d\d", t)])
+    assert sorted(shown) == [f"T{n:02d}" for n in range(30)]
+    assert all(part_ticks == ticks[0] for part_ticks in ticks)
