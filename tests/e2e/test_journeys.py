@@ -70,6 +70,13 @@ def _submit(page, form_selector: str) -> None:
         page.locator(f"{form_selector} [type=submit]").first.click()
 
 
+def _follow(page, link) -> None:
+    """Click a link and wait for the page it opens: a check run while the old page
+    unloads finds no document (the flake CI met: documentElement was null)."""
+    with page.expect_navigation():
+        link.click()
+
+
 def _flash_ok(page) -> None:
     """A page after a successful post shows no error alert."""
     problems = page.locator(".alert-danger, .invalid-feedback, .is-invalid, .errorlist")
@@ -83,7 +90,7 @@ def test_network_life_in_thai(page_factory, cast):
     desk = page_factory(width=1280, height=900)
     login(desk, coordinator.email, PASSWORD)
     assert desk.locator("html").get_attribute("lang") == "th"
-    desk.get_by_role("link", name="ก่อตั้งเครือข่ายใหม่").click()
+    _follow(desk, desk.get_by_role("link", name="ก่อตั้งเครือข่ายใหม่"))
     desk.fill("#id_name_th", NAME_TH)
     desk.fill("#id_name_en", NAME_EN)
     desk.select_option("#id_form", "networked_org")
@@ -207,7 +214,7 @@ def test_network_life_in_thai(page_factory, cast):
     # --- 6. The partner signs: the password again and the full name -----------------
     phone.goto(sign_path)
     if not phone.url.endswith("/sign/"):
-        phone.get_by_role("link", name="อ่านและลงนาม").first.click()
+        _follow(phone, phone.get_by_role("link", name="อ่านและลงนาม").first)
     assert phone.url.endswith("/agreement/v1/sign/")
     _accessible(phone, "th-sign-page")
     # A mistyped password is refused in Thai and signs nothing.
@@ -275,7 +282,7 @@ def test_network_life_in_thai(page_factory, cast):
 
     report = partner_person.organisation.progress_reports.order_by("-period__starts_on").first()
     phone.goto(f"/networks/{slug}/reports/")
-    phone.locator(f"a[href='/networks/{slug}/reports/{report.pk}/']").click()
+    _follow(phone, phone.locator(f"a[href='/networks/{slug}/reports/{report.pk}/']"))
     _accessible(phone, "th-report-form")
     phone.fill("#id_problems", "นักเรียนบางส่วนเดินทางไกล")
     phone.fill("#id_help_needed", "รถรับส่งนักเรียน")
