@@ -61,6 +61,11 @@ except AttributeError:
 
 # Two Thai characters or more (U+0E01-U+0E5B: three UTF-8 bytes each).
 _THAI_RUN = re.compile(r"[\u0e01-\u0e5b]{2,}")
+# An opening quotation mark (‘ “ « ‹) with Thai text after it. Pango's Thai tailoring
+# (libthai) allows a break between the two, which UAX #14 does not (a quotation mark
+# is QU): a line ended in “ and its word began the next (the obstacle "ไม่ได้ปลูกฝัง
+# “ความร่วมมือกัน”" in the committee report). The mark is kept with the letter after it.
+_OPENING_QUOTE = re.compile(r"[\u2018\u201c\u00ab\u2039](?=[\u0e01-\u0e5b])")
 _THAI_BYTES = 3
 # On a Layout: (its PangoLayout, WeasyPrint's own attribute list for it or NULL).
 _STATE = "_khruakhai_kept_words"
@@ -142,6 +147,17 @@ def kept_words(text: str) -> tuple[tuple[int, int], ...]:
     )
 
 
+def kept_ranges(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) character offsets in ``text`` not to break inside: the Thai words
+    kept whole, and each opening quotation mark with the Thai letter after it."""
+    quotes = tuple((mark.start(), mark.start() + 2) for mark in _OPENING_QUOTE.finditer(text))
+    return kept_words(text) + quotes
+
+
+def _might_keep(text: str) -> bool:
+    return bool(_THAI_RUN.search(text) or _OPENING_QUOTE.search(text))
+
+
 def _kept_bytes(text: str) -> list[tuple[int, int]]:
     """kept_words as UTF-8 byte offsets, as Pango's attributes count. Not remembered
     per text: WeasyPrint lays out every remainder of a paragraph (a cell's narrowest
@@ -154,6 +170,9 @@ def _kept_bytes(text: str) -> list[tuple[int, int]]:
             ranges.extend(
                 (before + start * _THAI_BYTES, before + end * _THAI_BYTES) for start, end in words
             )
+    for mark in _OPENING_QUOTE.finditer(text):
+        before = len(text[: mark.start()].encode())
+        ranges.append((before, before + len(mark[0].encode()) + _THAI_BYTES))
     return ranges
 
 
@@ -167,7 +186,7 @@ def set_text(self, text, justify=False):
         # list it made (it may change it in place for letter and word spacing).
         pango.pango_layout_set_attributes(self.layout, state[1])
     _original_set_text(self, text, justify)
-    ranges = _kept_bytes(self.text) if _THAI_RUN.search(self.text) else ()
+    ranges = _kept_bytes(self.text) if _might_keep(self.text) else ()
     if not ranges:
         return None
     own = pango.pango_layout_get_attributes(self.layout)
@@ -192,13 +211,13 @@ def deactivate(self):
 
 
 def can_break_text(text, lang):
-    """WeasyPrint's can_break_text, without the breaks inside the words kept whole."""
-    if not _switch.on or len(text) < 3 or not _THAI_RUN.search(text):
+    """WeasyPrint's can_break_text, without the breaks inside the ranges kept whole."""
+    if not _switch.on or len(text) < 2 or not _might_keep(text):
         return _original_can_break_text(text, lang)
-    words = kept_words(text)
-    if not words:
+    kept = kept_ranges(text)
+    if not kept:
         return _original_can_break_text(text, lang)
-    inside = {i for start, end in words for i in range(start + 1, end)}
+    inside = {i for start, end in kept for i in range(start + 1, end)}
     log_attrs = get_log_attrs(text, lang)
     return any(log_attrs[i].is_line_break and i not in inside for i in range(1, len(text)))
 

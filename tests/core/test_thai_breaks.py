@@ -132,3 +132,33 @@ def test_one_texts_kept_words_do_not_linger_on_the_next(css):
     upstream = wp_line_break.Layout(_style(css))
     upstream.set_text(first)  # outside render_pdf: libthai's breaks, inside the words too
     assert len(_line_breaks(upstream, first)) > 2
+
+
+QUOTED = "ไม่ได้ปลูกฝัง “ความร่วมมือกัน” ให้เป็นวัฒนธรรมของหน่วยงาน และ ‘คำ’ ท้าย"
+
+
+def _quoted_lines(width_mm: int) -> list[str]:
+    html = f'<p style="width: {width_mm}mm; font-size: 11pt">{QUOTED}</p>'
+    return _lines(render_pdf(html))
+
+
+def test_an_opening_quotation_mark_stays_with_the_thai_word_after_it():
+    # libthai (Pango's Thai tailoring) allows a break after “ and ‘; UAX #14 does not.
+    assert thai_breaks.kept_ranges("ก “คำ” และ ‘คำ’") == ((2, 4), (11, 13))
+    assert thai_breaks.kept_ranges("“quoted” (วงเล็บ)") == ()
+    widths = range(22, 62, 2)
+    ended_in_quote = []
+    for width in widths:
+        lines = _quoted_lines(width)
+        assert not [line for line in lines if line.endswith(("“", "‘"))], (width, lines)
+        assert "".join(lines).replace(" ", "") == QUOTED.replace(" ", ""), lines
+        with thai_breaks.disabled():
+            if any(line.endswith(("“", "‘")) for line in _quoted_lines(width)):
+                ended_in_quote.append(width)
+    assert ended_in_quote, "libthai alone never ended a line in a quotation mark here"
+
+
+def test_a_lone_opening_quotation_mark_and_letter_are_not_breakable():
+    with thai_breaks.applied():
+        assert not wp_inline.can_break_text("“ก", "th")
+        assert not wp_inline.can_break_text("“คำ”", "th")
