@@ -17,12 +17,13 @@ text as they are: nothing to keep out of SVG, <title> or the PDF's metadata.
 
 The inline layout's ``can_break_text`` (whether a text box may break at all, asked
 when a line overflows) is told the same, so it does not try, pixel by pixel, to break
-a lone compound word. Only Thai words are kept: with ``overflow-wrap: anywhere`` a
-long Latin word or URL still breaks where it must. Without PyThaiNLP installed
-nothing is kept (libthai decides alone). As the other patches of core.pdf, these are
-installed at import and act only inside ``applied()`` (render_pdf); they lean on
-upstream's code, so they are pinned: importing this module fails when those functions
-have changed.
+a lone compound word. Only Thai words are kept, and an opening quotation mark or a
+no-break character with the Thai letter after it (libthai would break between them):
+with ``overflow-wrap: anywhere`` a long Latin word or URL still breaks where it must.
+Without PyThaiNLP installed no word is kept (libthai decides alone). As the other
+patches of core.pdf, these are installed at import and act only inside ``applied()``
+(render_pdf); they lean on upstream's code, so they are pinned: importing this module
+fails when those functions have changed.
 """
 
 from __future__ import annotations
@@ -61,11 +62,14 @@ except AttributeError:
 
 # Two Thai characters or more (U+0E01-U+0E5B: three UTF-8 bytes each).
 _THAI_RUN = re.compile(r"[\u0e01-\u0e5b]{2,}")
-# An opening quotation mark (‘ “ « ‹) with Thai text after it. Pango's Thai tailoring
-# (libthai) allows a break between the two, which UAX #14 does not (a quotation mark
-# is QU): a line ended in “ and its word began the next (the obstacle "ไม่ได้ปลูกฝัง
-# “ความร่วมมือกัน”" in the committee report). The mark is kept with the letter after it.
-_OPENING_QUOTE = re.compile(r"[\u2018\u201c\u00ab\u2039](?=[\u0e01-\u0e5b])")
+# A character that must not end a line when Thai text follows it: an opening quotation
+# mark (‘ “ « ‹), a no-break space (U+00A0, U+202F) or a joiner (U+2060, U+FEFF).
+# libthai, which Pango asks about Thai text, classes every character it has no TIS-620
+# code for alike and allows a break between it and a Thai letter, which UAX #14 does not
+# (a quotation mark is QU, a no-break space GL, a joiner WJ): a committee report's line
+# ended in “ and "“ความร่วมมือกัน”" began the next. The character is kept with the
+# Thai letter after it.
+_GLUE = re.compile(r"[\u2018\u201c\u00ab\u2039\u00a0\u202f\u2060\ufeff](?=[\u0e01-\u0e5b])")
 _THAI_BYTES = 3
 # On a Layout: (its PangoLayout, WeasyPrint's own attribute list for it or NULL).
 _STATE = "_khruakhai_kept_words"
@@ -149,17 +153,18 @@ def kept_words(text: str) -> tuple[tuple[int, int], ...]:
 
 def kept_ranges(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) character offsets in ``text`` not to break inside: the Thai words
-    kept whole, and each opening quotation mark with the Thai letter after it."""
-    quotes = tuple((mark.start(), mark.start() + 2) for mark in _OPENING_QUOTE.finditer(text))
+    kept whole, and each opening quotation mark or no-break character (``_GLUE``) with
+    the Thai letter after it."""
+    quotes = tuple((mark.start(), mark.start() + 2) for mark in _GLUE.finditer(text))
     return kept_words(text) + quotes
 
 
 def _might_keep(text: str) -> bool:
-    return bool(_THAI_RUN.search(text) or _OPENING_QUOTE.search(text))
+    return bool(_THAI_RUN.search(text) or _GLUE.search(text))
 
 
 def _kept_bytes(text: str) -> list[tuple[int, int]]:
-    """kept_words as UTF-8 byte offsets, as Pango's attributes count. Not remembered
+    """kept_ranges as UTF-8 byte offsets, as Pango's attributes count. Not remembered
     per text: WeasyPrint lays out every remainder of a paragraph (a cell's narrowest
     width is measured break by break), so whole texts rarely repeat; their runs do."""
     ranges = []
@@ -170,7 +175,7 @@ def _kept_bytes(text: str) -> list[tuple[int, int]]:
             ranges.extend(
                 (before + start * _THAI_BYTES, before + end * _THAI_BYTES) for start, end in words
             )
-    for mark in _OPENING_QUOTE.finditer(text):
+    for mark in _GLUE.finditer(text):
         before = len(text[: mark.start()].encode())
         ranges.append((before, before + len(mark[0].encode()) + _THAI_BYTES))
     return ranges
@@ -212,7 +217,9 @@ def deactivate(self):
 
 def can_break_text(text, lang):
     """WeasyPrint's can_break_text, without the breaks inside the ranges kept whole."""
-    if not _switch.on or len(text) < 2 or not _might_keep(text):
+    if not _switch.on or not _might_keep(text) or (len(text) < 3 and not _GLUE.match(text)):
+        # Two letters are upstream's to judge (WeasyPrint asks about the letters either
+        # side of two inline boxes), unless they are a kept mark and its Thai letter.
         return _original_can_break_text(text, lang)
     kept = kept_ranges(text)
     if not kept:

@@ -16,10 +16,12 @@ from weasyprint.layout import inline as wp_inline
 from weasyprint.text import line_break as wp_line_break
 from weasyprint.text.ffi import ffi, pango
 
-from core.pdf import render_pdf, thai_breaks
+from core.pdf import render_pdf, switch, thai_breaks
 
 from .pdf_helpers import pdftotext
 from .thai_corpus import PARAGRAPH
+
+upstream_can_break = switch.upstream(wp_inline.can_break_text)
 
 
 def _lines(pdf: bytes) -> list[str]:
@@ -142,23 +144,36 @@ def _quoted_lines(width_mm: int) -> list[str]:
     return _lines(render_pdf(html))
 
 
-def test_an_opening_quotation_mark_stays_with_the_thai_word_after_it():
+def test_an_opening_quotation_mark_stays_with_the_thai_word_after_it(monkeypatch):
     # libthai (Pango's Thai tailoring) allows a break after “ and ‘; UAX #14 does not.
     assert thai_breaks.kept_ranges("ก “คำ” และ ‘คำ’") == ((2, 4), (11, 13))
     assert thai_breaks.kept_ranges("“quoted” (วงเล็บ)") == ()
     widths = range(22, 62, 2)
-    ended_in_quote = []
     for width in widths:
         lines = _quoted_lines(width)
         assert not [line for line in lines if line.endswith(("“", "‘"))], (width, lines)
         assert "".join(lines).replace(" ", "") == QUOTED.replace(" ", ""), lines
-        with thai_breaks.disabled():
-            if any(line.endswith(("“", "‘")) for line in _quoted_lines(width)):
-                ended_in_quote.append(width)
-    assert ended_in_quote, "libthai alone never ended a line in a quotation mark here"
+    # The words kept whole but not the marks (the code before): some width ends a line in “.
+    monkeypatch.setattr(thai_breaks, "_GLUE", re.compile(r"(?!)"))
+    ended_in_quote = [
+        width for width in widths if any(line.endswith(("“", "‘")) for line in _quoted_lines(width))
+    ]
+    assert ended_in_quote, "the words alone never ended a line in a quotation mark here"
+
+
+@pytest.mark.parametrize("glue", ["\u00a0", "\u202f", "\u2060", "\ufeff"])
+def test_a_no_break_character_before_thai_is_kept_with_it(glue):
+    # libthai allows a break after any character it has no TIS-620 code for.
+    assert thai_breaks.kept_ranges(f"นาย{glue}สมชาย") == ((3, 5),)
+    with thai_breaks.applied():
+        assert not wp_inline.can_break_text(f"{glue}ส", "th")
+    assert wp_inline.can_break_text(f"{glue}ส", "th")  # upstream (libthai) would break
 
 
 def test_a_lone_opening_quotation_mark_and_letter_are_not_breakable():
+    assert wp_inline.can_break_text("“คำ”", "th")  # upstream (libthai) breaks after “
     with thai_breaks.applied():
         assert not wp_inline.can_break_text("“ก", "th")
         assert not wp_inline.can_break_text("“คำ”", "th")
+        # Two Thai letters are upstream's to judge, as before.
+        assert wp_inline.can_break_text("กข", "th") == upstream_can_break("กข", "th")
