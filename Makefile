@@ -30,7 +30,7 @@ help:
 # interpreter is made again: the chosen one's real path (asked of it, so a shim or a
 # bare name resolves) against the one .venv/bin/python links to.
 ifeq ($(origin VENV_PYTHON),undefined)
-VENV_PYTHON := $(shell scripts/venv_python)
+VENV_PYTHON := $(shell bash scripts/venv_python)
 endif
 ifneq ($(VENV_PYTHON),)
 VENV_PYTHON_REAL := $(shell $(VENV_PYTHON) -c 'import os, sys; print(os.path.realpath(sys.executable))' 2>/dev/null)
@@ -46,13 +46,13 @@ endif
 	@touch $@
 
 # WeasyPrint's layout, cascade and drawing compiled with Cython, beside their source
-# (scripts/compile_weasyprint.py; ~2.5 minutes on 2 cores, once): the same PDFs, 17-25 %
-# faster (9-13 % inside a committee job). Without a C compiler it warns and WeasyPrint stays pure Python.
-.venv/.compiled: .venv/.installed scripts/compile_weasyprint.py
-	$(PY) scripts/compile_weasyprint.py
-	@touch $@
-
-install: .venv/.installed .venv/.compiled
+# (scripts/compile_weasyprint.py; ~2.5 minutes on 2 cores): the same PDFs, 17-25 %
+# faster (9-13 % inside a committee job). Run every time: it returns at once when the
+# extensions are those of the source and Cython installed now, and compiles otherwise
+# (a new WeasyPrint, a compiler installed since). Without a C compiler or Python's
+# headers it warns and WeasyPrint stays pure Python.
+install: .venv/.installed
+	@$(PY) scripts/compile_weasyprint.py
 
 messages: install
 	@$(MANAGE) compilemessages --ignore='.venv' --ignore='node_modules' --ignore='var' -v0

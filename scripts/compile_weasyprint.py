@@ -8,7 +8,9 @@ inside a committee job (docs/performance.md, eighth pass). The modules stay ordi
 Python to everything else: our patches (core/pdf) replace their functions and methods
 as before.
 
-What it does, each time it runs:
+What it does when the extensions there are not those of MODULES made from the source
+installed now by the Cython installed now (``current``; ``make install`` runs it every
+time and it returns at once then; ``--force`` builds anyway):
 
 1. removes every compiled module and the manifest an earlier run left in the packages;
 2. compiles MODULES in a scratch folder and copies the extensions beside their source;
@@ -16,15 +18,18 @@ What it does, each time it runs:
    sha256, for a render to refuse extensions older than their source (an upgrade
    that left them behind).
 
-A machine without a C compiler, or a failed compilation, keeps pure-Python WeasyPrint,
-with a warning: the PDFs are the same, only slower (``--require`` fails instead, for
-the Dockerfile). ``--clean`` only removes.
+A machine without a C compiler or Python's headers (found before Cython's minutes of
+work), or a failed compilation, keeps pure-Python WeasyPrint, with a warning: the PDFs
+are the same, only slower (``--require`` fails instead, for the Dockerfile). ``--clean``
+only removes.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import json
+import os
+import shlex
 import shutil
 import sys
 import sysconfig
@@ -37,7 +42,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from core.pdf.compiled import (
     MANIFEST,
     PACKAGES,
+    StaleCompiledModules,
+    check,
     extension_files,
+    manifest,
     sha256,
     site_root,
 )
@@ -90,21 +98,56 @@ def clean(root: Path, packages=PACKAGES) -> int:
     found = extension_files(root, packages)
     for path in found:
         path.unlink()
-    for package in packages:
-        (root / package / MANIFEST).unlink(missing_ok=True)
+    (root / packages[0] / MANIFEST).unlink(missing_ok=True)
     return len(found)
+
+
+def _cython_version() -> str | None:
+    try:
+        return importlib.metadata.version("cython")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def current(root: Path, modules=MODULES) -> bool:
+    """Whether the extensions there are exactly ``modules``, made from the source
+    installed now (core.pdf.compiled.check) by the Cython installed now."""
+    made = manifest(root)
+    if not made or made.get("cython") != _cython_version():
+        return False
+    if set(made.get("modules", {})) != set(modules):
+        return False
+    try:
+        check(root)
+    except StaleCompiledModules:
+        return False
+    compiled = {path.relative_to(root).as_posix() for path in extension_files(root)}
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
+    return compiled == {module.removesuffix(".py") + suffix for module in modules}
+
+
+def _toolchain_missing() -> str | None:
+    """What stops a build before it starts: no C compiler, or no Python.h."""
+    compiler = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
+    if not shutil.which(shlex.split(compiler)[0]):
+        return f"no C compiler ({compiler})"
+    if not (Path(sysconfig.get_paths()["include"]) / "Python.h").is_file():
+        return "no Python headers (Python.h; Debian: python3-dev)"
+    return None
 
 
 def build(root: Path, modules=MODULES, packages=PACKAGES) -> dict:
     """Compile ``modules`` (paths relative to ``root``) beside their source; return the
-    manifest written into each of ``packages``. Raises on any failure, leaving no
+    manifest written into the first of ``packages``. Raises on any failure, leaving no
     extension behind."""
     # Cleaned first: without Cython (or with any failure below) no extension of an
     # earlier run may stay, to run older code than the source beside it.
     clean(root, packages)
     suffix = sysconfig.get_config_var("EXT_SUFFIX")
     try:
-        from Cython import __version__ as cython_version
+        missing = _toolchain_missing()
+        if missing:
+            raise RuntimeError(missing)
         from Cython.Build import cythonize
         from setuptools import Distribution, Extension
         from setuptools.command.build_ext import build_ext
@@ -125,34 +168,33 @@ def build(root: Path, modules=MODULES, packages=PACKAGES) -> dict:
                     Extension(_dotted(module), [str(work / module)], extra_compile_args=["-w"])
                     for module in modules
                 ],
-                language_level=3,
-                nthreads=2,
+                nthreads=os.cpu_count() or 1,
                 quiet=True,
+                # Functions as Python functions (Cython 3's default, said here because
+                # core/pdf's patches and pins rely on it: replaceable, introspectable).
                 compiler_directives={"binding": True},
             )
             dist = Distribution({"ext_modules": ext_modules})
             command = build_ext(dist)
             command.build_lib = str(work / "lib")
             command.build_temp = str(work / "temp")
-            command.parallel = 2
+            command.parallel = os.cpu_count() or 1
             command.ensure_finalized()
             command.run()
             # The manifest before the extensions: an extension is never there unlisted
             # (core.pdf.compiled refuses those), even for a moment.
-            manifest = {
-                "cython": cython_version,
-                "python": sys.version.split()[0],
-                "versions": {p: importlib.metadata.version(p) for p in packages},
+            made = {
+                "cython": _cython_version(),
                 "modules": {module: sha256(root / module) for module in modules},
             }
-            (root / packages[0] / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+            (root / packages[0] / MANIFEST).write_text(json.dumps(made, indent=1) + "\n")
             for module in modules:
                 stem = module.removesuffix(".py")
                 shutil.copy2(work / "lib" / (stem + suffix), root / (stem + suffix))
     except BaseException:
         clean(root, packages)
         raise
-    return manifest
+    return made
 
 
 def _dotted(module: str) -> str:
@@ -167,8 +209,10 @@ def main(argv: list[str]) -> int:
     if "--clean" in argv:
         print(f"compile_weasyprint: removed {clean(root)} compiled modules")
         return 0
+    if "--force" not in argv and current(root):
+        return 0
     try:
-        manifest = build(root)
+        made = build(root)
     except Exception as error:  # noqa: BLE001 - no compiler, no Cython: pure Python works
         print(
             f"compile_weasyprint: WARNING: not compiled ({type(error).__name__}: {error}); "
@@ -177,8 +221,7 @@ def main(argv: list[str]) -> int:
         )
         return 1 if "--require" in argv else 0
     print(
-        f"compile_weasyprint: {len(manifest['modules'])} modules compiled with "
-        f"Cython {manifest['cython']}"
+        f"compile_weasyprint: {len(made['modules'])} modules compiled with Cython {made['cython']}"
     )
     return 0
 

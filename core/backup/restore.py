@@ -95,6 +95,14 @@ def _extract(archive: Path, staging: Path) -> None:
                 raise BackupRefused(
                     f"{archive.name} holds names outside its folder: {_listing(outside)}."
                 )
+            # A gzip bomb is refused before it fills the disk (sparse members, which
+            # unpack past their stated size, are refused above).
+            needed, free = sum(m.size for m in members), shutil.disk_usage(root).free
+            if needed > free:
+                raise BackupRefused(
+                    f"{archive.name} unpacks to {needed / 2**20:,.0f} MB; "
+                    f"{free / 2**20:,.0f} MB are free beside it."
+                )
             for member in members:
                 target = root / member.name
                 if member.isdir():
@@ -104,8 +112,9 @@ def _extract(archive: Path, staging: Path) -> None:
                 source = tar.extractfile(member)
                 with source, open(target, "wb") as out:
                     shutil.copyfileobj(source, out)
-    except (tarfile.TarError, EOFError, OSError, ValueError) as error:
-        # ValueError: a name with a NUL in it (a pax header can hold one).
+    except (tarfile.TarError, EOFError, OSError, ValueError, RecursionError) as error:
+        # ValueError: a name with a NUL in it (a pax header can hold one). RecursionError:
+        # a name of thousands of folders (making them recurses once per folder).
         raise BackupRefused(f"{archive} is not a readable backup archive ({error}).") from None
 
 

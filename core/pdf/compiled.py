@@ -7,8 +7,10 @@ Python imports an extension before a ``.py`` of the same name, so an extension l
 behind by an upgrade (uv replaces the ``.py`` files it installed and knows nothing of
 ours) would run the old code under the new version's name. ``check`` refuses that:
 every extension in the packages must be in the manifest, made from the source that is
-there now. It runs when core.pdf.render is imported, before any render (WeasyPrint's
-modules are imported by then: an extension too old to import fails there, less clearly).
+there now. It runs when core.pdf.switch is imported (every patch of core/pdf imports
+it, before it pins upstream's functions: a stale extension is named as such, not as a
+changed pin), before any render. WeasyPrint's modules are imported by then: an
+extension too old to import fails there, less clearly.
 
 Compiled or not, the PDFs are the same bytes (tests/core/test_pdf_compiled.py); the
 renders are 17-25 % faster alone and 9-13 % inside a committee job (docs/performance.md,
@@ -21,7 +23,6 @@ import hashlib
 import importlib.machinery
 import importlib.util
 import json
-import sys
 from pathlib import Path
 
 MANIFEST = "_khruakhai_compiled.json"
@@ -93,20 +94,6 @@ def check(root: Path | None = None) -> None:
             "with `.venv/bin/python scripts/compile_weasyprint.py` (or remove them with "
             "`--clean`: WeasyPrint then runs as pure Python)."
         )
-
-
-def loaded() -> list[str]:
-    """The manifest's modules that this process runs compiled (imported as extensions)."""
-    modules = (manifest() or {}).get("modules", {})
-    names = [m.removesuffix(".py").replace("/", ".").removesuffix(".__init__") for m in modules]
-    return [
-        name
-        for name in names
-        if isinstance(
-            getattr(sys.modules.get(name), "__loader__", None),
-            importlib.machinery.ExtensionFileLoader,
-        )
-    ]
 
 
 def status() -> str:

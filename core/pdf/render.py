@@ -15,7 +15,6 @@ from weasyprint.text.fonts import FontConfiguration
 
 from . import (
     collector,
-    compiled,
     html_parse,
     kept_layouts,
     layout_context,
@@ -27,9 +26,6 @@ from . import (
     weasyprint_border,
 )
 from .fetcher import StaticOnlyFetcher, default_base_url
-
-# Compiled WeasyPrint modules older than their source are refused before any render.
-compiled.check()
 
 # Sarabun, the typeface of Thai government documents, shipped under static/fonts.
 _FACES = (

@@ -19,6 +19,10 @@ from pathlib import Path
 
 from . import compiled
 
+# Before any patch pins upstream's functions: compiled WeasyPrint modules older than
+# their source are refused as such (core.pdf.compiled), not as a changed pin.
+compiled.check()
+
 
 class Switch:
     def __init__(self, name: str) -> None:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 import weasyprint.layout.inline as wp_inline
@@ -61,15 +62,16 @@ except AttributeError:
     )
 
 # Two Thai characters or more (U+0E01-U+0E5B: three UTF-8 bytes each).
-_THAI_RUN = re.compile(r"[\u0e01-\u0e5b]{2,}")
+_THAI = "\u0e01-\u0e5b"
+_THAI_RUN = re.compile(f"[{_THAI}]{{2,}}")
 # A character that must not end a line when Thai text follows it: an opening quotation
 # mark (‘ “ « ‹), a no-break space (U+00A0, U+202F) or a joiner (U+2060, U+FEFF).
 # libthai, which Pango asks about Thai text, classes every character it has no TIS-620
 # code for alike and allows a break between it and a Thai letter, which UAX #14 does not
 # (a quotation mark is QU, a no-break space GL, a joiner WJ): a committee report's line
-# ended in “ and "“ความร่วมมือกัน”" began the next. The character is kept with the
-# Thai letter after it.
-_GLUE = re.compile(r"[\u2018\u201c\u00ab\u2039\u00a0\u202f\u2060\ufeff](?=[\u0e01-\u0e5b])")
+# ended in “ and "“ความร่วมมือกัน”" began the next. A match is the character and the
+# Thai letter after it, kept together.
+_GLUE = re.compile(f"[\u2018\u201c\u00ab\u2039\u00a0\u202f\u2060\ufeff][{_THAI}]")
 _THAI_BYTES = 3
 # On a Layout: (its PangoLayout, WeasyPrint's own attribute list for it or NULL).
 _STATE = "_khruakhai_kept_words"
@@ -142,43 +144,37 @@ def run_words(run: str) -> tuple[tuple[int, int], ...]:
     return tuple(kept)
 
 
-def kept_words(text: str) -> tuple[tuple[int, int], ...]:
-    """(start, end) character offsets in ``text`` of the Thai words to keep whole."""
-    return tuple(
-        (run.start() + start, run.start() + end)
-        for run in _THAI_RUN.finditer(text)
-        for start, end in run_words(run[0])
-    )
-
-
-def kept_ranges(text: str) -> tuple[tuple[int, int], ...]:
-    """(start, end) character offsets in ``text`` not to break inside: the Thai words
-    kept whole, and each opening quotation mark or no-break character (``_GLUE``) with
-    the Thai letter after it."""
-    quotes = tuple((mark.start(), mark.start() + 2) for mark in _GLUE.finditer(text))
-    return kept_words(text) + quotes
-
-
-def _might_keep(text: str) -> bool:
-    return bool(_THAI_RUN.search(text) or _GLUE.search(text))
-
-
-def _kept_bytes(text: str) -> list[tuple[int, int]]:
-    """kept_ranges as UTF-8 byte offsets, as Pango's attributes count. Not remembered
-    per text: WeasyPrint lays out every remainder of a paragraph (a cell's narrowest
-    width is measured break by break), so whole texts rarely repeat; their runs do."""
-    ranges = []
+def _kept(text: str, *, glue: bool = True) -> Iterator[tuple[int, int, int, int]]:
+    """Each range of ``text`` not to break inside, as (start, end) in characters and
+    (start, end) in UTF-8 bytes, as Pango's attributes count: the Thai words libthai
+    would split, then (``glue``) each opening quotation mark or no-break character with
+    the Thai letter after it (``_GLUE``). Not remembered per text: WeasyPrint lays out
+    every remainder of a paragraph (a cell's narrowest width is measured break by
+    break), so whole texts rarely repeat; their runs do (``run_words``)."""
     for run in _THAI_RUN.finditer(text):
         words = run_words(run[0])
         if words:
             before = len(text[: run.start()].encode())
-            ranges.extend(
-                (before + start * _THAI_BYTES, before + end * _THAI_BYTES) for start, end in words
-            )
-    for mark in _GLUE.finditer(text):
-        before = len(text[: mark.start()].encode())
-        ranges.append((before, before + len(mark[0].encode()) + _THAI_BYTES))
-    return ranges
+            for start, end in words:
+                yield (
+                    run.start() + start,
+                    run.start() + end,
+                    before + start * _THAI_BYTES,
+                    before + end * _THAI_BYTES,
+                )
+    for glued in _GLUE.finditer(text) if glue else ():
+        before = len(text[: glued.start()].encode())
+        yield (*glued.span(), before, before + len(glued[0].encode()))
+
+
+def kept_words(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) character offsets in ``text`` of the Thai words to keep whole."""
+    return tuple((start, end) for start, end, _, _ in _kept(text, glue=False))
+
+
+def kept_ranges(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) character offsets in ``text`` not to break inside (``_kept``)."""
+    return tuple((start, end) for start, end, _, _ in _kept(text))
 
 
 def set_text(self, text, justify=False):
@@ -191,7 +187,7 @@ def set_text(self, text, justify=False):
         # list it made (it may change it in place for letter and word spacing).
         pango.pango_layout_set_attributes(self.layout, state[1])
     _original_set_text(self, text, justify)
-    ranges = _kept_bytes(self.text) if _might_keep(self.text) else ()
+    ranges = [(start, end) for _, _, start, end in _kept(self.text)]
     if not ranges:
         return None
     own = pango.pango_layout_get_attributes(self.layout)
@@ -217,7 +213,7 @@ def deactivate(self):
 
 def can_break_text(text, lang):
     """WeasyPrint's can_break_text, without the breaks inside the ranges kept whole."""
-    if not _switch.on or not _might_keep(text) or (len(text) < 3 and not _GLUE.match(text)):
+    if not _switch.on or (len(text) < 3 and not _GLUE.match(text)):
         # Two letters are upstream's to judge (WeasyPrint asks about the letters either
         # side of two inline boxes), unless they are a kept mark and its Thai letter.
         return _original_can_break_text(text, lang)

@@ -296,6 +296,42 @@ def test_a_sparse_file_is_refused(archive, monkeypatch):
         _restore(planted)
 
 
+def test_a_pax_sparse_member_is_refused(archive, monkeypatch):
+    """PAX's sparse headers leave the member a plain file ('0'): only its ``sparse`` map
+    tells that 10 bytes in the archive would unpack to 100 MB."""
+    monkeypatch.setenv("BACKUP_PASSPHRASE", PASSPHRASE)
+    info = tarfile.TarInfo("media/evidence/huge.bin")
+    info.pax_headers = {"GNU.sparse.size": "100000000", "GNU.sparse.map": "0,1"}
+    planted = _with_member(archive, info, b"x", tar_format=tarfile.PAX_FORMAT)
+    with tarfile.open(planted) as check:
+        member = check.getmember("media/evidence/huge.bin")
+        assert member.type == tarfile.REGTYPE
+        assert member.sparse is not None
+    with pytest.raises(CommandError, match=r"sparse files: media/evidence/huge\.bin"):
+        _restore(planted)
+
+
+def test_an_archive_larger_than_the_free_space_is_refused_before_writing(
+    archive, monkeypatch, tmp_path
+):
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    free = shutil.disk_usage(staging)
+    monkeypatch.setattr(restore_module.shutil, "disk_usage", lambda path: free._replace(free=10))
+    with pytest.raises(BackupRefused, match=r"MB are free beside it"):
+        restore_module._extract(archive, staging)
+    assert not list(staging.iterdir())
+
+
+def test_a_name_thousands_of_folders_deep_is_refused_with_a_message(archive, monkeypatch):
+    monkeypatch.setenv("BACKUP_PASSPHRASE", PASSPHRASE)
+    # Under PATH_MAX (4,096 bytes) but deeper than the recursion limit.
+    info = tarfile.TarInfo("media/" + "a/" * 1800 + "x")
+    planted = _with_member(archive, info, b"deep", tar_format=tarfile.PAX_FORMAT)
+    with pytest.raises(CommandError, match="not a readable backup archive"):
+        _restore(planted)
+
+
 def test_a_name_with_a_nul_is_refused_with_a_message(archive, monkeypatch):
     monkeypatch.setenv("BACKUP_PASSPHRASE", PASSPHRASE)
     info = tarfile.TarInfo("media/x")

@@ -680,16 +680,21 @@ def test_backup_image_is_the_app_image_with_pg_dump_of_the_servers_version():
 
 def test_the_image_compiles_weasyprint_before_the_app_is_copied():
     """The Dockerfile runs scripts/compile_weasyprint.py (shipped by .dockerignore) with
-    the compile group installed, requires it to succeed, and removes gcc after."""
+    the compile group installed, requires it to succeed, and removes gcc, Cython and
+    setuptools in the same step (a later step would leave them in an earlier layer)."""
     instructions = _dockerfile()
     runs = [rest for word, rest in instructions if word == "RUN"]
     [sync] = [r for r in runs if r.startswith("uv sync")]
-    assert "--group compile" in sync
+    # The app's own install: neither the dev tools nor the compile group.
+    assert "--no-default-groups" in sync
+    assert "--group" not in sync
     [step] = [r for r in runs if "compile_weasyprint.py" in r]
     assert "python scripts/compile_weasyprint.py --require" in step
     assert step.index("install") < step.index("compile_weasyprint") < step.index("purge")
-    # Cython and setuptools leave with gcc (uv sync removes what the lock's groups omit).
-    assert step.index("compile_weasyprint") < step.index("--no-group compile")
+    # Cython and setuptools come and go with gcc (uv sync removes what the groups omit).
+    assert step.index("--group compile") < step.index("compile_weasyprint")
+    after = step[step.index("compile_weasyprint") :]
+    assert "uv sync --frozen --no-default-groups --no-cache" in after
     copies = [rest for word, rest in instructions if word == "COPY"]
     assert "scripts/compile_weasyprint.py scripts/" in copies
     assert copies.index("scripts/compile_weasyprint.py scripts/") < copies.index(". .")

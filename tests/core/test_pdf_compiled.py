@@ -85,6 +85,19 @@ def test_an_extension_the_manifest_does_not_list_is_refused(tmp_path):
         compiled.check(root)
 
 
+def _loaded(modules) -> list[str]:
+    """The manifest's modules that this process runs compiled (imported as extensions)."""
+    names = [m.removesuffix(".py").replace("/", ".").removesuffix(".__init__") for m in modules]
+    return [
+        name
+        for name in names
+        if isinstance(
+            getattr(sys.modules.get(name), "__loader__", None),
+            importlib.machinery.ExtensionFileLoader,
+        )
+    ]
+
+
 @needs_compiled
 def test_the_compiled_modules_are_what_runs():
     import weasyprint
@@ -93,7 +106,7 @@ def test_the_compiled_modules_are_what_runs():
     from core.pdf import render  # noqa: F401 - imports what a render uses
 
     modules = compiled.manifest()["modules"]
-    running = compiled.loaded()
+    running = _loaded(modules)
     assert "weasyprint.layout.table" in running
     assert "weasyprint.formatting_structure.boxes" in running  # a namespace package's
     assert len(running) == len(modules), set(modules) - set(running)
@@ -148,17 +161,21 @@ def test_the_build_compiles_a_package_and_its_namespace_modules(tmp_path):
         import sys, json, importlib.metadata
         sys.path.insert(0, {str(ROOT / "scripts")!r})
         import compile_weasyprint as c
-        importlib.metadata.version = lambda name: "0"
         m = c.build(__import__("pathlib").Path({str(site)!r}), modules=("pkg/inner/mod.py",),
                     packages=("pkg", "pydyf"))
         print(json.dumps(m))
         """
     )
+    # An extension an earlier build made of a module no longer compiled: the build
+    # removes it first (a successful build, so not the cleanup after a failure).
+    stray = site / "pkg" / ("gone" + SUFFIX)
+    stray.write_bytes(b"\x7fELF")
     built = _run(sys.executable, "-c", code, cwd=tmp_path)
     assert built.returncode == 0, built.stderr[-2000:]
     manifest = json.loads(built.stdout.strip().splitlines()[-1])
     assert manifest["modules"] == {"pkg/inner/mod.py": _digest(site / "pkg/inner/mod.py")}
     assert (site / "pkg" / "inner" / ("mod" + SUFFIX)).is_file()
+    assert not stray.exists()
     probe = _run(
         sys.executable,
         "-c",
@@ -203,5 +220,55 @@ def test_without_cython_the_old_extensions_go_too(tmp_path):
     )
     result = _run(sys.executable, "-c", code, cwd=tmp_path)
     assert result.stdout.strip() == "refused", result.stderr[-2000:]
+    assert not list(root.rglob("*" + SUFFIX))
+    assert not (root / "weasyprint" / compiled.MANIFEST).exists()
+
+
+def _script():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import compile_weasyprint
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    return compile_weasyprint
+
+
+def test_current_only_when_the_extensions_are_the_modules_of_this_source_and_cython(
+    tmp_path, monkeypatch
+):
+    """make install runs the script every time: it builds only when ``current`` is not."""
+    script = _script()
+    module = "weasyprint/layout/block.py"
+    root = _site(tmp_path)
+    monkeypatch.setattr(script, "_cython_version", lambda: "3.3.1")
+    _write_manifest(root, {module: _digest(root / module)})
+    assert script.current(root, modules=(module,))
+    # Another Cython installed since.
+    monkeypatch.setattr(script, "_cython_version", lambda: "3.4.0")
+    assert not script.current(root, modules=(module,))
+    monkeypatch.setattr(script, "_cython_version", lambda: "3.3.1")
+    # Another list of modules to compile.
+    assert not script.current(root, modules=(module, "weasyprint/layout/table.py"))
+    # An extension missing (removed by hand).
+    (root / "weasyprint/layout" / ("block" + SUFFIX)).unlink()
+    assert not script.current(root, modules=(module,))
+    (root / "weasyprint/layout" / ("block" + SUFFIX)).write_bytes(b"\x7fELF")
+    assert script.current(root, modules=(module,))
+    # The source upgraded under it.
+    (root / module).write_text("x = 2\n")
+    assert not script.current(root, modules=(module,))
+    # Nothing built yet.
+    assert not script.current(_site(tmp_path / "fresh", extension=False), modules=(module,))
+
+
+def test_without_a_c_compiler_the_build_stops_before_cython_and_leaves_nothing(
+    tmp_path, monkeypatch
+):
+    script = _script()
+    root = _site(tmp_path)
+    _write_manifest(root, {})
+    monkeypatch.setenv("CC", "/nonexistent/cc")
+    with pytest.raises(RuntimeError, match="no C compiler"):
+        script.build(root, modules=("weasyprint/layout/block.py",))
     assert not list(root.rglob("*" + SUFFIX))
     assert not (root / "weasyprint" / compiled.MANIFEST).exists()

@@ -165,6 +165,11 @@ def test_an_opening_quotation_mark_stays_with_the_thai_word_after_it(monkeypatch
 def test_a_no_break_character_before_thai_is_kept_with_it(glue):
     # libthai allows a break after any character it has no TIS-620 code for.
     assert thai_breaks.kept_ranges(f"นาย{glue}สมชาย") == ((3, 5),)
+    # In UTF-8 bytes, as Pango counts: U+00A0 is 2 bytes, the others 3, a Thai letter 3.
+    bytes_before = len("นาย".encode())
+    assert (3, 5, bytes_before, bytes_before + len(glue.encode()) + 3) in thai_breaks._kept(
+        f"นาย{glue}สมชาย"
+    )
     with thai_breaks.applied():
         assert not wp_inline.can_break_text(f"{glue}ส", "th")
     assert wp_inline.can_break_text(f"{glue}ส", "th")  # upstream (libthai) would break

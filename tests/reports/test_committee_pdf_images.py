@@ -169,3 +169,16 @@ def test_a_long_timeline_is_cut_into_charts_that_fit_their_pages(cast, reporting
         shown += [m for line in svg_lines(svg) for m in re.findall(r"T\d\d", line.text)]
     # Every activity once, in one of the charts.
     assert sorted(shown) == [f"T{n:02d}" for n in range(45)]
+
+
+def test_a_chart_wider_than_the_text_column_is_scaled_to_it():
+    """The text column is 165 mm (A4 less pdf/base.css's 2.5 and 2 cm side margins):
+    623 px at 96 dpi. A chart that wide keeps its size; one pixel wider is scaled."""
+    from reports.selectors.committee import fit
+
+    assert fit('<svg width="623" height="40" viewBox="0 0 623 40">') == (
+        '<svg width="623" height="40" viewBox="0 0 623 40">'
+    )
+    assert fit('<svg width="624" height="40" viewBox="0 0 624 40">') == (
+        '<svg width="100%" viewBox="0 0 624 40">'
+    )
