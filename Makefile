@@ -45,9 +45,9 @@ endif
 	$(UV) sync --frozen --quiet $(if $(VENV_PYTHON),--python $(VENV_PYTHON))
 	@touch $@
 
-# WeasyPrint's layout, cascade and drawing compiled with Cython, beside their source
-# (scripts/compile_weasyprint.py; ~2.5 minutes on 2 cores): the same PDFs, 17-25 %
-# faster (9-13 % inside a committee job). Run every time: it returns at once when the
+# WeasyPrint's layout, cascade and drawing, and the HTML and CSS parsers it uses, compiled
+# with Cython beside their source (scripts/compile_weasyprint.py; 3-5 minutes on 2
+# cores): the same PDFs, rendered 32-40 % faster. Run every time: it returns at once when the
 # extensions are those of the source and Cython installed now, and compiles otherwise
 # (a new WeasyPrint, a compiler installed since). Without a C compiler or Python's
 # headers it warns and WeasyPrint stays pure Python.

@@ -3,8 +3,9 @@
 WeasyPrint is pure Python: a committee report's render is its layout, cascade and
 drawing code running in the interpreter. Cython compiles the same source, unchanged,
 to C extension modules next to it; Python then imports the compiled module instead
-of the ``.py``. The PDFs are the same bytes, and the renders 17-25 % faster alone, 9-13 %
-inside a committee job (docs/performance.md, eighth pass). The modules stay ordinary
+of the ``.py``. The PDFs are the same bytes, and the renders 32-40 % faster
+(docs/performance-pdf.md, eighth and tenth passes). tinyhtml5, tinycss2 and cssselect2,
+WeasyPrint's parsers, are compiled the same way. The modules stay ordinary
 Python to everything else: our patches (core/pdf) replace their functions and methods
 as before.
 
@@ -50,13 +51,39 @@ from core.pdf.compiled import (
     site_root,
 )
 
-# The modules a render spends its time in (cProfile of the committee report). Not
-# layout/preferred.py: Cython 3.3 refuses its starred expression in a list display.
+# The modules a render spends its time in (cProfile of the committee report): WeasyPrint's
+# and the pure-Python libraries it parses with (tinyhtml5 the HTML, tinycss2 the CSS,
+# cssselect2 matching selectors to elements), 3.75 % of the report's instructions more
+# than WeasyPrint's alone (docs/performance-pdf.md, tenth pass). Not layout/preferred.py:
+# Cython 3.3 refuses its starred expression in a list display.
 MODULES = (
+    "cssselect2/__init__.py",
+    "cssselect2/compiler.py",
+    "cssselect2/tree.py",
     "pydyf/__init__.py",
+    "tinycss2/ast.py",
+    "tinycss2/color3.py",
+    "tinycss2/color4.py",
+    "tinycss2/color5.py",
+    "tinycss2/parser.py",
+    "tinycss2/serializer.py",
+    "tinycss2/tokenizer.py",
+    "tinyhtml5/inputstream.py",
+    "tinyhtml5/parser.py",
+    "tinyhtml5/tokenizer.py",
+    "tinyhtml5/treebuilder.py",
+    "weasyprint/anchors.py",
     "weasyprint/css/__init__.py",
     "weasyprint/css/computed_values.py",
+    "weasyprint/css/counters.py",
+    "weasyprint/css/functions.py",
     "weasyprint/css/properties.py",
+    "weasyprint/css/targets.py",
+    "weasyprint/css/tokens.py",
+    "weasyprint/css/units.py",
+    "weasyprint/css/validation/__init__.py",
+    "weasyprint/css/validation/expanders.py",
+    "weasyprint/css/validation/properties.py",
     "weasyprint/document.py",
     "weasyprint/draw/__init__.py",
     "weasyprint/draw/border.py",
@@ -64,6 +91,8 @@ MODULES = (
     "weasyprint/draw/text.py",
     "weasyprint/formatting_structure/boxes.py",
     "weasyprint/formatting_structure/build.py",
+    "weasyprint/html.py",
+    "weasyprint/images.py",
     "weasyprint/layout/__init__.py",
     "weasyprint/layout/absolute.py",
     "weasyprint/layout/background.py",
@@ -80,6 +109,10 @@ MODULES = (
     "weasyprint/layout/replaced.py",
     "weasyprint/layout/table.py",
     "weasyprint/matrix.py",
+    "weasyprint/pdf/__init__.py",
+    "weasyprint/pdf/anchors.py",
+    "weasyprint/pdf/fonts.py",
+    "weasyprint/pdf/stream.py",
     "weasyprint/stacking.py",
     "weasyprint/svg/__init__.py",
     "weasyprint/svg/bounding_box.py",
@@ -90,7 +123,10 @@ MODULES = (
     "weasyprint/svg/shapes.py",
     "weasyprint/svg/text.py",
     "weasyprint/svg/utils.py",
+    "weasyprint/text/ffi.py",
+    "weasyprint/text/fonts.py",
     "weasyprint/text/line_break.py",
+    "weasyprint/urls.py",
 )
 
 

@@ -1,8 +1,9 @@
 """WeasyPrint compiled with Cython (scripts/compile_weasyprint.py): what is, and whether
 it may be used.
 
-``make install`` compiles WeasyPrint's layout, cascade and drawing modules (and pydyf)
-to C extensions beside their source, and writes a manifest with each source's sha256.
+``make install`` compiles WeasyPrint's layout, cascade and drawing modules (and pydyf,
+and tinyhtml5, tinycss2 and cssselect2, which parse its HTML and CSS) to C extensions
+beside their source, and writes a manifest with each source's sha256.
 Python imports an extension before a ``.py`` of the same name, so an extension left
 behind by an upgrade (uv replaces the ``.py`` files it installed and knows nothing of
 ours) would run the old code under the new version's name. ``check`` refuses that:
@@ -13,8 +14,7 @@ changed pin), before any render. WeasyPrint's modules are imported by then: an
 extension too old to import fails there, less clearly.
 
 Compiled or not, the PDFs are the same bytes (tests/core/test_pdf_compiled.py); the
-renders are 17-25 % faster alone and 9-13 % inside a committee job (docs/performance.md,
-eighth pass).
+renders are 32-40 % faster (docs/performance-pdf.md, eighth and tenth passes).
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ import json
 from pathlib import Path
 
 MANIFEST = "_khruakhai_compiled.json"
-PACKAGES = ("weasyprint", "pydyf")
+# Where compiled modules may be (and are checked); the manifest is in the first.
+PACKAGES = ("weasyprint", "pydyf", "tinyhtml5", "tinycss2", "cssselect2")
 
 
 class StaleCompiledModules(RuntimeError):

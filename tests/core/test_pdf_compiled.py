@@ -85,6 +85,19 @@ def test_an_extension_the_manifest_does_not_list_is_refused(tmp_path):
         compiled.check(root)
 
 
+def test_an_unlisted_extension_in_a_parser_package_is_refused(tmp_path):
+    """The parsers WeasyPrint uses are compiled too: their extensions are checked alike."""
+    root = _site(tmp_path, extension=False)
+    tokenizer = root / "tinycss2" / "tokenizer.py"
+    tokenizer.parent.mkdir()
+    tokenizer.write_text("x = 1\n")
+    tokenizer.with_name("tokenizer" + SUFFIX).write_bytes(b"\x7fELF")
+    with pytest.raises(compiled.StaleCompiledModules, match=r"tinycss2/tokenizer\.py"):
+        compiled.check(root)
+    _write_manifest(root, {"tinycss2/tokenizer.py": _digest(tokenizer)})
+    compiled.check(root)
+
+
 def _loaded(modules) -> list[str]:
     """The manifest's modules that this process runs compiled (imported as extensions)."""
     names = [m.removesuffix(".py").replace("/", ".").removesuffix(".__init__") for m in modules]
@@ -109,6 +122,7 @@ def test_the_compiled_modules_are_what_runs():
     running = _loaded(modules)
     assert "weasyprint.layout.table" in running
     assert "weasyprint.formatting_structure.boxes" in running  # a namespace package's
+    assert {"tinyhtml5.tokenizer", "tinycss2.tokenizer", "cssselect2"} <= set(running)
     assert len(running) == len(modules), set(modules) - set(running)
     compiled.check()
     assert compiled.status().startswith(f"WeasyPrint: {len(modules)} modules compiled")
