@@ -19,6 +19,7 @@ from . import (
     kept_layouts,
     layout_context,
     preferred_widths,
+    shared_lines,
     stylesheets,
     svg_text,
     thai_breaks,
@@ -127,6 +128,7 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
             weasyprint_border.applied(),
             svg_text.applied(),
             preferred_widths.applied(),
+            shared_lines.applied(),
             stylesheets.applied(),
         ):
             pdf = document.write_pdf(stylesheets=[fonts], font_config=font_config)

@@ -5,9 +5,10 @@ around misread Thai runs. The copy is cut into the blocks below, in upstream's
 order, so that each function stays readable (and under the project's complexity
 limit); thai_text's ``draw_first_line`` is the loop that calls them, with its own
 lines marked ``# ActualText``. The blocks are upstream's lines, with two differences,
-marked: ``# ActualText`` (the line's UTF-8 is passed in, not encoded per run) and
+marked: ``# ActualText`` (the line's UTF-8 is passed in, not encoded per run),
 ``# kept layouts`` (a line shortened with an ellipsis is drawn on a layout built afresh,
-as upstream builds it, and let go after: core.pdf.kept_layouts).
+as upstream builds it, and let go after: core.pdf.kept_layouts), ``# shared lines`` (that
+layout is the box's own copy: core.pdf.shared_lines) and ``# speed`` (draw_glyphs).
 
 When WeasyPrint is upgraded (thai_text's pins fail loudly), compare the new upstream
 function with draw_first_line and these blocks, block by block, and update both.
@@ -15,6 +16,7 @@ function with draw_first_line and these blocks, block by block, and update both.
 
 from __future__ import annotations
 
+import copy
 from io import BytesIO
 from xml.etree import ElementTree
 
@@ -33,7 +35,9 @@ __all__ = ["draw_glyphs", "ellipsised_first_line", "use_font"]
 def ellipsised_first_line(textbox, text_overflow, block_ellipsis):
     """The layout's first line, ellipsised as the style asks."""
     if text_overflow == "ellipsis" or block_ellipsis != "none":  # kept layouts
-        # An ellipsis changes the layout: upstream's way, on a layout built afresh.
+        # An ellipsis changes the layout: upstream's way, on a layout built afresh, the
+        # box's own: other boxes may draw the same line's layout (core.pdf.shared_lines).
+        textbox.pango_layout = copy.copy(textbox.pango_layout)  # shared lines
         with kept_layouts.rebuilt(textbox):  # kept layouts
             return _first_line(textbox, text_overflow, block_ellipsis)  # kept layouts
     return _first_line(textbox, text_overflow, block_ellipsis)  # kept layouts

@@ -32,6 +32,7 @@ def test_every_patch_render_pdf_applies_is_found():
         "kept_layouts",
         "layout_context",
         "preferred_widths",
+        "shared_lines",
         "stylesheets",
         "svg_text",
         "thai_breaks",

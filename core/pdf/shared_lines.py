@@ -1,0 +1,94 @@
+"""A line of text laid out once per document for the text boxes that repeat it.
+
+WeasyPrint lays out each line of each text box with Pango (``split_first_line``, called
+by ``weasyprint.layout.inline.split_text_box``): a Pango context, layout, attributes,
+the text shaped and broken, the line's metrics. Reports repeat their cells: the same
+status, percentage or owner in row after row, the same label on every page. WeasyPrint
+shares one computed style between text boxes that cascade alike, so a repeat is the same
+text in the same style object at the same width: of the ~900 lines of the bench
+committee report, half repeat an earlier one, and laying them out again was ~7 % of its
+render (docs/performance-pdf.md, tenth pass).
+
+Here the ``split_first_line`` that ``split_text_box`` calls remembers, per document (on
+WeasyPrint's LayoutContext), what it returned for a text, a style object and the same
+arguments, and gives the next box the same answer: the same numbers and the same Pango
+layout. The boxes that share a layout only read it afterwards: drawing reactivates it
+(core.pdf.kept_layouts finds it still active) and draws its first line, the same for
+each. What would change a layout after its line is laid out is left to upstream:
+
+- a line laid out with the extra word spacing of ``text-align: justify``
+  (``justification_spacing``; ``add_word_spacing`` gives a justified line's box a new
+  layout, the shared one unchanged);
+- a line shortened with an ellipsis when it is drawn (``text-overflow``,
+  ``block-ellipsis``, which the line's block decides, not the text's style):
+  core.pdf.weasyprint_draw gives that box a copy of the layout first, rebuilt and
+  shortened on its own.
+
+The style is keyed by identity and kept alive in the memo, so its identity cannot be
+taken by another style within the document (as core.pdf.preferred_widths does). Texts
+longer than ``LONGEST`` (the rest of a paragraph, which seldom repeats) are laid out as
+upstream does, unremembered, so that a long paragraph's every remainder is not kept. The
+PDF is byte for byte the same with and without (tests/core/test_pdf_shared_lines.py).
+
+Like the other WeasyPrint patches it is installed at import, acts only inside
+``applied()`` (render_pdf) and is pinned to the functions it relies on.
+"""
+
+from __future__ import annotations
+
+import weasyprint.draw.text as wp_draw_text
+import weasyprint.layout.inline as wp_inline
+
+from .switch import Switch, document_memo, pinned, upstream, upstream_in
+
+# sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0: the
+# function remembered, its one caller here (which puts the layout on the new box and
+# changes nothing in it), the justified line's layout (made anew, not changed) and
+# the drawing, which changes a layout only for an ellipsis (on a copy:
+# core.pdf.weasyprint_draw.ellipsised_first_line).
+PINNED_SOURCES = {
+    "split_first_line": "39ad1016863ca34de0bea4c9fcffb46da7e27813c87dd82b7011bfa19fe5504f",
+    "split_text_box": "8c564329599ef23fac6cc8c403768e9e51638226d87a8b2de69c49c9c5f408c8",
+    "add_word_spacing": "879516e71f1b80fa1833aee877e1a34c851248c5fd871d6c855c58f07358d418",
+    "draw_first_line": "1bb8eae6d88e71b17096a034656f3be17da8f1f513c78536c1c38d971927638b",
+}
+_ATTRIBUTE = "_khruakhai_shared_lines"
+# Characters; see the docstring.
+LONGEST = 300
+
+_original = upstream(wp_inline.split_first_line)
+
+check_pins = pinned(PINNED_SOURCES, upstream_in(wp_inline, wp_draw_text), __name__)
+
+_switch = Switch("shared_lines")
+applied = _switch.applied
+disabled = _switch.disabled
+
+
+def _shareable(text: str, context, justification_spacing) -> bool:
+    return _switch.on and context is not None and not justification_spacing and len(text) <= LONGEST
+
+
+def split_first_line(
+    text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False
+):
+    """WeasyPrint's split_first_line, remembered per document for repeated lines."""
+    if not _shareable(text, context, justification_spacing):
+        return _original(
+            text, style, context, max_width, justification_spacing, is_line_start, minimum
+        )
+    memo = document_memo(context, _ATTRIBUTE)
+    key = (id(style), text, max_width, is_line_start, minimum)
+    kept = memo.get(key)
+    if kept is None:
+        result = _original(
+            text, style, context, max_width, justification_spacing, is_line_start, minimum
+        )
+        # The style rides along so that its id stays its own for the document.
+        kept = memo[key] = (style, result)
+    return kept[1]
+
+
+split_first_line.__wrapped_original__ = _original
+# weasyprint.layout.inline bound the function when it was imported and calls it there.
+wp_inline.split_first_line = split_first_line
