@@ -20,9 +20,15 @@ each. What would change a layout after its line is laid out is left to upstream:
   (``justification_spacing``; ``add_word_spacing`` gives a justified line's box a new
   layout, the shared one unchanged);
 - a line shortened with an ellipsis when it is drawn (``text-overflow``,
-  ``block-ellipsis``, which the line's block decides, not the text's style):
-  core.pdf.weasyprint_draw gives that box a copy of the layout first, rebuilt and
-  shortened on its own.
+  ``block-ellipsis``, which the line's block decides, not the text's style): the
+  drawing sets the shortened text and width on the box's layout, so ``draw_text`` here
+  first gives that box a layout of its own, a copy holding no Pango objects, which the
+  drawing builds afresh as upstream builds every layout it draws. This is done at
+  ``draw_text``, not in core.pdf.thai_text's drawing, so that it holds whichever
+  ``draw_first_line`` runs (upstream's, with thai_text switched off).
+
+The other caller of the remembered function, ``trailing_whitespace_size`` (sizing an
+automatic table's cells), keeps only the width.
 
 The style is keyed by identity and kept alive in the memo, so its identity cannot be
 taken by another style within the document (as core.pdf.preferred_widths does). Texts
@@ -36,29 +42,45 @@ Like the other WeasyPrint patches it is installed at import, acts only inside
 
 from __future__ import annotations
 
+import copy
+
+import weasyprint.draw as wp_draw
 import weasyprint.draw.text as wp_draw_text
 import weasyprint.layout.inline as wp_inline
+import weasyprint.layout.preferred as wp_preferred
+import weasyprint.text.line_break as wp_line_break
 
 from .switch import Switch, document_memo, pinned, upstream, upstream_in
 
 # sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0: the
-# function remembered, its one caller here (which puts the layout on the new box and
-# changes nothing in it), the justified line's layout (made anew, not changed) and
-# the drawing, which changes a layout only for an ellipsis (on a copy:
-# core.pdf.weasyprint_draw.ellipsised_first_line).
+# function remembered, its callers (split_text_box puts the layout on the new box and
+# changes nothing in it; trailing_whitespace_size keeps the width only), the justified
+# line's layout (made anew, not changed), the drawing, which changes a layout only for
+# an ellipsis, and draw_text, which decides that and is wrapped here, and the layout's
+# deactivate, whose attributes the copy goes without.
 PINNED_SOURCES = {
     "split_first_line": "39ad1016863ca34de0bea4c9fcffb46da7e27813c87dd82b7011bfa19fe5504f",
     "split_text_box": "8c564329599ef23fac6cc8c403768e9e51638226d87a8b2de69c49c9c5f408c8",
+    "trailing_whitespace_size": "cd005b8042a652f9072d7190546439113280315f9a5b865b432c6e015b333b1d",
     "add_word_spacing": "879516e71f1b80fa1833aee877e1a34c851248c5fd871d6c855c58f07358d418",
     "draw_first_line": "1bb8eae6d88e71b17096a034656f3be17da8f1f513c78536c1c38d971927638b",
+    "draw_text": "ebaf96239c6ca3635d2b91bfb34718c2dcebd7809fec1c53fb8dffd1366befe3",
+    "Layout.deactivate": "bfec3ec8406e1c82a91f9570103eb5ecbc5a20c1339ff26bb0f4eafb03189f0b",
 }
 _ATTRIBUTE = "_khruakhai_shared_lines"
 # Characters; see the docstring.
 LONGEST = 300
 
 _original = upstream(wp_inline.split_first_line)
+_original_draw_text = upstream(wp_draw_text.draw_text)
+# What Layout.deactivate lets go of (the Pango objects and the style), and the markers
+# core.pdf's patches keep on a layout about its Pango objects.
+_ACTIVE = ("layout", "language", "style")
+_MARKERS = "_khruakhai_"
 
-check_pins = pinned(PINNED_SOURCES, upstream_in(wp_inline, wp_draw_text), __name__)
+check_pins = pinned(
+    PINNED_SOURCES, upstream_in(wp_inline, wp_preferred, wp_draw_text, wp_line_break), __name__
+)
 
 _switch = Switch("shared_lines")
 applied = _switch.applied
@@ -89,6 +111,28 @@ def split_first_line(
     return kept[1]
 
 
+def own_layout(textbox) -> None:
+    """Give the box a layout of its own: a copy of the shared one without its Pango
+    objects (as ``deactivate`` leaves a layout), which the next ``reactivate`` builds."""
+    layout = copy.copy(textbox.pango_layout)
+    for name in [*_ACTIVE, *(key for key in vars(layout) if key.startswith(_MARKERS))]:
+        vars(layout).pop(name, None)
+    textbox.pango_layout = layout
+
+
+def draw_text(stream, textbox, offset_x, text_overflow, *rest):
+    """WeasyPrint's draw_text; a line it will cut short with an ellipsis gets a layout of
+    its own first (see the module's docstring)."""
+    block_ellipsis = rest[0] if rest else "none"
+    if _switch.on and (text_overflow == "ellipsis" or block_ellipsis != "none"):
+        own_layout(textbox)
+    return _original_draw_text(stream, textbox, offset_x, text_overflow, *rest)
+
+
 split_first_line.__wrapped_original__ = _original
-# weasyprint.layout.inline bound the function when it was imported and calls it there.
+draw_text.__wrapped_original__ = _original_draw_text
+# weasyprint.layout.inline bound the function when it was imported and calls it there;
+# weasyprint.draw bound draw_text the same way.
 wp_inline.split_first_line = split_first_line
+wp_draw_text.draw_text = draw_text
+wp_draw.draw_text = draw_text

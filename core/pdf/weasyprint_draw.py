@@ -7,8 +7,8 @@ limit); thai_text's ``draw_first_line`` is the loop that calls them, with its ow
 lines marked ``# ActualText``. The blocks are upstream's lines, with two differences,
 marked: ``# ActualText`` (the line's UTF-8 is passed in, not encoded per run),
 ``# kept layouts`` (a line shortened with an ellipsis is drawn on a layout built afresh,
-as upstream builds it, and let go after: core.pdf.kept_layouts), ``# shared lines`` (that
-layout is the box's own copy: core.pdf.shared_lines) and ``# speed`` (draw_glyphs).
+as upstream builds it, and let go after: core.pdf.kept_layouts) and ``# speed``
+(draw_glyphs).
 
 When WeasyPrint is upgraded (thai_text's pins fail loudly), compare the new upstream
 function with draw_first_line and these blocks, block by block, and update both.
@@ -16,7 +16,6 @@ function with draw_first_line and these blocks, block by block, and update both.
 
 from __future__ import annotations
 
-import copy
 from io import BytesIO
 from xml.etree import ElementTree
 
@@ -35,9 +34,8 @@ __all__ = ["draw_glyphs", "ellipsised_first_line", "use_font"]
 def ellipsised_first_line(textbox, text_overflow, block_ellipsis):
     """The layout's first line, ellipsised as the style asks."""
     if text_overflow == "ellipsis" or block_ellipsis != "none":  # kept layouts
-        # An ellipsis changes the layout: upstream's way, on a layout built afresh, the
-        # box's own: other boxes may draw the same line's layout (core.pdf.shared_lines).
-        textbox.pango_layout = copy.copy(textbox.pango_layout)  # shared lines
+        # An ellipsis changes the layout: upstream's way, on a layout built afresh
+        # (the box's own: core.pdf.shared_lines gave it one before drawing began).
         with kept_layouts.rebuilt(textbox):  # kept layouts
             return _first_line(textbox, text_overflow, block_ellipsis)  # kept layouts
     return _first_line(textbox, text_overflow, block_ellipsis)  # kept layouts

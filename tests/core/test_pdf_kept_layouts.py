@@ -123,10 +123,12 @@ def test_lines_are_drawn_without_being_built_again(rebuilt):
     rebuilt.clear()
     render_pdf(HTML)
     # Only the justified lines are built again, with their word spacing, and the
-    # ellipsised line (no spacing): its drawing changes the layout.
+    # ellipsised line (no spacing): its drawing changes the layout. That line is built
+    # twice: as the box's own layout (core.pdf.shared_lines: the line may be shared),
+    # then inside kept_layouts.rebuilt().
     assert upstream > 100
     assert 0 < len(rebuilt) < upstream / 10
-    assert rebuilt.count(0) == 1
+    assert rebuilt.count(0) == 2
 
 
 def test_the_ellipsised_line_is_drawn_on_a_layout_built_afresh(monkeypatch):
