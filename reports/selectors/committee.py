@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 
 from network.models import Membership, Network, Role
 from reports.models import CommitteeReport, ReportingPeriod
+from roadmap.selectors import health_summaries
 
 from .obstacles import obstacle_rows
 from .reports import standing_labels
@@ -81,8 +82,10 @@ def committee_context(*, network: Network, period: ReportingPeriod) -> dict:
         .select_related("person__organisation")
         .first()
     )
+    # The health rounds, read once for the trend and the health chart.
+    summaries = health_summaries(network=network)
     # The trend up to this report's period, so an old period's PDF shows its own past.
-    trend = trend_rows(network=network, upto=period.starts_on)
+    trend = trend_rows(network=network, upto=period.starts_on, summaries=summaries)
     return {
         "network": network,
         "period": period,
@@ -101,7 +104,7 @@ def committee_context(*, network: Network, period: ReportingPeriod) -> dict:
             fit(svg) for svg in timeline_charts(network, max_height=_PAGE_HEIGHT_PX)
         ],
         "heatmap_chart": fit(heatmap_chart(network)),
-        "health_chart": fit(health_chart(network)),
+        "health_chart": fit(health_chart(network, summaries=summaries)),
         "chair": chair.person if chair else None,
         "members": [m.organisation for m in members],
         "generated_at": timezone.now(),

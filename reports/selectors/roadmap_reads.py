@@ -147,8 +147,8 @@ def heatmap_chart(network: Network) -> str:
     return str(obstacle_heatmap_svg(network=network))
 
 
-def health_chart(network: Network) -> str:
-    return str(health_trend_svg(network=network))
+def health_chart(network: Network, *, summaries: list | None = None) -> str:
+    return str(health_trend_svg(network=network, summaries=summaries))
 
 
 def activities_due(network: Network, *, start: dt.date, end: dt.date, limit: int) -> list[Subject]:

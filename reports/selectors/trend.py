@@ -83,9 +83,12 @@ def trend_rows(
     upto: dt.date | None = None,
     today: dt.date | None = None,
     count: int = PERIODS,
+    summaries: list | None = None,
 ) -> list[PeriodTrend]:
     """The trend, newest period first. ``upto``: the last period shown is the one
-    running on that day (today by default; the committee PDF passes its period)."""
+    running on that day (today by default; the committee PDF passes its period).
+    ``summaries``: the network's health rounds (roadmap's ``health_summaries``), when the
+    caller has read them already (the committee PDF draws their chart too)."""
     today = today or timezone.localdate()
     periods = trend_periods(network=network, upto=upto or today, count=count)
     if not periods:
@@ -93,7 +96,7 @@ def trend_rows(
     reports = _report_counts(periods, today)
     ends = [_end_of(p.ends_on) for p in periods]
     scores = obstacle_scores_at(network=network, moments=ends)
-    health = _health(network, periods)
+    health = _health(network, periods, summaries)
     progress = _progress(network, periods)
     rows = []
     for period, score in zip(periods, scores, strict=True):
@@ -135,7 +138,7 @@ def _report_counts(periods: list[ReportingPeriod], today: dt.date) -> dict[int, 
     return {row["period"]: row for row in rows}
 
 
-def _health(network: Network, periods: list[ReportingPeriod]) -> dict[int, tuple]:
+def _health(network: Network, periods: list[ReportingPeriod], summaries=None) -> dict[int, tuple]:
     """{period id: (average of its rounds' overall scores, rounds counted)}.
 
     A round belongs to the period in which it closes; a round with fewer answers than
@@ -145,7 +148,7 @@ def _health(network: Network, periods: list[ReportingPeriod]) -> dict[int, tuple
     last = max(p.ends_on for p in periods)
     summaries = [
         s
-        for s in health_summaries(network=network)
+        for s in (health_summaries(network=network) if summaries is None else summaries)
         if s.overall is not None and first <= s.round.closes_on <= last
     ]
     result = {}

@@ -13,10 +13,13 @@ from . import svg as draw
 from .text import LINE, wrap
 
 
-def health_trend_svg(*, network) -> str:
-    """The average of each group (principles, basics, factors) across rounds, as lines."""
+def health_trend_svg(*, network, summaries: list | None = None) -> str:
+    """The average of each group (principles, basics, factors) across rounds, as lines.
+    ``summaries``: the rounds' ``health_summaries``, when the caller has them already."""
     # The trend shows averages only, not response rates: no expected-respondents query.
-    summaries = [s for s in health_summaries(network=network, with_expected=False) if s.groups]
+    if summaries is None:
+        summaries = health_summaries(network=network, with_expected=False)
+    summaries = [s for s in summaries if s.groups]
     width, left, top, chart_h = 640, 40, 20, 180
     chart_w = width - left - 20
     title = _("Health check trend")

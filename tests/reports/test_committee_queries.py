@@ -66,3 +66,26 @@ def test_the_seal_summary_is_one_query(cast, reporting):
         sum(int(v) for v in details.values())
         == ProgressReport.objects.filter(period=period).count()
     )
+
+
+def test_the_health_rounds_are_read_once(cast, reporting, monkeypatch):
+    """The trend and the health chart share one reading of the rounds (two queries)."""
+    from reports.selectors import committee
+    from roadmap import selectors as roadmap_selectors
+
+    _schedule, period, _reports = reporting
+    calls = []
+    original = roadmap_selectors.health_summaries
+
+    def counting(**kwargs):
+        calls.append(kwargs)
+        return original(**kwargs)
+
+    monkeypatch.setattr(committee, "health_summaries", counting)
+    monkeypatch.setattr(roadmap_selectors, "health_summaries", counting)
+    monkeypatch.setattr("reports.selectors.trend.health_summaries", counting)
+    monkeypatch.setattr("roadmap.charts.health.health_summaries", counting)
+    with translation.override("en"):
+        context = committee_context(network=cast.network, period=period)
+    assert calls == [{"network": cast.network}]
+    assert context["health_chart"].startswith("<svg")
