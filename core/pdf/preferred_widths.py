@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import weasyprint.layout.preferred as wp_preferred
 
-from .switch import Switch, document_memo, pinned, upstream, upstream_in
+from .switch import Switch, pinned, remembered_per_style, upstream, upstream_in
 
 # sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0: the one
 # caller of this module's name (it must discard the layout; trailing_whitespace_size
@@ -62,16 +62,15 @@ def split_first_line(
         return _original(
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )
-    memo = document_memo(context, _ATTRIBUTE)
-    key = (id(style), text, max_width, justification_spacing, is_line_start, minimum)
-    kept = memo.get(key)
-    if kept is None:
-        _layout, *numbers = _original(
+
+    def numbers() -> tuple:
+        _layout, *rest = _original(
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )
-        # The style rides along so that its id stays its own for the document.
-        kept = memo[key] = (style, (None, *numbers))
-    return kept[1]
+        return (None, *rest)
+
+    key = (text, max_width, justification_spacing, is_line_start, minimum)
+    return remembered_per_style(context, _ATTRIBUTE, style, key, numbers)
 
 
 split_first_line.__wrapped_original__ = _original

@@ -50,7 +50,7 @@ import weasyprint.layout.inline as wp_inline
 import weasyprint.layout.preferred as wp_preferred
 import weasyprint.text.line_break as wp_line_break
 
-from .switch import Switch, document_memo, pinned, upstream, upstream_in
+from .switch import Switch, pinned, remembered_per_style, upstream, upstream_in
 
 # sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0: the
 # function remembered, its callers (split_text_box puts the layout on the new box and
@@ -99,16 +99,15 @@ def split_first_line(
         return _original(
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )
-    memo = document_memo(context, _ATTRIBUTE)
-    key = (id(style), text, max_width, is_line_start, minimum)
-    kept = memo.get(key)
-    if kept is None:
-        result = _original(
+    return remembered_per_style(
+        context,
+        _ATTRIBUTE,
+        style,
+        (text, max_width, is_line_start, minimum),
+        lambda: _original(
             text, style, context, max_width, justification_spacing, is_line_start, minimum
-        )
-        # The style rides along so that its id stays its own for the document.
-        kept = memo[key] = (style, result)
-    return kept[1]
+        ),
+    )
 
 
 def own_layout(textbox) -> None:

@@ -134,3 +134,16 @@ def document_memo(context, attribute: str) -> dict:
         memo = {}
         setattr(context, attribute, memo)
     return memo
+
+
+def remembered_per_style(context, attribute: str, style, key: tuple, compute):
+    """``compute()``, remembered in the document's memo ``attribute`` under
+    ``(id(style), *key)``. The style is kept with the answer, so that its identity is
+    not taken by another style within the document (WeasyPrint shares one computed
+    style between boxes that cascade alike: that is what makes repeats hit)."""
+    memo = document_memo(context, attribute)
+    full_key = (id(style), *key)
+    kept = memo.get(full_key)
+    if kept is None:
+        kept = memo[full_key] = (style, compute())
+    return kept[1]

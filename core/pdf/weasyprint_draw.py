@@ -4,7 +4,7 @@ core.pdf.thai_text replaces WeasyPrint's function with a copy that adds ActualTe
 around misread Thai runs. The copy is cut into the blocks below, in upstream's
 order, so that each function stays readable (and under the project's complexity
 limit); thai_text's ``draw_first_line`` is the loop that calls them, with its own
-lines marked ``# ActualText``. The blocks are upstream's lines, with two differences,
+lines marked ``# ActualText``. The blocks are upstream's lines, with three differences,
 marked: ``# ActualText`` (the line's UTF-8 is passed in, not encoded per run),
 ``# kept layouts`` (a line shortened with an ellipsis is drawn on a layout built afresh,
 as upstream builds it, and let go after: core.pdf.kept_layouts) and ``# speed``

@@ -4,6 +4,8 @@ PDF is the same, byte for byte."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from core.pdf import render_pdf, shared_lines
@@ -90,24 +92,20 @@ CUT_ELSEWHERE = (
 )
 
 
+@pytest.mark.parametrize("thai_text_on", [True, False], ids=["thai_text", "upstream-drawing"])
 @pytest.mark.parametrize("html", [HTML, CUT_ELSEWHERE], ids=["report", "cut-elsewhere"])
-def test_the_same_bytes_with_thai_text_switched_off(html):
-    """The ellipsis's copy is made at draw_text: upstream's draw_first_line (thai_text
-    off, as bench/bench_pdf.py measures it) draws on the box's own layout too."""
+def test_the_same_bytes_whichever_drawing_runs(html, thai_text_on):
+    """The ellipsis's copy is made at draw_text: with core.pdf.thai_text's drawing and
+    with upstream's draw_first_line (thai_text off, as bench/bench_pdf.py measures it)
+    alike, each cut line is drawn on the box's own layout."""
     from core.pdf import thai_text
 
-    with thai_text.disabled():
+    with contextlib.nullcontext() if thai_text_on else thai_text.disabled():
         with shared_lines.disabled():
             upstream = render_pdf(html)
         shared = render_pdf(html)
     assert shared == upstream
     assert "……" not in pdftotext(shared)
-
-
-def test_the_same_bytes_when_a_repeated_header_is_cut_short():
-    with shared_lines.disabled():
-        upstream = render_pdf(CUT_ELSEWHERE)
-    assert render_pdf(CUT_ELSEWHERE) == upstream
 
 
 def test_a_repeated_line_is_laid_out_once_per_document(calls):
