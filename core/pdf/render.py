@@ -18,12 +18,14 @@ from . import (
     html_parse,
     kept_layouts,
     layout_context,
+    page_styles,
     preferred_widths,
     shared_lines,
     stylesheets,
     svg_text,
     thai_breaks,
     thai_text,
+    ua_stylesheet,
     weasyprint_border,
 )
 from .fetcher import StaticOnlyFetcher, default_base_url
@@ -130,6 +132,8 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
             preferred_widths.applied(),
             shared_lines.applied(),
             stylesheets.applied(),
+            ua_stylesheet.applied(),
+            page_styles.applied(),
         ):
             pdf = document.write_pdf(stylesheets=[fonts], font_config=font_config)
         # The parsed tree goes now, not in the collection paused() ends with.

@@ -31,11 +31,13 @@ def test_every_patch_render_pdf_applies_is_found():
         "html_parse",
         "kept_layouts",
         "layout_context",
+        "page_styles",
         "preferred_widths",
         "shared_lines",
         "stylesheets",
         "svg_text",
         "thai_breaks",
+        "ua_stylesheet",
         "weasyprint_border",
     }
 

@@ -182,3 +182,25 @@ def test_a_chart_wider_than_the_text_column_is_scaled_to_it():
     assert fit('<svg width="624" height="40" viewBox="0 0 624 40">') == (
         '<svg width="100%" viewBox="0 0 624 40">'
     )
+
+
+def test_committee_pdf_gives_its_charts_as_images_of_their_svg(cast, reporting):
+    """Each chart reaches WeasyPrint as an <img> of its SVG (core.templatetags.pdf_images),
+    not as inline SVG, with its title as the alternative text."""
+    from bench.national.pdfs import _capture_html
+
+    chart_data(cast)
+    _schedule, period, _reports = reporting
+    sink: list[str] = []
+    with _capture_html(sink):
+        services.committee_pdf(network=cast.network, period=period, language="th")
+    html = sink[-1]
+    with translation.override("th"):
+        context = services.committee_context(network=cast.network, period=period)
+    names = (*CHARTS, "trend_chart")
+    charts = [context[name] for name in names if context[name]] + context["timeline_charts"]
+    assert "<svg" not in html
+    assert html.count('<img src="data:image/svg+xml;base64,') == len(charts)
+    for svg in charts:
+        title = re.search(r"<title>(.*?)</title>", svg)[1]
+        assert f'alt="{title}"' in html

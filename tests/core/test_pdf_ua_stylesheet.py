@@ -1,0 +1,89 @@
+"""The user-agent sheet without its match-everything pseudo-element rules
+(core.pdf.ua_stylesheet): the same PDF, fewer styles, and a loud failure when upstream's
+sheet changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import weasyprint.css as wp_css
+import weasyprint.html as wp_html
+from django.conf import settings
+
+from core.pdf import render_pdf, ua_stylesheet
+
+from .pdf_helpers import pdftotext
+
+BODY = """
+<h1>บันทึกข้อตกลง</h1>
+<ol><li>ภาคีร่วมกันวางแผน</li><li>ติดตามผล<br>และรายงาน</li></ol>
+<ul><li>ประชุมทุกเดือน</li><li>แลกเปลี่ยนสื่อ<ul><li>ออนไลน์</li></ul></li></ul>
+<table><tr><th>ขั้น</th><td>1</td></tr><tr><th>ร้อยละ</th><td>50</td></tr></table>
+<p>ลงชื่อ<br>ผู้ประสานงาน</p>
+"""
+
+
+def page() -> str:
+    return f"<html><head><style>li {{ margin: 2pt 0; }}</style></head><body>{BODY}</body></html>"
+
+
+def test_the_pdf_is_the_bytes_of_upstreams_sheet():
+    narrowed = render_pdf(page())
+    with ua_stylesheet.disabled():
+        upstream = render_pdf(page())
+    assert narrowed == upstream
+    # The list markers are drawn: 1. 2. and the bullets.
+    text = pdftotext(narrowed)
+    assert "1." in text
+    assert "2." in text
+    assert "•" in text
+
+
+def test_no_pseudo_element_style_is_made_for_every_element(monkeypatch):
+    made: list[str | None] = []
+    original = wp_css.StyleFor.set_computed_styles
+
+    def counting(self, element, parent, root=None, pseudo_type=None, **kwargs):
+        if not hasattr(element, "side"):  # not a page
+            made.append(pseudo_type)
+        return original(self, element, parent, root, pseudo_type, **kwargs)
+
+    monkeypatch.setattr(wp_css.StyleFor, "set_computed_styles", counting)
+    render_pdf(page())
+    narrowed = list(made)
+    made.clear()
+    with ua_stylesheet.disabled():
+        render_pdf(page())
+    # Upstream: six pseudo-element styles for every element (24 here); here a marker per
+    # list item (five of them) and a line break's ::before.
+    assert made.count("footnote-call") == made.count("marker") == 24
+    assert "footnote-call" not in narrowed
+    assert "note-callback" not in narrowed
+    assert narrowed.count("marker") == 5
+
+
+def test_the_sheet_narrows_each_rule_once():
+    text = ua_stylesheet.ua_text()
+    assert "\nli::marker {" in text
+    for rule in ("::marker {", "::footnote-call", "::footnote-marker", "::note-call", "::note-"):
+        assert f"\n{rule}" not in text
+    # Everything else is upstream's.
+    assert len(wp_html.UA) - len(text) == sum(
+        len(rule) - len(replacement) for rule, replacement in ua_stylesheet.NARROWED.items()
+    )
+
+
+def test_a_changed_upstream_sheet_fails_loudly(monkeypatch):
+    monkeypatch.setattr(wp_html, "UA", wp_html.UA + "\np { color: red }\n")
+    with pytest.raises(RuntimeError, match=r"html5_ua\.css is not the sheet"):
+        ua_stylesheet.ua_text()
+
+
+def test_no_pdf_template_floats_into_a_footnote_or_a_note():
+    """The rules left out are the ones such a float would need."""
+    templates = Path(settings.BASE_DIR) / "templates"
+    for path in [*templates.rglob("*pdf*.html"), *templates.glob("pdf/*")]:
+        text = path.read_text(encoding="utf-8").replace(" ", "")
+        assert "float:footnote" not in text, path
+        assert "float:note" not in text, path
