@@ -19,6 +19,7 @@ from . import (
     kept_layouts,
     layout_context,
     page_styles,
+    per_style,
     preferred_widths,
     shared_lines,
     stylesheets,
@@ -134,6 +135,7 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
             stylesheets.applied(),
             ua_stylesheet.applied(),
             page_styles.applied(),
+            per_style.applied(),
         ):
             pdf = document.write_pdf(stylesheets=[fonts], font_config=font_config)
         # The parsed tree goes now, not in the collection paused() ends with.

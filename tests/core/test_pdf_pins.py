@@ -32,6 +32,7 @@ def test_every_patch_render_pdf_applies_is_found():
         "kept_layouts",
         "layout_context",
         "page_styles",
+        "per_style",
         "preferred_widths",
         "shared_lines",
         "stylesheets",
