@@ -86,8 +86,11 @@ def test_the_closing_collection_finds_a_fraction_of_what_it_did(closing_collecti
     render_pdf(HTML)
     released = closing_collection[-1]
     # The styles, their declarations and the memos: without the release they are found
-    # only by the collector (about 34,000 objects for this document, 2,300 with it).
-    assert released * 3 < held
+    # only by the collector. Most of them were the six pseudo-element styles of every
+    # element, which core.pdf.ua_stylesheet no longer makes: 14,926 objects without the
+    # release and 11,929 with it for this document (34,000 and 2,300 before).
+    assert released < held
+    assert held - released > 2_000
 
 
 def test_the_pdf_is_the_same_bytes():
