@@ -23,7 +23,7 @@ from __future__ import annotations
 import weasyprint.css as wp_css
 import weasyprint.layout.page as wp_page
 
-from .switch import Switch, pinned, upstream, upstream_in
+from .switch import Switch, document_memo, pinned, upstream, upstream_in
 
 # sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0: the
 # function replaced, and what it calls (gathering a page's declarations, making a style).
@@ -84,7 +84,7 @@ def set_page_type_computed_styles(page_type, html, style_for):
     style_for.add_page_declarations(page_type)
     signature = _signature(page_type, style_for.get_cascaded_styles())
     # The memo lives on the StyleFor, which is the document's: ids stay unique in it.
-    memo = style_for.__dict__.setdefault(_ATTRIBUTE, {})
+    memo = document_memo(style_for, _ATTRIBUTE)
     computed = style_for.get_computed_styles()
     made = memo.get(signature)
     if made is None:

@@ -13,7 +13,7 @@ table already gave the box). WeasyPrint shares one computed style between the bo
 that cascade alike (the cells of a column, the rows of a table), so the answers repeat.
 Here each is remembered on the style object itself, under those inputs: a copy of a
 style (which WeasyPrint makes before changing one) starts without them, and they go
-with the style when the document is let go. Together −4.5 % of the committee report's
+with the style when the document is let go. Together −3.7 % of the committee report's
 instructions, the same bytes (docs/performance-pdf.md, eleventh pass; a test compares).
 Like the other patches of core.pdf these are installed at import, act only inside
 ``applied()`` (render_pdf), and are pinned to the functions they rely on.

@@ -127,8 +127,8 @@ def pinned(
 
 
 def document_memo(context, attribute: str) -> dict:
-    """A dictionary kept on WeasyPrint's LayoutContext under ``attribute``: one
-    document's memo, let go with the document."""
+    """A dictionary kept on one of a document's WeasyPrint objects (its LayoutContext,
+    its StyleFor) under ``attribute``: one document's memo, let go with the document."""
     memo = context.__dict__.get(attribute)
     if memo is None:
         memo = {}

@@ -5,9 +5,9 @@ matches it against every stylesheet, gives it computed styles, then writes the S
 back out as text and parses it again to draw it. As ``<img src="data:image/svg+xml…">``
 it is parsed once, by the SVG code alone, and drawn the same: the committee report's
 pages are pixel for pixel what they were, with the same text under pdftotext, and its
-render 3.7 % shorter (docs/performance-pdf.md, eleventh pass). The chart's ``<title>``
-becomes the image's text alternative. Web pages keep their charts inline (their CSS
-and screen readers read them there).
+render took 3.7 % fewer instructions (docs/performance-pdf.md, eleventh pass). The
+chart's ``<title>`` becomes the image's text alternative. Web pages keep their charts
+inline (their CSS and screen readers read them there).
 """
 
 from __future__ import annotations

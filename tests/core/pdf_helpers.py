@@ -52,6 +52,27 @@ def counted_outside_and_inside(made: list, patch, html: str) -> tuple[int, int]:
     return outside, len(made)
 
 
+def rendered_on_and_off(patch, html: str) -> tuple[bytes, bytes]:
+    """``html`` rendered by render_pdf with ``patch`` as it applies it, then disabled."""
+    from core.pdf import render_pdf
+
+    on = render_pdf(html)
+    with patch.disabled():
+        off = render_pdf(html)
+    return on, off
+
+
+def styles_made(monkeypatch) -> list[tuple[object, str | None]]:
+    """(element or page type, pseudo-element) of each computed style WeasyPrint makes
+    while the test runs (StyleFor.set_computed_styles; shared styles are not made)."""
+    import weasyprint.css as wp_css
+
+    def noted(_style_for, element, parent, root=None, pseudo_type=None, **kwargs):
+        return element, pseudo_type
+
+    return calls_through(monkeypatch, wp_css.StyleFor, "set_computed_styles", noted)
+
+
 @contextlib.contextmanager
 def watching_collections(field: str) -> Iterator[list]:
     """``field`` of every garbage collection that ends inside ("generation", or

@@ -3,11 +3,9 @@ the same PDF as upstream's, with :first, :left, :right and named pages."""
 
 from __future__ import annotations
 
-import weasyprint.css as wp_css
-
 from core.pdf import page_styles, render_pdf
 
-from .pdf_helpers import pdftotext
+from .pdf_helpers import pdftotext, rendered_on_and_off, styles_made
 
 STYLE = """
 @page { size: A5; margin: 2cm;
@@ -31,9 +29,7 @@ def page() -> str:
 
 
 def test_the_pdf_is_the_bytes_of_a_style_per_page():
-    shared = render_pdf(page())
-    with page_styles.disabled():
-        upstream = render_pdf(page())
+    shared, upstream = rendered_on_and_off(page_styles, page())
     assert shared == upstream
     text = pdftotext(shared)
     assert "ปก" in text
@@ -44,20 +40,13 @@ def test_the_pdf_is_the_bytes_of_a_style_per_page():
 
 
 def test_pages_that_cascade_alike_share_their_styles(monkeypatch):
-    made: list = []
-    original = wp_css.StyleFor.set_computed_styles
-
-    def counting(self, element, parent, root=None, pseudo_type=None, **kwargs):
-        if hasattr(element, "side") and pseudo_type is None:
-            made.append(element)
-        return original(self, element, parent, root, pseudo_type, **kwargs)
-
-    monkeypatch.setattr(wp_css.StyleFor, "set_computed_styles", counting)
+    made = styles_made(monkeypatch)
     with page_styles.disabled():
         render_pdf(page())
-    pages = len(made)
+    pages = sum(1 for element, pseudo in made if hasattr(element, "side") and pseudo is None)
     made.clear()
     render_pdf(page())
+    shared = sum(1 for element, pseudo in made if hasattr(element, "side") and pseudo is None)
     # The first page, right and left pages, and the wide page: four kinds.
     assert pages > 8
-    assert len(made) == 4
+    assert shared == 4

@@ -9,7 +9,7 @@ import weasyprint.text.line_break as wp_line_break
 
 from core.pdf import per_style, render_pdf
 
-from .pdf_helpers import calls_through, pdftotext
+from .pdf_helpers import calls_through, pdftotext, rendered_on_and_off
 
 STYLE = """
 @page { size: A5; margin: 10%; @bottom-right { content: counter(page); width: 30%; } }
@@ -38,9 +38,7 @@ def page() -> str:
 
 
 def test_the_pdf_is_the_bytes_of_answers_worked_out_each_time():
-    remembered = render_pdf(page())
-    with per_style.disabled():
-        upstream = render_pdf(page())
+    remembered, upstream = rendered_on_and_off(per_style, page())
     assert remembered == upstream
     assert "คณะกรรมการ 44" in pdftotext(remembered)
 

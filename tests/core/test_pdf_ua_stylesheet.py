@@ -7,13 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import weasyprint.css as wp_css
 import weasyprint.html as wp_html
 from django.conf import settings
 
 from core.pdf import render_pdf, ua_stylesheet
 
-from .pdf_helpers import pdftotext
+from .pdf_helpers import pdftotext, rendered_on_and_off, styles_made
 
 BODY = """
 <h1>บันทึกข้อตกลง</h1>
@@ -29,9 +28,7 @@ def page() -> str:
 
 
 def test_the_pdf_is_the_bytes_of_upstreams_sheet():
-    narrowed = render_pdf(page())
-    with ua_stylesheet.disabled():
-        upstream = render_pdf(page())
+    narrowed, upstream = rendered_on_and_off(ua_stylesheet, page())
     assert narrowed == upstream
     # The list markers are drawn: 1. 2. and the bullets.
     text = pdftotext(narrowed)
@@ -41,23 +38,17 @@ def test_the_pdf_is_the_bytes_of_upstreams_sheet():
 
 
 def test_no_pseudo_element_style_is_made_for_every_element(monkeypatch):
-    made: list[str | None] = []
-    original = wp_css.StyleFor.set_computed_styles
-
-    def counting(self, element, parent, root=None, pseudo_type=None, **kwargs):
-        if not hasattr(element, "side"):  # not a page
-            made.append(pseudo_type)
-        return original(self, element, parent, root, pseudo_type, **kwargs)
-
-    monkeypatch.setattr(wp_css.StyleFor, "set_computed_styles", counting)
+    made = styles_made(monkeypatch)
     render_pdf(page())
-    narrowed = list(made)
+    # Pages have their own pseudo-elements (margin boxes): only elements are counted.
+    narrowed = [pseudo for element, pseudo in made if not hasattr(element, "side")]
     made.clear()
     with ua_stylesheet.disabled():
         render_pdf(page())
+    upstream = [pseudo for element, pseudo in made if not hasattr(element, "side")]
     # Upstream: six pseudo-element styles for every element (24 here); here a marker per
     # list item (five of them) and a line break's ::before.
-    assert made.count("footnote-call") == made.count("marker") == 24
+    assert upstream.count("footnote-call") == upstream.count("marker") == 24
     assert "footnote-call" not in narrowed
     assert "note-callback" not in narrowed
     assert narrowed.count("marker") == 5

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from reports import services
+from tests.core.pdf_helpers import calls_through
 from tests.core.test_pdf_charts import (
     PT_PER_PX,
     assert_plain,
@@ -184,17 +185,16 @@ def test_a_chart_wider_than_the_text_column_is_scaled_to_it():
     )
 
 
-def test_committee_pdf_gives_its_charts_as_images_of_their_svg(cast, reporting):
+def test_committee_pdf_gives_its_charts_as_images_of_their_svg(cast, reporting, monkeypatch):
     """Each chart reaches WeasyPrint as an <img> of its SVG (core.templatetags.pdf_images),
     not as inline SVG, with its title as the alternative text."""
-    from bench.national.pdfs import _capture_html
+    from core.pdf import render as render_module
 
     chart_data(cast)
     _schedule, period, _reports = reporting
-    sink: list[str] = []
-    with _capture_html(sink):
-        services.committee_pdf(network=cast.network, period=period, language="th")
-    html = sink[-1]
+    given = calls_through(monkeypatch, render_module, "render_pdf")
+    services.committee_pdf(network=cast.network, period=period, language="th")
+    html = given[-1]
     with translation.override("th"):
         context = services.committee_context(network=cast.network, period=period)
     names = (*CHARTS, "trend_chart")
