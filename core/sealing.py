@@ -88,14 +88,9 @@ def verify_url(document: SealedDocument) -> str:
 
 def qr_data_uri(text: str) -> str:
     """A PNG QR code of ``text`` as a data: URI (the PDF fetcher accepts data: only)."""
-    import qrcode  # noqa: PLC0415 - qrcode and Pillow load in the process that seals
+    from core.qr_code import qr_png  # noqa: PLC0415 - qrcode and Pillow load where PDFs are made
 
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=2)
-    qr.add_data(text)
-    qr.make(fit=True)
-    buffer = BytesIO()
-    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(qr_png(text)).decode("ascii")
 
 
 def _seal_reason(document: SealedDocument) -> str:
