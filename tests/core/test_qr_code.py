@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 import qrcode
@@ -24,14 +25,12 @@ def _texts() -> list[str]:
     ]
 
 
-def _upstream_png(text: str) -> bytes:
-    """qrcode's own way: eight full matrices scored in Python, drawn module by module."""
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=2)
+def _upstream_image(text: str) -> Image.Image:
+    """qrcode's own way (eight full matrices scored in Python), one pixel a module."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=2)
     qr.add_data(text)
     qr.make(fit=True)
-    buffer = BytesIO()
-    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    return buffer.getvalue()
+    return qr.make_image(fill_color="black", back_color="white").get_image().convert("L")
 
 
 @pytest.mark.parametrize("text", _texts()[:12])
@@ -62,8 +61,12 @@ def test_the_mask_chosen_is_qrcodes_over_many_lengths():
 
 
 @pytest.mark.parametrize("text", _texts()[::8])
-def test_the_png_is_the_same_bytes_as_qrcodes(text):
-    assert qr_code.qr_png(text) == _upstream_png(text)
+def test_the_image_is_qrcodes_pixel_for_pixel(text):
+    ours = Image.open(BytesIO(qr_code.qr_png(text)))
+    theirs = _upstream_image(text)
+    assert ours.mode == "L"
+    assert ours.size == theirs.size
+    assert ours.tobytes() == theirs.tobytes()
 
 
 def test_each_penalty_rule_counts_what_the_standard_says():
@@ -86,12 +89,41 @@ def test_each_penalty_rule_counts_what_the_standard_says():
     assert score(block) != base
 
 
-def test_the_image_is_a_scannable_size_and_black_on_white():
+def test_the_image_is_black_on_white_a_pixel_a_module():
     image = Image.open(BytesIO(qr_code.qr_png("https://khruakhai.example.org/verify/ABC/")))
-    assert image.mode == "1"
-    width, height = image.size
-    assert width == height
-    assert width % 8 == 0
-    # The two-module margin is white; the top-left finder's corner is black.
-    assert image.getpixel((0, 0)) == 255
-    assert image.getpixel((16, 16)) == 0
+    # Version 3 (29 modules) and the two-module margin on each side.
+    assert image.size == (33, 33)
+    assert set(image.tobytes()) == {0, 255}
+    assert image.getpixel((0, 0)) == 255  # margin
+    assert image.getpixel((2, 2)) == 0  # the top-left finder's corner
+
+
+def test_every_template_showing_a_qr_code_scales_it_without_smoothing():
+    """At a pixel a module the image is tiny: a template must print it pixelated,
+    or the PDF viewer blurs the modules into grey."""
+    root = Path(__file__).resolve().parents[2] / "templates"
+    showing = [p for p in root.rglob("*.html") if 'src="{{ qr }}"' in p.read_text("utf-8")]
+    assert len(showing) >= 3
+    for template in showing:
+        assert "image-rendering: pixelated" in template.read_text("utf-8"), template
+
+
+def test_the_pdf_draws_the_modules_sharp():
+    from pypdf import PdfReader
+
+    from core.pdf import render_pdf
+    from core.sealing import qr_data_uri
+
+    pdf = render_pdf(
+        f'<img src="{qr_data_uri("https://khruakhai.example.org/verify/ABC/")}" '
+        'style="width: 30mm; height: 30mm; image-rendering: pixelated">'
+    )
+    page = PdfReader(BytesIO(pdf)).pages[0]
+    (image,) = (
+        obj.get_object()
+        for obj in page["/Resources"]["/XObject"].values()
+        if obj.get_object()["/Subtype"] == "/Image"
+    )
+    assert (image["/Width"], image["/Height"]) == (33, 33)
+    assert "/Interpolate" in image
+    assert image["/Interpolate"].value is False
