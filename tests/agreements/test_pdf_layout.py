@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from agreements import services
 from agreements.models import AgreementVersion, Party, ResourceItem, SigningEvent
@@ -226,3 +227,41 @@ def test_keep_together_escapes_and_wraps_only_terms():
     assert services.pdf_keep_together("'/2569") == "&#x27;/2569"
     assert services.pdf_keep_together("1/12/69") == '<span class="ag-nobr">1/12/69</span>'
     assert services.pdf_keep_together("") == ""
+
+
+# A name with no space, hyphen or slash to break at, longer than its column.
+LONG_NAME = "ThePartnershipForReadingAndLearningOfTheSubdistrict" * 2
+
+
+@pytest.fixture
+def long_partner_name(cast):
+    """The partner's name before the version is sent (a sent version prints the names
+    it froze then)."""
+    cast.partner_org.name_th = cast.partner_org.name_en = LONG_NAME
+    cast.partner_org.save()
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_audit_table_keeps_times_whole_and_names_in_the_column(
+    long_partner_name, version, tmp_path, language
+):
+    """The audit table has fixed column widths: every time is whole on its line (the
+    longest month, พฤศจิกายน, is in AT), and an organisation's name longer than its
+    column wraps inside the text column instead of running past the right margin."""
+    from core.dates import format_datetime
+    from tests.core.pdf_helpers import TEXT_RIGHT_MM, rightmost_ink_mm
+
+    pdf, _code = _render(version, language)
+    with translation.override(language):
+        when = format_datetime(AT)
+    appendix = _pages(pdf, tmp_path)[-1]
+    events = version.events.count()
+    assert events >= 3
+    assert sum(when in line for line in appendix.splitlines()) == events
+    # Broken over lines, all of it printed, nothing past the margin.
+    plain = re.sub(r"\s+", "", "".join(_pages(pdf, tmp_path, layout=False)))
+    assert LONG_NAME in plain
+    assert LONG_NAME not in appendix
+    # The last page holds the appendix (and the verification block, which ends short).
+    appendix_edge = rightmost_ink_mm(pdf, tmp_path / "ink")[-1]
+    assert appendix_edge <= TEXT_RIGHT_MM + 0.7, round(appendix_edge, 1)
