@@ -6,6 +6,7 @@ chart carries a <title> and <desc> for screen readers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from html import escape
 
@@ -77,18 +78,29 @@ class Shapes:
     def rect(self, x: float, y: float, width: float, height: float, *, rx: float = 0, **paint):
         """A rectangle with corners rounded as SVG's ``<rect rx>`` rounds them (ry = rx,
         then each at most half its side: a bar narrower than two radii gets elliptical
-        corners); nothing when it has no area."""
+        corners); nothing when it has no area.
+
+        Each corner is the cubic Bézier curve that WeasyPrint (and browsers) draw for a
+        quarter of an ellipse, written out (``c``): an ``a`` (arc) command made
+        WeasyPrint work it out with trigonometry and a matrix per corner, a third of the
+        committee report's chart drawing, for the same curve.
+        """
         if width <= 0 or height <= 0:
             return
         rw, rh = min(rx, width / 2), min(rx, height / 2)
         if rw <= 0 or rh <= 0:
             part = f"M{_n(x)} {_n(y)}h{_n(width)}v{_n(height)}h{_n(-width)}z"
         else:
-            a = f"a{_n(rw)} {_n(rh)} 0 0 1"
-            w, h = _n(width - 2 * rw), _n(height - 2 * rh)
+            # The control points sit KAPPA of a radius along each tangent.
+            kw, kh, lw, lh = (
+                _n(v) for v in (_KAPPA * rw, _KAPPA * rh, rw - _KAPPA * rw, rh - _KAPPA * rh)
+            )
+            w, h, x_, y_ = _n(width - 2 * rw), _n(height - 2 * rh), _n(rw), _n(rh)
             part = (
-                f"M{_n(x + rw)} {_n(y)}h{w}{a} {_n(rw)} {_n(rh)}v{h}{a} {_n(-rw)} {_n(rh)}"
-                f"h-{w}{a} {_n(-rw)} {_n(-rh)}v-{h}{a} {_n(rw)} {_n(-rh)}z"
+                f"M{_n(x + rw)} {_n(y)}h{w}c{kw} 0 {x_} {lh} {x_} {y_}"
+                f"v{h}c0 {kh} -{lw} {y_} -{x_} {y_}"
+                f"h-{w}c-{kw} 0 -{x_} -{lh} -{x_} -{y_}"
+                f"v-{h}c0 -{kh} {lw} -{y_} {x_} -{y_}z"
             )
         self._parts.setdefault(_attrs(paint), []).append(part)
 
@@ -99,6 +111,10 @@ class Shapes:
 
     def paths(self) -> list[str]:
         return [f'<path{paint} d="{"".join(parts)}"/>' for paint, parts in self._parts.items()]
+
+
+# 4/3·tan(π/8): a quarter circle's cubic Bézier control distance, in radii.
+_KAPPA = 4 / 3 * math.tan(math.pi / 8)
 
 
 def _n(value: float) -> str:

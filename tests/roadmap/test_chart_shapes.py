@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from io import BytesIO
 
 import pytest
 from django.utils import timezone
@@ -24,7 +25,7 @@ def test_one_path_per_paint_in_first_use_order():
     shapes.rect(10, 50, 40, 18, rx=3, fill="#0d6efd")
     shapes.rect(10, 80, 100, 18, rx=3, fill="#e9ecef")
     first, second = shapes.paths()
-    assert first.startswith('<path fill="#e9ecef" d="M13 20h94a3 3 0 0 1 3 3v12')
+    assert first.startswith('<path fill="#e9ecef" d="M13 20h94c1.66 0 3 1.34 3 3v12')
     assert first.count("M") == 2
     assert second.startswith('<path fill="#0d6efd"')
 
@@ -44,10 +45,33 @@ def test_corners_are_rounded_as_svg_rounds_them():
     shapes.rect(0, 0, 4, 18, rx=3, fill="#0d6efd")
     shapes.rect(0, 30, 40, 4, rx=3, fill="#0d6efd")
     [path] = shapes.paths()
-    assert (
-        'd="M2 0h0a2 3 0 0 1 2 3v12a2 3 0 0 1 -2 3h-0a2 3 0 0 1 -2 -3v-12a2 3 0 0 1 2 -3z' in path
-    )
-    assert "M3 30h34a3 2 0 0 1 3 2v0a3 2 0 0 1 -3 2h-34a3 2 0 0 1 -3 -2v-0a3 2 0 0 1 3 -2z" in path
+    assert 'd="M2 0h0c1.1 0 2 1.34 2 3v12c0 1.66 -0.9 3 -2 3h-0c-1.1 0 -2 -1.34 -2 -3v-12' in path
+    assert "M3 30h34c1.66 0 3 0.9 3 2v0c0 1.1 -1.34 2 -3 2h-34c-1.66 0 -3 -0.9 -3 -2v-0" in path
+
+
+def test_a_corner_is_the_curve_an_arc_command_draws():
+    """The cubic Bézier curve written for each corner is the one WeasyPrint draws for
+    the arc command it replaces (``a r r 0 0 1 r r``): the same PDF operators, to a
+    hundredth of a unit."""
+    from pypdf import PdfReader
+
+    from core.pdf import render_pdf
+
+    def curves(d: str) -> list[list[float]]:
+        svg = f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100"><path d="{d}"/></svg>'
+        page = PdfReader(BytesIO(render_pdf(f'<div style="width: 200px">{svg}</div>'))).pages[0]
+        text = page.get_contents().get_data().decode("latin-1")
+        return [
+            [round(float(v), 1) for v in m.split()] for m in re.findall(r"((?:\S+ ){6})c\b", text)
+        ]
+
+    shapes = Shapes()
+    shapes.rect(10, 20, 100, 18, rx=3)
+    [path] = shapes.paths()
+    ours = re.search(r'd="([^"]+)"', path)[1]
+    arcs = "M13 20h94a3 3 0 0 1 3 3v12a3 3 0 0 1 -3 3h-94a3 3 0 0 1 -3 -3v-12a3 3 0 0 1 3 -3z"
+    assert len(curves(ours)) == 4
+    assert curves(ours) == curves(arcs)
 
 
 def test_square_corners_and_lines():
