@@ -22,6 +22,7 @@ from . import (
     per_style,
     preferred_widths,
     shared_lines,
+    stream_contexts,
     stylesheets,
     svg_text,
     thai_breaks,
@@ -136,6 +137,7 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
             ua_stylesheet.applied(),
             page_styles.applied(),
             per_style.applied(),
+            stream_contexts.applied(),
         ):
             pdf = document.write_pdf(stylesheets=[fonts], font_config=font_config)
         # The parsed tree goes now, not in the collection paused() ends with.

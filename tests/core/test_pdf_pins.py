@@ -35,6 +35,7 @@ def test_every_patch_render_pdf_applies_is_found():
         "per_style",
         "preferred_widths",
         "shared_lines",
+        "stream_contexts",
         "stylesheets",
         "svg_text",
         "thai_breaks",
