@@ -3,12 +3,13 @@
 ISO/IEC 18004 has an encoder try all eight mask patterns and keep the one with the
 lowest penalty (long runs, 2×2 blocks, finder-like patterns, an uneven dark share).
 qrcode does that by building the whole matrix eight times and scoring each in Python
-loops over every module: 13-16 ms of the agreement PDF's ~200 ms, more than the rest
-of the PDF's context and template together. Here the matrix is built once; each mask
-only flips the data modules, and the four penalties are scored on rows and columns
-held as strings and integers (regular expressions and bit operations, in C). The
+loops over every module: 13-16 ms where it was measured, more than the agreement
+PDF's four queries (docs/performance-pdf.md, "Twelfth pass"). Here the matrix is built
+once; each mask only flips the data modules, and the four penalties are scored on rows
+and columns held as strings and integers (regular expressions and bit operations, in
+C). The
 scores are qrcode's own, rule by rule (tests/core/test_qr_code.py compares them over
-many inputs), so the mask chosen, and so the image, is the same.
+many inputs), so the mask chosen, and so every module, is qrcode's.
 """
 
 from __future__ import annotations
