@@ -7,9 +7,8 @@ loops over every module: 13-16 ms where it was measured, more than the agreement
 PDF's four queries (docs/performance-pdf.md, "Twelfth pass"). Here the matrix is built
 once; each mask only flips the data modules, and the four penalties are scored on rows
 and columns held as strings and integers (regular expressions and bit operations, in
-C). The
-scores are qrcode's own, rule by rule (tests/core/test_qr_code.py compares them over
-many inputs), so the mask chosen, and so every module, is qrcode's.
+C). The scores are qrcode's own, rule by rule (tests/core/test_qr_code.py compares
+them over many inputs), so the mask chosen, and so every module, is qrcode's.
 """
 
 from __future__ import annotations
