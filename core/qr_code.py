@@ -100,9 +100,9 @@ def qr_png(text: str) -> bytes:
 
     Templates give the image its printed size and ``image-rendering: pixelated``, so
     the PDF scales it without smoothing (/Interpolate false) and every module stays a
-    sharp square. Drawn at 8 pixels a module (qrcode's default), the image cost
+    sharp square. Drawn at 8 pixels a module, as it was before, the image cost
     WeasyPrint 4 % of the agreement's render, converting 264×264 pixels to RGB and
-    compressing them twice; at one pixel a module it is 37×37 grey pixels.
+    compressing them twice; at one pixel a module it is 37×37 grey pixels (version 4).
     """
     qr = _QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=_BORDER)
     qr.add_data(text)

@@ -82,8 +82,8 @@ class Shapes:
 
         Each corner is the cubic Bézier curve that WeasyPrint (and browsers) draw for a
         quarter of an ellipse, written out (``c``): an ``a`` (arc) command made
-        WeasyPrint work it out with trigonometry and a matrix per corner, a third of the
-        committee report's chart drawing, for the same curve.
+        WeasyPrint work that curve out with trigonometry and a matrix per corner, a tenth
+        of the committee report's chart drawing (23 of 242 million instructions).
         """
         if width <= 0 or height <= 0:
             return
@@ -91,16 +91,17 @@ class Shapes:
         if rw <= 0 or rh <= 0:
             part = f"M{_n(x)} {_n(y)}h{_n(width)}v{_n(height)}h{_n(-width)}z"
         else:
-            # The control points sit KAPPA of a radius along each tangent.
-            kw, kh, lw, lh = (
-                _n(v) for v in (_KAPPA * rw, _KAPPA * rh, rw - _KAPPA * rw, rh - _KAPPA * rh)
-            )
-            w, h, x_, y_ = _n(width - 2 * rw), _n(height - 2 * rh), _n(rw), _n(rh)
+            # Per corner: the radii (r), the control points' distance along each
+            # tangent, KAPPA of a radius (k), and what is left of the radius (l).
+            w, h = _n(width - 2 * rw), _n(height - 2 * rh)
+            rx_, ry_ = _n(rw), _n(rh)
+            kx, ky = _n(_KAPPA * rw), _n(_KAPPA * rh)
+            lx, ly = _n(rw - _KAPPA * rw), _n(rh - _KAPPA * rh)
             part = (
-                f"M{_n(x + rw)} {_n(y)}h{w}c{kw} 0 {x_} {lh} {x_} {y_}"
-                f"v{h}c0 {kh} -{lw} {y_} -{x_} {y_}"
-                f"h-{w}c-{kw} 0 -{x_} -{lh} -{x_} -{y_}"
-                f"v-{h}c0 -{kh} {lw} -{y_} {x_} -{y_}z"
+                f"M{_n(x + rw)} {_n(y)}h{w}c{kx} 0 {rx_} {ly} {rx_} {ry_}"
+                f"v{h}c0 {ky} -{lx} {ry_} -{rx_} {ry_}"
+                f"h-{w}c-{kx} 0 -{rx_} -{ly} -{rx_} -{ry_}"
+                f"v-{h}c0 -{ky} {lx} -{ry_} {rx_} -{ry_}z"
             )
         self._parts.setdefault(_attrs(paint), []).append(part)
 

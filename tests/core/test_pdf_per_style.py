@@ -58,7 +58,7 @@ def test_upstream_works_out_each_answer_once_per_style_and_inputs(monkeypatch, o
 
 
 def test_the_answer_is_kept_on_the_style_itself():
-    """Let go with the style; a copy (made before WeasyPrint changes one) is a new object."""
+    """The memo is an entry of the style's own dictionary: it goes when the style goes."""
     from weasyprint.css import InitialStyle
     from weasyprint.text.fonts import FontConfiguration
 

@@ -51,8 +51,8 @@ def test_corners_are_rounded_as_svg_rounds_them():
 
 def test_a_corner_is_the_curve_an_arc_command_draws():
     """The cubic Bézier curve written for each corner is the one WeasyPrint draws for
-    the arc command it replaces (``a r r 0 0 1 r r``): the same PDF operators, to a
-    hundredth of a unit."""
+    the arc command it replaces (``a r r 0 0 1 r r``): the same PDF curve operators,
+    to a tenth of a point."""
     from pypdf import PdfReader
 
     from core.pdf import render_pdf
