@@ -14,12 +14,17 @@ from django.utils import translation
 from weasyprint.text.fonts import FontConfiguration
 
 from . import (
+    collapsed_borders,
     collector,
+    deflate,
     html_parse,
     kept_layouts,
     layout_context,
+    no_floats,
+    normal_flow,
     page_styles,
     per_style,
+    plain_backgrounds,
     preferred_widths,
     shared_lines,
     stream_contexts,
@@ -138,6 +143,11 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
             page_styles.applied(),
             per_style.applied(),
             stream_contexts.applied(),
+            normal_flow.applied(),
+            no_floats.applied(),
+            plain_backgrounds.applied(),
+            collapsed_borders.applied(),
+            deflate.applied(),
         ):
             pdf = document.write_pdf(stylesheets=[fonts], font_config=font_config)
         # The parsed tree goes now, not in the collection paused() ends with.

@@ -28,11 +28,16 @@ def test_every_patch_render_pdf_applies_is_found():
     names = {module.__name__.rsplit(".", 1)[-1] for module in PATCHES}
     # thai_text pins its one copied function on its own (tests/core/test_pdf_thai.py).
     assert names == {
+        "collapsed_borders",
+        "deflate",
         "html_parse",
         "kept_layouts",
         "layout_context",
+        "no_floats",
+        "normal_flow",
         "page_styles",
         "per_style",
+        "plain_backgrounds",
         "preferred_widths",
         "shared_lines",
         "stream_contexts",
