@@ -29,6 +29,7 @@ from . import (
     shared_lines,
     stream_contexts,
     stylesheets,
+    svg_paths,
     svg_text,
     thai_breaks,
     thai_text,
@@ -148,6 +149,7 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
             plain_backgrounds.applied(),
             collapsed_borders.applied(),
             deflate.applied(),
+            svg_paths.applied(),
         ):
             pdf = document.write_pdf(stylesheets=[fonts], font_config=font_config)
         # The parsed tree goes now, not in the collection paused() ends with.

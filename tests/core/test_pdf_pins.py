@@ -42,6 +42,7 @@ def test_every_patch_render_pdf_applies_is_found():
         "shared_lines",
         "stream_contexts",
         "stylesheets",
+        "svg_paths",
         "svg_text",
         "thai_breaks",
         "ua_stylesheet",
