@@ -35,10 +35,11 @@ import weasyprint.draw.text as wp_draw_text
 import weasyprint.layout.inline  # binds the original before the swap below
 import weasyprint.layout.preferred  # noqa: F401 - as above
 import weasyprint.svg as wp_svg
+import weasyprint.svg.utils as wp_svg_utils
 import weasyprint.text.line_break as wp_line_break
 from weasyprint.matrix import Matrix
 from weasyprint.svg.bounding_box import extend_bounding_box
-from weasyprint.svg.utils import normalize, size
+from weasyprint.svg.utils import size
 
 from .switch import Switch, document_memo, pinned, upstream, upstream_in
 
@@ -179,7 +180,8 @@ def _one_value(node, name: str, reference: float, font_size) -> float | bool | N
     """The attribute's single length, None when absent, False when it lists several."""
     if name not in node.attrib:
         return None
-    values = normalize(node.attrib[name]).strip().split(" ")
+    # Through the module: core.pdf.svg_paths passes a plain number through quickly.
+    values = wp_svg_utils.normalize(node.attrib[name]).strip().split(" ")
     return False if len(values) > 1 else size(values[0], font_size, reference)
 
 

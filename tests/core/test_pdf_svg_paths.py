@@ -104,3 +104,22 @@ def test_a_plain_path_is_read_without_upstream(monkeypatch):
     made = calls_through(monkeypatch, svg_paths, "_path")
     render_pdf(_page(_chart_paths()))
     assert made == []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_values_normalise_as_upstream_normalises_them(seed):
+    rng = random.Random(seed)
+    values = ["", None, "0", "-0", "12", "-3.25", "1e5", "+4", ".5", "1.5.5", "3-4", " 7 "]
+    values += [_number(rng) for _ in range(50)]
+    values += [f"{_number(rng)}{rng.choice([' ', ',', ', '])}{_number(rng)}" for _ in range(50)]
+    with svg_paths.applied():
+        ours = [svg_paths.normalize(value) for value in values]
+    assert ours == [svg_paths._normalize(value) for value in values]
+
+
+def test_every_svg_module_normalises_through_the_patch():
+    import importlib
+
+    for name in ("utils", "path", "shapes", "text", "bounding_box"):
+        module = importlib.import_module(f"weasyprint.svg.{name}")
+        assert module.normalize is svg_paths.normalize
