@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 
 import weasyprint
 import weasyprint.html as wp_html
@@ -40,6 +41,45 @@ _switch = Switch("ua_stylesheet")
 applied = _switch.applied
 disabled = _switch.disabled
 
+# Rules whose last compound selector is an ``:is()`` of element names. cssselect2 files
+# a selector under its last compound's element name, class or id; one with none of them
+# is tested against every element of the document: these ten and eight more were 13,320
+# tests for the committee report's 740 elements, ~2.7 % of its render
+# (docs/performance-pdf.md, "Thirteenth pass"). Each is written out as one selector per
+# name (``:is(td, th)`` becomes ``td`` and ``th``): the same elements match, with the
+# same specificity (an ``:is()`` of element names counts as one name) and order.
+_KEYED = (
+    ":is(colgroup, col, thead, tbody, tfoot, tr, td, th)[hidden] { visibility: collapse }",
+    ":is(dir, dl, menu, ol, ul) :is(dir, dl, menu, ol, ul) { margin-top: 0; margin-bottom: 0 }",
+    *(
+        f"{prefix}:is(dir, menu, ol, ul){suffix} {{ padding-left: {left}; padding-right: {right} }}"
+        for prefix, suffix in (
+            ("[dir=ltr i] ", ""),
+            ("[dir=rtl i] ", ""),
+            ("[dir] [dir=ltr i] ", ""),
+            ("[dir] [dir=rtl i] ", ""),
+            ("[dir] [dir] [dir=ltr i] ", ""),
+            ("[dir] [dir] [dir=rtl i] ", ""),
+            ("", "[dir=ltr i][dir][dir]"),
+            ("", "[dir=rtl i][dir][dir]"),
+        )
+        for left, right in [("40px", "0") if "ltr" in prefix + suffix else ("0", "40px")]
+    ),
+)
+
+
+def _keyed(rule: str) -> str:
+    """``rule`` with its last compound's ``:is()`` of names written out, name by name."""
+    selector, declarations = rule.split(" {", 1)
+    start = selector.rindex(":is(")
+    names = re.fullmatch(r":is\(([a-z, ]+)\)(.*)", selector[start:])
+    if names is None:
+        raise ValueError(rule)
+    prefix = selector[:start]
+    written = ", ".join(f"{prefix}{name}{names[2]}" for name in names[1].split(", "))
+    return f"{written} {{{declarations}"
+
+
 # Each rule, as upstream writes it, and what it becomes.
 NARROWED = {
     "::marker { font-variant-numeric: tabular-nums; white-space: pre; text-transform: none }": (
@@ -53,6 +93,7 @@ NARROWED = {
     '::note-marker { content: counter(note) ". " }': "",
     # A narrow no-break space before the arrow.
     '::note-callback { content: "\u202f↩" }': "",
+    **{rule: _keyed(rule) for rule in _KEYED},
 }
 
 
