@@ -15,9 +15,11 @@ from roadmap.selectors import health_summaries
 from .obstacles import obstacle_rows
 from .reports import standing_labels
 from .roadmap_reads import (
+    PlanRows,
     activity_rows,
     health_chart,
     heatmap_chart,
+    plan_rows,
     roadmap_progress,
     step_chart,
     timeline_charts,
@@ -47,7 +49,8 @@ def _status_rows(period: ReportingPeriod, members) -> list[dict]:
     """One row per current member: its report's standing (missing without one)."""
     # Through the period's own manager: each report then holds this period, which its
     # standing reads (its due date); a plain filter fetched the period once per report.
-    by_org = {r.organisation_id: r for r in period.reports.select_related("organisation")}
+    # The organisation is the membership's (already read), not the report's.
+    by_org = {r.organisation_id: r for r in period.reports.all()}
     labels = standing_labels()
     rows = []
     for m in members:
@@ -77,37 +80,56 @@ def committee_context(*, network: Network, period: ReportingPeriod) -> dict:
     counts: dict[str, int] = defaultdict(int)
     for row in status_rows:
         counts[row["standing"]] += 1
+    # The PDF names the chair (display_name): the person, not their organisation.
     chair = (
-        Role.objects.filter(network=network, kind=Role.Kind.CHAIR)
-        .select_related("person__organisation")
-        .first()
+        Role.objects.filter(network=network, kind=Role.Kind.CHAIR).select_related("person").first()
     )
-    # The health rounds, read once for the trend and the health chart.
-    summaries = health_summaries(network=network)
+    # Each table read once: the steps, activities and owners for the roadmap's tables,
+    # charts and the trend's progress; the register for its table and heat map; the
+    # health rounds for the trend and the health chart (without the expected
+    # respondents: neither shows a response rate).
+    plan = plan_rows(network)
+    obstacles = obstacle_rows(network=network, today=timezone.localdate())
+    summaries = health_summaries(network=network, with_expected=False)
     # The trend up to this report's period, so an old period's PDF shows its own past.
-    trend = trend_rows(network=network, upto=period.starts_on, summaries=summaries)
+    trend = trend_rows(
+        network=network,
+        upto=period.starts_on,
+        summaries=summaries,
+        activities_created=plan.created,
+    )
     return {
         "network": network,
         "period": period,
-        "obstacles": obstacle_rows(network=network, today=timezone.localdate()),
+        "obstacles": obstacles,
         "trend": trend,
         "trend_chart": fit(trend_chart(trend)),
         "status_rows": status_rows,
         "counts": dict(counts),
-        "progress": roadmap_progress(network),
-        "activities": activity_rows(network),
+        **_roadmap_parts(network, plan),
         "wins": wins(network),
-        "step_chart": fit(step_chart(network)),
-        # The timeline in as many charts as it needs pages: one taller than a page ran
-        # off its bottom, and its last activities were lost.
-        "timeline_charts": [
-            fit(svg) for svg in timeline_charts(network, max_height=_PAGE_HEIGHT_PX)
-        ],
-        "heatmap_chart": fit(heatmap_chart(network)),
+        "heatmap_chart": fit(
+            heatmap_chart(network, scores=[(o.likelihood, o.impact) for o in obstacles])
+        ),
         "health_chart": fit(health_chart(network, summaries=summaries)),
         "chair": chair.person if chair else None,
         "members": [m.organisation for m in members],
         "generated_at": timezone.now(),
+    }
+
+
+def _roadmap_parts(network: Network, plan: PlanRows) -> dict:
+    """The roadmap's tables and charts, all from the one read of the plan."""
+    return {
+        "progress": roadmap_progress(network, step_list=plan.steps, activity_list=plan.activities),
+        "activities": activity_rows(network, activity_list=plan.activities, owners=plan.owners),
+        "step_chart": fit(step_chart(network, rows=plan.step_rows)),
+        # The timeline in as many charts as it needs pages: one taller than a page ran
+        # off its bottom, and its last activities were lost.
+        "timeline_charts": [
+            fit(svg)
+            for svg in timeline_charts(network, max_height=_PAGE_HEIGHT_PX, activities=plan.dated)
+        ],
     }
 
 

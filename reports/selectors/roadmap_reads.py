@@ -7,12 +7,17 @@ directly: a renamed field or chart fails here, loudly, and in the tests.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models.functions import TruncDate
 
 from network.models import Network
+from network.tasks_registry import localised
 from roadmap.charts import (
+    Dated,
+    StepRow,
     health_trend_svg,
     obstacle_heatmap_svg,
     step_progress_svg,
@@ -41,10 +46,11 @@ class Subject:
 
 
 def steps(network: Network) -> list[Subject]:
-    rows = Step.objects.filter(network=network).order_by("number")
-    return [
-        Subject("step", s.id, str(s.title), number=s.number, status=str(s.status)) for s in rows
-    ]
+    return [_step_subject(s) for s in Step.objects.filter(network=network).order_by("number")]
+
+
+def _step_subject(step: Step) -> Subject:
+    return Subject("step", step.id, str(step.title), number=step.number, status=str(step.status))
 
 
 def activities(network: Network, organisation_ids=None) -> list[Subject]:
@@ -68,8 +74,29 @@ def activities(network: Network, organisation_ids=None) -> list[Subject]:
     ]
 
 
-def activity_rows(network: Network) -> list[dict]:
-    """The activity table for exports and the committee PDF."""
+def activity_rows(
+    network: Network,
+    *,
+    activity_list: list[Subject] | None = None,
+    owners: dict[int, list[str]] | None = None,
+) -> list[dict]:
+    """The activity table for exports and the committee PDF. A caller that has read the
+    activities (``plan_rows``) passes them, in the table's order, with their owners'
+    names: the two come together, or the table would lose its owners."""
+    if activity_list is not None:
+        if owners is None:
+            raise TypeError("activity_rows: activity_list comes with owners")
+        return [
+            {
+                "step": a.number,
+                "title": a.title,
+                "owners": ", ".join(owners.get(a.id, ())),
+                "due_on": a.due_on,
+                "status": a.status,  # a Subject's status is the label already
+                "percent": a.percent,
+            }
+            for a in activity_list
+        ]
     rows = (
         Activity.objects.for_network(network)
         .select_related("step")
@@ -133,18 +160,140 @@ def roadmap_progress(
     return rows
 
 
+# --- the committee PDF's one read of the plan ---------------------------------------------
+class _PlanRow(NamedTuple):
+    """A step, one of its activities and one of that activity's owners (LEFT JOINs: a
+    step without activities, or an activity without owners, leaves those columns None)."""
+
+    step_id: int
+    number: int
+    step_status: str
+    activity_id: int | None
+    title: str | None
+    start_on: dt.date | None
+    due_on: dt.date | None
+    status: str | None
+    percent: int | None
+    created_at: dt.datetime | None
+    owner_th: str | None
+    owner_en: str | None
+
+
+_PLAN_FIELDS = (
+    "id",
+    "number",
+    "status",
+    *(
+        f"activities__{name}"
+        for name in ("id", "title", "start_on", "due_on", "status", "percent", "created_at")
+    ),
+    "activities__owners__name_th",
+    "activities__owners__name_en",
+)
+# The activities in the timeline's order, sorted by the database as roadmap.charts'
+# own read sorts them (where an undated end goes is the database's rule); each one's
+# owners by Thai name, the order the owners prefetch gave (then id, for ties).
+_PLAN_ORDER = (
+    "number",
+    "activities__start_on",
+    "activities__due_on",
+    "activities__id",
+    "activities__owners__name_th",
+    "activities__owners__id",
+)
+
+
+@dataclass(frozen=True)
+class PlanRows:
+    """The network's steps, activities and owners as the committee PDF's parts take them."""
+
+    steps: list[Subject]  # by number: roadmap_progress
+    activities: list[Subject]  # by step, then id: roadmap_progress, activity_rows
+    owners: dict[int, list[str]]  # activity id → its owners' names: activity_rows
+    created: dict[int, dt.datetime]  # activity id → created_at: trend_rows' progress
+    dated: list[Dated]  # the activities with a date, in timeline order: timeline_charts
+    step_rows: list[StepRow]  # (step, activities, average percent): step_chart
+
+
+def plan_rows(network: Network) -> PlanRows:
+    """The steps, activities and owners in one query. Each part reading them by itself
+    took seven: the activities five times (the progress table, the activity table, the
+    step chart, the timeline, the trend's progress), the steps and the owners once."""
+    rows = Step.objects.filter(network=network).order_by(*_PLAN_ORDER).values_list(*_PLAN_FIELDS)
+    steps: dict[int, Step] = {}
+    by_activity: dict[int, list[_PlanRow]] = {}  # in timeline order; a row per owner
+    for row in map(_PlanRow._make, rows):
+        if row.step_id not in steps:
+            steps[row.step_id] = Step(
+                id=row.step_id, network_id=network.pk, number=row.number, status=row.step_status
+            )
+        if row.activity_id is not None:
+            by_activity.setdefault(row.activity_id, []).append(row)
+    return _plan_shaped(list(steps.values()), by_activity)
+
+
+def _plan_shaped(steps: list[Step], by_activity: dict[int, list[_PlanRow]]) -> PlanRows:
+    """Each part's shape of the rows: what ``activities``, ``activity_rows``,
+    roadmap.charts' step and timeline reads and the trend's progress read would give."""
+    labels = dict(Activity.Status.choices)
+    subjects, owners, created, dated = [], {}, {}, []
+    for pk, mine in by_activity.items():
+        a = mine[0]
+        subjects.append(
+            Subject(
+                "activity",
+                pk,
+                a.title,
+                number=a.number,
+                due_on=a.due_on,
+                percent=a.percent,
+                status=str(labels.get(a.status, a.status)),
+            )
+        )
+        owners[pk] = [localised(r.owner_th, r.owner_en) for r in mine if r.owner_th is not None]
+        created[pk] = a.created_at
+        if a.start_on or a.due_on:
+            dated.append(Dated(a.number, a.title, a.start_on, a.due_on, a.status, a.percent))
+    subjects.sort(key=lambda s: (s.number, s.id))
+    percents: dict[int, list[int]] = defaultdict(list)
+    for s in subjects:
+        percents[s.number].append(s.percent)
+    return PlanRows(
+        steps=[_step_subject(s) for s in steps],
+        activities=subjects,
+        owners=owners,
+        created=created,
+        dated=dated,
+        # step_progress's average as plan_read works it out (SQL's AVG, to the float)
+        step_rows=[
+            (s, len(p), round(sum(p) / len(p), 1) if p else 0)
+            for s in steps
+            for p in [percents[s.number]]
+        ],
+    )
+
+
 # --- charts (roadmap draws them; server-side SVG for pages and PDFs) ---------------------
-def step_chart(network: Network) -> str:
-    return str(step_progress_svg(network=network))
+# Each takes what the caller has read already (plan_rows, obstacle_rows), if it has.
+def step_chart(network: Network, *, rows: list[StepRow] | None = None) -> str:
+    if rows is None:
+        return str(step_progress_svg(network=network))
+    return str(step_progress_svg(rows=rows))
 
 
-def timeline_charts(network: Network, *, max_height: int) -> list[str]:
+def timeline_charts(
+    network: Network, *, max_height: int, activities: list[Dated] | None = None
+) -> list[str]:
     """The timeline in charts that each fit a printed page (roadmap.charts.timeline_svgs)."""
-    return [str(svg) for svg in timeline_svgs(network=network, max_height=max_height)]
+    charts = timeline_svgs(network=network, max_height=max_height, activities=activities)
+    return [str(svg) for svg in charts]
 
 
-def heatmap_chart(network: Network) -> str:
-    return str(obstacle_heatmap_svg(network=network))
+def heatmap_chart(
+    network: Network, *, scores: list[tuple[int | None, int | None]] | None = None
+) -> str:
+    """``scores``: each register entry's (likelihood, impact), None while not scored."""
+    return str(obstacle_heatmap_svg(network=network, scores=scores))
 
 
 def health_chart(network: Network, *, summaries: list | None = None) -> str:

@@ -84,11 +84,14 @@ def trend_rows(
     today: dt.date | None = None,
     count: int = PERIODS,
     summaries: list | None = None,
+    activities_created: dict[int, dt.datetime] | None = None,
 ) -> list[PeriodTrend]:
     """The trend, newest period first. ``upto``: the last period shown is the one
     running on that day (today by default; the committee PDF passes its period).
     ``summaries``: the network's health rounds (roadmap's ``health_summaries``), when the
-    caller has read them already (the committee PDF draws their chart too)."""
+    caller has read them already (the committee PDF draws their chart too).
+    ``activities_created``: {id: created_at} of all the network's activities, when the
+    caller has read them already (the committee PDF lists them too)."""
     today = today or timezone.localdate()
     periods = trend_periods(network=network, upto=upto or today, count=count)
     if not periods:
@@ -97,7 +100,7 @@ def trend_rows(
     ends = [_end_of(p.ends_on) for p in periods]
     scores = obstacle_scores_at(network=network, moments=ends)
     health = _health(network, periods, summaries)
-    progress = _progress(network, periods)
+    progress = _progress(network, periods, activities_created)
     rows = []
     for period, score in zip(periods, scores, strict=True):
         counted = reports.get(period.pk, {})
@@ -161,15 +164,20 @@ def _health(network: Network, periods: list[ReportingPeriod], summaries=None) ->
     return result
 
 
-def _progress(network: Network, periods: list[ReportingPeriod]) -> dict[int, tuple]:
+def _progress(
+    network: Network, periods: list[ReportingPeriod], created: dict[int, dt.datetime] | None
+) -> dict[int, tuple]:
     """{period id: (average percent at the period's end, activities counted)}: two
-    queries, the activities and their updates up to the last period's end."""
+    queries, the activities and their updates up to the last period's end; one when
+    the activities' ``created`` times are passed in (each period counts only those
+    made before its end, so those made later change nothing)."""
     last_end = max(_end_of(p.ends_on) for p in periods)
-    created = dict(
-        Activity.objects.filter(step__network=network, created_at__lt=last_end)
-        .order_by()
-        .values_list("id", "created_at")
-    )
+    if created is None:
+        created = dict(
+            Activity.objects.filter(step__network=network, created_at__lt=last_end)
+            .order_by()
+            .values_list("id", "created_at")
+        )
     updates = list(
         ProgressUpdate.objects.filter(activity__step__network=network, created_at__lt=last_end)
         .order_by("created_at", "id")

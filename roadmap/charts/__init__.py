@@ -15,12 +15,22 @@ charts up by name here).
 from __future__ import annotations
 
 from .health import health_trend_svg
-from .plan import plan_read, step_progress, step_progress_svg, timeline_svg, timeline_svgs
+from .plan import (
+    Dated,
+    StepRow,
+    plan_read,
+    step_progress,
+    step_progress_svg,
+    timeline_svg,
+    timeline_svgs,
+)
 from .register import obstacle_heatmap_svg
 from .text import text_width, wrap
 from .trend import period_trend_svg
 
 __all__ = [
+    "Dated",
+    "StepRow",
     "health_trend_svg",
     "obstacle_heatmap_svg",
     "period_trend_svg",

@@ -189,12 +189,21 @@ def timeline_svg(
     return _timeline(_laid_out(activities), today, *_months_spanned(activities, today))
 
 
-def timeline_svgs(*, network, max_height: int, today: dt.date | None = None) -> list[str]:
+def timeline_svgs(
+    *,
+    network=None,
+    max_height: int,
+    today: dt.date | None = None,
+    activities: list[Dated] | None = None,
+) -> list[str]:
     """The timeline for print: cut between rows into charts no taller than
     ``max_height`` (a page), each on the whole timeline's months, so that bars compare
-    from one chart to the next. A chart taller than a page would run off its bottom."""
+    from one chart to the next. A chart taller than a page would run off its bottom.
+    ``activities``: the dated activities in timeline order (as ``_dated`` reads them),
+    when the caller has read them already."""
     today = today or timezone.localdate()
-    activities = _dated(network)
+    if activities is None:
+        activities = _dated(network)
     if not activities:
         return [timeline_svg(activities=activities, today=today)]
     first, last = _months_spanned(activities, today)

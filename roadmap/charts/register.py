@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+
 from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -22,22 +25,39 @@ def _heat_colour(score: int) -> str:
     return "#198754"
 
 
-def obstacle_heatmap_svg(*, network) -> str:
+# A register entry's (likelihood, impact): both None while it is not yet scored.
+Scores = tuple[int | None, int | None]
+Cells = dict[tuple[int, int], int]  # (likelihood, impact) → scored entries
+
+
+def _cell_counts(network, scores: Iterable[Scores] | None) -> tuple[Cells, int]:
+    """{(likelihood, impact): entries} of the scored entries, and how many are unscored:
+    counted by the database, or from ``scores`` when the caller has read the register."""
+    if scores is None:
+        rows = (
+            ObstacleEntry.objects.filter(network=network)
+            .values_list("likelihood", "impact")
+            .annotate(n=Count("id"))
+        )
+    else:
+        rows = [(*pair, n) for pair, n in Counter(scores).items()]
+    counts: Cells = {}
+    unscored = 0
+    for likelihood, impact, n in rows:
+        if likelihood is None or impact is None:
+            unscored += n
+        else:
+            counts[(likelihood, impact)] = n
+    return counts, unscored
+
+
+def obstacle_heatmap_svg(*, network=None, scores: Iterable[Scores] | None = None) -> str:
     """Likelihood (up) × impact (across), 5 × 5; each cell counts scored register entries.
+    ``scores``: each entry's (likelihood, impact), when the caller has read the register.
 
     Rows not yet scored are in no cell (a made-up 3 × 3 would look assessed); a note
     under the map says how many there are."""
-    counts: dict[tuple[int, int], int] = {}
-    unscored = 0
-    for row in (
-        ObstacleEntry.objects.filter(network=network)
-        .values("likelihood", "impact")
-        .annotate(n=Count("id"))
-    ):
-        if row["likelihood"] is None or row["impact"] is None:
-            unscored += row["n"]
-        else:
-            counts[(row["likelihood"], row["impact"])] = row["n"]
+    counts, unscored = _cell_counts(network, scores)
     cell, left, top = 50, 70, 10
     width, height = left + cell * 5 + 10, top + cell * 5 + 50
     note = (

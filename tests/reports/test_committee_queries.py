@@ -13,6 +13,7 @@ from network.models import Membership
 from reports.models import CommitteeReport, ProgressReport
 from reports.selectors.committee import committee_context, committee_seal_summary
 from tests.factories import OrganisationFactory
+from tests.roadmap.factories import ActivityFactory, HealthResponseFactory, HealthRoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,32 @@ def test_the_context_reads_the_same_for_more_members(cast, reporting):
     assert {row["organisation"].pk: row["standing"] for row in rows} == expected
 
 
+# The members, their period's reports, the chair; the plan (steps, activities and
+# owners, one query: read apart they were seven); the obstacle register (its table and
+# heat map); the health rounds and their answers (the trend and the health chart, no
+# expected-respondents count: neither shows a rate); the trend's periods, report
+# counts, register history and progress updates; the wins. It was 20.
+COMMITTEE_QUERIES = 12
+
+
+def _from(captured, table: str) -> int:
+    return sum(f'FROM "{table}"' in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_context_reads_each_table_once(cast, reporting):
+    _schedule, period, _reports = reporting
+    # Something in each table (a round without answers would skip the answers' query).
+    ActivityFactory(network=cast.network, owners=[cast.partner_org])
+    HealthResponseFactory(round=HealthRoundFactory(network=cast.network))
+    with CaptureQueriesContext(connection) as captured, translation.override("th"):
+        committee_context(network=cast.network, period=period)
+    assert len(captured.captured_queries) == COMMITTEE_QUERIES
+    # The activities come with the steps (plan_rows); the register is read once now.
+    assert _from(captured, "roadmap_step") == 1
+    assert _from(captured, "roadmap_activity") == 0
+    assert _from(captured, "roadmap_obstacleentry") == 1
+
+
 def test_the_seal_summary_is_one_query(cast, reporting):
     _schedule, period, _reports = reporting
     _more_members(cast.network, period, 6)
@@ -69,7 +96,8 @@ def test_the_seal_summary_is_one_query(cast, reporting):
 
 
 def test_the_health_rounds_are_read_once(cast, reporting, monkeypatch):
-    """The trend and the health chart share one reading of the rounds (two queries)."""
+    """The trend and the health chart share one reading of the rounds (two queries),
+    without the expected respondents (a rate neither shows)."""
     from reports.selectors import committee
     from roadmap import selectors as roadmap_selectors
 
@@ -87,5 +115,5 @@ def test_the_health_rounds_are_read_once(cast, reporting, monkeypatch):
     monkeypatch.setattr("roadmap.charts.health.health_summaries", counting)
     with translation.override("en"):
         context = committee_context(network=cast.network, period=period)
-    assert calls == [{"network": cast.network}]
+    assert calls == [{"network": cast.network, "with_expected": False}]
     assert context["health_chart"].startswith("<svg")

@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agreements.models import AgreementVersion
-from reports.selectors import agreement_reads, roadmap_reads
+from reports.selectors import agreement_reads, committee, roadmap_reads, trend
 from reports.selectors.committee import committee_context
+from reports.selectors.obstacles import obstacle_rows
+from roadmap.models import Activity, ObstacleEntry
 from tests.agreements.factories import AgreementFactory, DutyFactory, VersionFactory
-from tests.roadmap.factories import ActivityFactory, ProgressUpdateFactory, WinFactory
+from tests.factories import OrganisationFactory
+from tests.roadmap.factories import ActivityFactory, ProgressUpdateFactory, WinFactory, step_of
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +120,106 @@ def test_the_signed_agreement_its_words_start_and_duties(cast):
     initial = agreement_reads.duty_activity_initial(network=cast.network, duty=duty)
     assert initial["step"].number == agreement_reads.DUTY_STEP
     assert initial["owners"] == [cast.partner_org.pk]
+
+
+@pytest.fixture
+def varied_plan(cast, roadmap_rows):
+    """Activities each part of the committee PDF could read differently: several owners
+    (Thai and English names sort apart), none, no dates, a start only, a due date only,
+    done, late and blocked ones, steps with none; and scored and unscored obstacles."""
+    owned, *_rest = roadmap_rows
+    alpha = OrganisationFactory(name_th="ฮ องค์กรท้าย", name_en="Alpha")
+    zeta = OrganisationFactory(name_th="ก องค์กรต้น", name_en="Zeta")
+    owned.owners.add(alpha, zeta)
+    step2 = step_of(cast.network, 2)
+    for title, start_on, due_on, status, percent in [
+        ("ไม่มีวันที่", None, None, Activity.Status.NOT_STARTED, 0),
+        ("เริ่มอย่างเดียว", dt.date(2026, 3, 1), None, Activity.Status.IN_PROGRESS, 35),
+        ("ครบกำหนดอย่างเดียว", None, dt.date(2025, 1, 1), Activity.Status.DONE, 100),
+        ("ติดขัด", dt.date(2025, 3, 1), dt.date(2025, 4, 1), Activity.Status.BLOCKED, 2),
+    ]:
+        ActivityFactory(
+            network=cast.network,
+            step=step2,
+            title=title,
+            start_on=start_on,
+            due_on=due_on,
+            status=status,
+            percent=percent,
+            owners=[zeta],
+        )
+    for i, entry in enumerate(ObstacleEntry.objects.filter(network=cast.network)[:6]):
+        entry.likelihood, entry.impact = 1 + i % 5, 1 + (i * 2) % 5
+        entry.save()
+    return cast.network
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+def test_the_committee_plan_read_once_gives_what_each_part_reads(varied_plan, language):
+    """plan_rows feeds the committee PDF's roadmap parts and the trend: each must come
+    out as the part's own read of the network would give it."""
+    network = varied_plan
+    with translation.override(language):
+        plan = roadmap_reads.plan_rows(network)
+        assert roadmap_reads.roadmap_progress(
+            network, step_list=plan.steps, activity_list=plan.activities
+        ) == roadmap_reads.roadmap_progress(network)
+        passed = roadmap_reads.activity_rows(
+            network, activity_list=plan.activities, owners=plan.owners
+        )
+        assert passed == roadmap_reads.activity_rows(network)
+        assert plan.steps == roadmap_reads.steps(network)
+        assert plan.activities == roadmap_reads.activities(network)
+        assert roadmap_reads.step_chart(network, rows=plan.step_rows) == roadmap_reads.step_chart(
+            network
+        )
+        for height in (880, 100):  # one chart, and one per activity
+            assert roadmap_reads.timeline_charts(
+                network, max_height=height, activities=plan.dated
+            ) == roadmap_reads.timeline_charts(network, max_height=height)
+        obstacles = obstacle_rows(network=network, today=timezone.localdate())
+        scores = [(o.likelihood, o.impact) for o in obstacles]
+        assert roadmap_reads.heatmap_chart(network, scores=scores) == roadmap_reads.heatmap_chart(
+            network
+        )
+    # The owners in the prefetch's order (Thai names), whatever the language shows.
+    owners = next(r["owners"] for r in passed if r["title"] == "ค่ายรักการอ่าน")
+    assert owners.startswith("Zeta, " if language == "en" else "ก องค์กรต้น, ")
+
+
+def test_the_trend_from_passed_creation_times_is_the_trend_read(varied_plan, reporting):
+    """The committee passes every activity's creation time; the trend's own read takes
+    only those made before the last period's end. The later ones must count nowhere."""
+    network = varied_plan
+    _schedule, period, _reports = reporting
+    made_before = Activity.objects.for_network(network).filter(step__number=2)
+    made_before.update(created_at=timezone.make_aware(dt.datetime(2026, 8, 1)))
+    created = roadmap_reads.plan_rows(network).created
+    upto = period.ends_on
+    rows = trend.trend_rows(network=network, upto=upto, today=upto, activities_created=created)
+    assert rows == trend.trend_rows(network=network, upto=upto, today=upto)
+    assert rows[0].activities == made_before.count() < len(created)
+
+
+def test_the_activity_table_wants_owners_with_its_activities(cast):
+    activities = roadmap_reads.activities(cast.network)
+    with pytest.raises(TypeError):
+        roadmap_reads.activity_rows(cast.network, activity_list=activities)
+
+
+def test_the_committee_context_shows_what_each_part_reads_by_itself(varied_plan, reporting):
+    """The committee PDF hands each part what it read once; what the parts draw from it
+    is what each would draw from its own read."""
+    network = varied_plan
+    _schedule, period, _reports = reporting
+    with translation.override("th"):
+        context = committee_context(network=network, period=period)
+        height = committee._PAGE_HEIGHT_PX
+        assert context["progress"] == roadmap_reads.roadmap_progress(network)
+        assert context["activities"] == roadmap_reads.activity_rows(network)
+        assert context["step_chart"] == committee.fit(roadmap_reads.step_chart(network))
+        assert context["timeline_charts"] == [
+            committee.fit(svg) for svg in roadmap_reads.timeline_charts(network, max_height=height)
+        ]
+        assert context["heatmap_chart"] == committee.fit(roadmap_reads.heatmap_chart(network))
+        assert context["trend"] == trend.trend_rows(network=network, upto=period.starts_on)
