@@ -21,9 +21,12 @@ RUN uv sync --frozen --no-default-groups --no-cache
 # Cython as `make install` does (the workers' PDFs render 32-40 % faster; the same bytes). gcc,
 # Cython and setuptools come and go within this one step, so no layer keeps them;
 # --require fails the build rather than ship a pure-Python WeasyPrint unnoticed.
+# Our patches of WeasyPrint (core/pdf) are compiled in the same step, into their own
+# folder of site-packages (core/pdf/compiled_patches.py): the whole of core/pdf is
+# copied for them, and `COPY . .` below brings the same files again.
 COPY scripts/compile_weasyprint.py scripts/
 COPY core/__init__.py core/
-COPY core/pdf/__init__.py core/pdf/compiled.py core/pdf/
+COPY core/pdf/ core/pdf/
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gcc libc6-dev \
  && uv sync --frozen --no-default-groups --group compile --no-cache \

@@ -13,7 +13,9 @@ def interpreter() -> str:
 
 
 def engine() -> str:
-    """The interpreter and whether WeasyPrint is compiled: what the figures ran on."""
+    """The interpreter and whether WeasyPrint and our patches are compiled: what the
+    figures ran on."""
+    from core.pdf import compiled_patches
     from core.pdf.compiled import status
 
-    return f"{interpreter()}; {status()}"
+    return f"{interpreter()}; {status()}; {compiled_patches.status()}"

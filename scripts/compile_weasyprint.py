@@ -40,6 +40,7 @@ from pathlib import Path
 # The manifest's name, the packages and how to find them: core.pdf.compiled, which
 # checks the manifest before a render (it imports nothing beyond the standard library).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from core.pdf import compiled_patches
 from core.pdf.compiled import (
     MANIFEST,
     PACKAGES,
@@ -237,16 +238,101 @@ def _dotted(module: str) -> str:
     return module.removesuffix(".py").replace("/", ".")
 
 
+def patches_current(root: Path | None = None, source: Path = compiled_patches.SOURCE) -> bool:
+    """Whether our patches' extensions are those of their source and Cython now."""
+    made = compiled_patches.manifest(root)
+    if not made or made.get("cython") != _cython_version():
+        return False
+    listed = made.get("modules", {})
+    return set(listed) == set(compiled_patches.MODULES) and all(
+        compiled_patches.extension(module, root).is_file()
+        and compiled_patches.sha256(source / f"{module}.py") == listed[module]
+        for module in compiled_patches.MODULES
+    )
+
+
+def build_patches(
+    root: Path | None = None,
+    source: Path = compiled_patches.SOURCE,
+    modules: tuple[str, ...] = compiled_patches.MODULES,
+) -> dict:
+    """Compile core/pdf's patches (``modules``) into their own folder of site-packages,
+    not beside their source (core.pdf.compiled_patches says why)."""
+    root = root or compiled_patches.folder()
+    shutil.rmtree(root, ignore_errors=True)
+    missing = _toolchain_missing()
+    if missing:
+        raise RuntimeError(missing)
+    from Cython.Build import cythonize
+    from setuptools import Distribution, Extension
+    from setuptools.command.build_ext import build_ext
+
+    package = compiled_patches.PACKAGE
+    with tempfile.TemporaryDirectory(prefix="khruakhai-cython-patches-") as scratch:
+        work = Path(scratch)
+        for module in modules:
+            shutil.copy2(source / f"{module}.py", work / f"{module}.py")
+        ext_modules = cythonize(
+            [
+                Extension(
+                    f"{package}.{module}", [str(work / f"{module}.py")], extra_compile_args=["-w"]
+                )
+                for module in modules
+            ],
+            nthreads=os.cpu_count() or 1,
+            quiet=True,
+            compiler_directives={"binding": True, "language_level": 3},
+        )
+        dist = Distribution({"ext_modules": ext_modules})
+        command = build_ext(dist)
+        command.build_lib = str(work / "lib")
+        command.build_temp = str(work / "temp")
+        command.parallel = os.cpu_count() or 1
+        command.ensure_finalized()
+        command.run()
+        built = work / "lib" / Path(*package.split("."))
+        root.mkdir(parents=True)
+        for module in modules:
+            shutil.copy2(built / compiled_patches.extension(module, Path()).name, root)
+    # The manifest last: extensions without it are never used.
+    made = {
+        "cython": _cython_version(),
+        "modules": {module: compiled_patches.sha256(source / f"{module}.py") for module in modules},
+    }
+    (root / compiled_patches.MANIFEST).write_text(json.dumps(made, indent=1) + "\n")
+    return made
+
+
+def _patches(argv: list[str]) -> int:
+    """Our patches compiled when they are not already (their own folder, their own
+    manifest); a failure leaves them pure Python, as for WeasyPrint."""
+    if "--force" not in argv and patches_current():
+        return 0
+    try:
+        made = build_patches()
+    except Exception as error:  # noqa: BLE001 - no compiler, no Cython: pure Python works
+        shutil.rmtree(compiled_patches.folder(), ignore_errors=True)
+        print(
+            f"compile_weasyprint: WARNING: patches not compiled ({type(error).__name__}: "
+            f"{error}); they run as pure Python (same PDFs, slower)",
+            file=sys.stderr,
+        )
+        return 1 if "--require" in argv else 0
+    print(f"compile_weasyprint: {len(made['modules'])} patches of core/pdf compiled")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     try:
         root = site_root()
     except RuntimeError as error:
         raise SystemExit(f"compile_weasyprint: {error}") from None
     if "--clean" in argv:
-        print(f"compile_weasyprint: removed {clean(root)} compiled modules")
+        shutil.rmtree(compiled_patches.folder(), ignore_errors=True)
+        print(f"compile_weasyprint: removed {clean(root)} compiled modules and the patches")
         return 0
     if "--force" not in argv and current(root):
-        return 0
+        return _patches(argv)
     try:
         made = build(root)
     except Exception as error:  # noqa: BLE001 - no compiler, no Cython: pure Python works
@@ -259,7 +345,7 @@ def main(argv: list[str]) -> int:
     print(
         f"compile_weasyprint: {len(made['modules'])} modules compiled with Cython {made['cython']}"
     )
-    return 0
+    return _patches(argv)
 
 
 if __name__ == "__main__":

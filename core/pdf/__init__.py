@@ -14,6 +14,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import compiled_patches
+
+# Before any patch is imported: their compiled modules, when made from this source.
+compiled_patches.install()
+
 if TYPE_CHECKING:
     from .seal import SealCheck
 
