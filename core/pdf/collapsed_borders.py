@@ -38,6 +38,7 @@ PINNED_SOURCES = {
 check_pins = pinned(PINNED_SOURCES, upstream_in(wp_draw, wp_border), __name__)
 
 _switch = Switch("collapsed_borders")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
@@ -70,7 +71,7 @@ def draw_line(stream, x1, y1, x2, y2, thickness, style, color, offset=0):
 
 
 def draw_collapsed_borders(stream, table):
-    if not _switch.on:
+    if not _on():
         return _draw_collapsed_borders(stream, table)
     segments = _Segments()
     _draw_collapsed_borders(segments, table)

@@ -37,6 +37,7 @@ def _function_of(name: str):
 check_pins = pinned(PINNED_SOURCES, _function_of, __name__)
 
 _switch = Switch("deflate")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
@@ -49,7 +50,7 @@ class _Zlib:
 
     @staticmethod
     def compressobj(level: int = -1, *args, **kwargs):
-        return zlib.compressobj(LEVEL if _switch.on else level, *args, **kwargs)
+        return zlib.compressobj(LEVEL if _on() else level, *args, **kwargs)
 
 
 pydyf.zlib = _Zlib()

@@ -72,6 +72,7 @@ _original_reactivate = upstream(wp_line_break.Layout.reactivate)
 check_pins = pinned(PINNED_SOURCES, upstream_in(wp_line_break, wp_inline, wp_draw_text), __name__)
 
 _switch = Switch("kept_layouts")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
@@ -80,7 +81,7 @@ def set_text(self, text, justify=False):
     """Layout.set_text (core.pdf.thai_breaks'), in single-paragraph mode when that
     lays the text out the same."""
     _inner_set_text(self, text, justify)
-    if not _switch.on:
+    if not _on():
         return
     if not _SEPARATORS.search(self.text):
         pango.pango_layout_set_single_paragraph_mode(self.layout, True)
@@ -94,7 +95,7 @@ def set_text(self, text, justify=False):
 def deactivate(self):
     """Keep the Pango layout for the drawing, unless it was changed while drawn."""
     changed = self.__dict__.pop(_CHANGED, False)
-    if _switch.on and not changed and "layout" in self.__dict__:
+    if _on() and not changed and "layout" in self.__dict__:
         return None
     self.__dict__.pop(_SINGLE, None)
     return _inner_deactivate(self)
@@ -103,7 +104,7 @@ def deactivate(self):
 def reactivate(self, style):
     """Upstream's reactivate, unless the layout is still the one laid out."""
     if (
-        _switch.on
+        _on()
         and "layout" in self.__dict__
         and style is self.style
         and not self.justification_spacing
@@ -116,7 +117,7 @@ def reactivate(self, style):
 def rebuilt(textbox) -> Iterator[None]:
     """Inside, the text box's layout is the one upstream builds to draw, and this module
     stands aside: the drawing changes it (an ellipsis), so it is let go after."""
-    if not _switch.on:
+    if not _on():
         yield  # draw_text's reactivate already built it, as upstream does
         return
     layout = textbox.pango_layout

@@ -44,6 +44,7 @@ PINNED_SOURCES = {
 check_pins = pinned(PINNED_SOURCES, upstream_in(wp_document), __name__)
 
 _switch = Switch("layout_context")
+_on = _switch.now
 disabled = _switch.disabled
 # The layout contexts made inside the innermost released() of this thread or task.
 _made: ContextVar[list | None] = ContextVar("khruakhai_layout_contexts", default=None)
@@ -69,7 +70,7 @@ def released() -> Iterator[None]:
 def _build_layout_context(cls, *args, **kwargs):
     context = _original(cls, *args, **kwargs)
     made = _made.get()
-    if made is not None and _switch.on:
+    if made is not None and _on():
         made.append(context)
     return context
 

@@ -32,6 +32,7 @@ PINNED_SOURCES = {
 check_pins = pinned(PINNED_SOURCES, upstream_in(wp_float), __name__)
 
 _switch = Switch("no_floats")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
@@ -39,7 +40,7 @@ _avoid_collisions = upstream(wp_float.avoid_collisions)
 
 
 def avoid_collisions(context, box, containing_block, outer=True):
-    if not _switch.on or context.excluded_shapes or containing_block.style["direction"] != "ltr":
+    if not _on() or context.excluded_shapes or containing_block.style["direction"] != "ltr":
         return _avoid_collisions(context, box, containing_block, outer)
     # Upstream's statements with no float to walk: same operations, same order.
     position_y = box.position_y if outer else box.border_box_y()

@@ -37,6 +37,7 @@ PINNED_SOURCES = {
 check_pins = pinned(PINNED_SOURCES, upstream_in(boxes), __name__)
 
 _switch = Switch("normal_flow")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
@@ -46,7 +47,7 @@ _answers: dict[tuple, bool] = {}
 
 
 def is_in_normal_flow(self) -> bool:
-    if not _switch.on:
+    if not _on():
         return _is_in_normal_flow(self)
     style = self.style
     key = (style["float"], style["position"])

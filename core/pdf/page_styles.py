@@ -42,6 +42,7 @@ PINNED_SOURCES = {
 check_pins = pinned(PINNED_SOURCES, upstream_in(wp_page, wp_css), __name__)
 
 _switch = Switch("page_styles")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
@@ -78,7 +79,7 @@ def _signature(page_type, cascaded: dict) -> tuple:
 
 
 def set_page_type_computed_styles(page_type, html, style_for):
-    if not _switch.on:
+    if not _on():
         return _set_page_type_computed_styles(page_type, html, style_for)
     # Gathering twice (here, and in upstream's function on a miss) sets the same values.
     style_for.add_page_declarations(page_type)

@@ -41,6 +41,7 @@ PINNED_SOURCES = {
 check_pins = pinned(PINNED_SOURCES, upstream_in(wp_percent, wp_line_break), __name__)
 
 _switch = Switch("per_style")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
@@ -76,7 +77,7 @@ _strut = upstream(wp_line_break.strut)
 
 def resolve_percentages(box, containing_block):
     memo = getattr(box.style, "__dict__", None)
-    if not _switch.on or memo is None:
+    if not _on() or memo is None:
         return _resolve_percentages(box, containing_block)
     if isinstance(containing_block, boxes.Box):
         size = (containing_block.width, containing_block.height)
@@ -93,16 +94,17 @@ def resolve_percentages(box, containing_block):
     values = answers.get(key)
     if values is None:
         _resolve_percentages(box, containing_block)
-        answers[key] = tuple(getattr(box, name) for name in RESOLVED)
+        answers[key] = {name: getattr(box, name) for name in RESOLVED}
         return None
-    for name, value in zip(RESOLVED, values, strict=True):
-        setattr(box, name, value)
+    # Plain attributes of the box (no Box class defines them as properties): set in
+    # one call rather than eighteen.
+    box.__dict__.update(values)
     return None
 
 
 def strut(style):
     memo = getattr(style, "__dict__", None)
-    if not _switch.on or memo is None:
+    if not _on() or memo is None:
         return _strut(style)
     answer = memo.get(_STRUT)
     if answer is None:

@@ -39,6 +39,7 @@ PINNED_SOURCES = {
 check_pins = pinned(PINNED_SOURCES, upstream_in(wp_background, wp_percent), __name__)
 
 _switch = Switch("plain_backgrounds")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
@@ -78,7 +79,7 @@ def _plain(style) -> bool:
 
 
 def layout_box_backgrounds(page, box, get_image_from_uri, layout_children=True, style=None):
-    if not _switch.on or style is not None or box is page or not _plain(box.style):
+    if not _on() or style is not None or box is page or not _plain(box.style):
         return _layout_box_backgrounds(page, box, get_image_from_uri, layout_children, style)
     for corner in _CORNERS:
         setattr(box, corner, (0, 0))

@@ -50,6 +50,7 @@ LONGEST = 300
 check_pins = pinned(PINNED_SOURCES, upstream_in(wp_preferred), __name__)
 
 _switch = Switch("preferred_widths")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
@@ -58,7 +59,7 @@ def split_first_line(
     text, style, context, max_width, justification_spacing, is_line_start=True, minimum=False
 ):
     """WeasyPrint's split_first_line, its numbers remembered per document."""
-    if not _switch.on or len(text) > LONGEST:
+    if not _on() or len(text) > LONGEST:
         return _original(
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )

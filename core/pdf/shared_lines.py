@@ -83,12 +83,13 @@ check_pins = pinned(
 )
 
 _switch = Switch("shared_lines")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
 
 def _shareable(text: str, context, justification_spacing) -> bool:
-    return _switch.on and context is not None and not justification_spacing and len(text) <= LONGEST
+    return _on() and context is not None and not justification_spacing and len(text) <= LONGEST
 
 
 def split_first_line(
@@ -123,7 +124,7 @@ def draw_text(stream, textbox, offset_x, text_overflow, *rest):
     """WeasyPrint's draw_text; a line it will cut short with an ellipsis gets a layout of
     its own first (see the module's docstring)."""
     block_ellipsis = rest[0] if rest else "none"
-    if _switch.on and (text_overflow == "ellipsis" or block_ellipsis != "none"):
+    if _on() and (text_overflow == "ellipsis" or block_ellipsis != "none"):
         own_layout(textbox)
     return _original_draw_text(stream, textbox, offset_x, text_overflow, *rest)
 

@@ -39,6 +39,7 @@ PINNED_SOURCES = {
 check_pins = pinned(PINNED_SOURCES, upstream_in(wp_stream), __name__)
 
 _switch = Switch("stream_contexts")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
@@ -65,17 +66,17 @@ class _Stacked:
 
 
 def stacked(self):
-    return _Stacked(self) if _switch.on else _stacked(self)
+    return _Stacked(self) if _on() else _stacked(self)
 
 
 def artifact(self):
-    if _switch.on and self._tags is None:
+    if _on() and self._tags is None:
         return _NOTHING
     return _artifact(self)
 
 
 def marked(self, box, tag):
-    if _switch.on and self._tags is None:
+    if _on() and self._tags is None:
         return _NOTHING
     return _marked(self, box, tag)
 

@@ -49,6 +49,7 @@ PINNED_SOURCES = {
 check_pins = pinned(PINNED_SOURCES, upstream_in(weasyprint, wp_css), __name__)
 
 _switch = Switch("stylesheets")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
@@ -81,7 +82,7 @@ def css(*args, **kwargs):
     """``weasyprint.CSS`` for find_stylesheets: a ``<style>`` text's parse kept."""
     string = kwargs.get("string")
     if (
-        not _switch.on
+        not _on()
         or args
         or not isinstance(string, str)
         or any(rule in string.lower() for rule in _ACTING_OUTSIDE)

@@ -55,6 +55,7 @@ PINNED_SOURCES = {
 check_pins = pinned(PINNED_SOURCES, upstream_in(wp_path, wp_utils, wp_svg), __name__)
 
 _switch = Switch("svg_paths")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
@@ -89,7 +90,7 @@ def _commands(data: str) -> list[tuple[str, list[float]]] | None:
 
 
 def path(svg, node, font_size):
-    commands = _commands(node.get("d", "")) if _switch.on else None
+    commands = _commands(node.get("d", "")) if _on() else None
     if commands is None:
         return _path(svg, node, font_size)
     stream, vertices = svg.stream, node.vertices
@@ -180,7 +181,7 @@ def _draw(stream, vertices, letter, args, current_point, last_letter):
 
 
 def normalize(string):
-    if _switch.on:
+    if _on():
         if not string:
             return ""
         if _ONE_NUMBER.fullmatch(string):

@@ -70,6 +70,7 @@ check_pins = pinned(PINNED_SOURCES, upstream_in(wp_svg_text, wp_line_break), __n
 
 
 _switch = Switch("svg_text")
+_on = _switch.now
 _whole = Switch("svg_whole_text")
 # Within ``applied()`` (render_pdf) the patches act; ``disabled()`` turns both off
 # inside, ``whole_text_disabled()`` only the drawing of labels as whole strings.
@@ -108,7 +109,7 @@ def split_first_line(
         or justification_spacing != 0
         or not is_line_start
         or minimum
-        or not _switch.on
+        or not _on()
     ):
         return _original(
             text, style, context, max_width, justification_spacing, is_line_start, minimum

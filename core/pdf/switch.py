@@ -30,6 +30,9 @@ class Switch:
         self._suppressed: ContextVar[bool] = ContextVar(
             f"khruakhai_{name}_suppressed", default=False
         )
+        # ``on`` as a plain call (the context variable's own ``get``): the patches ask it
+        # tens of thousands of times a render, and a property costs a call more.
+        self.now = self._active.get
 
     @property
     def on(self) -> bool:

@@ -85,6 +85,7 @@ check_pins = pinned(PINNED_SOURCES, upstream_in(wp_inline, wp_line_break), __nam
 
 
 _switch = Switch("thai_breaks")
+_on = _switch.now
 # Within ``applied()`` (render_pdf) the patch acts; ``disabled()`` turns it off inside.
 applied = _switch.applied
 disabled = _switch.disabled
@@ -179,7 +180,7 @@ def kept_ranges(text: str) -> tuple[tuple[int, int], ...]:
 
 def set_text(self, text, justify=False):
     """WeasyPrint's Layout.set_text, then the text's Thai words kept whole."""
-    if not _switch.on:
+    if not _on():
         return _original_set_text(self, text, justify)
     state = self.__dict__.pop(_STATE, None)
     if state is not None and state[0] is self.layout:
@@ -213,7 +214,7 @@ def deactivate(self):
 
 def can_break_text(text, lang):
     """WeasyPrint's can_break_text, without the breaks inside the ranges kept whole."""
-    if not _switch.on or (len(text) < 3 and not _GLUE.match(text)):
+    if not _on() or (len(text) < 3 and not _GLUE.match(text)):
         # Two letters are upstream's to judge (WeasyPrint asks about the letters either
         # side of two inline boxes), unless they are a kept mark and its Thai letter.
         return _original_can_break_text(text, lang)

@@ -82,6 +82,7 @@ check_pins()
 
 
 _switch = Switch("thai_text")
+_on = _switch.now
 # Within ``applied()`` (render_pdf) the patch acts; ``disabled()`` turns it off inside.
 applied = _switch.applied
 disabled = _switch.disabled
@@ -189,7 +190,7 @@ def _run_actual_text(font, glyph_item, utf8_line: bytes) -> str | None:
 
 def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     """Draw the given ``textbox`` line to the document ``stream``."""
-    if not _switch.on:  # ActualText
+    if not _on():  # ActualText
         return _original(stream, textbox, text_overflow, block_ellipsis, matrix)
 
     # Don’t draw lines with only invisible characters.

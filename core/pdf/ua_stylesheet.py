@@ -38,13 +38,14 @@ UA_SHA256 = "04dd53f16888e5325d8bb8feb02462d99d03c8329da713b167b333a2ea4b91bc"
 check_pins = pinned(PINNED_SOURCES, upstream_in(weasyprint), __name__)
 
 _switch = Switch("ua_stylesheet")
+_on = _switch.now
 applied = _switch.applied
 disabled = _switch.disabled
 
 # Rules whose last compound selector is an ``:is()`` of element names. cssselect2 files
 # a selector under its last compound's element name, class or id; one with none of them
-# is tested against every element of the document: these ten and eight more were 13,320
-# tests for the committee report's 740 elements, ~2.7 % of its render
+# is tested against every element of the document: these eleven, an input rule below
+# and six more were 13,320 tests for the committee report's 740 elements, ~2.7 % of its render
 # (docs/performance-pdf.md, "Thirteenth pass"). Each is written out as one selector per
 # name (``:is(td, th)`` becomes ``td`` and ``th``): the same elements match, with the
 # same specificity (an ``:is()`` of element names counts as one name) and order.
@@ -65,19 +66,44 @@ _KEYED = (
         )
         for left, right in [("40px", "0") if "ltr" in prefix + suffix else ("0", "40px")]
     ),
+    # The cells of a table with rules (its first selector is filed under table already).
+    "table:is([rules], [frame]):is([frame=above i], [frame=below i], [frame=border i], "
+    "[frame=box i], [frame=hsides i], [frame=lhs i], [frame=rhs i], [frame=void i], "
+    "[frame=vsides i], [rules=all i], [rules=cols i], [rules=groups i], [rules=none i], "
+    "[rules=rows i]), table[rules]:is([rules=all i], [rules=cols i], [rules=groups i], "
+    "[rules=none i], [rules=rows i]) > tr > :is(td, th), table[rules]:is([rules=all i], "
+    "[rules=cols i], [rules=groups i], [rules=none i], [rules=rows i]) > "
+    ":is(thead, tbody, tfoot) > tr > :is(td, th) { border-color: black }",
 )
 
 
 def _keyed(rule: str) -> str:
-    """``rule`` with its last compound's ``:is()`` of names written out, name by name."""
-    selector, declarations = rule.split(" {", 1)
-    start = selector.rindex(":is(")
-    names = re.fullmatch(r":is\(([a-z, ]+)\)(.*)", selector[start:])
-    if names is None:
+    """``rule`` with each selector's last ``:is()`` of element names written out, name by
+    name (a selector of the list with none is kept as it is)."""
+    selectors, declarations = rule.split(" {", 1)
+    written = []
+    for selector in _top_level(selectors):
+        start = selector.rfind(":is(")
+        names = re.fullmatch(r":is\(([a-z, ]+)\)((?:\[[^\]]*\])*)", selector[start:])
+        if start < 0 or names is None:
+            written.append(selector)
+            continue
+        prefix = selector[:start]
+        written += [f"{prefix}{name}{names[2]}" for name in names[1].split(", ")]
+    if written == list(_top_level(selectors)):
         raise ValueError(rule)
-    prefix = selector[:start]
-    written = ", ".join(f"{prefix}{name}{names[2]}" for name in names[1].split(", "))
-    return f"{written} {{{declarations}"
+    return f"{', '.join(written)} {{{declarations}"
+
+
+def _top_level(selectors: str) -> list[str]:
+    """A selector list split at its commas outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(selectors):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(selectors[start:index].strip())
+            start = index + 1
+    return [*parts, selectors[start:].strip()]
 
 
 # Each rule, as upstream writes it, and what it becomes.
@@ -94,6 +120,11 @@ NARROWED = {
     # A narrow no-break space before the arrow.
     '::note-callback { content: "\u202f↩" }': "",
     **{rule: _keyed(rule) for rule in _KEYED},
+    # Every input, with the specificity of the :is() (its most specific name, (0, 1, 1)).
+    ':is(input, input[value=""], input[type=checkbox i], input[type=radio i]) '
+    '{ content: ""; display: block }': (
+        'input[type], input:not([type]) { content: ""; display: block }'
+    ),
 }
 
 
@@ -122,7 +153,7 @@ _ua_stylesheets = upstream(weasyprint.HTML._ua_stylesheets)
 
 
 def ua_stylesheets(self, forms=False):
-    if not _switch.on or forms:
+    if not _on() or forms:
         return _ua_stylesheets(self, forms)
     return [sheet()]
 

@@ -47,6 +47,7 @@ check_pins = pinned(PINNED_SOURCES, upstream_in(wp_border), __name__)
 
 
 _switch = Switch("dotted_border")
+_on = _switch.now
 # Within ``applied()`` (render_pdf) the patch acts; ``disabled()`` turns it off inside.
 applied = _switch.applied
 disabled = _switch.disabled
@@ -135,7 +136,7 @@ def _draw_dotted_side(stream, box, side: str, width: float, color) -> None:
 
 def draw_border(stream, box):
     """WeasyPrint's draw_border, with dotted borders on some sides stroked."""
-    sides = _dotted_sides(box) if _switch.on else None
+    sides = _dotted_sides(box) if _on() else None
     if sides is None:
         return _original(stream, box)
     for side, width, color in sides:

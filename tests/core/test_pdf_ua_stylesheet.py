@@ -21,13 +21,16 @@ BODY = """
 <table><tr><th>ขั้น</th><td>1</td></tr><tr><th>ร้อยละ</th><td>50</td></tr></table>
 <p>ลงชื่อ<br>ผู้ประสานงาน</p>
 """
-# Lists in both directions and nested, definitions, hidden table parts: what the rules
-# written out name by name select.
+# Lists in both directions and nested, definitions, hidden table parts, a table with
+# rules, inputs: what the rules written out name by name select.
 LISTS = """
 <div dir="rtl"><ul><li>ขวา<ol dir="ltr"><li>ซ้าย<ul><li>ลึก</li></ul></li></ol></li></ul></div>
 <ol dir="rtl"><li>หนึ่ง</li></ol><dl><dt>คำ</dt><dd>ความหมาย<dl><dd>ซ้อน</dd></dl></dd></dl>
 <menu><li>เมนู</li></menu><div dir="ltr"><div dir="rtl"><ol><li>สาม</li></ol></div></div>
 <table><tr hidden><td>ซ่อน</td></tr><tr><td hidden>ซ่อน</td><td>เห็น</td></tr></table>
+<table rules="all" frame="box" style="border: 1pt solid red"><thead><tr><th>หัว</th></tr></thead>
+<tbody><tr><td style="border: 1pt solid">เซลล์</td></tr></tbody></table>
+<p><input type="checkbox" checked> <input value="ค่า"> <input type="radio"> <input></p>
 """
 
 
@@ -87,9 +90,10 @@ def test_list_rules_are_filed_under_element_names():
     upstream = weasyprint.CSS(string=wp_html.UA, counter_style=wp_html.UA_COUNTER_STYLE)
     narrowed = ua_stylesheet.sheet()
     # Upstream: 24 tested against every element; here the six pseudo-element rules are
-    # left out or narrowed to li, and the ten rules of _KEYED written out name by name.
+    # left out or narrowed to li, and twelve selectors of _KEYED and the input rule are
+    # written out name by name: [hidden], :link, :visited and the two [dir] are left.
     assert len(upstream.matcher.other_selectors) == 24
-    assert len(narrowed.matcher.other_selectors) == 24 - 6 - 10
+    assert len(narrowed.matcher.other_selectors) == 5
     for rule in ua_stylesheet._KEYED:
         assert ":is(dir, menu, ol, ul) {" not in ua_stylesheet.NARROWED[rule]
 
