@@ -67,6 +67,29 @@ def released() -> Iterator[None]:
             context.__dict__.clear()
 
 
+def pages_released(document) -> None:
+    """Let go of the laid-out pages' boxes: each box's children emptied, top down.
+
+    WeasyPrint's layout functions keep closures over the boxes they lay out (a table's
+    rows and cells, a page's margin boxes), and a closure that refers to itself is a
+    reference cycle: the pages' box trees wait for the collector, ~8,000 of the ~40,000
+    objects a committee report leaves. Cut from their parents, the boxes the cycles do
+    not hold go by reference counting as the render returns, and the collection after
+    it has that much less to trace (docs/performance-pdf.md, "Thirteenth pass"). Called
+    once the PDF is written: nothing reads the boxes any more. Inside ``released()``
+    only, like the context's own release.
+    """
+    if not _on():
+        return
+    stack = [page._page_box for page in document.pages]
+    while stack:
+        box = stack.pop()
+        children = getattr(box, "children", None)
+        if children:
+            stack.extend(children)
+            box.children = ()
+
+
 def _build_layout_context(cls, *args, **kwargs):
     context = _original(cls, *args, **kwargs)
     made = _made.get()

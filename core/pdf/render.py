@@ -151,9 +151,11 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
             deflate.applied(),
             svg_paths.applied(),
         ):
-            pdf = document.write_pdf(stylesheets=[fonts], font_config=font_config)
-        # The parsed tree goes now, not in the collection paused() ends with.
-        del document
+            rendered = document.render(stylesheets=[fonts], font_config=font_config)
+            pdf = rendered.write_pdf()
+            layout_context.pages_released(rendered)
+        # The parsed tree and the pages go now, not in the collection paused() ends with.
+        del document, rendered
     return pdf
 
 

@@ -101,3 +101,27 @@ def test_the_pdf_is_the_same_bytes():
     with layout_context.disabled():
         kept = render_pdf(HTML)
     assert released == kept
+
+
+def test_the_pages_boxes_go_before_the_closing_collection(closing_collection, monkeypatch):
+    """Cut from their parents once the PDF is written, the laid-out boxes the layout's
+    closures do not hold go by reference counting, not by the collector."""
+    render_pdf(HTML)
+    released = closing_collection[-1]
+    monkeypatch.setattr(layout_context, "pages_released", lambda document: None)
+    render_pdf(HTML)
+    kept = closing_collection[-1]
+    assert kept - released > 1_000
+
+
+def test_released_pages_hold_no_boxes_and_the_pdf_was_written_first():
+    with layout_context.released():
+        document = weasyprint.HTML(string=HTML).render()
+        pdf = document.write_pdf()
+        layout_context.pages_released(document)
+    assert all(page._page_box.children == () for page in document.pages)
+    assert "คณะกรรมการ" in pdftotext(pdf)
+    # Outside released(): left as WeasyPrint made them.
+    kept = weasyprint.HTML(string=HTML).render()
+    layout_context.pages_released(kept)
+    assert all(page._page_box.children for page in kept.pages)
