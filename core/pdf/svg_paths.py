@@ -63,19 +63,25 @@ _path = upstream(wp_path.path)
 _normalize = upstream(wp_utils.normalize)
 
 _NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
-_PLAIN = re.compile(rf"(?:[MmLlHhVvCcZz]|{_NUMBER}|[ \t\r\n,]+)*")
 _TOKEN = re.compile(rf"[MmLlHhVvCcZz]|{_NUMBER}")
 _ONE_NUMBER = re.compile(_NUMBER)
+# What tokens are made of, and what may stand between them.
+_NOT_TOKENS = str.maketrans("", "", "MmLlHhVvCcZz0123456789.-")
+_NOT_SEPARATORS = str.maketrans("", "", " \t\r\n,")
 # Numbers each command takes, per repetition.
 _ARITY = {"m": 2, "l": 2, "h": 1, "v": 1, "c": 6, "z": 0}
 
 
 def _commands(data: str) -> list[tuple[str, list[float]]] | None:
     """(letter, numbers) per command, or None when upstream must read the data."""
-    if not _PLAIN.fullmatch(data):
+    # Plain data is tokens and separators only, every token character inside a token
+    # (a lone dot or minus, as in "1.2.3" or "--1", is left out by the tokens: upstream's).
+    between = data.translate(_NOT_TOKENS)
+    tokens = _TOKEN.findall(data)
+    if between.translate(_NOT_SEPARATORS) or sum(map(len, tokens)) != len(data) - len(between):
         return None
     commands: list[tuple[str, list[float]]] = []
-    for token in _TOKEN.findall(data):
+    for token in tokens:
         if token[-1].isdigit():
             if not commands:
                 return None

@@ -88,6 +88,9 @@ def test_random_paths_are_the_bytes_upstream_makes(seed):
         "M1e1 10L20 20",  # an exponent
         "M.5 10L20 20",  # a leading dot
         "M+5 10L20 20",  # a plus sign
+        "M1.2.3 10L20 20",  # two dots
+        "M--1 10L20 20",  # two minus signs
+        "M10 10L20 20.",  # a trailing dot
         "M10 10L20",  # a number missing
         "10 10L20 20",  # no command first
     ],
