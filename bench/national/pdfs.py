@@ -103,8 +103,11 @@ def chromium_pdf(html: str, workdir: Path, name: str) -> tuple[float, int]:
 
 
 # Rounds of the interleaved PDF timing: each round times every document's whole job,
-# a warm Chromium's print and render_pdf alone, one after the other.
-ROUNDS = 5
+# a warm Chromium's print and render_pdf alone, one after the other. Nine, not five:
+# on the thirteenth pass's machine the same code's committee ratio came out between
+# 1.41 and 1.64 in runs of five rounds minutes apart (both renderers' floors moved);
+# more rounds bring each best nearer its floor, for both alike (~3 s more).
+ROUNDS = 9
 
 
 @contextlib.contextmanager
