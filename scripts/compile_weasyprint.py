@@ -294,11 +294,15 @@ def build_patches(
         root.mkdir(parents=True)
         for module in modules:
             shutil.copy2(built / compiled_patches.extension(module, Path()).name, root)
+        # The sha256 of what was compiled (the scratch copies), not of the checkout now:
+        # a source edited during the build must not match the extension made before it.
+        made = {
+            "cython": _cython_version(),
+            "modules": {
+                module: compiled_patches.sha256(work / f"{module}.py") for module in modules
+            },
+        }
     # The manifest last: extensions without it are never used.
-    made = {
-        "cython": _cython_version(),
-        "modules": {module: compiled_patches.sha256(source / f"{module}.py") for module in modules},
-    }
     (root / compiled_patches.MANIFEST).write_text(json.dumps(made, indent=1) + "\n")
     return made
 

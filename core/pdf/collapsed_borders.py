@@ -10,10 +10,12 @@ Here upstream's ``draw_collapsed_borders`` still decides every segment (where it
 how far it reaches into the corners, its width, colour and style, and the order they
 are painted in): it is handed a stand-in for the stream that only notes the segments.
 They are then drawn in that order, each run of consecutive solid segments of one width
-and one colour as a single path stroked once, inside one saved state. Stroking several
+and one opaque colour as a single path stroked once, inside one saved state. Stroking several
 straight segments in one path with butt caps and an opaque colour paints exactly what
-stroking them one by one does (the pages are the same pixels; a test compares). Any
-other style (dotted, dashed, double, ridge…) is drawn by upstream's ``draw_line``.
+stroking them one by one does (the pages are the same pixels; a test compares); a
+see-through colour would paint the corners twice one by one, so its segments stay
+upstream's, one by one. Any other style (dotted, dashed, double, ridge…) is drawn by
+upstream's ``draw_line``.
 
 Like the other WeasyPrint patches it is installed at import, acts only inside
 ``applied()`` (render_pdf) and is pinned to the functions it relies on.
@@ -80,7 +82,9 @@ def draw_collapsed_borders(stream, table):
     while start < len(noted):
         x1, y1, x2, y2, thickness, style, color, offset = noted[start]
         end = start + 1
-        if style == "solid":
+        # Only an opaque colour: where see-through segments overlap (the corners),
+        # upstream's separate strokes paint twice and one path paints once.
+        if style == "solid" and color.alpha == 1:
             while end < len(noted) and noted[end][4:7] == (thickness, style, color):
                 end += 1
         with stream.artifact(), stream.stacked():

@@ -124,8 +124,11 @@ def status() -> str:
     stale = sorted(
         module
         for module in finder.listed
-        if (finder.source / f"{module}.py").is_file()
-        and sha256(finder.source / f"{module}.py") != finder.listed[module]
+        if not extension(module, finder.root).is_file()
+        or (
+            (finder.source / f"{module}.py").is_file()
+            and sha256(finder.source / f"{module}.py") != finder.listed[module]
+        )
     )
     line = f"patches: {len(finder.listed) - len(stale)} of {len(MODULES)} compiled"
-    return line + (f" ({len(stale)} edited since: {', '.join(stale[:3])})" if stale else "")
+    return line + (f" ({len(stale)} edited or missing: {', '.join(stale[:3])})" if stale else "")

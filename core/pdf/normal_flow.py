@@ -7,7 +7,9 @@ method calls five others, each reading the box's style: ~4,800 instructions a ca
 
 The answer depends on two computed values only, ``float`` and ``position`` (the five
 methods read nothing else), so it is remembered per pair of values, in a dictionary
-shared by every document: there are a handful of pairs. Keyed on the values, not on the
+shared by every document: there are a handful of pairs. A box that carries one of the
+five methods itself (WeasyPrint tells a flex item it is never floated) is answered by
+upstream. Keyed on the values, not on the
 style object, a style WeasyPrint changes in place (a footnote's float set to none when
 it is built) gets the answer for what it now says.
 
@@ -47,7 +49,10 @@ _answers: dict[tuple, bool] = {}
 
 
 def is_in_normal_flow(self) -> bool:
-    if not _on():
+    # A box may answer one of the five itself: WeasyPrint gives each flex item its own
+    # is_floated (never floated, whatever its style says), the one such override it has
+    # (a test searches its source for others). Such a box asks upstream.
+    if not _on() or "is_floated" in self.__dict__:
         return _is_in_normal_flow(self)
     style = self.style
     key = (style["float"], style["position"])

@@ -86,3 +86,19 @@ def test_other_styles_are_drawn_by_upstreams_draw_line(monkeypatch):
 
     render_pdf(page())
     assert set(drawn) == {"dashed", "double"}
+
+
+def test_see_through_borders_are_drawn_segment_by_segment(tmp_path):
+    """Where see-through segments meet, upstream's separate strokes paint the corner
+    twice: such segments are not joined, and the pixels stay upstream's."""
+    cells = "".join(f"<tr><td>{i}</td><td>ภาคี {i}</td></tr>" for i in range(12))
+    html = (
+        "<html><head><style>@page { size: A6; } table { border-collapse: collapse; }"
+        "td { border: 4pt solid rgba(255, 0, 0, 0.5); padding: 2pt; }</style></head>"
+        f"<body><table>{cells}</table></body></html>"
+    )
+    merged, upstream = rendered_on_and_off(collapsed_borders, html)
+    ours = _pages_png(merged, tmp_path, "merged", 150)
+    theirs = _pages_png(upstream, tmp_path, "upstream", 150)
+    for mine, other in zip(ours, theirs, strict=True):
+        assert ImageChops.difference(mine, other).getbbox() is None

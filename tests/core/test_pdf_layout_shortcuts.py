@@ -105,3 +105,30 @@ def test_painted_boxes_go_to_upstream(monkeypatch):
     with plain_backgrounds.disabled():
         render_pdf(page())
     assert shortcut_off < (len(made) - shortcut_off) / 2
+
+
+def test_a_floated_flex_item_stays_a_flex_item():
+    """WeasyPrint tells a flex item it is never floated (its own is_floated): the
+    answer kept per float and position must not override it."""
+    html = (
+        '<div style="display: flex"><div style="float: left">ลอยในกล่องยืดหยุ่น</div>'
+        '<div>ถัดไป</div></div><p style="float: left">ลอยจริง</p><p>ข้าง</p>'
+    )
+    on, off = rendered_on_and_off(normal_flow, html)
+    assert on == off
+    assert "ลอยในกล่องยืดหยุ่น" in pdftotext(on)
+
+
+def test_only_floats_go_through_upstreams_own_answer():
+    """WeasyPrint 70 overrides no other of the five methods per box (a new override
+    would need the same care as is_floated)."""
+    import re
+    from pathlib import Path
+
+    import weasyprint
+
+    names = "is_floated|is_absolutely_positioned|is_running|is_footnote|is_note"
+    found = set()
+    for path in Path(weasyprint.__file__).parent.rglob("*.py"):
+        found |= set(re.findall(rf"\.({names})\s*=", path.read_text(encoding="utf-8")))
+    assert found == {"is_floated"}
