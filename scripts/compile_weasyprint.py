@@ -185,9 +185,7 @@ def build(root: Path, modules=MODULES, packages=PACKAGES) -> dict:
         missing = _toolchain_missing()
         if missing:
             raise RuntimeError(missing)
-        from Cython.Build import cythonize
-        from setuptools import Distribution, Extension
-        from setuptools.command.build_ext import build_ext
+        from setuptools import Extension
 
         with tempfile.TemporaryDirectory(prefix="khruakhai-cython-") as scratch:
             work = Path(scratch)
@@ -198,26 +196,13 @@ def build(root: Path, modules=MODULES, packages=PACKAGES) -> dict:
                 )
             # Named here: weasyprint/text and formatting_structure have no __init__.py
             # (namespace packages), and Cython would name their modules "boxes"...
-            ext_modules = cythonize(
-                # -w: the generated C's warnings say nothing a reader of make's output
-                # could act on.
+            _compile(
                 [
                     Extension(_dotted(module), [str(work / module)], extra_compile_args=["-w"])
                     for module in modules
                 ],
-                nthreads=os.cpu_count() or 1,
-                quiet=True,
-                # Functions as Python functions (Cython 3's default, said here because
-                # core/pdf's patches and pins rely on it: replaceable, introspectable).
-                compiler_directives={"binding": True},
+                work,
             )
-            dist = Distribution({"ext_modules": ext_modules})
-            command = build_ext(dist)
-            command.build_lib = str(work / "lib")
-            command.build_temp = str(work / "temp")
-            command.parallel = os.cpu_count() or 1
-            command.ensure_finalized()
-            command.run()
             # The manifest before the extensions: an extension is never there unlisted
             # (core.pdf.compiled refuses those), even for a moment.
             made = {
@@ -232,6 +217,30 @@ def build(root: Path, modules=MODULES, packages=PACKAGES) -> dict:
         clean(root, packages)
         raise
     return made
+
+
+def _compile(extensions: list, work: Path, **directives) -> None:
+    """Cythonize ``extensions`` and build them into ``work``/lib: the one recipe of both
+    builds (WeasyPrint's and our patches'). -w on each extension: the generated C's
+    warnings say nothing a reader of make's output could act on."""
+    from Cython.Build import cythonize
+    from setuptools import Distribution
+    from setuptools.command.build_ext import build_ext
+
+    ext_modules = cythonize(
+        extensions,
+        nthreads=os.cpu_count() or 1,
+        quiet=True,
+        # Functions as Python functions (Cython 3's default, said here because
+        # core/pdf's patches and pins rely on it: replaceable, introspectable).
+        compiler_directives={"binding": True, **directives},
+    )
+    command = build_ext(Distribution({"ext_modules": ext_modules}))
+    command.build_lib = str(work / "lib")
+    command.build_temp = str(work / "temp")
+    command.parallel = os.cpu_count() or 1
+    command.ensure_finalized()
+    command.run()
 
 
 def _dotted(module: str) -> str:
@@ -263,33 +272,23 @@ def build_patches(
     missing = _toolchain_missing()
     if missing:
         raise RuntimeError(missing)
-    from Cython.Build import cythonize
-    from setuptools import Distribution, Extension
-    from setuptools.command.build_ext import build_ext
+    from setuptools import Extension
 
     package = compiled_patches.PACKAGE
     with tempfile.TemporaryDirectory(prefix="khruakhai-cython-patches-") as scratch:
         work = Path(scratch)
         for module in modules:
             shutil.copy2(source / f"{module}.py", work / f"{module}.py")
-        ext_modules = cythonize(
+        _compile(
             [
                 Extension(
                     f"{package}.{module}", [str(work / f"{module}.py")], extra_compile_args=["-w"]
                 )
                 for module in modules
             ],
-            nthreads=os.cpu_count() or 1,
-            quiet=True,
-            compiler_directives={"binding": True, "language_level": 3},
+            work,
+            language_level=3,
         )
-        dist = Distribution({"ext_modules": ext_modules})
-        command = build_ext(dist)
-        command.build_lib = str(work / "lib")
-        command.build_temp = str(work / "temp")
-        command.parallel = os.cpu_count() or 1
-        command.ensure_finalized()
-        command.run()
         built = work / "lib" / Path(*package.split("."))
         root.mkdir(parents=True)
         for module in modules:

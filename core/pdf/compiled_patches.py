@@ -7,7 +7,7 @@ report's render that was still interpreted. ``make install``
 (scripts/compile_weasyprint.py) compiles MODULES with Cython into a folder of the
 virtual environment, ``_khruakhai_patches``, with a manifest holding each module's
 source sha256. The same source, unchanged: the PDFs are the same bytes; the committee
-report's render took 7.7 % fewer instructions (docs/performance-pdf.md, "Thirteenth
+report's render took 7.3 % fewer instructions (docs/performance-pdf.md, "Thirteenth
 pass").
 
 Unlike WeasyPrint's, these extensions are not put beside their source: the source is

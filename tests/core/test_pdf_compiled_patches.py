@@ -68,6 +68,11 @@ def test_without_a_manifest_nothing_is_installed(tmp_path, monkeypatch):
 def test_every_module_listed_is_a_patch_module_here():
     for module in compiled_patches.MODULES:
         assert (compiled_patches.SOURCE / f"{module}.py").is_file(), module
+    # Every pinned patch (the ones tests/core/test_pdf_pins.py finds) is compiled too:
+    # a new patch left out of MODULES would run interpreted without anyone noticing.
+    from .test_pdf_pins import PATCHES
+
+    assert {patch.__name__.rsplit(".", 1)[-1] for patch in PATCHES} <= set(compiled_patches.MODULES)
     # What must import as it is stays out.
     assert not {"compiled", "compiled_patches", "render", "__init__"} & set(
         compiled_patches.MODULES
