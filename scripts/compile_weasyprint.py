@@ -185,6 +185,8 @@ def build(root: Path, modules=MODULES, packages=PACKAGES) -> dict:
         missing = _toolchain_missing()
         if missing:
             raise RuntimeError(missing)
+        # Without Cython the build stops here, before any copying or compiling.
+        import Cython.Build  # noqa: F401
         from setuptools import Extension
 
         with tempfile.TemporaryDirectory(prefix="khruakhai-cython-") as scratch:
@@ -272,6 +274,8 @@ def build_patches(
     missing = _toolchain_missing()
     if missing:
         raise RuntimeError(missing)
+    # Without Cython the build stops here, before any copying or compiling.
+    import Cython.Build  # noqa: F401
     from setuptools import Extension
 
     package = compiled_patches.PACKAGE
