@@ -16,19 +16,54 @@ function with draw_first_line and these blocks, block by block, and update both.
 
 from __future__ import annotations
 
+import struct
 from io import BytesIO
 from xml.etree import ElementTree
 
 from PIL import Image
 from weasyprint.images import RasterImage, SVGImage
 from weasyprint.logger import LOGGER
-from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, pango
+from weasyprint.text.ffi import FROM_UNITS, TO_UNITS, ffi, pango
 from weasyprint.text.fonts import get_hb_object_data
 from weasyprint.text.line_break import get_last_word_end
 
 from . import kept_layouts
 
 __all__ = ["draw_glyphs", "ellipsised_first_line", "use_font"]
+
+# One PangoGlyphInfo as bytes: the glyph (guint32), its geometry (width, x_offset and
+# y_offset, gint32 each) and its visual attributes (a guint of bit fields, unused here).
+# draw_glyphs reads a run's glyphs from one copy of the array: each field read through
+# cffi made a new object (a struct for the geometry, an int for each number).
+_GLYPH_INFO = struct.Struct("=Iiii4x")
+if (
+    ffi.sizeof("PangoGlyphInfo") != _GLYPH_INFO.size
+    or ffi.offsetof("PangoGlyphInfo", "geometry") != 4
+    or ffi.sizeof("PangoGlyphGeometry") != 12
+):  # pragma: no cover - a Pango whose glyph array is laid out otherwise
+    raise ImportError("PangoGlyphInfo is not laid out as core.pdf.weasyprint_draw reads it")
+
+# What draw_glyphs writes for a glyph id (four hex digits; two for a bitmap font) and for
+# a kerning (">-12<", in thousandths of an em), made once per process: formatting them
+# was a quarter of its work. A document uses a few hundred glyphs, and kernings of a
+# few units; only those inside _KERNINGS_KEPT are kept, so the table stays small.
+_GLYPH_HEX: dict[int, str] = {}
+_GLYPH_HEX_BITMAP: dict[int, str] = {}
+_KERNINGS: dict[int, str] = {}
+_KERNINGS_KEPT = range(-2000, 2001)
+
+
+def _glyph_hex(glyph_id: int, bitmap: bool) -> str:
+    text = f"{glyph_id:02x}" if bitmap else f"{glyph_id:04x}"
+    (_GLYPH_HEX_BITMAP if bitmap else _GLYPH_HEX)[glyph_id] = text
+    return text
+
+
+def _kerning(kerning: int) -> str:
+    text = f">{kerning}<"
+    if kerning in _KERNINGS_KEPT:
+        _KERNINGS[kerning] = text
+    return text
 
 
 def ellipsised_first_line(textbox, text_overflow, block_ellipsis):
@@ -205,26 +240,28 @@ def draw_glyphs(
 
     Upstream's loop, with three changes for speed (# speed), none to what it writes: what
     stays the same from one glyph to the next (the font's tables and flags, Pango's
-    constants) is read once per run, each glyph's geometry struct once (every field read
-    of a cffi struct makes a new object), and the text is collected in a list, joined
-    once. This loop draws every glyph of every PDF: it was ~7 % of a committee render
-    once WeasyPrint itself was compiled (docs/performance-pdf.md, tenth pass).
+    constants) is read once per run; the glyphs and their geometry are unpacked from a
+    copy of Pango's array in one step (_GLYPH_INFO: each field read of a cffi struct
+    made a new object); a glyph's and a kerning's text are formatted once per process
+    (_GLYPH_HEX, _KERNINGS); and the text is collected in a list, joined once. This loop
+    draws every glyph of every PDF: it was ~7 % of a committee render once WeasyPrint
+    itself was compiled (docs/performance-pdf.md, tenth pass).
     """
     pango_font = glyph_item.item.analysis.font
     glyph_string = glyph_item.glyphs
-    glyphs_info = glyph_string.glyphs
     num_glyphs = glyph_string.num_glyphs
     clusters = glyph_string.log_clusters
+    # speed: the run's glyphs and geometries, read from one copy of Pango's array.
+    glyph_infos = _GLYPH_INFO.iter_unpack(
+        ffi.buffer(glyph_string.glyphs, num_glyphs * _GLYPH_INFO.size)[:]
+    )
     empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG  # speed
     widths, to_unicode, bitmap = font.widths, font.to_unicode, font.bitmap  # speed
     has_emojis = font.svg or font.png or font.colr  # speed
     parts = [string, "<"]  # speed
-    for i in range(num_glyphs):
-        glyph_info = glyphs_info[i]
-        glyph_id = glyph_info.glyph
-        geometry = glyph_info.geometry  # speed
-        width = geometry.width
-
+    hexes = _GLYPH_HEX_BITMAP if bitmap else _GLYPH_HEX  # speed
+    kernings = _KERNINGS  # speed
+    for i, (glyph_id, width, x_offset, y_offset) in enumerate(glyph_infos):  # speed
         # Display zero-width empty glyph.
         if glyph_id == empty:
             parts.append(f">{-width / font_size}<")
@@ -239,14 +276,14 @@ def draw_glyphs(
             _map_glyph_text(font, glyph_id, glyph_item, clusters, i, utf8_line)
 
         # Set horizontal and vertical offsets.
-        offset = geometry.x_offset / font_size
-        rise = geometry.y_offset / 1000
+        offset = x_offset / font_size
+        rise = y_offset / 1000
         if rise:
             parts = [_show_risen_glyph(stream, "".join(parts), font, glyph_id, offset, rise)]
         else:
             if offset:
                 parts.append(f">{-offset}<")
-            parts.append(f"{glyph_id:02x}" if bitmap else f"{glyph_id:04x}")
+            parts.append(hexes.get(glyph_id) or _glyph_hex(glyph_id, bitmap))  # speed
 
         # Get glyph logical widths.
         logical_width = widths.get(glyph_id)  # speed: the widths are ints, never None
@@ -261,7 +298,8 @@ def draw_glyphs(
         # Set kerning, word spacing, letter spacing.
         kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size
         if kerning:
-            parts.append(f">{int(kerning)}<")
+            kerning_int = int(kerning)  # speed
+            parts.append(kernings.get(kerning_int) or _kerning(kerning_int))  # speed
 
         # Create list of emojis.
         if has_emojis:
