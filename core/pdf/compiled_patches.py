@@ -55,6 +55,7 @@ MODULES = (
     "switch",
     "thai_breaks",
     "thai_text",
+    "to_bytes",
     "ua_stylesheet",
     "weasyprint_border",
     "weasyprint_draw",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,6 +35,7 @@ from . import (
     svg_text,
     thai_breaks,
     thai_text,
+    to_bytes,
     ua_stylesheet,
     weasyprint_border,
 )
@@ -112,6 +115,40 @@ def _forget_font_setups() -> None:
 os.register_at_fork(after_in_child=_forget_font_setups)
 
 
+# The patches render_pdf applies (core.pdf), entered in this order and left in the
+# reverse one. Through one ExitStack: Python allows no more than 20 blocks in one
+# function, and a `with` of as many managers counts one block for each.
+_PATCHES = (
+    thai_breaks,
+    kept_layouts,
+    thai_text,
+    weasyprint_border,
+    svg_text,
+    preferred_widths,
+    shared_lines,
+    stylesheets,
+    ua_stylesheet,
+    page_styles,
+    per_style,
+    stream_contexts,
+    normal_flow,
+    no_floats,
+    plain_backgrounds,
+    collapsed_borders,
+    deflate,
+    to_bytes,
+    svg_paths,
+)
+
+
+@contextlib.contextmanager
+def _patches_applied() -> Iterator[None]:
+    with contextlib.ExitStack() as stack:
+        for patch in _PATCHES:
+            stack.enter_context(patch.applied())
+        yield
+
+
 def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """Render HTML to PDF bytes with WeasyPrint, the fetcher lock and the Thai text fix.
 
@@ -130,27 +167,7 @@ def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
     with collector.paused():
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         # Released last: the layout context is emptied once every patch has let go.
-        with (
-            layout_context.released(),
-            thai_breaks.applied(),
-            kept_layouts.applied(),
-            thai_text.applied(),
-            weasyprint_border.applied(),
-            svg_text.applied(),
-            preferred_widths.applied(),
-            shared_lines.applied(),
-            stylesheets.applied(),
-            ua_stylesheet.applied(),
-            page_styles.applied(),
-            per_style.applied(),
-            stream_contexts.applied(),
-            normal_flow.applied(),
-            no_floats.applied(),
-            plain_backgrounds.applied(),
-            collapsed_borders.applied(),
-            deflate.applied(),
-            svg_paths.applied(),
-        ):
+        with layout_context.released(), _patches_applied():
             rendered = document.render(stylesheets=[fonts], font_config=font_config)
             pdf = rendered.write_pdf()
             layout_context.pages_released(rendered)

@@ -45,6 +45,7 @@ def test_every_patch_render_pdf_applies_is_found():
         "svg_paths",
         "svg_text",
         "thai_breaks",
+        "to_bytes",
         "ua_stylesheet",
         "weasyprint_border",
     }
