@@ -41,6 +41,7 @@ MODULES = (
     "html_parse",
     "kept_layouts",
     "layout_context",
+    "layout_setup",
     "no_floats",
     "normal_flow",
     "page_styles",

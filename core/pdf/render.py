@@ -22,6 +22,7 @@ from . import (
     html_parse,
     kept_layouts,
     layout_context,
+    layout_setup,
     no_floats,
     normal_flow,
     page_styles,
@@ -121,6 +122,7 @@ os.register_at_fork(after_in_child=_forget_font_setups)
 _PATCHES = (
     thai_breaks,
     kept_layouts,
+    layout_setup,
     thai_text,
     weasyprint_border,
     svg_text,

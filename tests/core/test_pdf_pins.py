@@ -33,6 +33,7 @@ def test_every_patch_render_pdf_applies_is_found():
         "html_parse",
         "kept_layouts",
         "layout_context",
+        "layout_setup",
         "no_floats",
         "normal_flow",
         "page_styles",
