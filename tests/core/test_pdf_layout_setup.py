@@ -145,8 +145,7 @@ def test_each_layout_is_set_up_as_upstream_sets_it_up(monkeypatch):
         from weasyprint.text.ffi import ffi
 
         ffi.cdef(
-            "const PangoFontDescription * pango_layout_get_font_description "
-            "(PangoLayout *layout);"
+            "const PangoFontDescription * pango_layout_get_font_description (PangoLayout *layout);"
         )
     styles = []
     original = layout_setup._original_setup
