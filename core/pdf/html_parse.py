@@ -21,7 +21,7 @@ Its search for invalid code points, made quick on text without astral characters
 ``read_chunk`` counts a chunk's invalid code points (``invalid_unicode_re.findall``).
 The pattern's 40 astral noncharacters (U+1FFFE, U+1FFFF, ...) stay a list that the
 regular-expression engine tries one by one on every character that is not otherwise
-invalid: 2 % of the committee report's render (read_chunk's 27.8 of 1,549.7 million
+invalid: 1.8 % of the committee report's render (read_chunk's 27.8 of 1,549.7 million
 instructions; the SVG charts' data: URIs alone are 51 of its 78 kB). A chunk with no
 character beyond U+FFFF, found by one range search, can only match the pattern's BMP
 part, which the engine looks up in a table: ``findall`` then returns the same list from

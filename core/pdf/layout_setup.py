@@ -3,8 +3,8 @@
 WeasyPrint 70 sets up every text layout from nothing (``Layout.setup``): a new Pango
 context from the font map, its direction and language, a new font description, the
 font features worked out from eight properties, and for decorated text the font's
-metrics. The committee report sets up 636 layouts from a few dozen distinct fonts
-and languages: ~82,000 instructions each, 3.4 % of its render (docs/performance-pdf.md,
+metrics. The committee report sets up 636 layouts from 9 distinct fonts and
+languages: ~82,000 instructions each, 3.4 % of its render (docs/performance-pdf.md,
 "Fourteenth pass").
 
 Here what a setup makes that depends only on the style's font, language and
@@ -29,7 +29,7 @@ from weasyprint.text.constants import LST_TO_ISO, PANGO_DIRECTION
 from weasyprint.text.ffi import FROM_UNITS, ffi, gobject, pango, unicode_to_char_p
 from weasyprint.text.fonts import font_features, get_font_description
 
-from .switch import Switch, pinned, upstream, upstream_in
+from .switch import Switch, document_memo, pinned, upstream, upstream_in
 
 # sha256 of inspect.getsource() of the upstream functions in WeasyPrint 70.0.
 PINNED_SOURCES = {
@@ -139,9 +139,8 @@ def setup(self, style):
     if not _on():
         return _original_setup(self, style)
     font_config = style.font_config
-    made_by_key = font_config.__dict__.get(_ATTRIBUTE)
-    if made_by_key is None:
-        made_by_key = font_config.__dict__[_ATTRIBUTE] = {}
+    # Kept on the FontConfiguration: a context belongs to its font map.
+    made_by_key = document_memo(font_config, _ATTRIBUTE)
     values = [style[name] for name in _PROPERTIES]
     if type(values[_DECORATION]) is set:  # {"underline"}: its frozen copy is a key
         values[_DECORATION] = frozenset(values[_DECORATION])

@@ -210,7 +210,7 @@ def text(svg, node, font_size):
     """weasyprint.svg.text.text, drawing a label whose letters are not placed one by
     one as one string."""
     if (
-        not _whole.on
+        not _whole.now()
         or node.tag not in _WHOLE_TAGS
         or not node.text
         or any(name in node.attrib for name in _PER_LETTER)

@@ -30,13 +30,9 @@ class Switch:
         self._suppressed: ContextVar[bool] = ContextVar(
             f"khruakhai_{name}_suppressed", default=False
         )
-        # ``on`` as a plain call (the context variable's own ``get``): the patches ask it
-        # tens of thousands of times a render, and a property costs a call more.
+        # Whether the patch acts now, as a plain call (the context variable's own
+        # ``get``): the patches ask it tens of thousands of times a render.
         self.now = self._active.get
-
-    @property
-    def on(self) -> bool:
-        return self._active.get()
 
     def applied(self) -> contextlib.AbstractContextManager[None]:
         return _holding(self._active, not self._suppressed.get())
@@ -130,8 +126,9 @@ def pinned(
 
 
 def document_memo(context, attribute: str) -> dict:
-    """A dictionary kept on one of a document's WeasyPrint objects (its LayoutContext,
-    its StyleFor) under ``attribute``: one document's memo, let go with the document."""
+    """A dictionary kept on a WeasyPrint object under ``attribute``, let go with it: one
+    document's memo on its LayoutContext or StyleFor, or one kept across documents on
+    their FontConfiguration (core.pdf.layout_setup)."""
     memo = context.__dict__.get(attribute)
     if memo is None:
         memo = {}

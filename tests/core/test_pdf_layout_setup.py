@@ -8,7 +8,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from core.pdf import layout_setup, render_pdf
 
-from .pdf_helpers import pdftotext, rendered_on_and_off
+from .pdf_helpers import calls_through, pdftotext, rendered_on_and_off
 
 # What a setup reads: languages (and none), an override, directions, families, styles,
 # weights, sizes, small caps, variations, decorations (the metrics), kerning,
@@ -36,22 +36,8 @@ def test_the_pdf_is_upstreams():
 
 
 def test_setups_are_made_once_per_font_and_language(monkeypatch):
-    made = []
-    original = layout_setup._Made.__init__
-
-    def counting(self, style):
-        made.append(style)
-        original(self, style)
-
-    monkeypatch.setattr(layout_setup._Made, "__init__", counting)
-    layouts = []
-    original_setup = layout_setup.setup
-
-    def noting(self, style):
-        layouts.append(self)
-        return original_setup(self, style)
-
-    monkeypatch.setattr(wp_line_break.Layout, "setup", noting)
+    made = calls_through(monkeypatch, layout_setup._Made, "__init__", lambda _self, style: style)
+    layouts = calls_through(monkeypatch, wp_line_break.Layout, "setup")
     from core.pdf.render import _font_setup
 
     _font_setup()[0].__dict__.pop(layout_setup._ATTRIBUTE, None)
@@ -64,14 +50,7 @@ def test_setups_are_made_once_per_font_and_language(monkeypatch):
 
 
 def test_a_style_that_is_no_key_gets_upstreams_setup(monkeypatch):
-    calls = []
-    original = layout_setup._original_setup
-
-    def counting(self, style):
-        calls.append(style)
-        return original(self, style)
-
-    monkeypatch.setattr(layout_setup, "_original_setup", counting)
+    calls = calls_through(monkeypatch, layout_setup, "_original_setup", lambda _self, style: style)
     font_config = FontConfiguration()
     style = {name: "normal" for name in layout_setup._PROPERTIES}
     style.update(
@@ -147,14 +126,8 @@ def test_each_layout_is_set_up_as_upstream_sets_it_up(monkeypatch):
         ffi.cdef(
             "const PangoFontDescription * pango_layout_get_font_description (PangoLayout *layout);"
         )
-    styles = []
     original = layout_setup._original_setup
-
-    def noting(self, style):
-        styles.append(style)
-        return original(self, style)
-
-    monkeypatch.setattr(layout_setup, "_original_setup", noting)
+    styles = calls_through(monkeypatch, layout_setup, "_original_setup", lambda _self, style: style)
     with layout_setup.disabled():
         render_pdf(HTML)
     monkeypatch.setattr(layout_setup, "_original_setup", original)

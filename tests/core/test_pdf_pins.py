@@ -64,3 +64,18 @@ def test_pinned_to_the_functions_it_relies_on(monkeypatch, patch, name):
     # end in "__init__").
     with pytest.raises(RuntimeError, match=re.escape(f"WeasyPrint's {name} is not")):
         patch.check_pins()
+
+
+def test_render_pdf_applies_every_switched_patch():
+    """A patch render_pdf does not enter is installed and never acts: each module of
+    core.pdf with ``applied()`` is in its list, once (thai_text among them, which pins
+    itself; the layout context has its own ``released()``)."""
+    from core.pdf import render
+
+    modules = [
+        importlib.import_module(f"core.pdf.{info.name}")
+        for info in pkgutil.iter_modules(core.pdf.__path__)
+    ]
+    switched = {module for module in modules if hasattr(module, "applied")}
+    assert len(render._PATCHES) == len(set(render._PATCHES))
+    assert set(render._PATCHES) == switched
