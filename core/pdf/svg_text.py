@@ -38,7 +38,7 @@ import weasyprint.svg as wp_svg
 import weasyprint.svg.utils as wp_svg_utils
 import weasyprint.text.line_break as wp_line_break
 from weasyprint.matrix import Matrix
-from weasyprint.svg.bounding_box import extend_bounding_box
+from weasyprint.svg.bounding_box import extend_bounding_box, is_valid_bounding_box
 from weasyprint.svg.utils import size
 
 from .switch import Switch, document_memo, pinned, upstream, upstream_in
@@ -54,6 +54,8 @@ PINNED_SOURCES = {
     "Layout.reactivate": "0b89ee097104b71376c179f48a98858708b07169dc0212c393263a1a831607c9",
     "Layout.deactivate": "bfec3ec8406e1c82a91f9570103eb5ecbc5a20c1339ff26bb0f4eafb03189f0b",
     "create_layout": "6587192cc0ab3ffad7bb1902654c7f26dd28910f760804bcf67cbf7b986660b0",
+    # Draws an anchored label in a group moved by the label's width (below).
+    "SVG.draw_node": "5e24443a435c491ef0f0a66bfc93d8e39193c999270d8d048dea06da900c89ba",
 }
 _ATTRIBUTE = "_khruakhai_svg_letters"
 # The SVG elements drawn by weasyprint.svg.text.text; only these two may be drawn whole.
@@ -63,29 +65,33 @@ _PER_LETTER = ("dx", "dy", "rotate", "textLength")
 
 _original = upstream(wp_line_break.split_first_line)
 _original_text = upstream(wp_svg_text.text)
+_original_draw_node = upstream(wp_svg.SVG.draw_node)
 
 
 # Upstream's functions and methods, also where core.pdf.thai_breaks has wrapped them.
-check_pins = pinned(PINNED_SOURCES, upstream_in(wp_svg_text, wp_line_break), __name__)
+check_pins = pinned(PINNED_SOURCES, upstream_in(wp_svg_text, wp_line_break, wp_svg), __name__)
 
 
 _switch = Switch("svg_text")
 _on = _switch.now
 _whole = Switch("svg_whole_text")
-# Within ``applied()`` (render_pdf) the patches act; ``disabled()`` turns both off
-# inside, ``whole_text_disabled()`` only the drawing of labels as whole strings.
+_in_place = Switch("svg_anchored_in_place")
+# Within ``applied()`` (render_pdf) the patches act; ``disabled()`` turns them all off
+# inside, ``whole_text_disabled()`` the drawing of labels as whole strings (and so the
+# anchored ones in place), ``anchored_in_place_disabled()`` only the latter.
 whole_text_disabled = _whole.disabled
+anchored_in_place_disabled = _in_place.disabled
 
 
 @contextlib.contextmanager
 def applied() -> Iterator[None]:
-    with _switch.applied(), _whole.applied():
+    with _switch.applied(), _whole.applied(), _in_place.applied():
         yield
 
 
 @contextlib.contextmanager
 def disabled() -> Iterator[None]:
-    with _switch.disabled(), _whole.disabled():
+    with _switch.disabled(), _whole.disabled(), _in_place.disabled():
         yield
 
 
@@ -206,21 +212,26 @@ def _y_align(node, height: float, font_size) -> float:
     return 0
 
 
+def _drawn_whole(svg, node, font_size) -> bool:
+    """Whether text() draws this node as one string (else upstream, letter by letter)."""
+    return (
+        _whole.now()
+        and node.tag in _WHOLE_TAGS
+        and bool(node.text)
+        and not any(name in node.attrib for name in _PER_LETTER)
+        and not svg.length(node.get("letter-spacing"), font_size)
+        and _one_value(node, "x", svg.inner_width, font_size) is not False
+        and _one_value(node, "y", svg.inner_height, font_size) is not False
+    )
+
+
 def text(svg, node, font_size):
     """weasyprint.svg.text.text, drawing a label whose letters are not placed one by
     one as one string."""
-    if (
-        not _whole.now()
-        or node.tag not in _WHOLE_TAGS
-        or not node.text
-        or any(name in node.attrib for name in _PER_LETTER)
-        or svg.length(node.get("letter-spacing"), font_size)
-    ):
+    if not _drawn_whole(svg, node, font_size):
         return _original_text(svg, node, font_size)
     x = _one_value(node, "x", svg.inner_width, font_size)
     y = _one_value(node, "y", svg.inner_height, font_size)
-    if x is False or y is False:
-        return _original_text(svg, node, font_size)
     style = _style(svg, node, font_size)
     layout, _, _, width, height, baseline = split_first_line(node.text, style, svg.context, inf, 0)
     # As upstream's loop does for the first letter, then advances by the whole text.
@@ -238,6 +249,14 @@ def text(svg, node, font_size):
         (x_position + width, y_position - baseline + height),
     )
     node.text_bounding_box = extend_bounding_box(node.text_bounding_box, points)
+    anchor = node.__dict__.get(_ANCHOR)
+    if anchor is not None and is_valid_bounding_box(node.text_bounding_box):
+        # Where upstream's group would have put it: moved left by the label's box's
+        # width, or half of it (SVG.draw_node), the box read as upstream reads it.
+        box_width = node.text_bounding_box[2]
+        shift = box_width / 2 if anchor == "middle" else box_width
+        x -= shift
+        x_position -= shift
 
     svg.stream.push_state()
     fill, stroke = svg.set_graphical_state(node, font_size)
@@ -255,6 +274,57 @@ def text(svg, node, font_size):
 
 
 text.__wrapped_original__ = _original_text
+
+
+# --- an anchored label drawn in place -----------------------------------------------------
+#
+# A <text> anchored at its middle or end (text-anchor; start in right-to-left text too)
+# is drawn by upstream into a group of its own, a Form XObject: a stream with its own
+# dictionary, bounding box and compression, drawn moved left by the width of what was
+# drawn in it (SVG.draw_node). Our charts anchor 30 labels so (axis values, column
+# heads): 30 XObjects a committee report. A label drawn whole (above) with nothing
+# inside it (no tspan) has its width known before it is drawn: it is drawn in place,
+# moved by the same amount, with no group. Its letters land where upstream's did (a
+# test compares the words' boxes and the pages' pixels); its bounding box stays where
+# upstream leaves it (the group's own coordinates).
+_ANCHOR = "_khruakhai_anchor"
+_SHIFTED = ("middle", "end")
+
+
+def _anchored_in_place(svg, node, font_size) -> str | None:
+    """The anchor ("middle" or "end") of a label text() draws whole and in place."""
+    anchor = node.get("text-anchor")
+    if anchor not in _SHIFTED or not _in_place.now():
+        return None
+    if (
+        node.tag != "text"
+        or not node.display
+        or node.get("direction", "ltr") != "ltr"
+        or len(node._etree_node)  # a tspan: upstream moves it in the same group
+        # with the size draw_node hands text(): the node's own
+        or not _drawn_whole(svg, node, size(node.get("font-size", "1em"), font_size, font_size))
+    ):
+        return None
+    return anchor
+
+
+def draw_node(self, node, font_size, fill_stroke=True, context=None):
+    """SVG.draw_node, an anchored label drawn in place (text()) instead of in a group."""
+    anchor = _anchored_in_place(self, node, font_size)
+    if anchor is None:
+        return _original_draw_node(self, node, font_size, fill_stroke, context)
+    # Upstream then sees a label anchored at its start: no group.
+    node.attrib["text-anchor"] = "start"
+    node.__dict__[_ANCHOR] = anchor
+    try:
+        return _original_draw_node(self, node, font_size, fill_stroke, context)
+    finally:
+        node.attrib["text-anchor"] = anchor
+        del node.__dict__[_ANCHOR]
+
+
+draw_node.__wrapped_original__ = _original_draw_node
+wp_svg.SVG.draw_node = draw_node
 # weasyprint.svg looks text up by name (its TAGS and its ``TAGS.get(tag) == text``
 # tests of whether a node is text): both must see the same function.
 wp_svg.text = text

@@ -10,6 +10,7 @@ still upstream's.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import weasyprint
+import weasyprint.svg as wp_svg
 import weasyprint.text.line_break as wp_line_break
 from PIL import Image
 
@@ -197,3 +199,85 @@ def test_letters_placed_one_by_one_stay_upstreams(attributes):
         upstream = render_pdf(page)
     assert pdftotext(render_pdf(page)) == pdftotext(upstream)
     assert pdftotext(render_pdf(page), "-bbox") == pdftotext(upstream, "-bbox")
+
+
+# --- anchored labels drawn in place -------------------------------------------------------
+ANCHORED = """
+<style>@page { size: 260px 140px; margin: 0 } body { margin: 0 } svg { display: block }</style>
+<svg xmlns="http://www.w3.org/2000/svg" width="260" height="140" font-family="Sarabun"
+     font-size="14">
+  <text x="250" y="16" text-anchor="end">76%</text>
+  <text x="130" y="34" text-anchor="middle" font-weight="bold">ผู้อำนวยการ น้ำ</text>
+  <text x="130" y="52" text-anchor="middle" font-size="9">ก.ย. 2569</text>
+  <g text-anchor="end" fill="#c00"><text x="250" y="70">สำรวจ 12</text></g>
+  <text x="130" y="88" text-anchor="middle"><tspan x="130" y="88">หนึ่ง</tspan></text>
+  <text x="130" y="106" text-anchor="end" direction="rtl">abc</text>
+  <text x="20" y="124" text-anchor="middle" transform="rotate(-90 20 124)">แกน</text>
+</svg>
+"""
+
+
+def _forms(pdf: bytes) -> int:
+    return pdf.count(b"/Subtype /Form")
+
+
+def test_an_anchored_label_is_drawn_in_place_not_in_a_group():
+    """Upstream draws each anchored label in a Form XObject of its own; drawn whole and
+    with nothing inside it, it is drawn in place. A tspan inside, or right-to-left text,
+    keeps upstream's group."""
+    with svg_text.anchored_in_place_disabled():
+        upstream = render_pdf(ANCHORED)
+    in_place = render_pdf(ANCHORED)
+    assert _forms(upstream) == 7
+    assert _forms(in_place) == 2  # the tspan's label and the right-to-left one
+    assert len(in_place) < len(upstream)
+
+
+def test_an_anchored_label_lands_where_upstreams_group_put_it():
+    """The same words in the same boxes, to a hundredth of a point."""
+    with svg_text.anchored_in_place_disabled():
+        upstream = _boxes(render_pdf(ANCHORED))
+    in_place = _boxes(render_pdf(ANCHORED))
+    assert set(in_place) == set(upstream)
+    assert {"76%", "2569", "หนึ่ง", "abc", "แกน"} <= set(in_place)
+    for word, box in in_place.items():
+        assert all(abs(a - b) <= 0.01 for a, b in zip(box, upstream[word], strict=True)), (
+            word,
+            box,
+            upstream[word],
+        )
+
+
+@needs_poppler
+def test_an_anchored_label_draws_the_same_pixels(tmp_path):
+    """At 300 dpi not one pixel differs from upstream's group."""
+    pages = {}
+    for name, switch in (
+        ("upstream", svg_text.anchored_in_place_disabled),
+        ("in_place", contextlib.nullcontext),
+    ):
+        with switch():
+            (tmp_path / f"{name}.pdf").write_bytes(render_pdf(ANCHORED))
+        source, target = tmp_path / f"{name}.pdf", tmp_path / name
+        subprocess.run(
+            ["pdftoppm", "-r", "300", "-gray", "-singlefile", source, target], check=True
+        )
+        with Image.open(tmp_path / f"{name}.pgm") as image:
+            pages[name] = image.tobytes()
+    assert pages["in_place"] == pages["upstream"]
+    assert min(pages["in_place"]) < 128  # ink was drawn
+
+
+def test_the_label_is_anchored_again_after_it_is_drawn(monkeypatch):
+    """The node's own anchor is put back once it is drawn (a <use> may draw it again)."""
+    seen = []
+
+    def spy(svg, node, *args):
+        result = svg_text.draw_node(svg, node, *args)
+        if node.tag == "text":
+            seen.append(node.get("text-anchor"))
+        return result
+
+    monkeypatch.setattr(wp_svg.SVG, "draw_node", spy)
+    render_pdf(ANCHORED)
+    assert seen == ["end", "middle", "middle", "end", "middle", "end", "middle"]
