@@ -8,8 +8,9 @@ from collections import defaultdict
 
 from django.utils import timezone, translation
 
+from core import compiled
 from network.models import Membership, Network, Role
-from reports.models import CommitteeReport, ReportingPeriod
+from reports.models import CommitteeReport, ProgressReport, ReportingPeriod
 from roadmap.selectors import health_summaries
 
 from .obstacles import obstacle_rows
@@ -45,12 +46,39 @@ def fit(svg: str) -> str:
     return _SVG_SIZE.sub(r'\1 width="100%"', svg, count=1)
 
 
+# The committee PDF's reads of the network's members, chair and the period's reports,
+# compiled once per process (core.compiled): building and compiling each query cost the
+# ORM more than running it.
+def _members_query(network_id):
+    return (
+        Membership.objects.current()
+        .filter(network_id=network_id)
+        .select_related("organisation")
+        .order_by("organisation__name_th")
+    )
+
+
+def _chair_query(network_id):
+    """The chair, as ``.first()`` finds it (in the model's order)."""
+    return Role.objects.filter(network_id=network_id, kind=Role.Kind.CHAIR).select_related(
+        "person"
+    )[:1]
+
+
+def _reports_query(period_id):
+    """The period's reports, as ``period.reports.all()`` reads them."""
+    return ProgressReport.objects.filter(period_id=period_id)
+
+
 def _status_rows(period: ReportingPeriod, members) -> list[dict]:
     """One row per current member: its report's standing (missing without one)."""
-    # Through the period's own manager: each report then holds this period, which its
-    # standing reads (its due date); a plain filter fetched the period once per report.
+    # Each report holds this period, which its standing reads (its due date), as the
+    # period's own manager gives them; else each would fetch the period again.
     # The organisation is the membership's (already read), not the report's.
-    by_org = {r.organisation_id: r for r in period.reports.all()}
+    reports = compiled.objects(_reports_query, period_id=period.pk)
+    for report in reports:
+        report.period = period
+    by_org = {r.organisation_id: r for r in reports}
     labels = standing_labels()
     rows = []
     for m in members:
@@ -70,20 +98,13 @@ def _status_rows(period: ReportingPeriod, members) -> list[dict]:
 
 def committee_context(*, network: Network, period: ReportingPeriod) -> dict:
     """The committee PDF template's context, in the active language."""
-    members = list(
-        Membership.objects.current()
-        .filter(network=network)
-        .select_related("organisation")
-        .order_by("organisation__name_th")
-    )
+    members = compiled.objects(_members_query, network_id=network.pk)
     status_rows = _status_rows(period, members)
     counts: dict[str, int] = defaultdict(int)
     for row in status_rows:
         counts[row["standing"]] += 1
     # The PDF names the chair (display_name): the person, not their organisation.
-    chair = (
-        Role.objects.filter(network=network, kind=Role.Kind.CHAIR).select_related("person").first()
-    )
+    chair = next(iter(compiled.objects(_chair_query, network_id=network.pk)), None)
     # Each table read once: the steps, activities and owners for the roadmap's tables,
     # charts and the trend's progress; the register for its table and heat map; the
     # health rounds for the trend and the health chart (without the expected

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from core import compiled
 from network.models import Network
 from roadmap.models import ObstacleEntry
 
@@ -51,17 +52,31 @@ class ObstacleRow:
     review_due: bool
 
 
+# The register's reads, compiled once per process (core.compiled): building and
+# compiling each query cost the ORM more than running it.
+def _entries_query(network_id):
+    return (
+        ObstacleEntry.objects.filter(network_id=network_id)
+        .select_related("owner__organisation")
+        .order_by("id")
+    )
+
+
+def _history_query(network_id, before):
+    return (
+        ObstacleEntry.history.filter(network_id=network_id, history_date__lt=before)
+        .order_by("history_date", "history_id")
+        .values_list("id", "history_type", "likelihood", "impact", "history_date")
+    )
+
+
 def obstacle_rows(*, network: Network, today: dt.date) -> list[ObstacleRow]:
     """The register for the committee: highest score first, unscored rows last.
 
     One query: the rows with their owners' organisations. Names and labels are in the
     active language.
     """
-    entries = list(
-        ObstacleEntry.objects.filter(network=network)
-        .select_related("owner__organisation")
-        .order_by("id")
-    )
+    entries = compiled.objects(_entries_query, network_id=network.pk)
     labels = level_labels()
     rows = []
     for entry in entries:
@@ -113,12 +128,7 @@ def obstacle_scores_at(*, network: Network, moments: Sequence[dt.datetime]) -> l
     if not moments:
         return []
     order = sorted(range(len(moments)), key=lambda i: moments[i])
-    history = (
-        ObstacleEntry.history.filter(network_id=network.pk, history_date__lt=max(moments))
-        .order_by("history_date", "history_id")
-        .values_list("id", "history_type", "likelihood", "impact", "history_date")
-        .iterator()
-    )
+    history = compiled.rows(_history_query, network_id=network.pk, before=max(moments))
     state: dict[int, int] = {}  # row id → score as last saved
     result: list[ScoresAt | None] = [None] * len(moments)
     pending = next(history, None)

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from django.db.models.functions import TruncDate
 
+from core import compiled
 from network.models import Network
 from network.tasks_registry import localised
 from roadmap.charts import (
@@ -133,8 +134,13 @@ def activity_update_days(activity: Activity) -> set[tuple[int, dt.date]]:
     )
 
 
+def _wins_query(network_id, limit):
+    return Win.objects.filter(network_id=network_id)[:limit]
+
+
 def wins(network: Network) -> list[Win]:
-    return list(Win.objects.filter(network=network)[:WINS_SHOWN])
+    """The network's latest wins (the model's order), compiled once (core.compiled)."""
+    return compiled.objects(_wins_query, fixed={"limit": WINS_SHOWN}, network_id=network.pk)
 
 
 def roadmap_progress(
@@ -215,11 +221,17 @@ class PlanRows:
     step_rows: list[StepRow]  # (step, activities, average percent): step_chart
 
 
+def _plan_query(network_id):
+    return (
+        Step.objects.filter(network_id=network_id).order_by(*_PLAN_ORDER).values_list(*_PLAN_FIELDS)
+    )
+
+
 def plan_rows(network: Network) -> PlanRows:
     """The steps, activities and owners in one query. Each part reading them by itself
     took seven: the activities five times (the progress table, the activity table, the
     step chart, the timeline, the trend's progress), the steps and the owners once."""
-    rows = Step.objects.filter(network=network).order_by(*_PLAN_ORDER).values_list(*_PLAN_FIELDS)
+    rows = compiled.rows(_plan_query, network_id=network.pk)
     steps: dict[int, Step] = {}
     by_activity: dict[int, list[_PlanRow]] = {}  # in timeline order; a row per owner
     for row in map(_PlanRow._make, rows):

@@ -25,6 +25,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import compiled
 from network.models import Network
 from reports.models import ProgressReport, ReportingPeriod
 from roadmap.charts import period_trend_svg
@@ -66,14 +67,20 @@ def _end_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
+# The trend's reads, compiled once per process and shape (core.compiled): building and
+# compiling each query cost the ORM more than running it.
+def _periods_query(network_id, upto, count):
+    return ReportingPeriod.objects.filter(network_id=network_id, starts_on__lte=upto).order_by(
+        "-starts_on", "-id"
+    )[:count]
+
+
 def trend_periods(
     *, network: Network, upto: dt.date, count: int = PERIODS
 ) -> list[ReportingPeriod]:
     """The ``count`` latest periods that had started by ``upto``, newest first."""
-    return list(
-        ReportingPeriod.objects.filter(network=network, starts_on__lte=upto).order_by(
-            "-starts_on", "-id"
-        )[:count]
+    return compiled.objects(
+        _periods_query, fixed={"count": count}, network_id=network.pk, upto=upto
     )
 
 
@@ -124,11 +131,15 @@ def trend_rows(
     return rows
 
 
-def _report_counts(periods: list[ReportingPeriod], today: dt.date) -> dict[int, dict]:
-    """{period id: {total, late, missing}} in one grouped query."""
+_COUNTED = ("period", "total", "late", "missing")
+
+
+def _report_counts_query(period_ids, today, zone):
+    """``zone``: the current time zone's name, which ``__date`` writes into the SQL; in
+    the statement's key, so another zone gets a statement of its own."""
     sent = (ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED)
-    rows = (
-        ProgressReport.objects.filter(period__in=periods)
+    return (
+        ProgressReport.objects.filter(period__pk__in=period_ids)
         .order_by()
         .values("period")
         .annotate(
@@ -137,8 +148,19 @@ def _report_counts(periods: list[ReportingPeriod], today: dt.date) -> dict[int, 
             late=Count("id", filter=Q(status__in=sent, submitted_at__date__gt=F("period__due_on"))),
             missing=Count("id", filter=~Q(status__in=sent) & Q(period__due_on__lt=today)),
         )
+        .values_list(*_COUNTED)
     )
-    return {row["period"]: row for row in rows}
+
+
+def _report_counts(periods: list[ReportingPeriod], today: dt.date) -> dict[int, dict]:
+    """{period id: {total, late, missing}} in one grouped query."""
+    rows = compiled.rows(
+        _report_counts_query,
+        fixed={"zone": timezone.get_current_timezone_name()},
+        period_ids=[p.pk for p in periods],
+        today=today,
+    )
+    return {row[0]: dict(zip(_COUNTED, row, strict=True)) for row in rows}
 
 
 def _health(network: Network, periods: list[ReportingPeriod], summaries=None) -> dict[int, tuple]:
@@ -164,6 +186,14 @@ def _health(network: Network, periods: list[ReportingPeriod], summaries=None) ->
     return result
 
 
+def _updates_query(network_id, before):
+    return (
+        ProgressUpdate.objects.filter(activity__step__network_id=network_id, created_at__lt=before)
+        .order_by("created_at", "id")
+        .values_list("activity_id", "created_at", "percent")
+    )
+
+
 def _progress(
     network: Network, periods: list[ReportingPeriod], created: dict[int, dt.datetime] | None
 ) -> dict[int, tuple]:
@@ -178,11 +208,7 @@ def _progress(
             .order_by()
             .values_list("id", "created_at")
         )
-    updates = list(
-        ProgressUpdate.objects.filter(activity__step__network=network, created_at__lt=last_end)
-        .order_by("created_at", "id")
-        .values_list("activity_id", "created_at", "percent")
-    )
+    updates = list(compiled.rows(_updates_query, network_id=network.pk, before=last_end))
     result = {}
     for period in periods:
         end = _end_of(period.ends_on)

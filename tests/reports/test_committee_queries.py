@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from core import pg_prepared
 from network.models import Membership
 from reports.models import CommitteeReport, ProgressReport
 from reports.selectors.committee import committee_context, committee_seal_summary
@@ -65,7 +66,9 @@ COMMITTEE_QUERIES = 12
 
 
 def _from(captured, table: str) -> int:
-    return sum(f'FROM "{table}"' in q["sql"] for q in captured.captured_queries)
+    with connection.cursor() as cursor:  # what each prepared EXECUTE ran (core.compiled)
+        texts = [pg_prepared.statement_text(cursor, q["sql"]) for q in captured.captured_queries]
+    return sum(f'FROM "{table}"' in text for text in texts)
 
 
 def test_the_context_reads_each_table_once(cast, reporting):
@@ -80,6 +83,18 @@ def test_the_context_reads_each_table_once(cast, reporting):
     assert _from(captured, "roadmap_step") == 1
     assert _from(captured, "roadmap_activity") == 0
     assert _from(captured, "roadmap_obstacleentry") == 1
+
+
+def test_the_context_is_compiled_once_and_prepared(cast, reporting):
+    """Ten of the context's reads are compiled once per process (core.compiled) and
+    run as prepared statements: a second context builds no query with the ORM."""
+    _schedule, period, _reports = reporting
+    with translation.override("th"):
+        committee_context(network=cast.network, period=period)
+        with CaptureQueriesContext(connection) as captured:
+            committee_context(network=cast.network, period=period)
+    executed = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("EXECUTE")]
+    assert len(executed) == 10
 
 
 def test_the_seal_summary_is_one_query(cast, reporting):
