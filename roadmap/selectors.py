@@ -304,7 +304,7 @@ def _mean(values: list[int]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
-def _round_summary(rnd: HealthRound, expected: int) -> RoundSummary:
+def _round_summary(rnd: HealthRound, expected: int, responses: list) -> RoundSummary:
     summary = RoundSummary(
         round=rnd,
         responses=rnd.n,
@@ -316,7 +316,7 @@ def _round_summary(rnd: HealthRound, expected: int) -> RoundSummary:
     )
     if rnd.n < HEALTH_MIN_RESPONSES:
         return summary
-    scored = [r.scores() for r in rnd.responses.all()]
+    scored = [r.scores() for r in responses]
     for item in HEALTH_ITEMS:
         mean = _mean([s[item.code] for s in scored if item.code in s])
         if mean is not None:
@@ -326,7 +326,7 @@ def _round_summary(rnd: HealthRound, expected: int) -> RoundSummary:
         if mean is not None:
             summary.groups[group.code] = mean
     summary.overall = _mean([v for s in scored for v in s.values()])
-    summary.comments = sorted(r.comment for r in rnd.responses.all() if r.comment.strip())
+    summary.comments = sorted(r.comment for r in responses if r.comment.strip())
     return summary
 
 
@@ -335,9 +335,24 @@ def health_summaries(*, network: Network, with_expected: bool = True) -> list[Ro
     one for the expected respondents unless ``with_expected`` is false (a chart that
     shows no rate; ``expected`` is then 0)."""
     expected = health_expected_respondents(network=network) if with_expected else 0
-    rounds = network.health_rounds.annotate(n=Count("responses")).prefetch_related(
-        Prefetch(
-            "responses", queryset=HealthResponse.objects.only("round_id", "answers", "comment")
-        )
+    # Compiled once per process and prepared (core.compiled): the committee PDF and the
+    # health page read them on every render.
+    rounds = compiled.objects(_rounds_query, network_id=network.pk)
+    if not rounds:
+        return []
+    answers: dict[int, list[HealthResponse]] = {}
+    for response in compiled.objects(_answers_query, network_id=network.pk):
+        answers.setdefault(response.round_id, []).append(response)
+    return [_round_summary(rnd, expected, answers.get(rnd.pk, [])) for rnd in rounds]
+
+
+def _rounds_query(network_id):
+    """The network's rounds in the model's order, each with its number of answers."""
+    return HealthRound.objects.filter(network_id=network_id).annotate(n=Count("responses"))
+
+
+def _answers_query(network_id):
+    """Every answer to the network's rounds, in the model's order (round, id)."""
+    return HealthResponse.objects.only("round_id", "answers", "comment").filter(
+        round__network_id=network_id
     )
-    return [_round_summary(rnd, expected) for rnd in rounds]
