@@ -177,11 +177,12 @@ def setup(self, style):
 
     features = made.features
     if features:
-        # In the meantime, keep a cache to avoid leaking too many of them.
+        # Upstream's cache of the attribute per features string, without upstream's
+        # setdefault, which makes a new attribute (and leaks it) on every call.
         attr = font_config.font_features.get(features)
         if attr is None:
-            attr = font_config.font_features.setdefault(
-                features, pango.pango_attr_font_features_new(features)
+            attr = font_config.font_features[features] = pango.pango_attr_font_features_new(
+                features
             )
         attr_list = pango.pango_attr_list_new()
         pango.pango_attr_list_insert(attr_list, attr)

@@ -212,26 +212,29 @@ def _y_align(node, height: float, font_size) -> float:
     return 0
 
 
-def _drawn_whole(svg, node, font_size) -> bool:
-    """Whether text() draws this node as one string (else upstream, letter by letter)."""
-    return (
-        _whole.now()
-        and node.tag in _WHOLE_TAGS
-        and bool(node.text)
-        and not any(name in node.attrib for name in _PER_LETTER)
-        and not svg.length(node.get("letter-spacing"), font_size)
-        and _one_value(node, "x", svg.inner_width, font_size) is not False
-        and _one_value(node, "y", svg.inner_height, font_size) is not False
-    )
+def _whole_position(svg, node, font_size) -> tuple | None:
+    """The label's x and y (each None when absent) when text() draws it as one string;
+    None when upstream draws it letter by letter."""
+    if (
+        not _whole.now()
+        or node.tag not in _WHOLE_TAGS
+        or not node.text
+        or any(name in node.attrib for name in _PER_LETTER)
+        or svg.length(node.get("letter-spacing"), font_size)
+    ):
+        return None
+    x = _one_value(node, "x", svg.inner_width, font_size)
+    y = _one_value(node, "y", svg.inner_height, font_size)
+    return None if x is False or y is False else (x, y)
 
 
 def text(svg, node, font_size):
     """weasyprint.svg.text.text, drawing a label whose letters are not placed one by
     one as one string."""
-    if not _drawn_whole(svg, node, font_size):
+    position = _whole_position(svg, node, font_size)
+    if position is None:
         return _original_text(svg, node, font_size)
-    x = _one_value(node, "x", svg.inner_width, font_size)
-    y = _one_value(node, "y", svg.inner_height, font_size)
+    x, y = position
     style = _style(svg, node, font_size)
     layout, _, _, width, height, baseline = split_first_line(node.text, style, svg.context, inf, 0)
     # As upstream's loop does for the first letter, then advances by the whole text.
@@ -302,7 +305,8 @@ def _anchored_in_place(svg, node, font_size) -> str | None:
         or node.get("direction", "ltr") != "ltr"
         or len(node._etree_node)  # a tspan: upstream moves it in the same group
         # with the size draw_node hands text(): the node's own
-        or not _drawn_whole(svg, node, size(node.get("font-size", "1em"), font_size, font_size))
+        or _whole_position(svg, node, size(node.get("font-size", "1em"), font_size, font_size))
+        is None
     ):
         return None
     return anchor
