@@ -28,7 +28,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import engine
+from bench import engine, machine_speed
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("NATIONAL_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
@@ -82,7 +82,21 @@ def _fmt(value, digits: int = 1) -> str:
     return f"{value:,.{digits}f}" if isinstance(value, int | float) else str(value)
 
 
-def _table(demo: dict, national: dict, loads: tuple[float, float, float]) -> tuple[str, list]:
+def _speed_line(speeds: tuple[dict, dict]) -> str:
+    """The machine-speed probe (bench.machine_speed) at the start and at the end."""
+    start, end = speeds
+    return (
+        "machine speed, CPU s at the start / the end: a Python loop of 10,000,000 additions "
+        f"{start['python_loop_s']:.2f} / {end['python_loop_s']:.2f}; 1,000,000 objects made "
+        f"and freed {start['objects_s']:.2f} / {end['objects_s']:.2f}; zlib of 8 MiB "
+        f"{start['zlib_s']:.2f} / {end['zlib_s']:.2f} (bench.machine_speed: compare runs "
+        "from different machines with these beside them)"
+    )
+
+
+def _table(
+    demo: dict, national: dict, loads: tuple[float, float, float], speeds: tuple[dict, dict]
+) -> tuple[str, list]:
     load = national["load"]
     bare_rps = (load["bare Django view"]["rps"] + load["bare Django view (again)"]["rps"]) / 2
     data = national["data"]
@@ -92,6 +106,7 @@ def _table(demo: dict, national: dict, loads: tuple[float, float, float]) -> tup
         f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()} "
         f"({engine()}), load average {loads[0]:.1f} at the start (the load column: "
         "1-minute load average after each row; above 2 means other work shared the 2 cores)",
+        _speed_line(speeds),
         "data: "
         + ", ".join(f"{counts[k]:,} {k}" for k in COUNT_ORDER if k in counts)
         + (
@@ -178,6 +193,7 @@ def _table(demo: dict, national: dict, loads: tuple[float, float, float]) -> tup
 
 def run() -> list[dict]:
     loads = os.getloadavg()
+    speed_start = machine_speed()
     _ensure_database(DEMO_DB)
     _ensure_database(NATIONAL_DB)
     print("   demo scale: migrate, demo data, query counts", flush=True)
@@ -185,7 +201,8 @@ def run() -> list[dict]:
     regenerate = os.environ.get("NATIONAL_REGENERATE", "") not in ("", "0", "false")
     print("   national scale" + (" (regenerating)" if regenerate else ""), flush=True)
     national = _child("national", NATIONAL_DB, *(["--regenerate"] if regenerate else []))
-    table, rows = _table(demo, national, loads)
+    speeds = (speed_start, machine_speed())
+    table, rows = _table(demo, national, loads, speeds)
     print()
     print(table, flush=True)
     print()
@@ -202,6 +219,8 @@ def run() -> list[dict]:
                     "engine": engine(),
                     "load_average_start": loads,
                     "load_average_end": os.getloadavg(),
+                    "speed_start": speeds[0],
+                    "speed_end": speeds[1],
                 },
                 "table": table,
                 "demo": demo,
