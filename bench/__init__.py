@@ -42,9 +42,10 @@ def machine_speed(*, repeat: int = 3) -> dict[str, float]:
     to free); zlib compressing 8 MiB of fixed pseudo-random bytes (C code, as Chromium
     and PostgreSQL are).
 
-    The machines this bench has run on differed by 2x in its figures, and one machine
-    drifted by a third within an hour: a figure, or a ratio of Python to C, compares
-    with another run's only beside these."""
+    The same code has measured twice as slow on one machine as on another, and one
+    machine's speed moved by half within minutes (docs/performance-pdf.md, twelfth and
+    sixteenth passes): a figure, or a ratio of Python to C, compares with another
+    run's only beside these."""
     import random
     import time
     import zlib
