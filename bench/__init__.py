@@ -43,7 +43,7 @@ def machine_speed(*, repeat: int = 3) -> dict[str, float]:
     and PostgreSQL are).
 
     The same code has measured twice as slow on one machine as on another, and one
-    machine's speed moved by two thirds within minutes (docs/performance-pdf.md, twelfth and
+    machine's speed moved by more than half within minutes (docs/performance-pdf.md, twelfth and
     sixteenth passes): a figure, or a ratio of Python to C, compares with another
     run's only beside these."""
     import random
