@@ -49,15 +49,27 @@ def report_save(
     report.problems = problems
     report.help_needed = help_needed
     titles = {(s.kind, s.id): s.title for s in report_subjects(report=report)}
-    for (kind, subject_id), text in narratives.items():
-        if (kind, subject_id) not in titles:
-            continue  # not a subject of this report: ignore rather than store
-        ReportNarrative.objects.update_or_create(
-            report=report,
-            subject_kind=kind,
-            subject_id=subject_id,
-            defaults={"text": text, "title": titles[(kind, subject_id)][:300]},
-        )
+    # One INSERT … ON CONFLICT for all the narratives (a submission carries one per
+    # step and activity: a dozen SELECT … FOR UPDATE and INSERTs, each in its savepoint,
+    # were most of a deadline-day submission's queries). The report row is locked
+    # above, so no other save of this report runs meanwhile.
+    ReportNarrative.objects.bulk_create(
+        [
+            ReportNarrative(
+                report=report,
+                subject_kind=kind,
+                subject_id=subject_id,
+                text=text,
+                title=titles[(kind, subject_id)][:300],
+            )
+            for (kind, subject_id), text in narratives.items()
+            # Not a subject of this report: ignored rather than stored.
+            if (kind, subject_id) in titles
+        ],
+        update_conflicts=True,
+        unique_fields=["report", "subject_kind", "subject_id"],
+        update_fields=["text", "title"],
+    )
     if submit:
         report.status = ProgressReport.Status.SUBMITTED
         report.submitted_at = timezone.now()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reports.models import ReportNarrative
@@ -66,3 +68,64 @@ def test_activity_export_lists_the_roadmap(cast, reporting):
     text = response.content.decode("utf-8-sig")
     assert "อบรมครู" in text
     assert cast.partner_org.name_th in text
+
+
+def test_saving_again_updates_each_narrative_in_place(cast, reporting):
+    """A second save (a draft, then the submission) rewrites each subject's one row,
+    with the title the subject has now, and adds none."""
+    _s, _p, reports = reporting
+    report = reports[cast.partner_org.pk]
+    mine = ActivityFactory(network=cast.network, owners=[cast.partner_org], title="ค่ายรักการอ่าน")
+    step1 = cast.network.steps.get(number=1)
+    url = f"/networks/{cast.network.slug}/reports/{report.pk}/"
+    client = cast.client("partner")
+    first = {f"n_step_{step1.pk}": "ร่างแรก", f"n_activity_{mine.pk}": "ร่างแรก", "action": "draft"}
+    assert client.post(url, first).status_code == 302
+    ids = dict(ReportNarrative.objects.values_list("subject_id", "pk"))
+    mine.title = "ค่ายรักการอ่าน ครั้งที่ 2"
+    mine.save()
+    second = {
+        f"n_step_{step1.pk}": "ประชุมครบทุกภาคี",
+        f"n_activity_{mine.pk}": "จัดค่ายแล้ว 2 ครั้ง",
+        "action": "submit",
+        "confirm_submit": "on",
+    }
+    assert client.post(url, second).status_code == 302
+    rows = {
+        n.subject_id: n
+        for n in ReportNarrative.objects.filter(report=report, subject_id__in=[step1.pk, mine.pk])
+    }
+    assert rows[mine.pk].text == "จัดค่ายแล้ว 2 ครั้ง"
+    assert rows[mine.pk].title == "ค่ายรักการอ่าน ครั้งที่ 2"
+    assert rows[step1.pk].text == "ประชุมครบทุกภาคี"
+    assert {n.pk for n in rows.values()} <= set(ids.values())  # the same rows, none added
+    assert ReportNarrative.objects.filter(report=report).count() == len(ids)
+    report.refresh_from_db()
+    assert report.status == report.Status.SUBMITTED
+
+
+def _submit_queries(cast, report, subjects: dict[str, str]) -> int:
+    url = f"/networks/{cast.network.slug}/reports/{report.pk}/"
+    client = cast.client("partner")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, {**subjects, "action": "submit", "confirm_submit": "on"})
+    assert response.status_code == 302
+    return len(captured)
+
+
+def test_a_submission_costs_the_same_queries_however_many_narratives(cast, reporting):
+    """The deadline day's heaviest request: its narratives are written in one statement,
+    so two activities or eight cost the same number of queries."""
+    _s, _p, reports = reporting
+    report = reports[cast.partner_org.pk]
+    few = [ActivityFactory(network=cast.network, owners=[cast.partner_org]) for _ in range(2)]
+    counts = [_submit_queries(cast, report, {f"n_activity_{a.pk}": "ทำแล้ว" for a in few})]
+    # The same report again, returned for changes, with four times the narratives.
+    report.status = report.Status.RETURNED
+    report.save()
+    many = few + [
+        ActivityFactory(network=cast.network, owners=[cast.partner_org]) for _ in range(6)
+    ]
+    counts.append(_submit_queries(cast, report, {f"n_activity_{a.pk}": "ทำแล้ว" for a in many}))
+    assert counts[0] == counts[1]
+    assert ReportNarrative.objects.filter(report=report, subject_kind="activity").count() == 8
