@@ -75,7 +75,9 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
 
     def owed_by(self, organisation_ids) -> ActivityQuerySet:
         """Activities owned by any of these organisations, each once (a subquery, no DISTINCT)."""
-        owners = Activity.owners.through.objects.filter(organisation_id__in=organisation_ids)
+        # organisation__pk (the same SQL as organisation_id): a compiled query
+        # (core.compiled) may pass placeholders, which the related lookup would convert.
+        owners = Activity.owners.through.objects.filter(organisation__pk__in=organisation_ids)
         return self.filter(pk__in=owners.values("activity_id"))
 
     def open(self) -> ActivityQuerySet:

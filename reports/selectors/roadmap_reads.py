@@ -46,8 +46,27 @@ class Subject:
     status: str = ""
 
 
+# The steps and activities a report is written about are read on every report page and
+# twice on each save (the form, and the service that checks the subjects): compiled
+# once per process (core.compiled), as the committee report's reads are.
+def _steps_query(network_id):
+    return Step.objects.filter(network_id=network_id).order_by("number")
+
+
+def _activities_query(network_id):
+    return (
+        Activity.objects.filter(step__network_id=network_id)
+        .select_related("step")
+        .order_by("step__number", "id")
+    )
+
+
+def _owed_activities_query(network_id, organisation_ids):
+    return _activities_query(network_id).owed_by(organisation_ids)
+
+
 def steps(network: Network) -> list[Subject]:
-    return [_step_subject(s) for s in Step.objects.filter(network=network).order_by("number")]
+    return [_step_subject(s) for s in compiled.objects(_steps_query, network_id=network.pk)]
 
 
 def _step_subject(step: Step) -> Subject:
@@ -56,11 +75,17 @@ def _step_subject(step: Step) -> Subject:
 
 def activities(network: Network, organisation_ids=None) -> list[Subject]:
     """The network's activities (those these organisations own, when given)."""
-    rows = Activity.objects.for_network(network)
-    if organisation_ids is not None:
-        rows = rows.owed_by(list(organisation_ids))
     # A Subject carries no owners: fetching them would be one more query for nothing.
-    rows = rows.select_related("step").order_by("step__number", "id")
+    if organisation_ids is None:
+        rows = compiled.objects(_activities_query, network_id=network.pk)
+    elif organisation_ids:
+        rows = compiled.objects(
+            _owed_activities_query,
+            network_id=network.pk,
+            organisation_ids=list(organisation_ids),
+        )
+    else:
+        rows = []  # owned by none of no organisations (an empty IN is no statement)
     return [
         Subject(
             "activity",
