@@ -55,6 +55,10 @@ def reports_visible(access: Access) -> QuerySet[ProgressReport]:
     return reports
 
 
+def _reports() -> QuerySet[ProgressReport]:
+    return ProgressReport.objects.select_related("period__network", "organisation")
+
+
 def report_for(
     request: HttpRequest,
     slug: str,
@@ -74,7 +78,7 @@ def report_for(
     manage = review or remind
     report, access = object_access(
         request,
-        ProgressReport.objects.select_related("period__network", "organisation"),
+        _reports,  # a function: the query is compiled once (object_access)
         network_path="period__network",
         manage=manage,
         write=write,

@@ -9,6 +9,7 @@ that only shows or hides a button. Views ask these and decide nothing themselves
 
 from __future__ import annotations
 
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -72,21 +73,27 @@ def step_for(
     )
 
 
+def _activities() -> QuerySet[Activity]:
+    return Activity.objects.select_related(
+        "step__network__lead_organisation", "responsible__organisation"
+    )
+
+
 def activity_for(
     request: HttpRequest, slug: str, pk: int, *, manage: bool = False, write: bool = False
 ) -> tuple[Activity, Access]:
-    queryset = Activity.objects.select_related(
-        "step__network__lead_organisation", "responsible__organisation"
-    ).prefetch_related("owners")
-    return object_access(
+    # A function, not a queryset: the query is compiled once (object_access).
+    activity, access = object_access(
         request,
-        queryset,
+        _activities,
         network_path="step__network",
         manage=manage,
         write=write,
         pk=pk,
         step__network__slug=slug,
     )
+    prefetch_related_objects([activity], "owners")
+    return activity, access
 
 
 def activity_progress_for(request: HttpRequest, slug: str, pk: int) -> tuple[Activity, Access]:

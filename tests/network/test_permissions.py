@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -9,6 +11,7 @@ from django.test import RequestFactory
 
 from network.models import Membership, Network, Role
 from network.permissions import (
+    _object_compiled,
     access_for,
     network_access,
     object_access,
@@ -76,6 +79,54 @@ def test_object_access_hides_other_networks_objects(cast, who):
     else:
         with pytest.raises(Http404):
             object_access(request, queryset, pk=membership.pk)
+
+
+def _memberships():
+    return Membership.objects.select_related("network")
+
+
+@pytest.mark.parametrize("who", CAST)
+def test_object_access_compiled_hides_other_networks_objects_the_same(cast, who):
+    """A function instead of a queryset: the query is compiled once, for whoever asks
+    first, and must still answer each user by their own networks."""
+    ours = Membership.objects.get(network=cast.network, place="lead")
+    theirs = Membership.objects.filter(network=cast.other_network).first()
+    # Everyone of the cast asks in turn, before and after this one: the compiled
+    # statement is shared, only its placeholders differ.
+    for other in CAST:
+        for membership, network in ((ours, cast.network), (theirs, cast.other_network)):
+            with contextlib.suppress(Http404):
+                object_access(
+                    _request(cast.user(other)),
+                    _memberships,
+                    pk=membership.pk,
+                    network__slug=network.slug,
+                )
+    request = _request(cast.user(who))
+    for membership, network in ((ours, cast.network), (theirs, cast.other_network)):
+        sees = who == "site_admin" or (
+            who in VIEW if network == cast.network else who == "other_partner"
+        )
+        lookups = {"pk": membership.pk, "network__slug": network.slug}
+        if sees:
+            obj, access = object_access(request, _memberships, **lookups)
+            assert obj == membership
+            assert access.network == network
+        else:
+            with pytest.raises(Http404):
+                object_access(request, _memberships, **lookups)
+        # The same answer as the queryset's (the rule is scoped's in both).
+        if sees:
+            assert object_access(request, _memberships(), **lookups)[0] == membership
+        else:
+            with pytest.raises(Http404):
+                object_access(request, _memberships(), **lookups)
+    # The right object in the wrong network's address is no object.
+    with pytest.raises(Http404):
+        object_access(request, _memberships, pk=ours.pk, network__slug=cast.other_network.slug)
+    # The query itself is scoped, not only the access check after it.
+    found = _object_compiled(request.user, _memberships, "network", {"pk": theirs.pk})
+    assert (found == theirs) is (who in ("site_admin", "other_partner"))
 
 
 @pytest.mark.parametrize("who", CAST)
