@@ -19,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.utils import timezone
 
@@ -72,10 +73,22 @@ def step_activity_list(*, step: Step) -> QuerySet[Activity]:
     return step.activities.select_related("responsible").prefetch_related("owners")
 
 
+def _updates_query(activity_id):
+    return ProgressUpdate.objects.filter(activity_id=activity_id).select_related(
+        "author", "organisation"
+    )
+
+
 def progress_update_list(*, activity: Activity) -> list[ProgressUpdate]:
-    """The activity's updates, newest first, with their authors and evidence."""
-    updates = activity.updates.select_related("author", "organisation")
-    return list(updates.prefetch_related("evidence"))
+    """The activity's updates, newest first, with their authors and evidence.
+
+    Read on the activity's page and again in the answer to every update a partner
+    posts: the query is compiled once per process (core.compiled)."""
+    updates = compiled.objects(_updates_query, activity_id=activity.pk)
+    for update in updates:
+        update.activity = activity  # as activity.updates gives them: no query to reach it
+    prefetch_related_objects(updates, "evidence")
+    return updates
 
 
 def progress_update_latest(*, activity: Activity) -> ProgressUpdate | None:

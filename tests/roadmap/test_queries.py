@@ -94,3 +94,26 @@ def test_other_list_pages_do_not_grow_with_rows(cast, path, grow, more):
     one = _count(client, url)
     grow(cast, more)
     assert _count(client, url) == one
+
+
+def test_an_activitys_page_does_not_grow_with_its_updates(cast):
+    """The activity's page (the form a partner opens on the deadline day) lists every
+    update with its author, organisation and evidence in a fixed number of queries."""
+    from .factories import EvidenceFactory
+
+    activity = ActivityFactory(network=cast.network, owners=[cast.partner_org])
+    client = cast.client("partner")
+    url = f"/networks/{cast.network.slug}/roadmap/activities/{activity.pk}/"
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            update = ProgressUpdateFactory(activity=activity, author=cast.partner)
+            EvidenceFactory(update=update)
+
+    grow(1)
+    client.get(url)
+    one = _count(client, url)
+    grow(9)
+    page = client.get(url).content.decode()
+    assert page.count("รายงาน.pdf") >= 10  # every update's evidence is listed
+    assert _count(client, url) == one
