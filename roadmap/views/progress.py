@@ -110,7 +110,9 @@ def activity_progress(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     except ActivityConflict as exc:
         return _conflict(request, template, access, exc.current)
     if request.htmx:
-        activity.refresh_from_db()
+        # No need to read the activity again: progress_record claimed the version this
+        # form was opened on, so the row was as read above, and it wrote the update's
+        # values and the new version onto this very object.
         return render(request, template, _progress_context(activity, access, saved=True))
     messages.success(request, _("Your progress update was saved."))
     return redirect("roadmap:activity_detail", slug=slug, pk=pk)

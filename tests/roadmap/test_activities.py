@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -101,6 +102,32 @@ def test_partner_updates_own_organisations_activity_inline(cast):
     update = activity.updates.get()
     assert update.organisation == cast.partner_org
     assert update.author == cast.partner
+
+
+def test_the_panel_after_an_update_is_the_saved_activity_and_takes_the_next_one(cast):
+    """The panel htmx swaps in shows what was saved (the activity is not read again:
+    the view's copy is the saved row) and carries the new version, so the same
+    panel posts the next update without a conflict."""
+    activity = ActivityFactory(network=cast.network, owners=[cast.partner_org])
+    client = cast.client("partner")
+    url = _url(cast, activity, "progress/")
+    first = client.post(url, _progress(activity, percent=40), HTTP_HX_REQUEST="true")
+    body = first.content.decode()
+    assert first.status_code == 200
+    assert 'value="40"' in body
+    assert "จัดอบรมครูแล้ว 2 รุ่น" in body
+    version = re.search(r'name="version" value="(\d+)"', body).group(1)
+    assert version == "2"
+    second = client.post(
+        url,
+        {**_progress(activity, percent=70, status="done"), "version": version},
+        HTTP_HX_REQUEST="true",
+    )
+    assert second.status_code == 200
+    assert 'name="version" value="3"' in second.content.decode()
+    activity.refresh_from_db()
+    assert (activity.percent, activity.status, activity.version) == (100, "done", 3)
+    assert activity.updates.count() == 2
 
 
 def test_updates_are_kept_as_history_and_the_latest_shows(cast):
