@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
 
+from core import compiled
 from core.line import line_enabled
 from core.notify import delivery_failures, delivery_reach
 from network.models import Network, Role
@@ -37,14 +38,48 @@ PERIODS_SHOWN = 60
 NOTICES_SHOWN = 100
 
 
-def _report_rows(reports: QuerySet[ProgressReport], report_url: str) -> list[dict]:
+_ROW_COLUMNS = ("pk", "organisation__name_th", "organisation__name_en", "period__due_on")
+
+
+# The dashboard is drawn again each time a report of its network changes (on the
+# deadline day, after nearly every submission): its three reads are compiled once per
+# process (core.compiled), as the committee report's are.
+def _rows(reports: QuerySet[ProgressReport]) -> QuerySet:
+    return reports.order_by("period__due_on", "organisation__name_th").values_list(*_ROW_COLUMNS)[
+        :DASHBOARD_ROWS
+    ]
+
+
+def _late_query(network_id, today):
+    return _rows(ProgressReport.objects.filter(period__network_id=network_id).late(today))
+
+
+def _soon_query(network_id, today, last):
+    reports = ProgressReport.objects.filter(period__network_id=network_id).open()
+    return _rows(reports.filter(period__due_on__gte=today, period__due_on__lte=last))
+
+
+def _totals_query(network_id):
+    """All of the network's reports, those done and those waiting for a decision: one
+    row (none when the network has no report)."""
+    return (
+        ProgressReport.objects.filter(period__network_id=network_id)
+        .order_by()
+        .values("period__network_id")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status__in=("submitted", "accepted"))),
+            waiting=Count("id", filter=Q(status="submitted")),
+        )
+        .values_list("total", "done", "waiting")
+    )
+
+
+def _report_rows(rows, report_url: str) -> list[dict]:
     """The dashboard's list rows: link, organisation name (in the page's language, as
-    ``Organisation.name``) and due date, read as values (no model instances)."""
+    ``Organisation.name``) and due date, from values (no model instances)."""
     english = not (translation.get_language() or "th").startswith("th")
     head, _pk, tail = report_url.rpartition(str(_URL_PK))
-    rows = reports.order_by("period__due_on", "organisation__name_th").values_list(
-        "pk", "organisation__name_th", "organisation__name_en", "period__due_on"
-    )[:DASHBOARD_ROWS]
     return [
         {
             "url": f"{head}{pk}{tail}",
@@ -59,20 +94,16 @@ def dashboard_reports(*, network: Network, today: dt.date) -> dict:
     """The dashboard's reports: ``late``, ``soon`` (due within two weeks), as rows of
     ``url``, ``name`` and ``due_on``, and the ``totals`` of the network (all, done,
     waiting for a decision). Three queries."""
-    base = ProgressReport.objects.for_network(network)
-    soon = base.open().filter(
-        period__due_on__gte=today, period__due_on__lte=today + dt.timedelta(days=SOON_DAYS)
-    )
     # One reverse() for all rows: the report's URL with a stand-in id, the id put in.
     report_url = reverse("reports:report", args=[network.slug, _URL_PK])
+    last = today + dt.timedelta(days=SOON_DAYS)
+    late = compiled.rows(_late_query, network_id=network.pk, today=today)
+    soon = compiled.rows(_soon_query, network_id=network.pk, today=today, last=last)
+    totals = next(compiled.rows(_totals_query, network_id=network.pk), (0, 0, 0))
     return {
-        "late": _report_rows(base.late(today), report_url),
+        "late": _report_rows(late, report_url),
         "soon": _report_rows(soon, report_url),
-        "totals": base.aggregate(
-            total=Count("id"),
-            done=Count("id", filter=Q(status__in=("submitted", "accepted"))),
-            waiting=Count("id", filter=Q(status="submitted")),
-        ),
+        "totals": dict(zip(("total", "done", "waiting"), totals, strict=True)),
     }
 
 

@@ -337,14 +337,19 @@ def health_chart(network: Network, *, summaries: list | None = None) -> str:
     return str(health_trend_svg(network=network, summaries=summaries))
 
 
+def _due_query(network_id, start, end, limit):
+    return (
+        Activity.objects.filter(step__network_id=network_id, due_on__gte=start, due_on__lte=end)
+        .order_by("step__number", "id")
+        .values_list("id", "title", "step__number", "due_on", "percent", "status")[:limit]
+    )
+
+
 def activities_due(network: Network, *, start: dt.date, end: dt.date, limit: int) -> list[Subject]:
     """The network's activities due between two days (both counted), in roadmap order
     (step, then id), at most ``limit``: one query, only the columns a Subject carries."""
-    rows = (
-        Activity.objects.for_network(network)
-        .filter(due_on__gte=start, due_on__lte=end)
-        .order_by("step__number", "id")
-        .values_list("id", "title", "step__number", "due_on", "percent", "status")[:limit]
+    rows = compiled.rows(
+        _due_query, fixed={"limit": limit}, network_id=network.pk, start=start, end=end
     )
     labels = dict(Activity.Status.choices)
     return [
