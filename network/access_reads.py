@@ -1,6 +1,7 @@
-"""The two reads behind network/permissions.py's access rules, each compiled by the ORM
+"""The reads behind network/permissions.py's access rules, each compiled by the ORM
 once per process (core.compiled): compiling them cost several times what running them
-costs, and every network page makes one of them.
+costs, and every network page makes one of them (``object_read``: the pages of one
+activity or report, which a partner opens most).
 
 Only the reads live here; what they mean (who may see, manage, oversee) is decided in
 network/permissions.py.
@@ -8,6 +9,7 @@ network/permissions.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
@@ -88,3 +90,40 @@ def access_network_read(*, slug: str, user_id: int) -> tuple[Network, list] | No
     organisation_id = network.__dict__.pop("my_organisation_id")
     rows = [(kind, organisation_id) for kind in kinds.split(",")] if kinds else []
     return network, rows
+
+
+def _object_query(*, scope, base, network_path: str, superuser: bool, user_id, **lookup):
+    """``object_read``'s query for a compiled statement: the scoping rule asked for a
+    placeholder user, the lookup's values placeholders too; ``first()``'s row."""
+    asker = Asker(pk=user_id, is_superuser=superuser)
+    found = scope(base(), asker, network_path=network_path).filter(**lookup)
+    return (found if found.ordered else found.order_by("pk"))[:1]
+
+
+# A module-level function that returns the queryset to compile.
+ReadQuerySet = Callable[[], QuerySet]
+
+
+def object_read(user, queryset: QuerySet | ReadQuerySet, scope, *, network_path: str, lookup: dict):
+    """The one object of ``queryset`` that ``lookup`` names among those ``scope``
+    (permissions.scoped, the rule) lets the user see; None when there is none.
+
+    ``queryset`` may be a function that returns it (a module-level one, the same each
+    time): the query, scope and lookup included, is then compiled once per process and
+    only run afterwards."""
+    if not callable(queryset):
+        return scope(queryset, user, network_path=network_path).filter(**lookup).first()
+    if not user.is_authenticated:  # the scope: nothing
+        return None
+    found = compiled.objects(
+        _object_query,
+        fixed={
+            "scope": scope,
+            "base": queryset,
+            "network_path": network_path,
+            "superuser": user.is_superuser,
+        },
+        user_id=user.pk,
+        **lookup,
+    )
+    return found[0] if found else None

@@ -15,7 +15,6 @@ The rules, in one place:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
 
@@ -24,9 +23,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from core import compiled
-
-from .access_reads import Asker, access_network_read, access_roles_read
+from .access_reads import ReadQuerySet, access_network_read, access_roles_read, object_read
 from .models import Invitation, JoinRequest, Membership, Network, Organisation, Person, Role
 
 MANAGE_ROLES = frozenset({Role.Kind.COORDINATOR})
@@ -150,7 +147,7 @@ def scoped(queryset: QuerySet, user, *, network_path: str = "network") -> QueryS
 
 def object_access(
     request: HttpRequest,
-    queryset: QuerySet | Callable[[], QuerySet],
+    queryset: QuerySet | ReadQuerySet,
     *,
     network_path: str = "network",
     manage: bool = False,
@@ -161,40 +158,14 @@ def object_access(
     """Fetch one object through its network's rules: (object, Access).
 
     ``network_path`` is the lookup from the object to its network, e.g.
-    ``"activity__step__network"``. ``queryset`` may be a function that returns it
-    (a module-level one, the same each time): the query, ``scoped`` and the lookup
-    included, is then compiled once per process (``core.compiled``) and only run
-    afterwards, for the pages a partner opens most (an activity, a report).
-    """
-    if callable(queryset):
-        obj = _object_compiled(request.user, queryset, network_path, lookup)
-    else:
-        obj = scoped(queryset, request.user, network_path=network_path).filter(**lookup).first()
+    ``"activity__step__network"``; a function in place of the queryset is compiled
+    once per process (``access_reads.object_read``)."""
+    obj = object_read(request.user, queryset, scoped, network_path=network_path, lookup=lookup)
     if obj is None:
         raise Http404
     network = attrgetter(network_path.replace("__", "."))(obj)
     access = _check(access_for(request.user, network), manage=manage, write=write, oversee=oversee)
     return obj, access
-
-
-def _object_query(*, base, network_path: str, superuser: bool, user_id, **lookup) -> QuerySet:
-    """``object_access``'s query for a compiled statement: ``scoped``'s rule asked for a
-    placeholder user, the lookup's values placeholders too; ``first()``'s row."""
-    asker = Asker(pk=user_id, is_superuser=superuser)
-    found = scoped(base(), asker, network_path=network_path).filter(**lookup)
-    return (found if found.ordered else found.order_by("pk"))[:1]
-
-
-def _object_compiled(user, base: Callable[[], QuerySet], network_path: str, lookup: dict):
-    if not user.is_authenticated:  # scoped: nothing
-        return None
-    found = compiled.objects(
-        _object_query,
-        fixed={"base": base, "network_path": network_path, "superuser": user.is_superuser},
-        user_id=user.pk,
-        **lookup,
-    )
-    return found[0] if found else None
 
 
 def organisations_visible_to(user) -> QuerySet[Organisation]:

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import RequestFactory
 
+from network.access_reads import object_read
 from network.models import Membership, Network, Role
 from network.permissions import (
-    _object_compiled,
     access_for,
     network_access,
     object_access,
@@ -125,7 +125,9 @@ def test_object_access_compiled_hides_other_networks_objects_the_same(cast, who)
     with pytest.raises(Http404):
         object_access(request, _memberships, pk=ours.pk, network__slug=cast.other_network.slug)
     # The query itself is scoped, not only the access check after it.
-    found = _object_compiled(request.user, _memberships, "network", {"pk": theirs.pk})
+    found = object_read(
+        request.user, _memberships, scoped, network_path="network", lookup={"pk": theirs.pk}
+    )
     assert (found == theirs) is (who in ("site_admin", "other_partner"))
 
 
