@@ -40,10 +40,12 @@ def test_only_chromium_processes_below_this_one_are_counted(tmp_path):
     browser.symlink_to(sys.executable)
     before = chromium_cpu_seconds()
     chromium = _burner(browser, 0.3)
-    other = _burner(Path(sys.executable), 0.6)
+    other = _burner(Path(sys.executable), 1.0)
     try:
         spent = chromium_cpu_seconds() - before
-        assert 0.29 <= spent < 0.6  # its 0.3 s (in 10 ms ticks), not the other's 0.6
+        # Its 0.3 s, not the other's 1.0: the kernel's per-process times are sampled
+        # in 10 ms ticks, so allow for a few missed ones.
+        assert 0.2 <= spent < 0.8
         assert chromium_cpu_seconds(root=other.pid) == 0  # nothing below the other
     finally:
         for child in (chromium, other):
