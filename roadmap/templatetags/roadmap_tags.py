@@ -77,8 +77,8 @@ def bootstrap_widget(field) -> SafeString:
     for extra in (bootstrap, "is-invalid") if field.errors else (bootstrap,):
         if extra not in css.split():
             css += f" {extra}"
-    widget.attrs["class"] = css
-    return str(field)
+    # Handed to this drawing only: the form's widget keeps its own attributes.
+    return field.as_widget(attrs={"class": css})
 
 
 @register.filter
