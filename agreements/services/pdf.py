@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from agreements.catalogue import Section
 from agreements.models import AgreementVersion
+from agreements.pdf_reads import version_pdf_rows
 from agreements.selectors import (
     duties_by_organisation,
     frozen_names_apply,
@@ -79,15 +80,10 @@ def version_pdf_context(*, version: AgreementVersion, language: str, document=No
     """Everything the PDF template shows; also used by the bench. Text typed by users
     comes escaped, with term and date numbers kept on one line (pdf_keep_together)."""
     with translation.override(language):
-        duties = list(version.duties.select_related("organisation"))
-        resources = list(version.resources.select_related("organisation"))
-        parties = list(version.parties.select_related("organisation", "signatory"))
         # The audit appendix gets the time, the event and the organisation only: a
         # signer's IP address and browser stay in the app's audit log, which only the
         # coordinators see, and never reach a PDF that is passed around.
-        signing_events = list(
-            version.events.select_related("party__organisation", "party__signatory")
-        )
+        duties, resources, parties, signing_events = version_pdf_rows(version=version)
         frozen_names_apply(
             version=version,
             parties=parties,
