@@ -113,12 +113,14 @@ ROUNDS = 9
 
 
 @contextlib.contextmanager
-def warm_chromium(html: dict[str, str], workdir: Path):
+def warm_chromium(html: dict[str, str], workdir: Path, new_in: str | None = None):
     """A WARM Chromium printing each HTML: yields print_once(name) -> (seconds, pages),
     or None when Playwright or Chromium is missing.
 
     One headless Chromium (Playwright driving /usr/bin/chromium), started once; one page
-    (tab) per document, opened once and printed once before any timing. Each print
+    (tab) per document, opened once and printed once before any timing; a file's Path
+    instead of a name prints a document the browser has not seen, in the tab of the
+    document ``new_in`` (many_documents). Each print
     loads the document's HTML afresh (navigation, parse, style, layout, the Sarabun
     @font-face files) and prints it with page.pdf() (A4 and margins from the
     document's @page rule, backgrounds on, as WeasyPrint draws them): the browser
@@ -135,7 +137,7 @@ def warm_chromium(html: dict[str, str], workdir: Path):
         yield None
         return
     sources = {name: _chromium_source(text, workdir, f"warm-{name}") for name, text in html.items()}
-    asked: queue.Queue[str | None] = queue.Queue()
+    asked: queue.Queue[str | Path | None] = queue.Queue()
     answers: queue.Queue[tuple[float, int] | BaseException] = queue.Queue()
 
     def drive() -> None:
@@ -148,9 +150,16 @@ def warm_chromium(html: dict[str, str], workdir: Path):
                 try:
                     pages = {name: browser.new_page() for name in sources}
 
-                    def render(name: str) -> bytes:
-                        page = pages[name]
-                        page.goto(sources[name].as_uri(), wait_until="load")
+                    first = pages[new_in or next(iter(pages))]
+
+                    def render(name: str | Path) -> bytes:
+                        # A document of its own in its tab; a new file in new_in's.
+                        page, source = (
+                            (first, name)
+                            if isinstance(name, Path)
+                            else (pages[name], sources[name])
+                        )
+                        page.goto(source.as_uri(), wait_until="load")
                         page.evaluate("document.fonts.ready.then(() => document.fonts.size)")
                         return page.pdf(prefer_css_page_size=True, print_background=True)
 
@@ -172,7 +181,7 @@ def warm_chromium(html: dict[str, str], workdir: Path):
             raise got
         return got
 
-    def print_once(name: str) -> tuple[float, int]:
+    def print_once(name: str | Path) -> tuple[float, int]:
         asked.put(name)
         return answer()
 
@@ -233,7 +242,9 @@ def _comm(pid: int) -> str:
         return ""
 
 
-def interleaved(jobs: dict, html: dict[str, str], workdir: Path) -> dict[str, dict] | None:
+def interleaved(
+    jobs: dict, html: dict[str, str], workdir: Path, others: list | None = None
+) -> dict[str, dict] | None:
     """Per document, the best of ROUNDS seconds of its whole job, of a warm Chromium's
     print of the same HTML and of render_pdf alone, timed in turn within each round.
 
@@ -243,7 +254,7 @@ def interleaved(jobs: dict, html: dict[str, str], workdir: Path) -> dict[str, di
     """
     from core.pdf.render import render_pdf
 
-    with warm_chromium(html, workdir) as print_once:
+    with warm_chromium(html, workdir, new_in="committee" if others else None) as print_once:
         if print_once is None:
             return None
         best = {
@@ -274,7 +285,38 @@ def interleaved(jobs: dict, html: dict[str, str], workdir: Path) -> dict[str, di
             # Medians: Chromium's CPU is read from /proc in clock ticks (10 ms) over
             # several processes, so a best-of would pick the round that rounded down.
             best[name]["cpu"] = {k: statistics.median(v) for k, v in cpu[name].items()}
+        if others:
+            best["committee"]["many"] = many_documents(others, print_once, workdir)
         return best
+
+
+def many_documents(jobs: list, print_once, workdir: Path) -> dict:
+    """Each job (another network's committee report) once: WeasyPrint's whole job,
+    then the warm browser printing the HTML that job made, in the tab warmed on the
+    bench network's report.
+
+    The rounds above print the same two documents again and again; a drain prints
+    5,000 different reports, each once. Here neither renderer has seen the document
+    before: the HTML is captured from the timed job itself and Chromium prints it
+    next. Whether either renderer gains from a document it has just printed is what
+    comparing the two rows shows (docs/performance-pdf.md, eighteenth pass).
+    """
+    whole: list[float] = []
+    warm: list[float] = []
+    for number, job in enumerate(jobs):
+        sink: list[str] = []
+        with _capture_html(sink):
+            seconds, _made = _timed(job)
+        source = _chromium_source(sink[-1], workdir, f"many-{number}")
+        printed, _pages_printed = print_once(source)
+        whole.append(seconds)
+        warm.append(printed)
+    return {
+        "whole": min(whole),
+        "warm": min(warm),
+        "ratios": statistics.median(w / c for w, c in zip(whole, warm, strict=True)),
+        "count": len(jobs),
+    }
 
 
 def _warm_rows(best: dict[str, dict] | None) -> list[dict]:
@@ -307,7 +349,22 @@ def _warm_rows(best: dict[str, dict] | None) -> list[dict]:
     for name, figures in best.items():
         if "cpu" in figures:
             rows.append(_cpu_row(name, figures["cpu"]))
+    for name, figures in best.items():
+        if "many" in figures:
+            rows.append(_many_row(name, figures["many"]))
     return rows
+
+
+def _many_row(name: str, many: dict) -> dict:
+    whole, warm = many["whole"], many["warm"]
+    return {
+        "what": f"{name} PDF, {many['count']} networks' reports: WeasyPrint / Chromium warm",
+        "figure": round(whole / warm, 2),
+        "unit": "×",
+        "note": f"each report once, new to both renderers: WeasyPrint's whole job best "
+        f"{whole * 1000:.0f} ms against Chromium's print best {warm * 1000:.0f} ms "
+        f"(one browser, one tab); the median of the rounds' ratios {many['ratios']:.2f}×",
+    }
 
 
 def _cpu_row(name: str, cpu: dict[str, float]) -> dict:
@@ -326,6 +383,17 @@ def _cpu_row(name: str, cpu: dict[str, float]) -> dict:
     }
 
 
+# The networks whose committee reports many_documents times, one each, spread over the
+# national data (bench.national.generate names them net-00001 to net-05000).
+OTHER_NETWORKS = [f"net-{number:05d}" for number in range(101, 5000, 556)]
+
+
+def _first_period(network):
+    from reports.models import ReportingPeriod
+
+    return ReportingPeriod.objects.filter(network=network).order_by("starts_on").first()
+
+
 def pdfs(network_slug: str) -> list[dict]:
     from django.db import transaction
 
@@ -333,12 +401,11 @@ def pdfs(network_slug: str) -> list[dict]:
     from core import sealing
     from network.models import Network
     from reports import services as report_services
-    from reports.models import ReportingPeriod
 
     rows: list[dict] = []
     html: dict[str, str] = {}
     network = Network.objects.get(slug=network_slug)
-    period = ReportingPeriod.objects.filter(network=network).order_by("starts_on").first()
+    period = _first_period(network)
     with transaction.atomic(), tempfile.TemporaryDirectory() as tmp:
         from bench.bench_agreements import PARTIES, _signed_version
 
@@ -405,6 +472,12 @@ def pdfs(network_slug: str) -> list[dict]:
                 "note": "start-up floor of a fresh headless process",
             }
         )
-        rows.extend(_warm_rows(interleaved(jobs, html, workdir)))
+        others = [
+            lambda other=other: report_services.committee_pdf(
+                network=other, period=_first_period(other), language="th"
+            )
+            for other in Network.objects.filter(slug__in=OTHER_NETWORKS).exclude(pk=network.pk)
+        ]
+        rows.extend(_warm_rows(interleaved(jobs, html, workdir, others)))
         transaction.set_rollback(True)
     return rows

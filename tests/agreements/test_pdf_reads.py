@@ -55,7 +55,10 @@ def test_each_version_gets_its_own_rows_in_the_managers_order(cast):
         version.refresh_from_db()
         assert _shape(version_pdf_rows(version=version)) == _shape(_managers(version))
     duties, resources, parties, events = _shape(version_pdf_rows(version=second))
-    assert len(duties) == 1 and not (resources or parties or events)
+    assert len(duties) == 1
+    assert not resources
+    assert not parties
+    assert not events
     assert all(_shape(version_pdf_rows(version=first)))
 
 
@@ -71,7 +74,8 @@ def test_rows_hold_their_version_and_related_rows_without_more_queries(cast):
             for row in group:
                 assert row.version is version
                 if getattr(row, "party_id", None):
-                    assert row.party.organisation.name and row.party.signatory.display_name
+                    assert row.party.organisation.name
+                    assert row.party.signatory.display_name
                 if hasattr(row, "organisation_id") and row.organisation_id:
                     assert row.organisation.name
     assert len(captured.captured_queries) == 4
