@@ -69,6 +69,38 @@ def _chromium_source(html: str, workdir: Path, name: str) -> Path:
     return source
 
 
+# Fontconfig for the bench's Chromium: the machine's own configuration and fonts, and
+# Sarabun from static/fonts as if it were installed.
+_FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>{fonts}</dir>
+  <cachedir>{cache}</cachedir>
+</fontconfig>
+"""
+
+
+def chromium_env(workdir: Path) -> dict[str, str]:
+    """The environment Chromium runs in: Sarabun among its system fonts.
+
+    The charts are SVG images (``<img src="data:image/svg+xml…">``), and an SVG image
+    cannot use its page's @font-face fonts: in Chromium its labels ask the system for
+    "Sarabun". This machine has no Thai font, so without this Chromium drew every
+    Thai label of the committee report's charts as a row of empty boxes (in Liberation
+    Sans): not the report, and less work than shaping it. WeasyPrint gives an SVG image
+    the document's fonts.
+    """
+    from core.pdf.render import _fonts_dir
+
+    conf = workdir / "fonts.conf"
+    conf.write_text(
+        _FONTS_CONF.format(fonts=_fonts_dir(), cache=workdir / "fontconfig-cache"),
+        encoding="utf-8",
+    )
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+
 def chromium_pdf(html: str, workdir: Path, name: str) -> tuple[float, int]:
     """Best of 3 wall-clock seconds for `chromium --print-to-pdf` of the same HTML, and pages.
 
@@ -96,6 +128,7 @@ def chromium_pdf(html: str, workdir: Path, name: str) -> tuple[float, int]:
             check=True,
             capture_output=True,
             timeout=120,
+            env=chromium_env(workdir),
         )
         return target.read_bytes()
 
@@ -146,6 +179,7 @@ def warm_chromium(html: dict[str, str], workdir: Path, new_in: str | None = None
                 browser = playwright.chromium.launch(
                     executable_path=_chromium(),
                     args=["--no-sandbox", "--disable-gpu", "--host-resolver-rules=MAP * ~NOTFOUND"],
+                    env=chromium_env(workdir),
                 )
                 try:
                     pages = {name: browser.new_page() for name in sources}
