@@ -25,9 +25,7 @@ def _resources_query(version_id) -> QuerySet:
 
 
 def _parties_query(version_id) -> QuerySet:
-    return Party.objects.filter(version_id=version_id).select_related(
-        "organisation", "signatory"
-    )
+    return Party.objects.filter(version_id=version_id).select_related("organisation", "signatory")
 
 
 def _events_query(version_id) -> QuerySet:
