@@ -51,25 +51,26 @@ def _rows(reports: QuerySet[ProgressReport]) -> QuerySet:
 
 
 def _late_query(network_id, today):
-    return _rows(ProgressReport.objects.filter(period__network_id=network_id).late(today))
+    return _rows(ProgressReport.objects.for_network(network_id).late(today))
 
 
 def _soon_query(network_id, today, last):
-    reports = ProgressReport.objects.filter(period__network_id=network_id).open()
+    reports = ProgressReport.objects.for_network(network_id).open()
     return _rows(reports.filter(period__due_on__gte=today, period__due_on__lte=last))
 
 
 def _totals_query(network_id):
     """All of the network's reports, those done and those waiting for a decision: one
     row (none when the network has no report)."""
+    submitted, accepted = ProgressReport.Status.SUBMITTED, ProgressReport.Status.ACCEPTED
     return (
-        ProgressReport.objects.filter(period__network_id=network_id)
+        ProgressReport.objects.for_network(network_id)
         .order_by()
         .values("period__network_id")
         .annotate(
             total=Count("id"),
-            done=Count("id", filter=Q(status__in=("submitted", "accepted"))),
-            waiting=Count("id", filter=Q(status="submitted")),
+            done=Count("id", filter=Q(status__in=(submitted, accepted))),
+            waiting=Count("id", filter=Q(status=submitted)),
         )
         .values_list("total", "done", "waiting")
     )

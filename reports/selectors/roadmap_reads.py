@@ -339,7 +339,8 @@ def health_chart(network: Network, *, summaries: list | None = None) -> str:
 
 def _due_query(network_id, start, end, limit):
     return (
-        Activity.objects.filter(step__network_id=network_id, due_on__gte=start, due_on__lte=end)
+        Activity.objects.for_network(network_id)
+        .filter(due_on__gte=start, due_on__lte=end)
         .order_by("step__number", "id")
         .values_list("id", "title", "step__number", "due_on", "percent", "status")[:limit]
     )
