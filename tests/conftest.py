@@ -155,16 +155,21 @@ def real_worker(transactional_db):
     """
     if not REDIS_URL:
         pytest.skip("needs a real Redis for a real worker: set REDIS_URL")
-    from celery.contrib.testing.worker import start_worker
+    from .workers import embedded_worker
 
+    with embedded_worker(real_worker_app()) as worker:
+        yield worker
+
+
+def real_worker_app():
+    """The Celery app sending through the real Redis, its queue emptied."""
     from config.celery import app
 
     app.conf.task_always_eager = False
     app.conf.broker_url = REDIS_URL
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge("celery")
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
-        yield worker
+    return app
 
 
 @pytest.fixture
