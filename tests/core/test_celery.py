@@ -53,9 +53,10 @@ def test_a_real_worker_runs_a_task_sent_through_redis(real_worker):
 @requires_redis
 @pytest.mark.redis
 def test_a_real_worker_leaves_the_logging_of_later_tests_alone(transactional_db, caplog):
-    """Celery sets up the logging of the first worker a process starts; forced here, as
-    a parallel run's process meets it at its first real-worker test. A warning logged
-    after the worker has stopped still reaches caplog (it did not: the flaky
+    """Starting an embedded worker, Celery sets up logging as a worker's (the root logger
+    at ERROR, its handlers Celery's) unless the app's logging is marked as set up
+    already; the mark is cleared here so that it does. A warning logged after the
+    worker has stopped still reaches caplog (it did not: the flaky
     tests/roadmap/test_delete.py test of a file that will not go)."""
     from config.celery import app
 
