@@ -38,6 +38,8 @@ def embedded_worker(app) -> Iterator[object]:
             root.setLevel(level)
             yield w
     finally:
+        # The level only: by teardown pytest has put its own handlers for that phase
+        # on the root logger, and the ones saved above are the setup phase's.
         root.setLevel(level)
 
 

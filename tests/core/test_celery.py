@@ -53,22 +53,16 @@ def test_a_real_worker_runs_a_task_sent_through_redis(real_worker):
 @requires_redis
 @pytest.mark.redis
 def test_a_real_worker_leaves_the_logging_of_later_tests_alone(transactional_db, caplog):
-    """Starting an embedded worker, Celery sets up logging as a worker's (the root logger
-    at ERROR, its handlers Celery's) unless the app's logging is marked as set up
-    already; the mark is cleared here so that it does. A warning logged after the
-    worker has stopped still reaches caplog (it did not: the flaky
-    tests/roadmap/test_delete.py test of a file that will not go)."""
-    from config.celery import app
-
+    """Celery sets up logging as a worker's at every embedded worker's start
+    (``setup_app_for_worker`` clears its own set-up flag first): the root logger at
+    ERROR, its handlers Celery's. A warning logged after the worker has stopped still
+    reaches caplog (it did not: the flaky tests/roadmap/test_delete.py test of a file
+    that will not go)."""
     root = logging.getLogger()
     before = root.level, list(root.handlers)
-    app.log.already_setup = False
-    try:
-        with embedded_worker(real_worker_app()):
-            assert (root.level, root.handlers) == before
+    with embedded_worker(real_worker_app()):
         assert (root.level, root.handlers) == before
-        logging.getLogger("roadmap.services.activities").warning("a file left behind")
-        ours = [r for r in caplog.records if r.name == "roadmap.services.activities"]
-        assert [(r.levelname, r.getMessage()) for r in ours] == [("WARNING", "a file left behind")]
-    finally:
-        app.log.__dict__.pop("_setup", None)  # the class's flag again, as before the test
+    assert (root.level, root.handlers) == before
+    logging.getLogger("roadmap.services.activities").warning("a file left behind")
+    ours = [r for r in caplog.records if r.name == "roadmap.services.activities"]
+    assert [(r.levelname, r.getMessage()) for r in ours] == [("WARNING", "a file left behind")]
