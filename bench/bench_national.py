@@ -141,7 +141,7 @@ def _table(
         ratio = bare_rps / r["rps"] if r["rps"] else float("inf")
         lines.append(
             f"{page:<44} {r['rps']:>7.1f} {r['p50_ms']:>8.1f} {r['p95_ms']:>8.1f} "
-            f"{ratio:>6.0f}× {demo_q:>13} {q['queries']:>9} {r.get('load_1m', ''):>5}"
+            f"{ratio:>6.1f}× {demo_q:>13} {q['queries']:>9} {r.get('load_1m', ''):>5}"
             + (f"  ({r['errors']} errors)" if r["errors"] else "")
         )
         rows.append(
@@ -149,7 +149,7 @@ def _table(
                 "what": f"{page} (national)",
                 "figure": r["rps"],
                 "unit": "req/s",
-                "note": f"p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, {ratio:.0f}× the bare view; "
+                "note": f"p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, {ratio:.1f}× the bare view; "
                 f"queries {demo_q} at demo scale, {q['queries']} at national scale; "
                 f"{r['requests']} requests, {r['errors']} errors",
             }

@@ -16,7 +16,7 @@ from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery
 
 from core import compiled
 
-from .models import Network, Person, Role
+from .models import JoinRequest, Network, Person, Role
 
 
 @dataclass(frozen=True)
@@ -127,3 +127,18 @@ def object_read(user, queryset: QuerySet | ReadQuerySet, scope, *, network_path:
         **lookup,
     )
     return found[0] if found else None
+
+
+def _join_requests_query(network_id) -> QuerySet[JoinRequest]:
+    return (
+        JoinRequest.objects.filter(network_id=network_id)
+        .pending()
+        .select_related("organisation")
+        .order_by("created_at")
+    )
+
+
+def join_requests_waiting_read(*, network_id: int) -> list[JoinRequest]:
+    """The network's requests to join still waiting, oldest first, with their
+    organisations (the network page reads them on every visit of a coordinator)."""
+    return compiled.objects(_join_requests_query, network_id=network_id)

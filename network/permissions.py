@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from . import access_reads
 from .access_reads import ReadQuerySet, access_network_read, access_roles_read, object_read
 from .models import Invitation, JoinRequest, Membership, Network, Organisation, Person, Role
 
@@ -423,15 +424,12 @@ def invitations_waiting(access: Access) -> QuerySet[Invitation]:
     return access.network.invitations.pending().order_by("created_at")
 
 
-def join_requests_waiting(access: Access) -> QuerySet[JoinRequest]:
-    """The network's requests to join still waiting, for those who manage it: only
-    the organisation's name (it is not a member, and the requester sees nothing more
-    of it until it accepts)."""
+def join_requests_waiting(access: Access) -> list[JoinRequest]:
+    """The network's requests to join still waiting, for those who manage it: only the
+    organisation's name (not a member: its requester sees nothing more until it accepts)."""
     if not access.can_manage:
-        return JoinRequest.objects.none()
-    return (
-        access.network.join_requests.pending().select_related("organisation").order_by("created_at")
-    )
+        return []
+    return access_reads.join_requests_waiting_read(network_id=access.network.pk)
 
 
 def emails_shown(user, people: list[Person]) -> set[int]:

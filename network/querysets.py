@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Value
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 
@@ -37,7 +38,10 @@ class OrganisationQuerySet(models.QuerySet):
         """Thai or English name containing ``text``, taken as it is: a value, or a
         placeholder of a query compiled once (core.compiled), whose ``%`` and ``_`` the
         database escapes as the ORM escapes a value's."""
-        return self.filter(Q(name_th__icontains=text) | Q(name_en__icontains=text))
+        # search_name holds both names in capitals: the same rows as name_th or name_en
+        # icontains text, since text holds no newline (search_folded).
+        value = text if hasattr(text, "resolve_expression") else Value(text)
+        return self.filter(search_name__contains=Upper(value, output_field=models.TextField()))
 
     def members_of(self, network) -> OrganisationQuerySet:
         """The current member organisations of ``network`` (one row each)."""

@@ -232,7 +232,10 @@ def directory_rows(user, organisations) -> list[dict]:
     for row in rows:
         kind = _KINDS.get(row["kind"])
         province = _PROVINCES.get(row["province"])
-        details = f"{kind.label if kind else ''} · {province.label if province else ''}"
+        # Entry.label asks for the active language each time: asked once above.
+        kind_label = (kind.en if english else kind.th) if kind else ""
+        province_label = (province.en if english else province.th) if province else ""
+        details = f"{kind_label} · {province_label}"
         if networks[row["id"]]:
             details += " · " + ", ".join(networks[row["id"]])
         out.append(

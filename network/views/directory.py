@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.responses import render_form
 from network import exports, selectors
+from network.directory_list import directory_list_html
 from network.forms import OrganisationForm
 from network.permissions import emails_shown, organisation_access
 from network.selectors import pages as page_reads
@@ -43,7 +44,12 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "network/directory.html",
-        {"page": page, "query": query, "organisations": rows},
+        {
+            "page": page,
+            "query": query,
+            "organisations": rows,
+            "organisations_html": directory_list_html(rows),
+        },
     )
 
 

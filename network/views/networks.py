@@ -120,7 +120,7 @@ def network_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # Header, charter, members, figures, benefits and recent changes: kept
             # while nothing they show changes.
             "body": network_page_body(network, user=request.user, access=access),
-            "join_requests": list(join_requests_waiting(access)),
+            "join_requests": join_requests_waiting(access),
         },
     )
 
