@@ -147,10 +147,13 @@ def content_hash(*, version: AgreementVersion) -> str:
 # --- the names a sent version was signed with ---------------------------------------
 def _frozen_copy(live, **names):
     """An unsaved copy of a row with the names it had when the version was sent: pages
-    and PDFs read it like the row itself, and nothing ever saves it."""
+    and PDFs read it like the row itself, and nothing ever saves it. A column the
+    database computes (an organisation's ``search_name``) is left out: it holds the
+    live names, not the frozen ones."""
     if live is None:
         return None
-    values = {f.attname: getattr(live, f.attname) for f in live._meta.concrete_fields}
+    fields = [f for f in live._meta.concrete_fields if not f.generated]
+    values = {f.attname: getattr(live, f.attname) for f in fields}
     row = type(live)(**{**values, **names})
     row._state.adding = False
     return row

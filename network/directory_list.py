@@ -2,7 +2,7 @@
 
 The template's loop drew each of a page's 50 rows through seven variables and two
 conditions: 0.39 ms of the site admin's search (issue 17; docs/performance.md,
-"Twenty-first pass"), against 0.08 ms here. The markup is the loop's, unchanged;
+"Twenty-first pass"), against 0.07 ms here. The markup is the loop's, unchanged;
 every value is escaped here (``html.escape``, as Django's ``escape`` does), and the
 page's template keeps everything around the rows.
 """

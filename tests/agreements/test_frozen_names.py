@@ -116,3 +116,15 @@ def test_the_sign_and_decline_pages_name_the_organisation_as_sent(cast):
         body = client.get(url).content.decode()
         assert OLD_ORG in body, url
         assert NEW_ORG not in body, url
+
+
+def test_a_frozen_copy_leaves_out_what_the_database_computes():
+    """An organisation's search_name is of its live names: the frozen copy (which
+    carries the signed names) does not take it."""
+    from agreements.selectors import _frozen_copy
+    from tests.factories import OrganisationFactory
+
+    live = OrganisationFactory(name_th=NEW_ORG, name_en="")
+    copy = _frozen_copy(live, name_th=OLD_ORG, name_en="")
+    assert copy.name_th == OLD_ORG
+    assert "search_name" not in copy.__dict__

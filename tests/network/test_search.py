@@ -107,16 +107,25 @@ def test_directory_rows_escape_every_value(cast):
 
 
 def test_directory_rows_in_english_and_thai(cast):
-    org = factories.OrganisationFactory(name_th="โรงเรียนทดสอบแถว", name_en="Row Test School")
+    org = factories.OrganisationFactory(
+        name_th="โรงเรียนทดสอบแถว", name_en="Row Test School", kind="school"
+    )
     factories.MembershipFactory(network=cast.network, organisation=org)
     client = cast.client("partner")
-    thai = client.get("/organisations/", {"q": "ทดสอบแถว"}, HTTP_ACCEPT_LANGUAGE="th")
-    body = thai.content.decode()
-    assert "Row Test School" in body
-    assert "ยังไม่ได้ตรวจสอบ" in body  # "Not verified", in the user's language
-    assert cast.network.name_th in body
+
+    def page(language: str) -> str:
+        client.cookies["khruakhai_language"] = language
+        return client.get("/organisations/", {"q": "ทดสอบแถว"}).content.decode()
+
+    thai = page("th")
+    assert "ยังไม่ได้ตรวจสอบ" in thai  # Not verified
+    assert "สถานศึกษา ·" in thai  # the kind's Thai label
+    assert cast.network.name_th in thai
+    english = page("en")
+    assert "Not verified" in english
+    assert "ยังไม่ได้ตรวจสอบ" not in english
+    assert "School ·" in english  # the kind's English label
     org.verified_at = org.created_at
     org.save()
-    english = client.get("/organisations/", {"q": "ทดสอบแถว"}, HTTP_ACCEPT_LANGUAGE="en")
-    assert "ตรวจสอบแล้ว" in client.get("/organisations/", {"q": "ทดสอบแถว"}).content.decode()
-    assert english.status_code == 200
+    assert "ตรวจสอบแล้ว" in page("th")
+    assert ">Verified<" in page("en")
